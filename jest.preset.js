@@ -1,0 +1,13 @@
+// Shared Jest preset: every workspace's jest.config.js is one line that requires this file.
+const path = require('node:path');
+
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }] },
+  // msw 2's CommonJS build requires ESM-only packages; let Jest transform them (toolchain.md).
+  transformIgnorePatterns: ['/node_modules/(?!(rettime|@open-draft|until-async)/)'],
+  // Tests import the other workspaces' sources directly, so no build is needed before testing.
+  moduleNameMapper: { '^@flowhub-sync/([a-z-]+)$': path.join(__dirname, 'packages/$1/src') },
+  testTimeout: 30000,
+};

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+/**
+ * The environment of api-contract.md, as small reusable pieces. Each app picks the pieces it uses
+ * (`loadEnv({ ...databaseEnv, ...redisEnv })`), so a worker never demands the producer's API token.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().positive();
+const url = z.string().url();
+
+const base64Key = z.string().refine((value) => {
+  try {
+    return Buffer.from(value, 'base64').length === 32;
+  } catch {
+    return false;
+  }
+}, 'must be a base64-encoded 32-byte key (e.g. `openssl rand -base64 32`)');
+
+export const databaseEnv = {
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string'),
+};
+
+export const redisEnv = {
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port,host:port,…')
+    .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[^{}]+\}$/, 'must be hash-tagged, e.g. {flowhub-sync}, so all keys share a cluster slot')
+    .default('{flowhub-sync}'),
+};
+
+export const flowhubEnv = {
+  FLOWHUB_API_URL: url.default('https://api.flowhub.co'),
+  FLOWHUB_AUTH_URL: url.default('https://flowhub.auth0.com'),
+  FLOWHUB_MAX_RPS: z.coerce.number().positive().default(20),
+  HTTPS_PROXY: url.optional(),
+};
+
+export const encryptionEnv = {
+  ENCRYPTION_KEY: base64Key,
+  ENCRYPTION_KEYS_OLD: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((k) => k.trim()).filter(Boolean) : []))
+    .pipe(z.array(base64Key)),
+};
+
+export const producerEnv = {
+  PORT: port.default(3000),
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  BULL_BOARD_USER: z.string().min(1),
+  BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
+  PUBLIC_URL: url.optional(),
+};
+
+export const scheduleEnv = {
+  INVENTORY_SYNC_EVERY_MS: positiveMs.default(600_000),
+  STATUS_POLL_EVERY_MS: positiveMs.default(120_000),
+};
+
+export const healthEnv = (defaultPort: number) => ({ HEALTH_PORT: port.default(defaultPort) });
+
+export const logEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+export const simulatorEnv = {
+  SIM_PORT: port.default(4010),
+  SIM_ROWS: z.coerce.number().int().min(10).max(100_000).default(2000),
+  SIM_SEED: z.coerce.number().int().default(1),
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+type Shape = Record<string, z.ZodType>;
+
+/** Parses `env` against the given pieces; throws a ConfigError with one line per wrong variable. */
+export function loadEnv<S extends Shape>(shape: S, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {
+  // An empty string means "unset" in shells and compose files alike.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = z.object(shape).safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const missing = issue.code === 'invalid_type' && present[name] === undefined;
+        return missing ? `${name} is required but not set` : `${name} ${issue.message}`;
+      }),
+    );
+  }
+  const parsed = result.data as Record<string, unknown>;
+  if ('REDIS_URL' in shape && !parsed.REDIS_URL && !parsed.REDIS_CLUSTER_NODES) {
+    throw new ConfigError(['REDIS_URL is required but not set (or set REDIS_CLUSTER_NODES)']);
+  }
+  return result.data;
+}
+
+/** loadEnv for a process entry point: a wrong environment stops the process with one line per variable. */
+export function loadEnvOrExit<S extends Shape>(shape: S, processName: string): z.infer<z.ZodObject<S>> {
+  try {
+    return loadEnv(shape);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) process.stderr.write(`${processName}: ${problem}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

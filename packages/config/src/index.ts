@@ -1,0 +1,4 @@
+export * from './env';
+export * from './secrets';
+export * from './logger';
+export * from './shutdown';
