@@ -1,3 +1,5 @@
 export * from './definitions';
 export * from './connection';
 export * from './health-server';
+export * from './product-queues';
+export * from './scheduling';

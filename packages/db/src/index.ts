@@ -1,0 +1,12 @@
+export { createPrismaClient, type CreatePrismaClientOptions } from './client';
+export {
+  DEFAULT_MIGRATIONS_DIR,
+  MigrationError,
+  markMigrationRolledBack,
+  migrateDatabase,
+  type MigrationLogger,
+  type MigrationOptions,
+} from './migrate';
+// The generated client: PrismaClient, the Prisma namespace, model types (Store, Product, Order, ...)
+// and enums (OrderStatus, PushState, HoldState, ...).
+export * from './generated/client';

@@ -1,0 +1,100 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
+import {
+  requestInventorySync,
+  scheduledStoreIds,
+  scheduleInventorySync,
+  staggerOffset,
+  unscheduleInventorySync,
+} from './scheduling';
+
+const { REDIS_URL } = serviceUrls();
+let connection: Redis;
+let queue: Queue;
+let prefix: string;
+
+beforeEach(() => {
+  connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  prefix = uniqueQueuePrefix('sched');
+  queue = new Queue('inventory-sync', { connection, prefix });
+});
+afterEach(async () => {
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+});
+
+describe('inventory schedules', () => {
+  it('schedules a store every interval and unschedules it', async () => {
+    await scheduleInventorySync(queue, 'store-1', 600_000);
+    await scheduleInventorySync(queue, 'store-1', 600_000); // idempotent
+    await scheduleInventorySync(queue, '123', 600_000);
+    expect(await scheduledStoreIds(queue, 'inventory')).toEqual(new Set(['store-1', '123']));
+    const scheduler = await queue.getJobScheduler('inventory-sync~store-1');
+    expect(scheduler).toMatchObject({ every: 600_000, name: 'inventory-sync:store-1' });
+    await unscheduleInventorySync(queue, 'store-1');
+    expect(await scheduledStoreIds(queue, 'inventory')).toEqual(new Set(['123']));
+  });
+
+  it('does not run a store\'s scheduled sync at creation (the first sync is enqueued explicitly)', async () => {
+    await scheduleInventorySync(queue, 'store-2', 600_000);
+    expect(await queue.getWaitingCount()).toBe(0);
+  });
+
+  it('spreads many stores across the interval instead of firing them at once', () => {
+    const everyMs = 600_000;
+    const buckets = new Array(10).fill(0);
+    for (let i = 0; i < 2000; i++) buckets[Math.floor((staggerOffset(`store-${i}`, everyMs) / everyMs) * 10)]++;
+    // A uniform spread puts 200 stores in each minute; none of the ten minutes gets more than 1.5x that.
+    expect(Math.max(...buckets)).toBeLessThan(300);
+    expect(Math.min(...buckets)).toBeGreaterThan(100);
+    expect(staggerOffset('store-7', everyMs)).toBe(staggerOffset('store-7', everyMs));
+  });
+});
+
+describe('one sync lane per store', () => {
+  it('joins a queued sync that has not started', async () => {
+    const first = await requestInventorySync(queue, 's1', 'initial');
+    const second = await requestInventorySync(queue, 's1', 'manual');
+    expect(first.joined).toBe(false);
+    expect(second).toEqual({ jobId: first.jobId, joined: true });
+    expect(await queue.getWaitingCount()).toBe(1);
+    // Another store has its own lane.
+    expect((await requestInventorySync(queue, 's2', 'manual')).joined).toBe(false);
+  });
+
+  it('passes acceptShrink on to the sync it joins', async () => {
+    const first = await requestInventorySync(queue, 's1', 'manual');
+    await requestInventorySync(queue, 's1', 'manual', { acceptShrink: true });
+    expect((await queue.getJob(first.jobId))!.data.acceptShrink).toBe(true);
+  });
+
+  it('queues one sync behind a running one, never two', async () => {
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    const seen: Job[] = [];
+    const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker('inventory-sync', async (job) => {
+      seen.push(job);
+      if (seen.length === 1) await running;
+    }, { connection: workerConnection, prefix });
+    try {
+      const first = await requestInventorySync(queue, 's1', 'initial');
+      await waitFor(() => seen.length === 1, { what: 'the first sync to start' });
+      const behind = await requestInventorySync(queue, 's1', 'manual');
+      const again = await requestInventorySync(queue, 's1', 'manual');
+      expect(behind.joined).toBe(false);
+      expect(again.joined).toBe(false); // still running: the lane keeps the latest request, one job
+      release();
+      await waitFor(() => seen.length === 2, { what: 'the queued sync to run' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen).toHaveLength(2);
+      expect(seen[0].id).toBe(first.jobId);
+      expect(seen[1].data).toMatchObject({ storeId: 's1', trigger: 'manual' });
+    } finally {
+      await worker.close();
+      await workerConnection.quit();
+    }
+  });
+});
