@@ -8,6 +8,10 @@ module.exports = {
   // msw 2's CommonJS build requires ESM-only packages; let Jest transform them (toolchain.md).
   transformIgnorePatterns: ['/node_modules/(?!(rettime|@open-draft|until-async)/)'],
   // Tests import the other workspaces' sources directly, so no build is needed before testing.
-  moduleNameMapper: { '^@flowhub-sync/([a-z-]+)$': path.join(__dirname, 'packages/$1/src') },
+  // The simulator is an app, but end-to-end tests and benchmarks start it in-process too.
+  moduleNameMapper: {
+    '^@flowhub-sync/flowhub-sim$': path.join(__dirname, 'apps/flowhub-sim/src'),
+    '^@flowhub-sync/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
+  },
   testTimeout: 30000,
 };

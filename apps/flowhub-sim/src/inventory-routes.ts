@@ -1,0 +1,104 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inventoryCredentials, sendForbiddenPage, sendUnauthorized } from './auth';
+import type { Endpoint } from './endpoints';
+import { applyGatewayFaults, corruptRow, type Fault } from './faults';
+import type { SimLocation } from './location';
+import { hashString, mulberry32 } from './random';
+import type { SimulatorState } from './state';
+
+/**
+ * Flowhub's read-only inventory surface. One call returns the whole location: there is no pagination
+ * (query parameters such as page / page_size are ignored, as Flowhub ignores them).
+ */
+export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorState): void {
+  const inventory = (endpoint: Endpoint, rowsOf: (location: SimLocation) => Iterable<string>) =>
+    async (request: FastifyRequest<{ Params: { locationId: string } }>, reply: FastifyReply) => {
+      const { locationId } = request.params;
+      if (await applyGatewayFaults(state.faults, endpoint, [locationId], reply, state.shutdown.signal)) return reply;
+      const credentials = inventoryCredentials(request);
+      if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
+      const owned = state.locationsOfClient(credentials.clientId, credentials.key);
+      if (!owned) return sendForbiddenPage(reply);
+      const location = owned.find((candidate) => candidate.locationId === locationId);
+      if (!location) return reply.code(404).send({ status: 404, message: `Location ${locationId} not found` });
+      const empty = state.faults.fire(['emptyInventory'], endpoint, [locationId]);
+      const malformed = state.faults.fire(['malformedRows'], endpoint, [locationId]);
+      const truncated = state.faults.fire(['truncatedBody'], endpoint, [locationId]);
+      const rows = empty ? [] : malformed ? corrupted(rowsOf(location), malformed) : rowsOf(location);
+      return sendEnvelope(reply, rows, truncated);
+    };
+
+  app.get('/v0/locations/:locationId/inventoryNonZero', { config: { endpoint: 'inventoryNonZero' } }, inventory('inventoryNonZero', (location) => location.nonZeroRows()));
+  app.get(
+    '/v0/locations/:locationId/inventoryByRoomsNonZero',
+    { config: { endpoint: 'inventoryByRoomsNonZero' } },
+    inventory('inventoryByRoomsNonZero', (location) => location.byRoomRows()),
+  );
+  app.get('/v0/locations/:locationId/inventory', { config: { endpoint: 'inventory' } }, inventory('inventory', (location) => location.inventoryRows()));
+
+  app.get('/v0/clientsLocations', { config: { endpoint: 'clientsLocations' } }, async (request, reply) => {
+    const credentials = inventoryCredentials(request);
+    const scope = credentials ? [...state.locations.values()].filter((l) => l.settings.clientId === credentials.clientId).map((l) => l.locationId) : [];
+    if (await applyGatewayFaults(state.faults, 'clientsLocations', scope, reply, state.shutdown.signal)) return reply;
+    if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
+    const owned = state.locationsOfClient(credentials.clientId, credentials.key);
+    if (!owned) return sendForbiddenPage(reply);
+    const truncated = state.faults.fire(['truncatedBody'], 'clientsLocations', scope);
+    return sendEnvelope(reply, owned.map((location) => JSON.stringify(clientLocation(location))), truncated);
+  });
+}
+
+/** A `clientsLocations` entry. */
+function clientLocation(location: SimLocation): Record<string, unknown> {
+  const { settings } = location;
+  return {
+    locationId: settings.locationId,
+    importId: `imp-${hashString(settings.locationId).toString(36)}`,
+    locationName: settings.locationName,
+    clientId: settings.clientId,
+    timeZone: settings.timeZone,
+    licenseType: settings.licenseType,
+    address: { street1: '1600 Market St', street2: null, city: 'Denver', state: 'CO', zip: '80202', country: 'US' },
+    phoneNumber: '+13035550100',
+  };
+}
+
+function* corrupted(rows: Iterable<string>, fault: Fault): Generator<string> {
+  // Seeded by the fault and how often it fired: each hit corrupts other rows, reproducibly.
+  const random = mulberry32(hashString(fault.id, fault.fired));
+  for (const row of rows) yield random() < (fault.share ?? 0.1) ? corruptRow(row, random) : row;
+}
+
+const ROWS_PER_CHUNK = 1000;
+
+/** `{"status":200,"data":[…]}` written in chunks as rows are rendered: 50,000 rows never sit in one object graph. */
+function* envelope(rows: Iterable<string>): Generator<string> {
+  yield '{"status":200,"data":[';
+  let batch: string[] = [];
+  let first = true;
+  for (const row of rows) {
+    batch.push(row);
+    if (batch.length === ROWS_PER_CHUNK) {
+      yield (first ? '' : ',') + batch.join(',');
+      first = false;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield (first ? '' : ',') + batch.join(',');
+  yield ']}';
+}
+
+function sendEnvelope(reply: FastifyReply, rows: Iterable<string>, truncated: Fault | undefined): FastifyReply {
+  if (!truncated) return reply.type('application/json; charset=utf-8').send(Readable.from(envelope(rows)));
+  // A body cut halfway: either the connection drops mid-body (Content-Length promised more), or the
+  // response ends cleanly with JSON that does not parse.
+  const body = [...envelope(rows)].join('');
+  const half = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+  if (truncated.mode === 'cut') return reply.type('application/json; charset=utf-8').send(half);
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  raw.write(half, () => raw.destroy());
+  return reply;
+}

@@ -1,0 +1,146 @@
+import { SPECIES_SPELLINGS, TERPENE_SPELLINGS } from './catalogue';
+import { startSimulator, type RunningSimulator } from './simulator';
+import { DEMO_HEADERS, getInventory, type Row } from './testing/sim-client';
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const canonicalRoomId = (roomId: string) => roomId.replace(/-/g, '').toLowerCase();
+
+describe('inventory endpoints', () => {
+  let sim: RunningSimulator;
+  let all: Row[];
+  let nonZero: Row[];
+  let byRooms: Row[];
+
+  beforeAll(async () => {
+    sim = await startSimulator({ rows: 2000, seed: 1 });
+    [all, nonZero, byRooms] = await Promise.all([
+      getInventory(sim, 'inventory'),
+      getInventory(sim, 'inventoryNonZero'),
+      getInventory(sim, 'inventoryByRoomsNonZero'),
+    ]);
+  });
+  afterAll(() => sim.close());
+
+  it('serves the whole catalogue in the {"status":200,"data":[…]} envelope, zero quantities only on /inventory', () => {
+    expect(all).toHaveLength(2000);
+    expect(all.some((row) => row.quantity === 0)).toBe(true);
+    expect(nonZero.length).toBeLessThan(all.length);
+    expect(nonZero.every((row) => row.quantity === 'abc' || Number(row.quantity) > 0)).toBe(true);
+    expect(nonZero[0]).not.toHaveProperty('roomId');
+  });
+
+  it('has no pagination: page / page_size parameters still return every row', async () => {
+    const paged = await getInventory(sim, 'inventoryNonZero', { query: '?page=2&page_size=10' });
+    expect(paged).toHaveLength(nonZero.length);
+  });
+
+  it('sends one by-rooms row per variant and room, with roomId, roomName and upc, summing to inventoryNonZero', () => {
+    expect(byRooms.every((row) => typeof row.roomId === 'string' && typeof row.roomName === 'string' && typeof row.upc === 'string')).toBe(true);
+    const sums = new Map<string, number>();
+    for (const row of byRooms) {
+      if (typeof row.variantId !== 'string' || row.quantity === 'abc') continue;
+      sums.set(row.variantId, (sums.get(row.variantId) ?? 0) + Number(row.quantity));
+    }
+    const summed = nonZero.filter((row) => typeof row.variantId === 'string' && row.quantity !== 'abc');
+    expect(summed.length).toBe(sums.size);
+    for (const row of summed) expect(Math.abs((sums.get(row.variantId as string) ?? -1) - Number(row.quantity))).toBeLessThan(1e-6);
+  });
+
+  it('puts some variants in two rooms and spells some room ids as dashed UUIDs', () => {
+    const roomsPerVariant = new Map<string, Set<string>>();
+    for (const row of byRooms) {
+      if (typeof row.variantId !== 'string') continue;
+      const rooms = roomsPerVariant.get(row.variantId) ?? new Set<string>();
+      rooms.add(canonicalRoomId(row.roomId as string));
+      roomsPerVariant.set(row.variantId, rooms);
+    }
+    expect([...roomsPerVariant.values()].some((rooms) => rooms.size >= 2)).toBe(true);
+    const ids = byRooms.map((row) => row.roomId as string);
+    expect(ids.some((id) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(id))).toBe(true);
+    expect(ids.some((id) => HEX32.test(id))).toBe(true);
+    expect(ids.every((id) => HEX32.test(canonicalRoomId(id)))).toBe(true);
+  });
+
+  it('never shows stock kept in a room that is not For Sale', () => {
+    const location = sim.state.location('demo-location')!;
+    const quarantine = location.rooms.findIndex((room) => !room.forSale);
+    expect(byRooms.some((row) => canonicalRoomId(row.roomId as string) === location.rooms[quarantine].roomId)).toBe(false);
+    const hiddenOnly = location
+      .catalogue()
+      .filter((item) => item.stock[quarantine] > 0 && item.stock.every((quantity, index) => index === quarantine || quantity === 0));
+    expect(hiddenOnly.length).toBeGreaterThan(0);
+    const visible = new Set(nonZero.map((row) => row.productId));
+    for (const item of hiddenOnly) expect(visible.has(item.productId)).toBe(false);
+  });
+
+  it('is as messy as a real feed: every strain-type and terpene spelling, string numbers, nulls, extra fields', () => {
+    const species = new Set(all.map((row) => row.speciesName));
+    for (const spellings of Object.values(SPECIES_SPELLINGS)) for (const spelling of spellings) expect(species).toContain(spelling);
+    const terpeneNames = new Set(all.flatMap((row) => (Array.isArray(row.terpenes) ? row.terpenes.map((t: Row) => t.name) : [])));
+    for (const spellings of Object.values(TERPENE_SPELLINGS)) for (const spelling of spellings) expect(terpeneNames).toContain(spelling);
+
+    expect(all.some((row) => typeof row.quantity === 'string' && row.quantity !== 'abc')).toBe(true);
+    expect(all.some((row) => typeof row.preTaxPriceInPennies === 'string')).toBe(true);
+    expect(all.some((row) => Array.isArray(row.cannabinoidInformation) && row.cannabinoidInformation.some((c: Row) => c.unitOfMeasureToGramsMultiplier === '1000'))).toBe(true);
+    expect(all.some((row) => row.brand === null)).toBe(true);
+    expect(all.some((row) => row.productPictureURL === null)).toBe(true);
+    expect(all.some((row) => row.terpenes === null)).toBe(true);
+    expect(all.some((row) => 'metrcPackageLabel' in row)).toBe(true);
+    expect(all.some((row) => row.isSoldByWeight === true && !Number.isInteger(Number(row.quantity)))).toBe(true);
+    // A vape with THC both as mg and as %.
+    expect(all.some((row) => Array.isArray(row.cannabinoidInformation) && new Set(row.cannabinoidInformation.filter((c: Row) => c.name === 'thc').map((c: Row) => c.unitOfMeasure)).size === 2)).toBe(true);
+  });
+
+  it('mixes purchase categories in any case, sometimes missing', () => {
+    const values = new Set(all.map((row) => ('purchaseCategory' in row ? row.purchaseCategory : 'missing')));
+    for (const value of ['rec', 'med', 'both', 'REC', 'Med', 'missing', null]) expect(values).toContain(value);
+  });
+
+  it('has custom categories that map, some that do not, and categories nothing maps', () => {
+    const custom = new Set(all.map((row) => row.customCategoryName));
+    expect(custom).toContain(null);
+    expect(custom).toContain('Staff Picks');
+    expect([...custom].some((value) => typeof value === 'string' && /^(Smalls|Disposables|Live Resin|Gummies)$/i.test(value.trim()))).toBe(true);
+    expect(all.some((row) => ['Misc', 'Samples', 'Gift Cards', 'Promotional'].includes(row.category as string))).toBe(true);
+  });
+
+  it('carries about one malformed row in 500: a missing variantId and a quantity "abc"', () => {
+    const missingVariant = all.filter((row) => !('variantId' in row));
+    const badQuantity = all.filter((row) => row.quantity === 'abc');
+    expect(missingVariant.length + badQuantity.length).toBe(4);
+    expect(missingVariant.length).toBeGreaterThan(0);
+    expect(badQuantity.length).toBeGreaterThan(0);
+  });
+});
+
+describe('catalogue determinism and size', () => {
+  it('serves byte-identical inventory for the same seed, and another catalogue for another seed', async () => {
+    const [a, b, c] = await Promise.all([
+      startSimulator({ rows: 300, seed: 7 }),
+      startSimulator({ rows: 300, seed: 7 }),
+      startSimulator({ rows: 300, seed: 8 }),
+    ]);
+    try {
+      const body = async (sim: RunningSimulator) =>
+        (await fetch(`${sim.url}/v0/locations/demo-location/inventoryByRoomsNonZero`, { headers: DEMO_HEADERS })).text();
+      const [first, second, other] = await Promise.all([body(a), body(b), body(c)]);
+      expect(first).toBe(second);
+      expect(first).not.toBe(other);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('builds 100,000 rows in seconds and serves 50,000 in one response', async () => {
+    const started = Date.now();
+    const big = await startSimulator({ rows: 100_000 });
+    try {
+      expect(Date.now() - started).toBeLessThan(15_000);
+      big.state.addLocation({ locationId: 'half', rows: 50_000 });
+      const rows = await getInventory(big, 'inventory', { locationId: 'half' });
+      expect(rows).toHaveLength(50_000);
+    } finally {
+      await big.close();
+    }
+  });
+});
