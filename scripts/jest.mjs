@@ -13,7 +13,7 @@ const resultsDir = process.env.JEST_RESULTS_DIR;
 if (resultsDir) {
   fs.mkdirSync(resultsDir, { recursive: true });
   const name = JSON.parse(fs.readFileSync('package.json', 'utf8')).name.replace(/[@/]/g, '_');
-  args.push('--json', `--outputFile=${path.join(resultsDir, `${name}.json`)}`, '--passWithNoTests');
+  args.push('--json', `--outputFile=${path.join(resultsDir, `${name}.json`)}`, '--passWithNoTests', '--forceExit');
 }
 const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(run.status ?? 1);

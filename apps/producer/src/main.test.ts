@@ -1,4 +1,4 @@
-import { freePort, serviceUrls, startApp, waitForHttp } from '@flowhub-sync/testing';
+import { freePort, serviceUrls, startApp, testEncryptionKey, waitForHttp } from '@flowhub-sync/testing';
 
 describe('producer process', () => {
   it('starts, answers /healthz, and exits cleanly on SIGTERM', async () => {
@@ -9,9 +9,13 @@ describe('producer process', () => {
       API_TOKEN: 'test-api-token-0123456789',
       BULL_BOARD_USER: 'ops',
       BULL_BOARD_PASSWORD: 'ops-password',
+      ENCRYPTION_KEY: testEncryptionKey(),
+      LOG_LEVEL: 'info',
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+      const ready = await waitForHttp(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({ postgres: 'up', redis: 'up' });
     } finally {
       const exit = await app.stop('SIGTERM');
       expect(exit.code).toBe(0);

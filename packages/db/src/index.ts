@@ -10,3 +10,4 @@ export {
 // The generated client: PrismaClient, the Prisma namespace, model types (Store, Product, Order, ...)
 // and enums (OrderStatus, PushState, HoldState, ...).
 export * from './generated/client';
+export * from './stores';

@@ -1,0 +1,194 @@
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { jobIds } from '@flowhub-sync/queues';
+import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
+import { reconcileSchedules } from '../schedules';
+import { ROOM_ID_MESSAGE } from '../settings-schema';
+
+const flowhub = setupServer(
+  http.get('http://flowhub.test/v0/clientsLocations', ({ request }) => {
+    if (request.headers.get('clientId') !== 'client-1' || request.headers.get('key') !== 'good-api-key-9876') {
+      return new HttpResponse('<html><body><h1>403 Forbidden</h1></body></html>', { status: 403, headers: { 'content-type': 'text/html' } });
+    }
+    return HttpResponse.json({ status: 200, data: [{ locationId: 'loc-1', locationName: 'Main St', licenseType: ['rec'] }] });
+  }),
+  http.post('http://flowhub.test/oauth/token', async ({ request }) => {
+    const body = (await request.json()) as { client_secret?: string };
+    if (body.client_secret !== 'oa-secret-5555') return HttpResponse.json({ error: 'access_denied', error_description: 'Unauthorized' }, { status: 401 });
+    return HttpResponse.json({ access_token: 'tok', token_type: 'Bearer', expires_in: 86400, scope: '' });
+  }),
+);
+
+const validSettings = {
+  enabled: true,
+  clientId: 'client-1',
+  apiKey: 'good-api-key-9876',
+  locationId: 'loc-1',
+};
+
+let h: ProducerHarness;
+beforeAll(() => flowhub.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => flowhub.close());
+beforeEach(async () => {
+  h = await createProducerHarness();
+});
+afterEach(async () => {
+  flowhub.resetHandlers();
+  await h.close();
+});
+
+const put = (storeId: string, body: unknown, query = '') =>
+  h.app.inject({ method: 'PUT', url: `/v1/stores/${storeId}/flowhub${query}`, headers: auth, payload: body as object });
+const inventoryQueue = () => h.deps.queues['inventory-sync'];
+const waitingSyncs = async (storeId: string) => (await inventoryQueue().getJobs(['waiting'])).filter((job) => job.data.storeId === storeId);
+
+describe('PUT /v1/stores/{storeId}/flowhub', () => {
+  it('enables a store: secrets masked, a schedule, and exactly one first sync at once', async () => {
+    const response = await put('store-1', validSettings);
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body).toMatchObject({ storeId: 'store-1', enabled: true, apiKey: '••••9876', purchaseCategory: 'all', roomIds: [], pendingHoldMinutes: 60 });
+    expect(JSON.stringify(body)).not.toContain('good-api-key-9876');
+    expect(body.ownedFields).toHaveLength(10);
+    expect(body.status).toMatchObject({ lastSync: null, lastGoodSyncAt: null, openOrders: 0 });
+    expect(body.status.nextSyncAt).toEqual(expect.any(String));
+
+    expect(await inventoryQueue().getJobScheduler(jobIds.inventorySchedule('store-1'))).toMatchObject({ every: 600_000 });
+    const first = await waitingSyncs('store-1');
+    expect(first.map((job) => job.data.trigger)).toEqual(['initial']);
+
+    // Saving again (same settings) neither schedules twice nor asks for a second first sync.
+    expect((await put('store-1', validSettings)).statusCode).toBe(200);
+    expect(await waitingSyncs('store-1')).toHaveLength(1);
+  });
+
+  it('stores secrets as ciphertext', async () => {
+    await put('store-1', { ...validSettings, syncOrders: true, orderAheadClientId: 'oa-1', orderAheadToken: 'oa-secret-5555' });
+    const row = await h.db.prisma.store.findUniqueOrThrow({ where: { id: 'store-1' } });
+    expect(row.apiKeyEncrypted).not.toContain('good-api-key-9876');
+    expect(h.deps.secrets.decrypt(row.apiKeyEncrypted!)).toBe('good-api-key-9876');
+    expect(h.deps.secrets.decrypt(row.orderAheadTokenEncrypted!)).toBe('oa-secret-5555');
+  });
+
+  it('keeps secrets that come back masked or left out', async () => {
+    await put('store-1', { ...validSettings, statusWebhookUrl: 'https://platform.example/hook', statusWebhookSecret: 'whsec-abcdefgh' });
+    const shown = (await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: auth })).json();
+    const { status: _status, storeId: _storeId, ...echo } = shown;
+    expect(echo.apiKey).toBe('••••9876');
+    expect((await put('store-1', { ...echo, quantityThreshold: 2 })).statusCode).toBe(200);
+    const { apiKey: _left, ...withoutKey } = echo;
+    expect((await put('store-1', withoutKey)).statusCode).toBe(200);
+    const row = await h.db.prisma.store.findUniqueOrThrow({ where: { id: 'store-1' } });
+    expect(h.deps.secrets.decrypt(row.apiKeyEncrypted!)).toBe('good-api-key-9876');
+    expect(h.deps.secrets.decrypt(row.statusWebhookSecretEncrypted!)).toBe('whsec-abcdefgh');
+  });
+
+  it('replaces: a field left out takes its default', async () => {
+    await put('store-1', { ...validSettings, maui: true, purchaseCategory: 'med', quantityThreshold: 3, roomIds: ['0123456789abcdef0123456789abcdef'] });
+    const body = (await put('store-1', validSettings)).json();
+    expect(body).toMatchObject({ maui: false, purchaseCategory: 'all', quantityThreshold: 0, roomIds: [] });
+  });
+
+  it('names every wrong field in one 400', async () => {
+    const response = await put('store-1', {
+      enabled: true,
+      clientId: 'client-1',
+      roomIds: ['Main Room', '0123456789abcdef-0123456789abcdef', '0123456789abcdef0123456789abcdef'],
+      purchaseCategory: 'adult',
+      quantityThreshold: -1,
+      syncOrders: true,
+      ownedFields: ['name', 'colour'],
+    });
+    expect(response.statusCode).toBe(400);
+    const { error } = response.json();
+    expect(error.code).toBe('validation_failed');
+    const byPath = Object.fromEntries(error.details.map((detail: { path: string; message: string }) => [detail.path, detail.message]));
+    expect(byPath['roomIds[0]']).toBe(ROOM_ID_MESSAGE);
+    expect(byPath['roomIds[1]']).toBe(ROOM_ID_MESSAGE);
+    expect(byPath['roomIds[2]']).toBeUndefined();
+    expect(ROOM_ID_MESSAGE).toMatch(/32 letters and digits.*no spaces or dashes.*not its name/);
+    expect(Object.keys(byPath)).toEqual(
+      expect.arrayContaining(['purchaseCategory', 'quantityThreshold', 'ownedFields[1]', 'apiKey', 'locationId', 'orderAheadClientId', 'orderAheadToken']),
+    );
+    expect(await h.db.prisma.store.count()).toBe(0);
+  });
+
+  it('refuses credentials Flowhub rejects with 422 and Flowhub\'s reason, saving nothing', async () => {
+    const wrongKey = await put('store-1', { ...validSettings, apiKey: 'wrong-key-0000' });
+    expect(wrongKey.statusCode).toBe(422);
+    expect(wrongKey.json().error).toMatchObject({ code: 'flowhub_rejected', message: expect.stringMatching(/Flowhub rejected the inventory credentials/) });
+    expect(wrongKey.body).not.toContain('wrong-key-0000');
+
+    const wrongLocation = await put('store-1', { ...validSettings, locationId: 'loc-9' });
+    expect(wrongLocation.statusCode).toBe(422);
+    expect(wrongLocation.json().error.message).toMatch(/loc-9 is not among this client's locations/);
+
+    const wrongToken = await put('store-1', { ...validSettings, syncOrders: true, orderAheadClientId: 'oa-1', orderAheadToken: 'nope-1234' });
+    expect(wrongToken.statusCode).toBe(422);
+    expect(wrongToken.json().error.message).toMatch(/Order Ahead/);
+    expect(await h.db.prisma.store.count()).toBe(0);
+
+    // ?verify=false skips the check (the operator's call).
+    expect((await put('store-1', { ...validSettings, apiKey: 'wrong-key-0000' }, '?verify=false')).statusCode).toBe(200);
+  });
+
+  it('answers 503 naming Flowhub when Flowhub cannot be reached', async () => {
+    flowhub.use(http.get('http://flowhub.test/v0/clientsLocations', () => HttpResponse.error()));
+    const response = await put('store-1', validSettings);
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error).toMatchObject({ code: 'unavailable', message: expect.stringContaining('Flowhub') });
+  });
+
+  it('disabling stops the inventory schedule and keeps the data', async () => {
+    await put('store-1', validSettings);
+    expect((await put('store-1', { ...validSettings, enabled: false })).json().enabled).toBe(false);
+    expect(await inventoryQueue().getJobScheduler(jobIds.inventorySchedule('store-1'))).toBeUndefined();
+    await put('store-1', validSettings);
+    const deleted = await h.app.inject({ method: 'DELETE', url: '/v1/stores/store-1/flowhub', headers: auth });
+    expect(deleted.statusCode).toBe(204);
+    expect(await inventoryQueue().getJobScheduler(jobIds.inventorySchedule('store-1'))).toBeUndefined();
+    const kept = await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: auth });
+    expect(kept.json()).toMatchObject({ enabled: false, clientId: 'client-1', apiKey: '••••9876' });
+  });
+
+  it('spreads many stores across the interval', async () => {
+    for (let i = 0; i < 30; i++) await put(`store-${i}`, validSettings, '?verify=false');
+    const nexts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => inventoryQueue().getJobScheduler(jobIds.inventorySchedule(`store-${i}`)).then((s) => s!.next!)),
+    );
+    const minutes = new Set(nexts.map((next) => Math.floor((next % 600_000) / 60_000)));
+    expect(minutes.size).toBeGreaterThanOrEqual(6); // 30 stores over 10 minutes, not all in one
+  });
+});
+
+describe('store routes', () => {
+  it('404 for an unknown store, 400 for a malformed store id, 401 without the token', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/nobody/flowhub', headers: auth })).statusCode).toBe(404);
+    expect((await h.app.inject({ method: 'DELETE', url: '/v1/stores/nobody/flowhub', headers: auth })).statusCode).toBe(404);
+    const bad = await h.app.inject({ method: 'GET', url: '/v1/stores/bad%20id!/flowhub', headers: auth });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details[0].path).toBe('storeId');
+    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub' })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+  });
+});
+
+describe('boot reconciliation', () => {
+  it('heals a missing and a stray schedule, and gives a never-synced store its first sync', async () => {
+    await h.db.prisma.store.createMany({
+      data: [
+        { id: 'enabled-1', enabled: true, clientId: 'c', locationId: 'l' },
+        { id: 'disabled-1', enabled: false },
+      ],
+    });
+    const { scheduleInventorySync } = await import('@flowhub-sync/queues');
+    await scheduleInventorySync(inventoryQueue(), 'disabled-1', 600_000);
+    const report = await reconcileSchedules(h.deps);
+    expect(report).toMatchObject({ inventoryAdded: ['enabled-1'], inventoryRemoved: ['disabled-1'], initialSyncs: ['enabled-1'] });
+    expect(await inventoryQueue().getJobScheduler(jobIds.inventorySchedule('enabled-1'))).toBeDefined();
+    expect(await inventoryQueue().getJobScheduler(jobIds.inventorySchedule('disabled-1'))).toBeUndefined();
+    expect((await waitingSyncs('enabled-1')).map((job) => job.data.trigger)).toEqual(['initial']);
+    // Nothing to do the second time.
+    expect(await reconcileSchedules(h.deps)).toMatchObject({ inventoryAdded: [], inventoryRemoved: [], initialSyncs: [] });
+  });
+});

@@ -1,0 +1,235 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { isMaskedSecret, maskSecret } from '@flowhub-sync/config';
+import { OPEN_ORDER_STATUSES, type Store } from '@flowhub-sync/db';
+import { isFlowhubError } from '@flowhub-sync/flowhub-client';
+import { normalizeRoomId } from '@flowhub-sync/mapping';
+import { jobIds } from '@flowhub-sync/queues';
+import type { ProducerDependencies } from '../dependencies';
+import { ApiError, notFound, parseWith, unavailable, validationError, type ErrorDetail } from '../errors';
+import { applyStoreSchedules, redisReady } from '../schedules';
+import { settingsBody, type SettingsBody } from '../settings-schema';
+import { syncRunView } from '../views/sync-run';
+
+type StoreParams = { storeId: string };
+
+/** The stored value of a secret after a PUT: left out or echoed back masked keeps it; null clears it. */
+function nextSecret(given: string | null | undefined, stored: string | null | undefined, seal: (plain: string) => string): string | null {
+  if (given === undefined || isMaskedSecret(given)) return stored ?? null;
+  if (given === null) return null;
+  return seal(given);
+}
+
+interface RequiredFieldsView {
+  enabled?: unknown;
+  syncOrders?: unknown;
+  clientId?: unknown;
+  locationId?: unknown;
+  orderAheadClientId?: unknown;
+  statusWebhookUrl?: unknown;
+}
+
+function requiredFields(body: RequiredFieldsView, has: { apiKey: boolean; orderAheadToken: boolean; statusWebhookSecret: boolean }): ErrorDetail[] {
+  const missing: ErrorDetail[] = [];
+  const need = (path: string, present: boolean, why: string) => {
+    if (!present) missing.push({ path, message: `is required ${why}` });
+  };
+  if (body.enabled === true) {
+    need('clientId', Boolean(body.clientId), 'when the integration is enabled');
+    need('apiKey', has.apiKey, 'when the integration is enabled');
+    need('locationId', Boolean(body.locationId), 'when the integration is enabled');
+  }
+  if (body.syncOrders === true) {
+    need('orderAheadClientId', Boolean(body.orderAheadClientId), 'when syncOrders is on');
+    need('orderAheadToken', has.orderAheadToken, 'when syncOrders is on');
+  }
+  if (body.statusWebhookUrl) need('statusWebhookSecret', has.statusWebhookSecret, 'with a statusWebhookUrl (deliveries are signed with it)');
+  return missing;
+}
+
+/** Tries the credentials against Flowhub: refusal → 422 with Flowhub's reason, no answer → 503 naming Flowhub. */
+async function verifyWithFlowhub(deps: ProducerDependencies, body: SettingsBody, secrets: { apiKey: string; orderAheadToken: string | null }) {
+  const asApiError = (error: unknown, what: string) => {
+    if (isFlowhubError(error) && ['credentials_rejected', 'not_found', 'invalid'].includes(error.kind)) {
+      return new ApiError('flowhub_rejected', `${error.message} (checking the ${what})`);
+    }
+    return unavailable('Flowhub', isFlowhubError(error) ? error.message : 'no answer');
+  };
+  let locations;
+  try {
+    locations = await deps.flowhub.getLocations({ clientId: body.clientId!, apiKey: secrets.apiKey });
+  } catch (error) {
+    throw asApiError(error, 'Client ID and API Key');
+  }
+  if (!locations.some((location) => location.locationId === body.locationId)) {
+    throw new ApiError('flowhub_rejected', `Flowhub refused the Location ID: location ${body.locationId} is not among this client's locations`, [
+      { path: 'locationId', message: "is not among the client's locations in Flowhub" },
+    ]);
+  }
+  if (body.syncOrders && secrets.orderAheadToken) {
+    try {
+      await deps.flowhub.getAccessToken({ clientId: body.orderAheadClientId!, clientSecret: secrets.orderAheadToken }, { forceRefresh: true });
+    } catch (error) {
+      throw asApiError(error, 'Order Ahead Client Id and Token');
+    }
+  }
+}
+
+/** Settings as the API shows them: secrets masked, never in clear. */
+export async function settingsView(deps: ProducerDependencies, store: Store) {
+  const open = (sealed: string | null) => (sealed ? maskSecret(deps.secrets.decrypt(sealed)) : null);
+  const [lastSync, lastGood, openOrders, nextSyncAt] = await Promise.all([
+    deps.prisma.syncRun.findFirst({ where: { storeId: store.id, status: { not: 'queued' } }, orderBy: { createdAt: 'desc' } }),
+    deps.prisma.syncRun.findFirst({ where: { storeId: store.id, status: 'succeeded' }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } }),
+    deps.prisma.order.count({ where: { storeId: store.id, status: { in: ['pending', ...OPEN_ORDER_STATUSES] } } }),
+    nextScheduledSync(deps, store),
+  ]);
+  return {
+    storeId: store.id,
+    enabled: store.enabled,
+    maui: store.maui,
+    clientId: store.clientId,
+    apiKey: open(store.apiKeyEncrypted),
+    locationId: store.locationId,
+    orderAheadClientId: store.orderAheadClientId,
+    orderAheadToken: open(store.orderAheadTokenEncrypted),
+    roomIds: store.roomIds,
+    purchaseCategory: store.purchaseCategory,
+    syncOrders: store.syncOrders,
+    mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
+    pricesIncludeTax: store.pricesIncludeTax,
+    quantityThreshold: store.quantityThreshold,
+    pendingHoldMinutes: store.pendingHoldMinutes,
+    ownedFields: store.ownedFields,
+    statusWebhookUrl: store.statusWebhookUrl,
+    statusWebhookSecret: open(store.statusWebhookSecretEncrypted),
+    status: {
+      lastSync: lastSync ? syncRunView(lastSync) : null,
+      lastGoodSyncAt: lastGood?.finishedAt?.toISOString() ?? null,
+      nextSyncAt,
+      lastStatusPollAt: store.lastStatusPollAt?.toISOString() ?? null,
+      openOrders,
+    },
+  };
+}
+
+async function nextScheduledSync(deps: ProducerDependencies, store: Store): Promise<string | null> {
+  if (!store.enabled || !redisReady(deps)) return null;
+  try {
+    const scheduler = await deps.queues['inventory-sync'].getJobScheduler(jobIds.inventorySchedule(store.id));
+    return scheduler?.next ? new Date(scheduler.next).toISOString() : null;
+  } catch {
+    return null;
+  }
+}
+
+const feedKey = (store: Pick<Store, 'clientId' | 'locationId' | 'roomIds' | 'purchaseCategory'>) =>
+  JSON.stringify([store.clientId, store.locationId, [...store.roomIds].map(normalizeRoomId).sort(), store.purchaseCategory]);
+
+export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
+  app.put<{ Params: StoreParams; Querystring: { verify?: string } }>('/v1/stores/:storeId/flowhub', async (request) => {
+    const { storeId } = request.params;
+    const verify = parseWith(z.object({ verify: z.enum(['true', 'false']).default('true') }), request.query ?? {}).verify === 'true';
+    if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) {
+      throw new ApiError('validation_failed', 'the body must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]);
+    }
+    const raw = request.body as Record<string, unknown>;
+    const parsed = settingsBody.safeParse(raw);
+    const existing = await deps.prisma.store.findUnique({ where: { id: storeId } });
+    const seal = (plain: string) => deps.secrets.encrypt(plain);
+    const secretInput = (key: string) => (typeof raw[key] === 'string' || raw[key] === null ? (raw[key] as string | null) : undefined);
+    const apiKeyEncrypted = nextSecret(secretInput('apiKey'), existing?.apiKeyEncrypted, seal);
+    const orderAheadTokenEncrypted = nextSecret(secretInput('orderAheadToken'), existing?.orderAheadTokenEncrypted, seal);
+    const statusWebhookSecretEncrypted = nextSecret(secretInput('statusWebhookSecret'), existing?.statusWebhookSecretEncrypted, seal);
+    // Every wrong field in one answer: malformed values and the credentials the chosen options require.
+    const malformed = parsed.success ? [] : validationError(parsed.error.issues).details;
+    const missing = requiredFields(raw, {
+      apiKey: Boolean(apiKeyEncrypted),
+      orderAheadToken: Boolean(orderAheadTokenEncrypted),
+      statusWebhookSecret: Boolean(statusWebhookSecretEncrypted),
+    }).filter((detail) => !malformed.some((other) => other.path === detail.path));
+    const details = [...malformed, ...missing];
+    if (details.length > 0 || !parsed.success) {
+      throw new ApiError('validation_failed', `invalid settings: ${[...new Set(details.map((detail) => detail.path))].join(', ')}`, details);
+    }
+    const body = parsed.data;
+
+    if (body.enabled && verify) {
+      await verifyWithFlowhub(deps, body, {
+        apiKey: deps.secrets.decrypt(apiKeyEncrypted!),
+        orderAheadToken: orderAheadTokenEncrypted ? deps.secrets.decrypt(orderAheadTokenEncrypted) : null,
+      });
+    }
+
+    const data = {
+      enabled: body.enabled,
+      maui: body.maui,
+      clientId: body.clientId ?? null,
+      apiKeyEncrypted,
+      locationId: body.locationId ?? null,
+      orderAheadClientId: body.orderAheadClientId ?? null,
+      orderAheadTokenEncrypted,
+      roomIds: body.roomIds,
+      purchaseCategory: body.purchaseCategory,
+      syncOrders: body.syncOrders,
+      mapCustomCategoryToSubCategory: body.mapCustomCategoryToSubCategory,
+      pricesIncludeTax: body.pricesIncludeTax,
+      quantityThreshold: body.quantityThreshold,
+      pendingHoldMinutes: body.pendingHoldMinutes,
+      ownedFields: body.ownedFields,
+      statusWebhookUrl: body.statusWebhookUrl ?? null,
+      statusWebhookSecretEncrypted,
+    };
+    const store = await deps.prisma.store.upsert({ where: { id: storeId }, create: { id: storeId, ...data }, update: data });
+    const newlyEnabled = store.enabled && !existing?.enabled;
+    const feedChanged = Boolean(existing) && store.enabled && feedKey(existing!) !== feedKey(store);
+    await applyStoreSchedules(deps, storeId, { initialSync: newlyEnabled || feedChanged });
+    request.log.info({ storeId, enabled: store.enabled, syncOrders: store.syncOrders }, 'store settings saved');
+    return settingsView(deps, store);
+  });
+
+  app.get<{ Params: StoreParams }>('/v1/stores/:storeId/flowhub', async (request) => {
+    const store = await deps.prisma.store.findUnique({ where: { id: request.params.storeId } });
+    if (!store) throw notFound('store');
+    return settingsView(deps, store);
+  });
+
+  app.delete<{ Params: StoreParams }>('/v1/stores/:storeId/flowhub', async (request, reply) => {
+    const { storeId } = request.params;
+    const store = await deps.prisma.store.findUnique({ where: { id: storeId } });
+    if (!store) throw notFound('store');
+    await deps.prisma.store.update({ where: { id: storeId }, data: { enabled: false } });
+    await applyStoreSchedules(deps, storeId);
+    request.log.info({ storeId }, 'store disabled');
+    return reply.status(204).send();
+  });
+
+  app.get<{ Params: StoreParams }>('/v1/stores/:storeId/flowhub/rooms', async (request) => {
+    const store = await deps.prisma.store.findUnique({ where: { id: request.params.storeId } });
+    if (!store) throw notFound('store');
+    if (!store.clientId || !store.apiKeyEncrypted || !store.locationId) {
+      throw new ApiError('conflict', 'the store has no Flowhub credentials yet: save clientId, apiKey and locationId first');
+    }
+    let inventory;
+    try {
+      inventory = await deps.flowhub.getInventory(
+        { clientId: store.clientId, apiKey: deps.secrets.decrypt(store.apiKeyEncrypted), locationId: store.locationId },
+        { byRooms: true },
+      );
+    } catch (error) {
+      if (isFlowhubError(error) && ['credentials_rejected', 'not_found', 'invalid'].includes(error.kind)) {
+        throw new ApiError('flowhub_rejected', `Flowhub refused: ${error.message}`);
+      }
+      throw unavailable('Flowhub', isFlowhubError(error) ? error.message : 'no answer');
+    }
+    const rooms = new Map<string, { roomId: string; roomName: string | null; rows: number }>();
+    for (const row of inventory.rows) {
+      if (!row.roomId) continue;
+      const roomId = normalizeRoomId(row.roomId);
+      const room = rooms.get(roomId) ?? { roomId, roomName: row.roomName, rows: 0 };
+      room.rows += 1;
+      rooms.set(roomId, room);
+    }
+    return { items: [...rooms.values()].sort((a, b) => (a.roomName ?? '').localeCompare(b.roomName ?? '')) };
+  });
+};

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { isValidRoomId, OWNED_FIELDS } from '@flowhub-sync/mapping';
+
+export const ROOM_ID_MESSAGE =
+  "a room id is 32 letters and digits, with no spaces or dashes: use the room's id from GET /v1/stores/{storeId}/flowhub/rooms, not its name";
+
+const credential = z.string().trim().min(1, 'must not be empty').max(512);
+const secret = z.string().min(1, 'must not be empty').max(4096);
+
+/** PUT /v1/stores/{storeId}/flowhub. Fields left out take their defaults (replace semantics), secrets excepted. */
+export const settingsBody = z.object({
+  enabled: z.boolean().default(false),
+  maui: z.boolean().default(false),
+  clientId: credential.nullish(),
+  apiKey: secret.nullish(),
+  locationId: credential.nullish(),
+  orderAheadClientId: credential.nullish(),
+  orderAheadToken: secret.nullish(),
+  roomIds: z
+    .array(z.unknown().refine(isValidRoomId, ROOM_ID_MESSAGE))
+    .max(200)
+    .default([])
+    .transform((ids) => [...new Set(ids as string[])]),
+  purchaseCategory: z.enum(['all', 'med', 'rec']).default('all'),
+  syncOrders: z.boolean().default(false),
+  mapCustomCategoryToSubCategory: z.boolean().default(false),
+  pricesIncludeTax: z.boolean().default(false),
+  quantityThreshold: z.number().min(0).max(1_000_000).default(0),
+  pendingHoldMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  ownedFields: z
+    .array(z.enum(OWNED_FIELDS))
+    .default([...OWNED_FIELDS])
+    .transform((fields) => [...new Set(fields)]),
+  statusWebhookUrl: z
+    .string()
+    .url()
+    .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
+    .nullish(),
+  statusWebhookSecret: secret.nullish(),
+});
+export type SettingsBody = z.output<typeof settingsBody>;
+
+export const categoryMappingsBody = z.object({
+  useDefaults: z.boolean().default(true),
+  rows: z
+    .array(
+      z.object({
+        flowhubValue: z.string().trim().min(1, 'must not be empty').max(200),
+        category: z.string(),
+      }),
+    )
+    .max(1000)
+    .default([]),
+});
+
+export const syncBody = z
+  .object({ acceptShrink: z.boolean().default(false) })
+  .default({ acceptShrink: false });
