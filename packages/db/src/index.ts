@@ -11,3 +11,4 @@ export {
 // and enums (OrderStatus, PushState, HoldState, ...).
 export * from './generated/client';
 export * from './stores';
+export * from './rotate-secrets';

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { createSecretBox } from '@flowhub-sync/config';
+import { createTestDatabase, type TestDatabase } from './testing';
+import { rotateStoredSecrets } from './rotate-secrets';
+import { loadStoreForWork } from './stores';
+
+const key = () => randomBytes(32).toString('base64');
+let db: TestDatabase;
+beforeEach(async () => {
+  db = await createTestDatabase();
+});
+afterEach(() => db.drop());
+
+describe('rotating the encryption key', () => {
+  it('re-seals every secret under the new key; the stores still open with the new key alone', async () => {
+    const oldKey = key();
+    const newKey = key();
+    const before = createSecretBox(oldKey);
+    for (let i = 0; i < 3; i++) {
+      await db.prisma.store.create({
+        data: { id: `s${i}`, apiKeyEncrypted: before.encrypt(`api-${i}`), orderAheadTokenEncrypted: i === 0 ? before.encrypt('oa-0') : null },
+      });
+    }
+    const during = createSecretBox(newKey, [oldKey]);
+    expect(await rotateStoredSecrets(db.prisma, during)).toEqual({ stores: 3, secrets: 4, skipped: 0 });
+    expect(await rotateStoredSecrets(db.prisma, during)).toEqual({ stores: 0, secrets: 0, skipped: 0 });
+
+    const after = createSecretBox(newKey); // the old key dropped
+    const store = await loadStoreForWork(db.prisma, after, 's0');
+    expect(store).toMatchObject({ apiKey: 'api-0', orderAheadToken: 'oa-0' });
+    expect((await loadStoreForWork(db.prisma, after, 's2'))!.apiKey).toBe('api-2');
+  });
+});
