@@ -1,2 +1,3 @@
 export * from './processes';
 export * from './services';
+export * from './redis-cluster';
