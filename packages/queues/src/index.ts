@@ -3,3 +3,4 @@ export * from './connection';
 export * from './health-server';
 export * from './product-queues';
 export * from './scheduling';
+export * from './metrics';

@@ -1,3 +1,4 @@
 export * from './processes';
 export * from './services';
 export * from './redis-cluster';
+export * from './prometheus';
