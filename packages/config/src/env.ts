@@ -64,6 +64,13 @@ export const scheduleEnv = {
 
 export const healthEnv = (defaultPort: number) => ({ HEALTH_PORT: port.default(defaultPort) });
 
+/** How long finished work is kept (the maintenance queue's retention task). */
+export const retentionEnv = {
+  SYNC_RUN_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  SYNC_RUNS_PER_STORE: z.coerce.number().int().positive().default(500),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().positive().default(14),
+};
+
 export const logEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

@@ -12,3 +12,4 @@ export {
 export * from './generated/client';
 export * from './stores';
 export * from './rotate-secrets';
+export * from './retention';
