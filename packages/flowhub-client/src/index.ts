@@ -1,0 +1,28 @@
+export { createFlowhubClient } from './flowhub-client';
+export type {
+  CallOptions,
+  FlowhubClient,
+  FlowhubClientOptions,
+  InventoryCredentials,
+  InventoryResult,
+  LocationsCredentials,
+} from './flowhub-client';
+export type { OrderAheadCredentials } from './access-tokens';
+export { FlowhubError, FLOWHUB_ERROR_KINDS, isFlowhubError } from './flowhub-error';
+export type { FlowhubErrorDetails, FlowhubErrorKind, SendOutcome } from './flowhub-error';
+export type { FlowhubLogger } from './flowhub-http';
+export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
+export type { FlowhubAmount, FlowhubInventoryRow, InventoryRowCheck } from './inventory-row';
+export type { InventoryProblem } from './inventory-stream';
+export type { FlowhubLocation } from './locations';
+export {
+  canonicalOrderStatus,
+  FLOWHUB_ORDER_STATUSES,
+  isKnownOrderStatus,
+  OrderAheadCreateSchema,
+  orderAheadPayloadProblems,
+} from './order-ahead';
+export type { FlowhubOrderAnswer, FlowhubOrderStatus, OrderAheadCreate, OrderAheadCustomer, OrderAheadItem } from './order-ahead';
+export { budgetKeyFor, createRedisRequestBudget } from './request-budget';
+export type { BudgetReservation, BudgetScope, RedisRequestBudgetOptions, RequestBudget } from './request-budget';
+export { backoffDelayMs, parseRetryAfterMs } from './retry-timing';

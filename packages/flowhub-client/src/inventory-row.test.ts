@@ -1,0 +1,258 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { checkInventoryRow, FlowhubInventoryRowSchema, type FlowhubInventoryRow } from './inventory-row';
+import { rawInventoryRow } from './testing/inventory-fixtures';
+
+function valid(raw: unknown): FlowhubInventoryRow {
+  const check = checkInventoryRow(raw);
+  if (!check.ok) throw new Error(`expected a valid row, got: ${check.reason}`);
+  return check.row;
+}
+
+function problem(raw: unknown): { variantId: string | null; reason: string } {
+  const check = checkInventoryRow(raw);
+  if (check.ok) throw new Error('expected a problem, got a valid row');
+  return check;
+}
+
+describe('checkInventoryRow', () => {
+  it('keeps the shared shape and drops fields the product does not use', () => {
+    const row = valid(rawInventoryRow(7, { roomId: 'room-1', roomName: 'Sales Floor', upc: '0001' }));
+    expect(row).toEqual({
+      productId: '5f2b8c1e-0000-4000-8000-000000000007',
+      variantId: 'variant-7',
+      parentProductId: 'parent-2',
+      productName: 'Afghani Kush 7 3.5g',
+      parentProductName: 'Afghani Kush',
+      variantName: '3.5g',
+      sku: 'SKU-7',
+      brand: 'Sunny Farms',
+      category: 'Flower',
+      customCategoryName: null,
+      type: null,
+      strainName: 'Afghani',
+      speciesName: 'Indica-dom',
+      purchaseCategory: 'rec',
+      quantity: 8,
+      preTaxPriceInPennies: 3500,
+      postTaxPriceInPennies: 4200,
+      productWeight: 3.5,
+      productUnitOfMeasure: 'grams',
+      isSoldByWeight: false,
+      productPictureURL: 'https://images.example.test/products/7.jpg',
+      productDescription: 'Dense, resinous buds with an earthy, spicy aroma. Grown indoors and hand trimmed.',
+      roomId: 'room-1',
+      roomName: 'Sales Floor',
+      productUpdatedAt: '2024-05-01T12:00:00.000Z',
+      cannabinoidInformation: [
+        { name: 'thc', lowerRange: 21.3, upperRange: 23.1, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null },
+        { name: 'cbd', lowerRange: 0.1, upperRange: 0.2, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null },
+      ],
+      terpenes: [{ name: 'beta-Myrcene', lowerRange: 0.8, upperRange: 1.1, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null }],
+    });
+    expect(row).not.toHaveProperty('upc');
+    expect(row).not.toHaveProperty('tags');
+  });
+
+  it('accepts numbers sent as strings and ids sent as numbers', () => {
+    const row = valid(
+      rawInventoryRow(1, {
+        productId: 12345,
+        variantId: 678,
+        sku: 4400,
+        quantity: ' 12.5 ',
+        preTaxPriceInPennies: '3500',
+        postTaxPriceInPennies: '4200',
+        productWeight: '3.5',
+        isSoldByWeight: 'true',
+      }),
+    );
+    expect(row).toMatchObject({
+      productId: '12345',
+      variantId: '678',
+      sku: '4400',
+      quantity: 12.5,
+      preTaxPriceInPennies: 3500,
+      postTaxPriceInPennies: 4200,
+      productWeight: 3.5,
+      isSoldByWeight: true,
+    });
+  });
+
+  it('reads a multiplier sent as a string, a number or null', () => {
+    const row = valid(
+      rawInventoryRow(1, {
+        cannabinoidInformation: [
+          { name: 'thc', lowerRange: '85', upperRange: 90, unitOfMeasure: 'mg', unitOfMeasureToGramsMultiplier: '1000' },
+          { name: 'thc', lowerRange: 80, upperRange: 82, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null },
+          { name: 'cbd', lowerRange: 1, upperRange: 2, unitOfMeasure: 'mg/g', unitOfMeasureToGramsMultiplier: 0.001 },
+        ],
+      }),
+    );
+    expect(row.cannabinoidInformation.map((entry) => entry.unitOfMeasureToGramsMultiplier)).toEqual([1000, null, 0.001]);
+    expect(row.cannabinoidInformation[0].lowerRange).toBe(85);
+  });
+
+  it('turns nulls and missing optional fields into null and missing lists into []', () => {
+    const row = valid({
+      productId: 'p-1',
+      variantId: 'v-1',
+      productName: 'Gummies',
+      quantity: 3,
+      brand: null,
+      preTaxPriceInPennies: '',
+      cannabinoidInformation: null,
+    });
+    expect(row).toMatchObject({ brand: null, category: null, roomId: null, preTaxPriceInPennies: null, isSoldByWeight: null });
+    expect(row.cannabinoidInformation).toEqual([]);
+    expect(row.terpenes).toEqual([]);
+  });
+
+  it('drops potency entries without a usable name and nulls unreadable numbers in them', () => {
+    const row = valid(
+      rawInventoryRow(1, {
+        terpenes: [
+          { name: '', lowerRange: 1 },
+          { lowerRange: 2 },
+          null,
+          'limonene',
+          { name: 'limonene', lowerRange: 'n/a', upperRange: '0.4', unitOfMeasure: 5 },
+        ],
+      }),
+    );
+    expect(row.terpenes).toEqual([
+      { name: 'limonene', lowerRange: null, upperRange: 0.4, unitOfMeasure: '5', unitOfMeasureToGramsMultiplier: null },
+    ]);
+  });
+
+  it('reports a row without variantId with a null id and the reason', () => {
+    const { variantId, reason } = problem(rawInventoryRow(1, { variantId: undefined }));
+    expect(variantId).toBeNull();
+    expect(reason).toBe('variantId: missing');
+  });
+
+  it.each([
+    [{ quantity: 'lots' }, 'quantity: expected a number, got "lots"'],
+    [{ quantity: -2 }, 'quantity: expected a quantity of 0 or more, got -2'],
+    [{ quantity: null }, 'quantity: missing'],
+    [{ productName: '   ' }, 'productName: expected non-empty text, got "   "'],
+    [{ brand: { name: 'Sunny' } }, 'brand: expected text, got an object'],
+    [{ preTaxPriceInPennies: '35.00 USD' }, 'preTaxPriceInPennies: expected a number, got "35.00 USD"'],
+    [{ isSoldByWeight: 'sometimes' }, 'isSoldByWeight: expected true or false, got "sometimes"'],
+    [{ terpenes: 'myrcene' }, 'terpenes: expected a list, got "myrcene"'],
+  ])('names the field and the value when a row is invalid: %j', (overrides, reason) => {
+    const check = problem(rawInventoryRow(3, overrides));
+    expect(check).toEqual({ ok: false, variantId: 'variant-3', reason });
+  });
+
+  it('lists every reason of a row with several problems', () => {
+    expect(problem(rawInventoryRow(3, { productId: null, quantity: 'x' })).reason).toBe(
+      'productId: missing; quantity: expected a number, got "x"',
+    );
+  });
+
+  it('reports a row that is not an object at all', () => {
+    expect(problem('oops')).toEqual({ ok: false, variantId: null, reason: 'row is not an object (got "oops")' });
+    expect(problem(null).reason).toBe('row is not an object (got null)');
+    expect(problem([1, 2]).reason).toBe('row is not an object (got a list)');
+  });
+
+  it('keeps rows that do not hold on to the text they were cut from', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heapAfterGc = () => {
+      gc();
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    // As the streaming parser does: values are cut out of a big chunk of text. (In a function of
+    // its own, so that no stack slot of this test keeps the chunk alive.)
+    const rowsCutFromChunk = () => {
+      const chunk = Buffer.alloc(30 * 1024 * 1024, 'x').toString('utf8');
+      return Array.from({ length: 100 }, (_, index) => {
+        const cut = (length: number) => chunk.slice(index * 100, index * 100 + length);
+        return valid({ productId: cut(36), variantId: cut(20), productName: cut(40), quantity: 1, terpenes: [{ name: cut(15) }] });
+      });
+    };
+    const before = heapAfterGc();
+    const rows = rowsCutFromChunk();
+    expect(heapAfterGc() - before).toBeLessThan(5 * 1024 * 1024);
+    expect(rows[99].productName).toHaveLength(40);
+  });
+
+  it('never throws, whatever a row holds', () => {
+    fc.assert(
+      fc.property(fc.anything(), fc.dictionary(fc.constantFrom('productId', 'variantId', 'quantity', 'terpenes', 'brand'), fc.anything()), (anything, fields) => {
+        const results = [checkInventoryRow(anything), checkInventoryRow({ ...rawInventoryRow(1), ...fields })];
+        for (const result of results) {
+          if (result.ok) {
+            expect(Number.isFinite(result.row.quantity) && result.row.quantity >= 0).toBe(true);
+            expect(result.row.variantId.trim()).not.toBe('');
+          } else {
+            expect(result.reason.length).toBeGreaterThan(0);
+          }
+        }
+      }),
+    );
+  });
+});
+
+describe('FlowhubInventoryRowSchema', () => {
+  it('validates like checkInventoryRow, for callers that compose zod schemas', () => {
+    const rows = z.array(FlowhubInventoryRowSchema);
+    expect(rows.parse([rawInventoryRow(1, { quantity: '4' })])[0]).toMatchObject({ variantId: 'variant-1', quantity: 4 });
+    const result = rows.safeParse([rawInventoryRow(1), rawInventoryRow(2, { quantity: -1 })]);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      [[1], 'quantity: expected a quantity of 0 or more, got -1'],
+    ]);
+  });
+});
+
+/*
+ * The shared row shape (briefs/row.md, packages/mapping's FlowhubInventoryItem) must stay identical
+ * to what the schema produces, field for field: this fails to compile if either side drifts.
+ */
+interface SharedFlowhubAmount {
+  name: string;
+  lowerRange: number | null;
+  upperRange: number | null;
+  unitOfMeasure: string | null;
+  unitOfMeasureToGramsMultiplier: number | null;
+}
+interface SharedFlowhubInventoryItem {
+  productId: string;
+  variantId: string;
+  parentProductId: string | null;
+  productName: string;
+  parentProductName: string | null;
+  variantName: string | null;
+  sku: string | null;
+  brand: string | null;
+  category: string | null;
+  customCategoryName: string | null;
+  type: string | null;
+  strainName: string | null;
+  speciesName: string | null;
+  purchaseCategory: string | null;
+  quantity: number;
+  preTaxPriceInPennies: number | null;
+  postTaxPriceInPennies: number | null;
+  productWeight: number | null;
+  productUnitOfMeasure: string | null;
+  isSoldByWeight: boolean | null;
+  productPictureURL: string | null;
+  productDescription: string | null;
+  roomId: string | null;
+  roomName: string | null;
+  productUpdatedAt: string | null;
+  cannabinoidInformation: SharedFlowhubAmount[];
+  terpenes: SharedFlowhubAmount[];
+}
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? (keyof A extends keyof B ? (keyof B extends keyof A ? true : false) : false) : false) : false;
+const rowShapeMatches: Same<FlowhubInventoryRow, SharedFlowhubInventoryItem> = true;
+const schemaOutputMatches: Same<z.output<typeof FlowhubInventoryRowSchema>, SharedFlowhubInventoryItem> = true;
+void schemaOutputMatches;
+void rowShapeMatches;

@@ -1,0 +1,75 @@
+import { MalformedResponse } from './flowhub-http';
+
+/** One of the client's locations (`GET /v0/clientsLocations`). */
+export interface FlowhubLocation {
+  locationId: string;
+  importId: string | null;
+  locationName: string | null;
+  timeZone: string | null;
+  licenseType: string[];
+  /** Flowhub's address fields as sent (their names are not documented), text only. */
+  address: Record<string, string> | null;
+}
+
+export interface LocationsParseResult {
+  locations: FlowhubLocation[];
+  /** Entries without a usable locationId: useless to us, reported rather than thrown. */
+  skipped: number;
+  shape: 'envelope' | 'array';
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+export function parseLocations(body: unknown): LocationsParseResult {
+  let entries: unknown;
+  let shape: LocationsParseResult['shape'];
+  if (Array.isArray(body)) {
+    entries = body;
+    shape = 'array';
+  } else if (body && typeof body === 'object' && Array.isArray((body as { data?: unknown }).data)) {
+    entries = (body as { data: unknown[] }).data;
+    shape = 'envelope';
+  } else {
+    throw new MalformedResponse('the answer has no "data" list of locations');
+  }
+  const locations: FlowhubLocation[] = [];
+  let skipped = 0;
+  for (const entry of entries as unknown[]) {
+    const raw = entry && typeof entry === 'object' ? (entry as Record<string, unknown>) : {};
+    const locationId = text(raw.locationId);
+    if (locationId === null || locationId.trim() === '') {
+      skipped += 1;
+      continue;
+    }
+    locations.push({
+      locationId,
+      importId: text(raw.importId),
+      locationName: text(raw.locationName),
+      timeZone: text(raw.timeZone),
+      licenseType: licenseTypes(raw.licenseType),
+      address: addressOf(raw.address),
+    });
+  }
+  return { locations, skipped, shape };
+}
+
+function licenseTypes(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(text).filter((type): type is string => type !== null);
+  const single = text(value);
+  return single === null ? [] : [single];
+}
+
+function addressOf(value: unknown): Record<string, string> | null {
+  if (typeof value === 'string') return { street1: value };
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return null;
+  const address: Record<string, string> = {};
+  for (const [field, fieldValue] of Object.entries(value as Record<string, unknown>)) {
+    const fieldText = text(fieldValue);
+    if (fieldText !== null) address[field] = fieldText;
+  }
+  return address;
+}
