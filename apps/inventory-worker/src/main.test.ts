@@ -1,23 +1,120 @@
-import { freePort, serviceUrls, startApp, waitForHttp } from '@flowhub-sync/testing';
+// The inventory worker as production runs it: built (dist/main.js), one OS process each, against the real
+// Redis and PostgreSQL and the Flowhub simulator.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { queues } from '@flowhub-sync/queues';
+import { freePort, metricSample, serviceUrls, startApp, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
+import { enableStore, startSyncTestbed, type SyncTestbed } from './testing/sync-testbed';
+
+let bed: SyncTestbed;
+let prefix: string;
+let connection: Redis;
+let queue: Queue;
+const running: RunningApp[] = [];
+
+beforeAll(async () => {
+  bed = await startSyncTestbed({ rows: 300, seed: 4 });
+  prefix = uniqueQueuePrefix('inv-proc');
+  connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
+  queue = new Queue('inventory-sync', { connection, prefix });
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((app) => app.stop('SIGKILL')));
+  bed.sim.state.faults.clear();
+});
+afterAll(async () => {
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await connection.quit();
+  await bed.close();
+});
+
+async function startWorkerProcess(): Promise<{ app: RunningApp; port: number }> {
+  const port = await freePort();
+  const app = startApp('inventory-worker', {
+    REDIS_URL: serviceUrls().REDIS_URL,
+    DATABASE_URL: bed.db.url,
+    QUEUE_PREFIX: prefix,
+    ENCRYPTION_KEY: bed.encryptionKey,
+    FLOWHUB_API_URL: bed.sim.url,
+    FLOWHUB_AUTH_URL: bed.sim.url,
+    HEALTH_PORT: String(port),
+    LOG_LEVEL: 'info',
+  });
+  running.push(app);
+  await waitForHttp(`http://127.0.0.1:${port}/readyz`);
+  return { app, port };
+}
+
+const addJob = (storeId: string) =>
+  queue.add(queues['inventory-sync'].jobName({ storeId }), { storeId, trigger: 'manual', acceptShrink: false }, queues['inventory-sync'].defaults);
+const runsOf = (storeId: string) => bed.prisma.syncRun.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' } });
 
 describe('inventory-worker process', () => {
-  it('starts, reports ready, and exits cleanly on SIGTERM', async () => {
-    const port = await freePort();
-    const app = startApp('inventory-worker', { ...serviceUrls(), HEALTH_PORT: String(port), LOG_LEVEL: 'info' });
-    try {
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`);
-      const ready = await waitForHttp(`http://127.0.0.1:${port}/readyz`);
-      expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up' });
-    } finally {
-      const exit = await app.stop('SIGTERM');
-      expect(exit.code).toBe(0);
-    }
+  it('reports ready once Redis, PostgreSQL and its worker are up, serves metrics, and exits cleanly on SIGTERM', async () => {
+    const { app, port } = await startWorkerProcess();
+    const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+    expect(ready).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
+    await enableStore(bed, 'metrics');
+    const job = await addJob('metrics');
+    await waitFor(async () => (await job.getState()) === 'completed', { what: 'the sync' });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metricSample(metrics, 'flowhub_sync_inventory_sync_outcomes_total', { outcome: 'succeeded' })).toBe(1);
+    expect(metricSample(metrics, 'flowhub_sync_inventory_sync_rows_total', { kind: 'created' })).toBeGreaterThan(100);
+    expect(metricSample(metrics, 'flowhub_sync_jobs_total', { queue: 'inventory-sync', outcome: 'completed' })).toBe(1);
+    const exit = await app.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    // One line per event, with the store and the job; never a credential.
+    expect(app.output()).toMatch(/"storeId":"metrics".*"jobId":"[^"]+".*"msg":"inventory sync finished"/);
+    expect(app.output()).not.toContain('demo-key');
   });
 
-  it('refuses to start without its configuration, naming the variable', async () => {
+  it('refuses to start without its configuration, naming each missing variable', async () => {
     const app = startApp('inventory-worker', { HEALTH_PORT: String(await freePort()) });
     const exit = await app.exited;
     expect(exit.code).toBe(1);
-    expect(app.output()).toContain('REDIS_URL is required but not set');
+    expect(app.output()).toContain('DATABASE_URL is required but not set');
+    expect(app.output()).toContain('ENCRYPTION_KEY is required but not set');
+
+    const noRedis = startApp('inventory-worker', { DATABASE_URL: bed.db.url, ENCRYPTION_KEY: bed.encryptionKey, HEALTH_PORT: String(await freePort()) });
+    expect((await noRedis.exited).code).toBe(1);
+    expect(noRedis.output()).toContain('REDIS_URL is required but not set');
   });
+
+  it('two worker processes never sync one store at once, whatever was queued', async () => {
+    await enableStore(bed, 'shared');
+    bed.sim.state.faults.add({ kind: 'latency', latencyMs: 200, locationId: 'demo-location' });
+    const [first, second] = await Promise.all([startWorkerProcess(), startWorkerProcess()]);
+    const jobs = await Promise.all(Array.from({ length: 8 }, () => addJob('shared')));
+    await waitFor(async () => (await Promise.all(jobs.map((job) => job.getState()))).every((state) => state === 'completed'), {
+      timeoutMs: 60_000,
+      what: 'every queued sync to run',
+    });
+    const runs = await runsOf('shared');
+    expect(runs).toHaveLength(8);
+    expect(runs.every((run) => run.status === 'succeeded')).toBe(true);
+    const intervals = runs.map((run) => [run.startedAt!.getTime(), run.finishedAt!.getTime()]).sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < intervals.length; i++) expect(intervals[i][0]).toBeGreaterThanOrEqual(intervals[i - 1][1]);
+    // Both processes took jobs: the lock, not luck, kept them apart.
+    const worked = (app: RunningApp) => (app.output().match(/"storeId":"shared".*inventory sync finished/g) ?? []).length;
+    expect(worked(first.app) + worked(second.app)).toBe(8);
+    expect(Math.min(worked(first.app), worked(second.app))).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('on SIGTERM during a long sync, exits within a bounded time and hands the sync back to another worker', async () => {
+    await enableStore(bed, 'slow');
+    bed.sim.state.faults.add({ kind: 'latency', latencyMs: 60_000, count: 1, locationId: 'demo-location' });
+    const { app } = await startWorkerProcess();
+    const job = await addJob('slow');
+    await waitFor(async () => (await runsOf('slow'))[0]?.status === 'running', { what: 'the sync to start' });
+
+    const exit = await app.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(15_000);
+    expect(await job.getState()).toBe('delayed');
+
+    await startWorkerProcess();
+    await waitFor(async () => (await job.getState()) === 'completed', { timeoutMs: 30_000, what: 'another worker to finish the sync' });
+    expect(await runsOf('slow')).toEqual([expect.objectContaining({ status: 'succeeded' })]);
+  }, 60_000);
 });

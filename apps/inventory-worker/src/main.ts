@@ -1,16 +1,104 @@
-import { createLogger, handleShutdown, healthEnv, loadEnvOrExit, logEnv, redisEnv } from '@flowhub-sync/config';
-import { createRedisConnection, startHealthServer } from '@flowhub-sync/queues';
+import { Worker } from 'bullmq';
+import {
+  createLogger,
+  createSecretBox,
+  databaseEnv,
+  encryptionEnv,
+  flowhubEnv,
+  handleShutdown,
+  healthEnv,
+  loadEnvOrExit,
+  logEnv,
+  redisEnv,
+} from '@flowhub-sync/config';
+import { createPrismaClient } from '@flowhub-sync/db';
+import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
+import { createMetricsRegistry, createRedisConnection, instrumentWorker, startHealthServer } from '@flowhub-sync/queues';
+import { createInventorySyncProcessor } from './jobs/inventory-sync';
+import { createSyncMetrics } from './metrics';
+
+/** Jobs one process works at once: syncs mostly wait on Flowhub and PostgreSQL, not on this CPU. */
+const CONCURRENCY = 4;
+/** On SIGTERM, syncs in hand get this long to finish before they are handed back to the queue. */
+const SHUTDOWN_GRACE_MS = 8_000;
 
 async function main() {
-  const env = loadEnvOrExit({ ...redisEnv, ...healthEnv(9464), ...logEnv }, 'inventory-worker');
+  const env = loadEnvOrExit(
+    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...healthEnv(9464), ...logEnv },
+    'inventory-worker',
+  );
   const logger = createLogger({ name: 'inventory-worker', level: env.LOG_LEVEL });
+  const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
+  const prisma = createPrismaClient(env.DATABASE_URL);
+  // BullMQ's blocking connection, and a second one for locks and the request budget (never blocked).
+  const workerConnection = createRedisConnection(env, 'worker');
   const redis = createRedisConnection(env, 'worker');
+  const flowhub = createFlowhubClient({
+    apiUrl: env.FLOWHUB_API_URL,
+    authUrl: env.FLOWHUB_AUTH_URL,
+    proxyUrl: env.HTTPS_PROXY,
+    // The default key prefix: every process of the product shares one budget per Flowhub credentials.
+    budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS }),
+    // A longer Retry-After is the job's to wait (delayed), not a worker slot's.
+    maxRetryWaitMs: 1_000,
+    logger,
+  });
+  const registry = createMetricsRegistry('inventory-worker');
+  const metrics = createSyncMetrics(registry);
+  const processor = createInventorySyncProcessor({
+    prisma,
+    flowhub,
+    secrets,
+    logger,
+    redis,
+    queuePrefix: env.QUEUE_PREFIX,
+    budgetWaitMs: 500,
+    metrics,
+  });
+
+  const worker = new Worker('inventory-sync', (job, token) => processor.process(job, token), {
+    connection: workerConnection,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: CONCURRENCY,
+  });
+  instrumentWorker(registry, worker);
+  for (const connection of [redis, workerConnection]) connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
+  worker.on('error', (error) => logger.error({ err: error }, 'inventory-sync worker error'));
+
   const health = await startHealthServer({
     port: env.HEALTH_PORT,
-    readiness: async () => ({ redis: redis.status === 'ready' ? 'up' : 'down' }),
+    readiness: async () => {
+      let postgres: 'up' | 'down' = 'up';
+      try {
+        await prisma.$queryRaw`SELECT 1`;
+      } catch {
+        postgres = 'down';
+      }
+      return {
+        redis: redis.status === 'ready' && workerConnection.status === 'ready' ? 'up' : 'down',
+        postgres,
+        worker: worker.isRunning() ? 'up' : 'down',
+      };
+    },
+    metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   });
-  logger.info({ healthPort: health.port }, 'inventory-worker started');
-  handleShutdown(logger, [() => health.close(), () => redis.quit()]);
+  logger.info({ healthPort: health.port, concurrency: CONCURRENCY, queuePrefix: env.QUEUE_PREFIX }, 'inventory-worker started');
+
+  handleShutdown(logger, [
+    async () => {
+      // Stop taking jobs; give the syncs in hand a moment, then hand them back so another worker runs them.
+      const grace = setTimeout(() => processor.interruptAll('the worker is shutting down; the sync was handed back'), SHUTDOWN_GRACE_MS);
+      try {
+        await worker.close();
+      } finally {
+        clearTimeout(grace);
+      }
+    },
+    () => health.close(),
+    () => prisma.$disconnect(),
+    () => redis.quit(),
+    () => workerConnection.quit(),
+  ]);
 }
 
 main().catch((error) => {

@@ -1,0 +1,88 @@
+import type { MappingProblems } from '@flowhub-sync/mapping';
+
+/** At most this many problems are listed per run; all are counted. */
+export const MAX_LISTED_PROBLEMS = 100;
+
+export interface SyncProblem {
+  variantId: string | null;
+  reason: string;
+}
+
+export interface SyncCounts {
+  fetched: number;
+  kept: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  deactivated: number;
+  invalid: number;
+  uncategorized: number;
+  unknownTerpenes: number;
+  unknownStrainTypes: number;
+}
+
+export const emptyCounts = (): SyncCounts => ({
+  fetched: 0,
+  kept: 0,
+  created: 0,
+  updated: 0,
+  unchanged: 0,
+  deactivated: 0,
+  invalid: 0,
+  uncategorized: 0,
+  unknownTerpenes: 0,
+  unknownStrainTypes: 0,
+});
+
+/**
+ * A run's counts and the problems an operator reads, capped at 100: skipped rows first, then the misses an
+ * operator can fix with a mapping row (categories), then strain types, then terpenes (the most common and
+ * least actionable, so they never crowd the others out).
+ */
+export class SyncReport {
+  readonly counts = emptyCounts();
+  private readonly lists = { invalid: [] as SyncProblem[], category: [] as SyncProblem[], strainType: [] as SyncProblem[], terpenes: [] as SyncProblem[] };
+  private listed = 0;
+
+  private list(kind: keyof SyncReport['lists'], problem: SyncProblem): void {
+    this.listed += 1;
+    if (this.lists[kind].length < MAX_LISTED_PROBLEMS) this.lists[kind].push(problem);
+  }
+
+  get problems(): SyncProblem[] {
+    const { invalid, category, strainType, terpenes } = this.lists;
+    return [...invalid, ...category, ...strainType, ...terpenes].slice(0, MAX_LISTED_PROBLEMS);
+  }
+
+  get truncated(): boolean {
+    return this.listed > MAX_LISTED_PROBLEMS;
+  }
+
+  invalidRow(problem: SyncProblem): void {
+    this.counts.invalid += 1;
+    this.list('invalid', { variantId: problem.variantId, reason: `skipped: ${problem.reason}` });
+  }
+
+  /** Mapping misses: the product still syncs; an operator may add a mapping row and re-sync. */
+  mappingMisses(variantId: string, problems: MappingProblems, row: { customCategoryName: string | null; type: string | null; category: string | null }): void {
+    if (problems.uncategorized) {
+      this.counts.uncategorized += 1;
+      const tried = [
+        ['custom category', row.customCategoryName],
+        ['type', row.type],
+        ['category', row.category],
+      ]
+        .filter(([, value]) => value !== null && value.trim() !== '')
+        .map(([name, value]) => `${name} "${value}"`);
+      this.list('category', { variantId, reason: `uncategorized: no category mapping for ${tried.length ? tried.join(', ') : 'an item without category fields'}` });
+    }
+    if (problems.unknownStrainType !== null) {
+      this.counts.unknownStrainTypes += 1;
+      this.list('strainType', { variantId, reason: `unknown strain type "${problems.unknownStrainType}"` });
+    }
+    if (problems.unknownTerpenes.length > 0) {
+      this.counts.unknownTerpenes += 1;
+      this.list('terpenes', { variantId, reason: `unknown terpenes left out: ${problems.unknownTerpenes.join(', ')}` });
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import type { Logger } from '@flowhub-sync/config';
+import { type PrismaClient, type SecretOpener, type Store, type SyncRun } from '@flowhub-sync/db';
+import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
+import { createInventoryMapper, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
+import type { SyncTrigger } from '@flowhub-sync/queues';
+import { failureHandling, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
+import { fetchFeed } from './fetch-feed';
+import { feedFingerprint, shrinkVerdict } from './shrink-guard';
+import { SyncReport, type SyncCounts } from './sync-report';
+import {
+  deactivateProducts,
+  ownedFieldsContext,
+  planProductWrites,
+  releaseReflectedHolds,
+  writeProducts,
+  type HashedProduct,
+} from './write-products';
+
+/**
+ * One inventory sync of one store (architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
+ * fetch and filter the feed, map it, write what changed, deactivate what left (unless the shrink guard says
+ * no), release the holds the new quantities reflect, and record the run. The caller holds the store's lock.
+ */
+
+export interface SyncStoreDependencies {
+  prisma: PrismaClient;
+  flowhub: FlowhubClient;
+  secrets: SecretOpener;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** How long a Flowhub call may wait for the shared request budget before the job is delayed instead. */
+  budgetWaitMs?: number;
+  /** Rows per bulk upsert. */
+  batchSize?: number;
+}
+
+export type SyncPhase = 'starting' | 'fetching' | 'mapping' | 'writing' | 'finishing' | 'done';
+export interface SyncProgress {
+  phase: SyncPhase;
+  percent: number;
+}
+
+export interface SyncRequest {
+  storeId: string;
+  trigger: SyncTrigger;
+  acceptShrink: boolean;
+  /** The BullMQ job: a retried job keeps updating its own run. */
+  jobId?: string;
+  /** Whether a retryable failure ends the job (its last attempt): the run is then `failed`, else `queued` again. */
+  finalAttempt?: boolean;
+  /** Aborted when the worker stops or loses the store's lock. */
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => unknown;
+}
+
+export type SyncOutcome =
+  | { status: 'skipped'; reason: string }
+  | { status: 'succeeded' | 'suspicious'; runId: string; counts: SyncCounts; reason: string | null; releasedHolds: number };
+
+/** A sync that did not finish: what to do about it, and the run it was recorded on. */
+export class SyncFailed extends Error {
+  override readonly name = 'SyncFailed';
+  constructor(readonly handling: FailureHandling, readonly runId: string) {
+    super(handling.reason);
+  }
+}
+
+export async function syncStore(deps: SyncStoreDependencies, request: SyncRequest): Promise<SyncOutcome> {
+  const { prisma } = deps;
+  const { storeId } = request;
+  const store = await prisma.store.findUnique({ where: { id: storeId } });
+  if (!store) return { status: 'skipped', reason: 'the store is unknown' };
+  if (!store.enabled) return { status: 'skipped', reason: 'the store has the integration disabled' };
+
+  const startedAt = new Date();
+  const run = await startRun(prisma, request, startedAt);
+  const progress = async (phase: SyncPhase, percent: number) => {
+    await request.onProgress?.({ phase, percent: Math.round(percent) });
+  };
+  const stopIfInterrupted = () => {
+    if (request.signal?.aborted) {
+      const reason = request.signal.reason instanceof Error ? request.signal.reason.message : 'the sync was interrupted';
+      throw new SyncInterrupted(reason);
+    }
+  };
+
+  try {
+    deps.logger.info({ runId: run.id, trigger: request.trigger }, 'inventory sync started');
+    const settings = feedSettings(store, deps.secrets);
+    await progress('fetching', 5);
+    const feed = await fetchFeed(deps.flowhub, settings, { signal: request.signal, budgetWaitMs: deps.budgetWaitMs });
+    stopIfInterrupted();
+
+    await progress('mapping', 40);
+    const report = new SyncReport();
+    for (const problem of feed.invalid) report.invalidRow(problem);
+    const mappings = await prisma.categoryMapping.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' } });
+    const map = createInventoryMapper({
+      mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
+      pricesIncludeTax: store.pricesIncludeTax,
+      categoryMappings: {
+        useDefaults: store.categoryUseDefaults,
+        rows: mappings.map((row) => ({ flowhubValue: row.flowhubValue, category: row.category as AiqCategory })),
+      },
+    });
+    const context = ownedFieldsContext(store.ownedFields);
+    const products: HashedProduct[] = feed.rows.map((row) => {
+      const { product, problems } = map(row);
+      report.mappingMisses(product.variantId, problems, row);
+      return { product, contentHash: productFingerprint(product, context) };
+    });
+    const { counts } = report;
+    counts.fetched = feed.fetched;
+    counts.kept = products.length;
+
+    const plan = await planProductWrites(prisma, storeId, products);
+    counts.created = plan.created;
+    counts.updated = plan.updated;
+    counts.unchanged = plan.unchanged;
+    const fingerprint = feedFingerprint(store);
+    const lastGood = await prisma.syncRun.findFirst({
+      where: { storeId, status: 'succeeded', id: { not: run.id } },
+      orderBy: { finishedAt: 'desc' },
+      select: { kept: true, feedFingerprint: true, finishedAt: true },
+    });
+    const verdict = shrinkVerdict({
+      kept: products.length,
+      leaving: plan.leaving.length,
+      acceptShrink: request.acceptShrink,
+      feedFingerprint: fingerprint,
+      lastGood,
+    });
+
+    await progress('writing', 50);
+    await writeProducts(prisma, storeId, plan.writes, {
+      ownedFields: store.ownedFields,
+      syncedAt: new Date(),
+      batchSize: deps.batchSize,
+      beforeBatch: async (written, total) => {
+        stopIfInterrupted();
+        await progress('writing', 50 + (40 * written) / total);
+      },
+    });
+    stopIfInterrupted();
+
+    await progress('finishing', 90);
+    const finishedAt = new Date();
+    let releasedHolds = 0;
+    if (verdict.deactivate) {
+      counts.deactivated = await deactivateProducts(prisma, storeId, plan.leaving, finishedAt);
+      releasedHolds = await releaseReflectedHolds(prisma, storeId, startedAt, finishedAt);
+    }
+    const status = verdict.deactivate ? 'succeeded' : 'suspicious';
+    const reason = verdict.deactivate ? null : verdict.reason;
+    await prisma.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status,
+        finishedAt,
+        ...counts,
+        error: reason,
+        problems: report.problems.map((problem) => ({ variantId: problem.variantId, reason: problem.reason })),
+        problemsTruncated: report.truncated,
+        feedFingerprint: fingerprint,
+      },
+    });
+    await progress('done', 100);
+    const summary = { runId: run.id, status, ...counts, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
+    if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
+    else deps.logger.info(summary, 'inventory sync finished');
+    return { status, runId: run.id, counts, reason, releasedHolds };
+  } catch (error) {
+    const handling = failureHandling(error, request.signal);
+    const final = handling.action === 'fail' || (handling.action === 'retry' && request.finalAttempt !== false);
+    const error_ = final ? handling.reason : `${handling.reason} (the sync will run again)`;
+    await prisma.syncRun
+      .update({ where: { id: run.id }, data: { status: final ? 'failed' : 'queued', finishedAt: final ? new Date() : null, error: error_ } })
+      .catch((recordError: unknown) => deps.logger.error({ runId: run.id, err: recordError }, 'could not record the sync failure'));
+    const log = final ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
+    log({ runId: run.id, action: handling.action, reason: handling.reason }, final ? 'inventory sync failed' : 'inventory sync stopped; it will run again');
+    throw new SyncFailed(handling, run.id);
+  }
+}
+
+/**
+ * The run this sync records into. A job that runs again (a retry, a delay, a hand-back) keeps its run;
+ * any other run of the store still marked running was left by a worker that died: the caller holds the
+ * store's lock, so nothing else can be running.
+ */
+async function startRun(prisma: PrismaClient, request: SyncRequest, startedAt: Date): Promise<SyncRun> {
+  const { storeId, jobId } = request;
+  const own = jobId
+    ? await prisma.syncRun.findFirst({ where: { storeId, jobId, status: { in: ['queued', 'running'] } }, orderBy: { createdAt: 'desc' } })
+    : null;
+  await prisma.syncRun.updateMany({
+    where: { storeId, status: 'running', ...(own ? { id: { not: own.id } } : {}) },
+    data: { status: 'failed', finishedAt: startedAt, error: 'interrupted: the worker running this sync stopped before it finished' },
+  });
+  const fresh = {
+    trigger: request.trigger,
+    status: 'running' as const,
+    acceptShrink: request.acceptShrink,
+    startedAt,
+    finishedAt: null,
+    error: null,
+  };
+  if (own) return prisma.syncRun.update({ where: { id: own.id }, data: fresh });
+  return prisma.syncRun.create({ data: { storeId, jobId: jobId ?? null, ...fresh } });
+}
+
+function feedSettings(store: Store, secrets: SecretOpener) {
+  const missing = (['clientId', 'apiKeyEncrypted', 'locationId'] as const)
+    .filter((name) => !store[name]?.trim())
+    .map((name) => (name === 'apiKeyEncrypted' ? 'apiKey' : name));
+  if (missing.length > 0) {
+    throw new StoreSettingsError(`the store's Flowhub settings lack ${missing.join(', ')}: save them again to sync`);
+  }
+  // Only the secret this sync needs is opened (an unreadable webhook secret must not stop the menu).
+  return {
+    clientId: store.clientId!,
+    apiKey: secrets.decrypt(store.apiKeyEncrypted!),
+    locationId: store.locationId!,
+    roomIds: store.roomIds,
+    purchaseCategory: store.purchaseCategory,
+  };
+}

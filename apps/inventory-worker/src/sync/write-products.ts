@@ -1,0 +1,163 @@
+import type { PrismaClient } from '@flowhub-sync/db';
+import { productFieldsOwned, type MappedProduct, type ProductField } from '@flowhub-sync/mapping';
+
+/**
+ * Writing a feed into the store's menu: only what changed, in bulk. A product whose content hash (mapped
+ * Flowhub content plus what decides the write, see `syncedContentHash`) matches the stored one and that is
+ * still active is not written at all; the rest go in one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO
+ * UPDATE` per batch, which PostgreSQL takes at tens of thousands of rows a second (one statement per row
+ * would be ten times slower).
+ */
+
+export interface HashedProduct {
+  product: MappedProduct;
+  contentHash: string;
+}
+
+export interface ProductWritePlan {
+  /** New products, and existing ones whose content changed or that come back to the feed. */
+  writes: HashedProduct[];
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Active products of the store that are not in the feed. */
+  leaving: string[];
+}
+
+/** Compares the feed with what is stored (ids and hashes only) and says what to write. */
+export async function planProductWrites(prisma: PrismaClient, storeId: string, feed: readonly HashedProduct[]): Promise<ProductWritePlan> {
+  const stored = await prisma.$queryRaw<{ variant_id: string; content_hash: string; active: boolean }[]>`
+    SELECT variant_id, content_hash, active FROM products WHERE store_id = ${storeId}`;
+  const byVariant = new Map(stored.map((row) => [row.variant_id, row]));
+  const plan: ProductWritePlan = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [] };
+  const inFeed = new Set<string>();
+  for (const item of feed) {
+    inFeed.add(item.product.variantId);
+    const existing = byVariant.get(item.product.variantId);
+    if (!existing) {
+      plan.created += 1;
+      plan.writes.push(item);
+    } else if (existing.content_hash !== item.contentHash || !existing.active) {
+      plan.updated += 1;
+      plan.writes.push(item);
+    } else {
+      plan.unchanged += 1;
+    }
+  }
+  for (const row of stored) if (row.active && !inFeed.has(row.variant_id)) plan.leaving.push(row.variant_id);
+  return plan;
+}
+
+/** Product fields and their columns, for the fields an owned field covers (the rest always sync). */
+const OWNABLE_COLUMNS: ReadonlyArray<[ProductField, string]> = [
+  ['name', 'name'],
+  ['brand', 'brand'],
+  ['description', 'description'],
+  ['category', 'category'],
+  ['subtype', 'subtype'],
+  ['strainType', 'strain_type'],
+  ['strainName', 'strain_name'],
+  ['terpenes', 'terpenes'],
+  ['cannabinoids', 'cannabinoids'],
+  ['priceCents', 'price_cents'],
+  ['imageUrl', 'image_url'],
+  ['weight', 'weight'],
+];
+
+/** The fingerprint context: what decides a write besides the product itself (the store's owned fields). */
+export const ownedFieldsContext = (ownedFields: readonly string[]) => [...ownedFields].sort().join(',');
+
+/**
+ * The upsert for one store. A new product gets every mapped field. An existing one gets the fields the store
+ * lets the sync own, plus what no owned field covers (ids, purchase category, quantity); fields it does not
+ * own keep their value (created from Flowhub or edited by the store), read at write time so a concurrent
+ * edit is never lost. An edit of a field the sync now owns is overwritten and forgotten (owned wins).
+ */
+function upsertStatement(ownedFields: readonly string[]): { sql: string; ownedProductFields: string[] } {
+  const owned = productFieldsOwned(ownedFields);
+  const ownedColumns = OWNABLE_COLUMNS.filter(([field]) => owned.has(field)).map(([, column]) => `${column} = excluded.${column}`);
+  const sql = `
+    INSERT INTO products (store_id, variant_id, product_id, sku, name, brand, description, category, subtype, strain_type,
+      strain_name, terpenes, cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, active,
+      content_hash, last_synced_at, created_at, updated_at)
+    SELECT $1, t.variant_id, t.product_id, t.sku, t.name, t.brand, t.description, t.category, t.subtype, t.strain_type,
+      t.strain_name, t.terpenes::jsonb, t.cannabinoids::jsonb, t.price_cents, t.image_url, t.weight::jsonb, t.purchase_category,
+      t.pos_quantity, true, t.content_hash, $2::timestamptz, $2::timestamptz, $2::timestamptz
+    FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+      $13::text[], $14::text[], $15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::float8[], $21::text[])
+      AS t(variant_id, product_id, sku, name, brand, description, category, subtype, strain_type, strain_name, terpenes,
+        cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, content_hash)
+    ON CONFLICT (store_id, variant_id) DO UPDATE SET
+      product_id = excluded.product_id,
+      sku = excluded.sku,
+      purchase_category = excluded.purchase_category,
+      pos_quantity = excluded.pos_quantity,
+      active = true,
+      content_hash = excluded.content_hash,
+      last_synced_at = excluded.last_synced_at,
+      updated_at = excluded.updated_at,
+      ${ownedColumns.map((assignment) => `${assignment},`).join('\n      ')}
+      edited_fields = ARRAY(SELECT f FROM unnest(products.edited_fields) AS f WHERE NOT (f = ANY($3::text[])))`;
+  return { sql, ownedProductFields: [...owned] };
+}
+
+export interface WriteProductsOptions {
+  ownedFields: readonly string[];
+  syncedAt: Date;
+  batchSize?: number;
+  /** Called before each batch: throw to stop (the store lock was lost, the worker is stopping). */
+  beforeBatch?: (written: number, total: number) => void | Promise<void>;
+}
+
+export async function writeProducts(prisma: PrismaClient, storeId: string, writes: readonly HashedProduct[], options: WriteProductsOptions): Promise<void> {
+  const batchSize = options.batchSize ?? 5_000;
+  const { sql, ownedProductFields } = upsertStatement(options.ownedFields);
+  for (let start = 0; start < writes.length; start += batchSize) {
+    await options.beforeBatch?.(start, writes.length);
+    const batch = writes.slice(start, start + batchSize);
+    const column = <T>(pick: (product: MappedProduct) => T) => batch.map((item) => pick(item.product));
+    await prisma.$executeRawUnsafe(
+      sql,
+      storeId,
+      options.syncedAt,
+      ownedProductFields,
+      column((p) => p.variantId),
+      column((p) => p.productId),
+      column((p) => p.sku),
+      column((p) => p.name),
+      column((p) => p.brand),
+      column((p) => p.description),
+      column((p) => p.category),
+      column((p) => p.subtype),
+      column((p) => p.strainType),
+      column((p) => p.strainName),
+      column((p) => JSON.stringify(p.terpenes ?? [])),
+      column((p) => JSON.stringify(p.cannabinoids ?? [])),
+      column((p) => p.priceCents),
+      column((p) => p.imageUrl),
+      column((p) => (p.weight ? JSON.stringify(p.weight) : null)),
+      column((p) => p.purchaseCategory),
+      column((p) => p.quantity),
+      batch.map((item) => item.contentHash),
+    );
+  }
+}
+
+/** Products that left the feed: off the menu, with nothing in stock. */
+export async function deactivateProducts(prisma: PrismaClient, storeId: string, variantIds: readonly string[], at: Date): Promise<number> {
+  if (variantIds.length === 0) return 0;
+  return prisma.$executeRaw`
+    UPDATE products SET active = false, pos_quantity = 0, updated_at = ${at}
+    WHERE store_id = ${storeId} AND active AND variant_id = ANY(${[...variantIds]}::text[])`;
+}
+
+/**
+ * Holds of completed sales whose stock Flowhub's quantities now reflect: a hold consumed before this sync
+ * started is in the feed this sync read, so it stops counting. (Held holds are the orders' business, and
+ * releasing a consumed hold leaves heldQuantity as it is: it only sums held ones.)
+ */
+export async function releaseReflectedHolds(prisma: PrismaClient, storeId: string, syncStartedAt: Date, at: Date): Promise<number> {
+  return prisma.$executeRaw`
+    UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${at}
+    WHERE store_id = ${storeId} AND state = 'consumed'::hold_state AND consumed_at < ${syncStartedAt}`;
+}
