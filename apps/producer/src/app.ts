@@ -4,9 +4,13 @@ import { z } from 'zod';
 import type { ProducerDependencies } from './dependencies';
 import { ApiError, errorHandler, parseWith } from './errors';
 import { healthRoutes } from './routes/health';
+import { createProducerMetrics } from './metrics';
 import { settingsRoutes } from './routes/settings';
 import { categoryMappingRoutes } from './routes/category-mappings';
 import { syncRoutes } from './routes/sync';
+import { productRoutes } from './routes/products';
+import { syncRunRoutes } from './routes/syncs';
+import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board';
 
 export const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 export const storeParams = z.object({ storeId: z.string().regex(idPattern, 'must match ^[A-Za-z0-9._-]{1,64}$') });
@@ -43,7 +47,14 @@ export function buildApp(deps: ProducerDependencies) {
     if (params && 'storeId' in params) parseWith(storeParams, { storeId: params.storeId });
   });
 
+  const metrics = createProducerMetrics(deps);
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
   app.addHook('onResponse', async (request, reply) => {
+    // The route pattern, not the URL: ids stay out of the metric's labels.
+    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
 
@@ -51,5 +62,8 @@ export function buildApp(deps: ProducerDependencies) {
   app.register(settingsRoutes(deps));
   app.register(categoryMappingRoutes(deps));
   app.register(syncRoutes(deps));
+  app.register(syncRunRoutes(deps));
+  app.register(productRoutes(deps));
+  app.register(bullBoardRoutes(deps), { prefix: BULL_BOARD_PATH });
   return app;
 }

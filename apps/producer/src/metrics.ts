@@ -1,0 +1,62 @@
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { createMetricsRegistry, registerQueueGauges } from '@flowhub-sync/queues';
+import type { ProducerDependencies } from './dependencies';
+
+/**
+ * The producer's /metrics: API requests by route and status, jobs per queue and state, the age of each
+ * enabled store's last good sync (the number an alert should watch), holds active. Database- and
+ * Redis-backed gauges are read when Prometheus scrapes, not on the request path.
+ */
+export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' | 'queues'>) {
+  const registry = createMetricsRegistry('producer');
+  const requests = new Counter({
+    name: 'flowhub_sync_api_requests_total',
+    help: 'API requests by route, method and status',
+    labelNames: ['route', 'method', 'status'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'flowhub_sync_api_request_duration_seconds',
+    help: 'API request duration by route and method',
+    labelNames: ['route', 'method'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  registerQueueGauges(registry, deps.queues);
+  new Gauge({
+    name: 'flowhub_sync_store_last_good_sync_age_seconds',
+    help: "Seconds since each enabled store's last successful inventory sync (since it was enabled when it never had one)",
+    labelNames: ['store'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await deps.prisma.$queryRaw<{ store: string; age: number }[]>`
+        SELECT s.id AS store,
+               EXTRACT(EPOCH FROM (now() - COALESCE(MAX(r.finished_at), s.updated_at)))::float8 AS age
+        FROM stores s
+        LEFT JOIN sync_runs r ON r.store_id = s.id AND r.status = 'succeeded'
+        WHERE s.enabled
+        GROUP BY s.id, s.updated_at`;
+      for (const row of rows) this.set({ store: row.store }, Math.max(0, row.age));
+    },
+  });
+  new Gauge({
+    name: 'flowhub_sync_holds_active',
+    help: 'Inventory holds in state held (count and units)',
+    labelNames: ['measure'],
+    registers: [registry],
+    async collect() {
+      const [row] = await deps.prisma.$queryRaw<{ count: bigint; units: number | null }[]>`
+        SELECT count(*) AS count, sum(quantity)::float8 AS units FROM inventory_holds WHERE state = 'held'`;
+      this.set({ measure: 'holds' }, Number(row?.count ?? 0));
+      this.set({ measure: 'units' }, row?.units ?? 0);
+    },
+  });
+  return {
+    registry,
+    observeRequest(route: string, method: string, status: number, seconds: number) {
+      requests.inc({ route, method, status: String(status) });
+      latency.observe({ route, method }, seconds);
+    },
+  };
+}
