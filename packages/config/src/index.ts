@@ -2,3 +2,4 @@ export * from './env';
 export * from './secrets';
 export * from './logger';
 export * from './shutdown';
+export * from './webhook-signature';

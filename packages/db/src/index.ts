@@ -13,3 +13,4 @@ export * from './generated/client';
 export * from './stores';
 export * from './rotate-secrets';
 export * from './retention';
+export * from './webhooks';
