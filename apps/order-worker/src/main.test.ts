@@ -1,13 +1,14 @@
-import { freePort, serviceUrls, startApp, waitForHttp } from '@flowhub-sync/testing';
+import { freePort, serviceUrls, startApp, uniqueQueuePrefix, waitForHttp } from '@flowhub-sync/testing';
 
 describe('order-worker process', () => {
   it('starts, reports ready, and exits cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const app = startApp('order-worker', { ...serviceUrls(), HEALTH_PORT: String(port), LOG_LEVEL: 'info' });
+    // A prefix of its own: the worker must not take jobs from anything else using this Redis.
+    const app = startApp('order-worker', { ...serviceUrls(), QUEUE_PREFIX: uniqueQueuePrefix('order-worker'), HEALTH_PORT: String(port), LOG_LEVEL: 'info' });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
       const ready = await waitForHttp(`http://127.0.0.1:${port}/readyz`);
-      expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up' });
+      expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
     } finally {
       const exit = await app.stop('SIGTERM');
       expect(exit.code).toBe(0);
@@ -15,9 +16,12 @@ describe('order-worker process', () => {
   });
 
   it('refuses to start without its configuration, naming the variable', async () => {
-    const app = startApp('order-worker', { HEALTH_PORT: String(await freePort()) });
-    const exit = await app.exited;
-    expect(exit.code).toBe(1);
-    expect(app.output()).toContain('REDIS_URL is required but not set');
+    const withoutDatabase = startApp('order-worker', { REDIS_URL: serviceUrls().REDIS_URL, HEALTH_PORT: String(await freePort()) });
+    expect((await withoutDatabase.exited).code).toBe(1);
+    expect(withoutDatabase.output()).toContain('DATABASE_URL is required but not set');
+
+    const withoutRedis = startApp('order-worker', { DATABASE_URL: serviceUrls().DATABASE_URL, HEALTH_PORT: String(await freePort()) });
+    expect((await withoutRedis.exited).code).toBe(1);
+    expect(withoutRedis.output()).toContain('REDIS_URL is required but not set');
   });
 });

@@ -10,6 +10,7 @@ import { categoryMappingRoutes } from './routes/category-mappings';
 import { syncRoutes } from './routes/sync';
 import { productRoutes } from './routes/products';
 import { syncRunRoutes } from './routes/syncs';
+import { orderRoutes } from './routes/orders';
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board';
 
 export const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -64,6 +65,7 @@ export function buildApp(deps: ProducerDependencies) {
   app.register(syncRoutes(deps));
   app.register(syncRunRoutes(deps));
   app.register(productRoutes(deps));
+  app.register(orderRoutes(deps));
   app.register(bullBoardRoutes(deps), { prefix: BULL_BOARD_PATH });
   return app;
 }

@@ -1,11 +1,14 @@
 import { OPEN_ORDER_STATUSES } from '@flowhub-sync/db';
 import {
+  parsePayload,
+  queues,
   requestInventorySync,
   scheduledStoreIds,
   scheduleInventorySync,
   scheduleStatusPoll,
   unscheduleInventorySync,
   unscheduleStatusPoll,
+  type MaintenanceTask,
 } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from './dependencies';
 import { unavailable } from './errors';
@@ -83,12 +86,48 @@ export async function applyStoreSchedules(deps: ProducerDependencies, storeId: s
   }
 }
 
+/**
+ * The app-wide maintenance tasks (one scheduler each on the `maintenance` queue, worked by the order-worker)
+ * and how often they run. This list is the whole truth: reconciliation adds, retunes and removes schedulers
+ * to match it.
+ */
+export const MAINTENANCE_SCHEDULES: ReadonlyArray<{ task: MaintenanceTask; everyMs: number }> = [
+  // Pending orders older than their store's pendingHoldMinutes expire and release their holds.
+  { task: 'expire-pending-orders', everyMs: 60_000 },
+];
+
+export const maintenanceSchedulerId = (task: MaintenanceTask) => `maintenance~${task}`;
+
+async function reconcileMaintenance(deps: ProducerDependencies): Promise<{ added: string[]; removed: string[] }> {
+  const queue = deps.queues.maintenance;
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const { task, everyMs } of MAINTENANCE_SCHEDULES) {
+    const id = maintenanceSchedulerId(task);
+    if ((await queue.getJobScheduler(id))?.every === everyMs) continue;
+    const data = parsePayload('maintenance', { task });
+    await queue.upsertJobScheduler(id, { every: everyMs }, { name: queues.maintenance.jobName(data), data, opts: queues.maintenance.defaults });
+    added.push(task);
+  }
+  const wanted = new Set(MAINTENANCE_SCHEDULES.map(({ task }) => maintenanceSchedulerId(task)));
+  for (const scheduler of await queue.getJobSchedulers(0, -1)) {
+    const id = scheduler.key ?? scheduler.id;
+    if (!id || wanted.has(id)) continue;
+    await queue.removeJobScheduler(id);
+    removed.push(id);
+  }
+  return { added, removed };
+}
+
 export interface ReconciliationReport {
   inventoryAdded: string[];
   inventoryRemoved: string[];
   pollAdded: string[];
   pollRemoved: string[];
   initialSyncs: string[];
+  /** Maintenance tasks whose scheduler was missing (or ran at another interval), and stray maintenance schedulers. */
+  maintenanceAdded: string[];
+  maintenanceRemoved: string[];
 }
 
 /** Makes the schedulers in Redis match the database: adds the missing ones, removes the stray ones. */
@@ -102,7 +141,16 @@ export async function reconcileSchedules(deps: ProducerDependencies): Promise<Re
   const haveInventory = await scheduledStoreIds(inventory, 'inventory');
   const havePoll = await scheduledStoreIds(poll, 'status');
 
-  const report: ReconciliationReport = { inventoryAdded: [], inventoryRemoved: [], pollAdded: [], pollRemoved: [], initialSyncs: [] };
+  const maintenance = await reconcileMaintenance(deps);
+  const report: ReconciliationReport = {
+    inventoryAdded: [],
+    inventoryRemoved: [],
+    pollAdded: [],
+    pollRemoved: [],
+    initialSyncs: [],
+    maintenanceAdded: maintenance.added,
+    maintenanceRemoved: maintenance.removed,
+  };
   for (const storeId of wantInventory) {
     if (haveInventory.has(storeId)) continue;
     await scheduleInventorySync(inventory, storeId, deps.settings.inventorySyncEveryMs);

@@ -14,3 +14,4 @@ export * from './stores';
 export * from './rotate-secrets';
 export * from './retention';
 export * from './webhooks';
+export * from './holds';

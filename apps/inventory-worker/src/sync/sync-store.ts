@@ -1,5 +1,5 @@
 import type { Logger } from '@flowhub-sync/config';
-import { type PrismaClient, type SecretOpener, type Store, type SyncRun } from '@flowhub-sync/db';
+import { releaseReflectedHolds, type PrismaClient, type SecretOpener, type Store, type SyncRun } from '@flowhub-sync/db';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { createInventoryMapper, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
 import type { SyncTrigger } from '@flowhub-sync/queues';
@@ -11,7 +11,6 @@ import {
   deactivateProducts,
   ownedFieldsContext,
   planProductWrites,
-  releaseReflectedHolds,
   writeProducts,
   type HashedProduct,
 } from './write-products';

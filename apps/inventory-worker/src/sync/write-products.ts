@@ -151,13 +151,3 @@ export async function deactivateProducts(prisma: PrismaClient, storeId: string, 
     WHERE store_id = ${storeId} AND active AND variant_id = ANY(${[...variantIds]}::text[])`;
 }
 
-/**
- * Holds of completed sales whose stock Flowhub's quantities now reflect: a hold consumed before this sync
- * started is in the feed this sync read, so it stops counting. (Held holds are the orders' business, and
- * releasing a consumed hold leaves heldQuantity as it is: it only sums held ones.)
- */
-export async function releaseReflectedHolds(prisma: PrismaClient, storeId: string, syncStartedAt: Date, at: Date): Promise<number> {
-  return prisma.$executeRaw`
-    UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${at}
-    WHERE store_id = ${storeId} AND state = 'consumed'::hold_state AND consumed_at < ${syncStartedAt}`;
-}

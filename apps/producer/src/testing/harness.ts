@@ -18,7 +18,9 @@ export interface ProducerHarness {
 }
 
 /** The producer's app in-process, on this test file's own database and queue prefix, with the real Redis. */
-export async function createProducerHarness(options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number } = {}): Promise<ProducerHarness> {
+export async function createProducerHarness(
+  options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number; bullBoard?: { user: string; password: string } } = {},
+): Promise<ProducerHarness> {
   const db = await createTestDatabase();
   const prefix = uniqueQueuePrefix('producer');
   const redis = createRedisConnection({ REDIS_URL: options.redisUrl ?? serviceUrls().REDIS_URL }, 'api');
@@ -36,6 +38,7 @@ export async function createProducerHarness(options: { flowhubUrl?: string; redi
       apiToken: TEST_API_TOKEN,
       inventorySyncEveryMs: options.inventorySyncEveryMs ?? 600_000,
       statusPollEveryMs: 120_000,
+      bullBoard: options.bullBoard,
     },
   };
   for (const queue of Object.values(deps.queues)) queue.on('error', () => undefined);

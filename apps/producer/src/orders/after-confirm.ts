@@ -1,0 +1,14 @@
+import type { Order } from '@flowhub-sync/db';
+import type { ProducerDependencies } from '../dependencies';
+
+/**
+ * What follows a confirmation, once it is committed: the one place where the order push starts. The
+ * confirmation (pushState 'queued') is already in PostgreSQL, so this step may fail or find Redis away
+ * without losing anything: the outbox sweep re-enqueues every confirmed order still 'queued'. It never throws.
+ *
+ * The order-push issue adds the enqueue here (`order-push`, job id jobIds.orderPush(storeId, externalId)).
+ */
+export async function afterConfirm(deps: Pick<ProducerDependencies, 'logger'>, order: Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'>): Promise<void> {
+  if (order.pushState !== 'queued') return;
+  deps.logger.info({ storeId: order.storeId, externalId: order.externalId, orderId: order.id }, 'order confirmed: push queued');
+}

@@ -1,0 +1,100 @@
+import type { Prisma } from '@flowhub-sync/db';
+
+/**
+ * Hold accounting. Product.heldQuantity is the sum of the product's holds in state 'held', changed only in
+ * the transaction that changes those holds. Every statement that touches several products touches them in
+ * variantId order, so two transactions never wait on each other's products in a cycle.
+ *
+ * Quantities may be fractional (items sold by weight): sums are rounded to 6 decimals in SQL so that
+ * 0.1 + 0.2 held and released again leaves exactly 0, and a product is never refused for a rounding crumb.
+ */
+
+export type Transaction = Prisma.TransactionClient;
+
+export interface OrderLine {
+  line: number;
+  variantId: string;
+  quantity: number;
+}
+
+export interface VariantDemand {
+  variantId: string;
+  quantity: number;
+  /** The order lines asking for this variant (an order may name a variant twice). */
+  lines: number[];
+}
+
+/** One entry per variant, quantities summed, in the stable lock order. */
+export function demandByVariant(lines: readonly OrderLine[]): VariantDemand[] {
+  const byVariant = new Map<string, VariantDemand>();
+  for (const { line, variantId, quantity } of lines) {
+    const demand = byVariant.get(variantId) ?? { variantId, quantity: 0, lines: [] };
+    demand.quantity = round6(demand.quantity + quantity);
+    demand.lines.push(line);
+    byVariant.set(variantId, demand);
+  }
+  return [...byVariant.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0));
+}
+
+export const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
+
+/**
+ * Takes one variant's quantity if the product can spare it: one conditional UPDATE, whose row lock makes
+ * concurrent orders (in any process) check and take one after the other. False when it cannot.
+ */
+export async function takeHold(tx: Transaction, storeId: string, demand: VariantDemand, quantityThreshold: number): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ variant_id: string }[]>`
+    UPDATE products SET held_quantity = round((held_quantity + ${demand.quantity}::float8)::numeric, 6)::float8
+    WHERE store_id = ${storeId} AND variant_id = ${demand.variantId} AND active
+      AND round((pos_quantity - held_quantity - ${quantityThreshold}::float8)::numeric, 6) >= round(${demand.quantity}::float8::numeric, 6)
+    RETURNING variant_id`;
+  return rows.length === 1;
+}
+
+/** What each variant can sell now: posQuantity − heldQuantity − threshold, never below 0; 0 when unknown or inactive. */
+export async function sellableQuantities(tx: Transaction, storeId: string, variantIds: readonly string[], quantityThreshold: number): Promise<Map<string, number>> {
+  const rows = await tx.$queryRaw<{ variant_id: string; active: boolean; pos_quantity: number; held_quantity: number }[]>`
+    SELECT variant_id, active, pos_quantity, held_quantity FROM products WHERE store_id = ${storeId} AND variant_id = ANY(${[...variantIds]}::text[])`;
+  const sellable = new Map(variantIds.map((variantId) => [variantId, 0]));
+  for (const row of rows) {
+    if (row.active) sellable.set(row.variant_id, Math.max(0, round6(row.pos_quantity - row.held_quantity - quantityThreshold)));
+  }
+  return sellable;
+}
+
+export interface ChangedHold {
+  variantId: string;
+  line: number;
+  quantity: number;
+}
+
+/**
+ * Moves an order's holds to 'released' or 'consumed', in the caller's transaction (the order row is locked by then).
+ * - released: the units are sellable again, so they come off the products' heldQuantity (from 'held', and from
+ *   'consumed' too: a completed order cancelled in Flowhub gives its units back).
+ * - consumed: the sale happened but Flowhub's quantity may not show it until the next inventory sync, so the
+ *   units stay in heldQuantity; the first successful sync that started after consumedAt releases them
+ *   (inventory worker). Availability never jumps up in between.
+ * Holds already in the target state are left alone: settling twice changes nothing.
+ */
+export async function settleHolds(tx: Transaction, orderId: string, to: 'released' | 'consumed', at: Date): Promise<ChangedHold[]> {
+  const rows =
+    to === 'released'
+      ? await tx.$queryRaw<{ store_id: string; variant_id: string; line: number; quantity: number }[]>`
+          UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${at}
+          WHERE order_id = ${orderId}::uuid AND state IN ('held'::hold_state, 'consumed'::hold_state)
+          RETURNING store_id, variant_id, line, quantity`
+      : await tx.$queryRaw<{ store_id: string; variant_id: string; line: number; quantity: number }[]>`
+          UPDATE inventory_holds SET state = 'consumed'::hold_state, consumed_at = ${at}
+          WHERE order_id = ${orderId}::uuid AND state = 'held'::hold_state
+          RETURNING store_id, variant_id, line, quantity`;
+  const storeId = rows[0]?.store_id;
+  if (to === 'consumed') return rows.map((row) => ({ variantId: row.variant_id, line: row.line, quantity: row.quantity })).sort((a, b) => a.line - b.line);
+  for (const demand of demandByVariant(rows.map((row) => ({ line: row.line, variantId: row.variant_id, quantity: row.quantity })))) {
+    // GREATEST: heldQuantity can never go below 0 (a CHECK refuses it), whatever went wrong before.
+    await tx.$executeRaw`
+      UPDATE products SET held_quantity = GREATEST(round((held_quantity - ${demand.quantity}::float8)::numeric, 6)::float8, 0)
+      WHERE store_id = ${storeId} AND variant_id = ${demand.variantId}`;
+  }
+  return rows.map((row) => ({ variantId: row.variant_id, line: row.line, quantity: row.quantity })).sort((a, b) => a.line - b.line);
+}

@@ -1,0 +1,50 @@
+import type { OrderStatus, Prisma } from '@flowhub-sync/db';
+import type { Transaction } from './holds';
+
+/**
+ * The events of an order's history (OrderEvent.event). Several events of one change share its time; they are
+ * shown in this order: the change first, then what followed from it.
+ */
+export const ORDER_EVENTS = [
+  'created',
+  'status_changed',
+  'push_queued',
+  'hold_released',
+  'holds_consumed',
+  'hold_inventory_changed',
+  'flowhub_cancel_required',
+] as const;
+export type OrderEventName = (typeof ORDER_EVENTS)[number];
+
+/** Who or what caused a change: the platform's API call, the expiry job, and later Flowhub. */
+export type OrderEventCause = 'platform' | 'expired' | 'cancelled' | 'completed' | 'flowhub';
+
+export interface OrderEventInput {
+  event: OrderEventName;
+  from?: OrderStatus | null;
+  to?: OrderStatus | null;
+  cause?: OrderEventCause;
+  details?: Prisma.InputJsonValue;
+}
+
+export async function recordEvents(tx: Transaction, orderId: string, at: Date, events: readonly OrderEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.orderEvent.createMany({
+    data: events.map((event) => ({
+      orderId,
+      at,
+      event: event.event,
+      fromStatus: event.from ?? null,
+      toStatus: event.to ?? null,
+      cause: event.cause ?? null,
+      ...(event.details === undefined ? {} : { details: event.details }),
+    })),
+  });
+}
+
+const rank = new Map<string, number>(ORDER_EVENTS.map((name, index) => [name, index]));
+
+/** Oldest first; events of the same moment in cause-then-consequence order. */
+export function historyOrder(a: { at: Date; event: string }, b: { at: Date; event: string }): number {
+  return a.at.getTime() - b.at.getTime() || (rank.get(a.event) ?? ORDER_EVENTS.length) - (rank.get(b.event) ?? ORDER_EVENTS.length);
+}

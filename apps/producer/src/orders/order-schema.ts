@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import type { ErrorDetail } from '../errors';
+import { formatPath } from '../errors';
+
+/** storeId and externalId (api-contract.md, "Conventions"). */
+export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+const ID_MESSAGE = 'must match ^[A-Za-z0-9._-]{1,64}$';
+
+export const orderParams = z.object({
+  storeId: z.string().regex(ID_PATTERN, ID_MESSAGE),
+  externalId: z.string().regex(ID_PATTERN, ID_MESSAGE),
+});
+export type OrderParams = z.output<typeof orderParams>;
+
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
+export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+
+const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
+const optionalText = (max: number) => text(max).nullish();
+const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
+const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date and time' });
+
+const customer = z.object({
+  firstName: optionalText(200),
+  lastName: optionalText(200),
+  birthDate: isoDate.nullish(),
+  email: z.email({ error: 'must be an email address' }).max(320).nullish(),
+  phone: z.string().regex(E164_PATTERN, 'must be in E.164 form, e.g. +15555550123').nullish(),
+  medicalId: optionalText(100),
+  medicalIdExpiration: isoDate.nullish(),
+  purchaseCategory: z.enum(['rec', 'med']),
+});
+
+const item = z.object({
+  variantId: text(128).min(1, 'must not be empty'),
+  quantity: z
+    .number()
+    .positive('must be greater than 0')
+    .max(100_000, 'must be at most 100000')
+    // Holds are summed to 6 decimals (see holds.ts): finer quantities would be held as 0.
+    .refine((quantity) => Math.abs(quantity * 1e6 - Math.round(quantity * 1e6)) < 1e-6, 'must have at most 6 decimal places'),
+});
+
+const address = z.object({
+  street1: text(200).min(1, 'must not be empty'),
+  street2: optionalText(200),
+  city: text(100).min(1, 'must not be empty'),
+  state: text(64).min(1, 'must not be empty'),
+  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, 'must be a ZIP code: 12345 or 12345-6789'),
+});
+
+/** POST /v1/stores/{storeId}/orders. Unknown fields are ignored (the platform may send more than we use). */
+export const createOrderBody = z.object({
+  externalId: z.string().regex(ID_PATTERN, ID_MESSAGE),
+  status: z.enum(['pending', 'confirmed']).default('pending'),
+  type: z.enum(['pickup', 'delivery', 'kiosk']),
+  placedAt: isoDateTime.nullish(),
+  customer,
+  items: z.array(item).min(1, 'must list at least one item').max(500, 'must list at most 500 items'),
+  deliveryNotes: optionalText(2000),
+  deliveryFeeCents: z.number().int('must be a whole number of cents').min(0, 'must not be negative').max(10_000_000).nullish(),
+  address: address.nullish(),
+  requestedWindow: z.object({ start: isoDateTime, end: isoDateTime }).nullish(),
+});
+export type CreateOrderBody = z.output<typeof createOrderBody>;
+
+export const patchOrderBody = z.object({ holdInventory: z.boolean() }).strict();
+
+/** Required fields say "is required" rather than zod's "expected string, received undefined". */
+export const requiredFieldMessages: z.core.$ZodErrorMap = (issue) => (issue.input === undefined ? 'is required' : undefined);
+
+const filled = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * The rules that join fields, checked on the raw body so that one 400 names them beside the malformed fields:
+ * a delivery needs an address, a med customer a medical id and its expiry (Flowhub requires both), a store
+ * that pushes orders a phone or a medical id (Flowhub refuses orders without one, kiosk orders included),
+ * and a requested window ends after it starts.
+ */
+export function crossFieldProblems(raw: unknown, store: { syncOrders: boolean }): ErrorDetail[] {
+  const body = asRecord(raw);
+  if (!body) return [];
+  const problems: ErrorDetail[] = [];
+  const customer = asRecord(body.customer);
+  if (body.type === 'delivery' && (body.address === undefined || body.address === null)) {
+    problems.push({ path: 'address', message: 'is required for a delivery' });
+  }
+  if (customer?.purchaseCategory === 'med') {
+    if (!filled(customer.medicalId)) problems.push({ path: 'customer.medicalId', message: 'is required for a med customer (Flowhub requires it for medical orders)' });
+    if (!filled(customer.medicalIdExpiration)) {
+      problems.push({ path: 'customer.medicalIdExpiration', message: 'is required for a med customer (Flowhub requires it for medical orders)' });
+    }
+  }
+  if (store.syncOrders && customer && !filled(customer.phone) && !filled(customer.medicalId)) {
+    const message = 'a phone or a medical id is required: this store pushes orders to Flowhub, which refuses an order with neither';
+    problems.push({ path: 'customer.phone', message }, { path: 'customer.medicalId', message });
+  }
+  const window = asRecord(body.requestedWindow);
+  if (window && typeof window.start === 'string' && typeof window.end === 'string' && Date.parse(window.end) < Date.parse(window.start)) {
+    problems.push({ path: 'requestedWindow.end', message: 'must not be before requestedWindow.start' });
+  }
+  return problems;
+}
+
+/** Parses a create body: every wrong field in one list (empty when the body is good). */
+export function parseCreateOrder(raw: unknown, store: { syncOrders: boolean }): { body?: CreateOrderBody; problems: ErrorDetail[] } {
+  const parsed = createOrderBody.safeParse(raw, { error: requiredFieldMessages });
+  const malformed = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: formatPath(issue.path) || 'body', message: issue.message }));
+  const seen = new Set(malformed.map((problem) => problem.path));
+  const joined = crossFieldProblems(raw, store).filter((problem) => !seen.has(problem.path) && (seen.add(problem.path), true));
+  const problems = [...malformed, ...joined];
+  return problems.length === 0 && parsed.success ? { body: parsed.data, problems } : { problems };
+}

@@ -1,0 +1,189 @@
+import type { Queue } from 'bullmq';
+import { recordWebhookDelivery, type Order, type PushState } from '@flowhub-sync/db';
+import { jobIds, parsePayload, queues } from '@flowhub-sync/queues';
+import type { ProducerDependencies } from '../dependencies';
+import { ApiError, notFound } from '../errors';
+import { withRedis } from '../schedules';
+import { loadOrderView, type OrderView } from '../views/order';
+import { settleHolds, type Transaction } from './holds';
+import { inOrderTransaction, isUniqueViolation } from './transaction';
+
+/**
+ * The producer's side of the order push (the worker's is apps/order-worker/src/jobs/order-push.ts):
+ * - enqueueOrderPush: after a confirmation is committed, add the `order-push` job;
+ * - requestPush: POST …/push, an operator pushing again after a failure or resolving a push whose
+ *   outcome is unknown.
+ * PostgreSQL is written first and Redis second: when Redis is away the order stays 'queued' and the
+ * worker's outbox sweep adds the job later, so neither a confirmation nor a …/push ever fails for it.
+ */
+
+type QueueDeps = Pick<ProducerDependencies, 'queues' | 'redis' | 'logger'>;
+
+/**
+ * Adds the order's push job (one id per order: jobIds.orderPush). A finished job left under that id by
+ * an earlier push is removed first, or the add would be swallowed; a waiting or running one is kept.
+ */
+async function ensureOrderPushJob(queue: Queue, storeId: string, externalId: string): Promise<'added' | 'present'> {
+  const data = parsePayload('order-push', { storeId, externalId });
+  const jobId = jobIds.orderPush(storeId, externalId);
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return 'present';
+    try {
+      await existing.remove();
+    } catch {
+      return 'present'; // a worker took it meanwhile: that run is the push
+    }
+  }
+  await queue.add(queues['order-push'].jobName(data), data, { ...queues['order-push'].defaults, jobId });
+  return 'added';
+}
+
+/**
+ * Queues the push of a confirmed order whose confirmation is committed. Never throws: with Redis away it
+ * only logs, the order stays 'queued' in PostgreSQL and the outbox sweep enqueues it later.
+ * Returns whether the job is in the queue now.
+ */
+export async function enqueueOrderPush(deps: QueueDeps, order: Pick<Order, 'storeId' | 'externalId' | 'pushState'>): Promise<boolean> {
+  if (order.pushState !== 'queued') return false;
+  const where = { storeId: order.storeId, externalId: order.externalId };
+  try {
+    const result = await withRedis(deps, () => ensureOrderPushJob(deps.queues['order-push'], order.storeId, order.externalId));
+    deps.logger.info({ ...where, result }, 'order push queued');
+    return true;
+  } catch (error) {
+    deps.logger.warn({ ...where, reason: (error as Error).message }, 'order push not queued now (Redis unavailable); the outbox sweep will queue it');
+    return false;
+  }
+}
+
+export type PushRequest = { kind: 'push' } | { kind: 'recreate' } | { kind: 'record'; flowhubOrderId: string };
+
+type Deps = Pick<ProducerDependencies, 'prisma' | 'queues' | 'redis' | 'logger'>;
+
+const conflict = (message: string, path = 'push.state') => new ApiError('conflict', message, [{ path, message }]);
+
+/** States from which a push may (re)start; `recreate` also takes an unknown outcome (the operator's decision). */
+const PUSHABLE: Record<'push' | 'recreate', readonly PushState[]> = {
+  push: ['failed', 'not_pushed', 'queued'],
+  recreate: ['failed', 'not_pushed', 'queued', 'needs_reconciliation'],
+};
+
+async function lockOrder(tx: Transaction, storeId: string, externalId: string): Promise<Order | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM orders WHERE store_id = ${storeId} AND external_id = ${externalId} FOR UPDATE`;
+  return rows.length === 0 ? null : tx.order.findUniqueOrThrow({ where: { id: rows[0].id } });
+}
+
+/** POST …/push. 202 with the order as it now is; 409 when the order's push is not in a state the request fits. */
+export async function requestPush(deps: Deps, ref: { storeId: string; externalId: string }, request: PushRequest, now = new Date()): Promise<OrderView> {
+  const store = await deps.prisma.store.findUnique({ where: { id: ref.storeId }, select: { enabled: true, syncOrders: true, maui: true } });
+  if (!store) throw notFound('store');
+
+  let enqueue = false;
+  const deliveries: string[] = [];
+  let orderId: string;
+  try {
+    orderId = await inOrderTransaction(deps.prisma, async (tx) => {
+      deliveries.length = 0; // a deadlock victim runs again from the start
+      const order = await lockOrder(tx, ref.storeId, ref.externalId);
+      if (!order) throw notFound(`order ${ref.externalId}`);
+      if (request.kind === 'record') {
+        deliveries.push(...(await recordFlowhubOrderId(tx, order, store, request.flowhubOrderId, now)));
+        return order.id;
+      }
+      const state = order.pushState;
+      if (state === 'pushed') throw conflict(`order ${order.externalId} is already in Flowhub (Flowhub order ${order.flowhubOrderId})`);
+      if (state === 'pushing') throw conflict(`a push of order ${order.externalId} is under way; wait for its outcome`);
+      if (!PUSHABLE[request.kind].includes(state)) {
+        throw conflict(
+          `order ${order.externalId} may already be in Flowhub (${order.pushError ?? 'its last push has an unknown outcome'}): send {"flowhubOrderId": "…"} if it is there, {"recreate": true} to create it anew`,
+        );
+      }
+      if (order.status !== 'confirmed') throw conflict(`only a confirmed order is pushed; order ${order.externalId} is ${order.status}`, 'status');
+      if (!store.enabled || !store.syncOrders) {
+        throw new ApiError('integration_disabled', 'this store does not sync orders to Flowhub: enable the integration and Sync Orders first');
+      }
+      enqueue = true;
+      if (state === 'queued') return order.id; // already waiting: only make sure its job exists
+      await tx.order.update({ where: { id: order.id }, data: { pushState: 'queued', pushError: null } });
+      await tx.orderEvent.create({
+        data: {
+          orderId: order.id,
+          at: now,
+          event: request.kind === 'recreate' ? 'push_recreate_requested' : 'push_requested',
+          cause: 'operator',
+          details: { previousState: state, previousError: order.pushError },
+        },
+      });
+      return order.id;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict('another order of this store already has that Flowhub order id', 'flowhubOrderId');
+    throw error;
+  }
+  if (enqueue) await enqueueOrderPush(deps, { ...ref, pushState: 'queued' });
+  await queueWebhookDeliveries(deps, ref.storeId, deliveries);
+  return loadOrderView(deps.prisma, orderId);
+}
+
+/** Best effort after the commit: a delivery not queued now is queued by the worker's outbox sweep. */
+async function queueWebhookDeliveries(deps: QueueDeps, storeId: string, deliveryIds: readonly string[]): Promise<void> {
+  for (const deliveryId of deliveryIds) {
+    const data = parsePayload('webhook-delivery', { deliveryId, storeId });
+    await withRedis(deps, () =>
+      deps.queues['webhook-delivery'].add(queues['webhook-delivery'].jobName(data), data, { ...queues['webhook-delivery'].defaults, jobId: jobIds.webhookDelivery(deliveryId) }),
+    ).catch((error: unknown) => deps.logger.warn({ storeId, deliveryId, reason: (error as Error).message }, 'webhook delivery not queued now; the outbox sweep will'));
+  }
+}
+
+/**
+ * {"flowhubOrderId"}: the operator found the order in Flowhub. It is recorded as pushed (no create is
+ * sent), and for a Maui store fulfilled with its holds released, as a successful push would have.
+ * Returns the webhook deliveries recorded with it.
+ */
+async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui: boolean }, flowhubOrderId: string, now: Date): Promise<string[]> {
+  if (order.pushState === 'pushed') {
+    if (order.flowhubOrderId === flowhubOrderId) return [];
+    throw conflict(`order ${order.externalId} is already recorded as Flowhub order ${order.flowhubOrderId}`, 'flowhubOrderId');
+  }
+  if (order.pushState === 'pushing') throw conflict(`a push of order ${order.externalId} is under way; wait for its outcome`);
+  await tx.order.update({
+    where: { id: order.id },
+    data: { pushState: 'pushed', flowhubOrderId, pushedAt: now, pushError: null },
+  });
+  await tx.orderEvent.create({
+    data: { orderId: order.id, at: now, event: 'reconciled', cause: 'operator', details: { flowhubOrderId, previousState: order.pushState, previousError: order.pushError } },
+  });
+  if (!store.maui) return [];
+  const deliveries: string[] = [];
+  if (!order.fulfilled) {
+    await tx.order.update({ where: { id: order.id }, data: { fulfilled: true } });
+    await tx.orderEvent.create({ data: { orderId: order.id, at: now, event: 'fulfilled', cause: 'operator', details: { maui: true } } });
+    const delivery = await recordWebhookDelivery(tx, {
+      storeId: order.storeId,
+      orderId: order.id,
+      externalId: order.externalId,
+      event: 'fulfilled_changed',
+      status: order.status,
+      flowhubStatus: order.flowhubStatus,
+      at: now,
+    });
+    if (delivery) deliveries.push(delivery);
+  }
+  if (order.holdInventory) return deliveries;
+  const released = await settleHolds(tx, order.id, 'released', now);
+  if (released.length > 0) {
+    await tx.orderEvent.create({
+      data: {
+        orderId: order.id,
+        at: now,
+        event: 'holds_released',
+        cause: 'Maui handles the stock of a pushed order',
+        details: { holds: released.map(({ variantId, quantity }) => ({ variantId, quantity })) },
+      },
+    });
+  }
+  return deliveries;
+}

@@ -1,0 +1,42 @@
+import type { PrismaClient } from '@flowhub-sync/db';
+import type { Transaction } from './holds';
+
+/**
+ * Order transactions wait their turn for a connection and for the product rows they lock: a burst of orders
+ * for one popular product queues on its row lock, so they get more patience than Prisma's defaults (2 s to
+ * start, 5 s to run).
+ */
+const TRANSACTION_OPTIONS = { maxWait: 15_000, timeout: 20_000 };
+const ATTEMPTS = 3;
+
+/** A deadlock (e.g. against a sync's bulk upsert, which locks products in feed order) or serialization failure. */
+function retryable(error: unknown): boolean {
+  const text = `${(error as { code?: unknown })?.code ?? ''} ${(error as Error)?.message ?? ''} ${safeJson((error as { meta?: unknown })?.meta)}`;
+  return /40P01|40001|deadlock detected|could not serialize|P2034/.test(text);
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Runs `work` in one transaction; PostgreSQL rolls it back on any error, and a deadlock victim runs again. */
+export async function inOrderTransaction<T>(prisma: PrismaClient, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(work, TRANSACTION_OPTIONS);
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !retryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
+    }
+  }
+}
+
+/** Prisma's unique-constraint violation (P2002), e.g. a concurrent create of the same externalId. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'P2002' || /23505|unique constraint/i.test(`${(error as Error)?.message ?? ''} ${safeJson((error as { meta?: unknown })?.meta)}`);
+}

@@ -1,0 +1,158 @@
+import type { Order, OrderStatus } from '@flowhub-sync/db';
+import type { ProducerDependencies } from '../dependencies';
+import { ApiError, notFound } from '../errors';
+import { loadOrderView, type OrderView } from '../views/order';
+import { afterConfirm } from './after-confirm';
+import { settleHolds, type ChangedHold, type Transaction } from './holds';
+import { recordEvents, type OrderEventInput } from './order-events';
+import { inOrderTransaction } from './transaction';
+
+type Deps = Pick<ProducerDependencies, 'prisma' | 'logger'>;
+
+/** Statuses in which an order still moves towards completion. */
+const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'confirmed', 'preparing', 'ready', 'out_for_delivery'];
+
+export interface TransitionResult {
+  /** 202 only when this confirmation queued a push. */
+  statusCode: 200 | 202;
+  order: OrderView;
+  /** Set when the platform must act outside this product (e.g. cancel the order in Flowhub by hand). */
+  notice?: string;
+}
+
+interface OrderRef {
+  storeId: string;
+  externalId: string;
+}
+
+/** Locks the order's row for the rest of the transaction: two changes of one order take turns. */
+async function lockOrder(tx: Transaction, { storeId, externalId }: OrderRef): Promise<Order | null> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM orders WHERE store_id = ${storeId} AND external_id = ${externalId} FOR UPDATE`;
+  return rows.length === 0 ? null : tx.order.findUniqueOrThrow({ where: { id: rows[0].id } });
+}
+
+async function orderNotFound(deps: Deps, ref: OrderRef): Promise<ApiError> {
+  const store = await deps.prisma.store.findUnique({ where: { id: ref.storeId }, select: { id: true } });
+  return store ? notFound(`order ${ref.externalId}`) : notFound('store');
+}
+
+const illegal = (action: string, order: Pick<Order, 'externalId' | 'status'>, why = '') =>
+  new ApiError('conflict', `cannot ${action} order ${order.externalId}: it is ${order.status}${why}`, [{ path: 'status', message: `is ${order.status}` }]);
+
+const holdsDetails = (holds: readonly ChangedHold[]) => ({ holds: holds.map(({ variantId, quantity }) => ({ variantId, quantity })) });
+
+/** What the platform must still do in Flowhub after cancelling here (Flowhub's API offers no cancel). */
+export function flowhubCancelNotice(order: Pick<Order, 'pushState' | 'flowhubOrderId'>): string | undefined {
+  if (order.pushState === 'pushed') {
+    return `the order was already pushed to Flowhub${order.flowhubOrderId ? ` (Flowhub order ${order.flowhubOrderId})` : ''}: cancel it in Flowhub too, Flowhub's API offers no cancel`;
+  }
+  if (order.pushState === 'pushing' || order.pushState === 'needs_reconciliation') {
+    return 'the order may have reached Flowhub: if it is there, cancel it in Flowhub too, Flowhub\'s API offers no cancel';
+  }
+  return undefined;
+}
+
+interface Change {
+  orderId: string;
+  changed: boolean;
+  statusCode?: 200 | 202;
+  after?: Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'>;
+}
+
+/** Runs one change of one order under its row lock, then answers with the order as it now is. */
+async function transition(deps: Deps, ref: OrderRef, change: (tx: Transaction, order: Order) => Promise<Omit<Change, 'orderId'>>): Promise<{ result: Change; order: OrderView }> {
+  const result = await inOrderTransaction(deps.prisma, async (tx) => {
+    const order = await lockOrder(tx, ref);
+    if (!order) return null;
+    return { orderId: order.id, ...(await change(tx, order)) };
+  });
+  if (!result) throw await orderNotFound(deps, ref);
+  return { result, order: await loadOrderView(deps.prisma, result.orderId) };
+}
+
+/** POST …/confirm: pending → confirmed; when the store syncs orders the push is queued (202). */
+export async function confirmOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
+  const { result, order } = await transition(deps, ref, async (tx, current) => {
+    if (current.status === 'cancelled' || current.status === 'expired') throw illegal('confirm', current);
+    if (current.status !== 'pending') return { changed: false };
+    const store = await tx.store.findUniqueOrThrow({ where: { id: current.storeId }, select: { enabled: true, syncOrders: true } });
+    const queuePush = store.enabled && store.syncOrders && current.pushState === 'not_pushed';
+    const updated = await tx.order.update({
+      where: { id: current.id },
+      data: { status: 'confirmed', confirmedAt: now, ...(queuePush ? { pushState: 'queued' } : {}) },
+    });
+    await recordEvents(tx, current.id, now, [
+      { event: 'status_changed', from: 'pending', to: 'confirmed', cause: 'platform' },
+      ...(queuePush ? [{ event: 'push_queued', cause: 'platform' } satisfies OrderEventInput] : []),
+    ]);
+    return { changed: true, statusCode: queuePush ? 202 : 200, after: updated };
+  });
+  if (result.after) {
+    deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, pushState: result.after.pushState }, 'order confirmed');
+    await afterConfirm(deps, result.after);
+  }
+  return { statusCode: result.statusCode ?? 200, order };
+}
+
+/** POST …/cancel: releases the holds; a pushed order must also be cancelled in Flowhub (said in the answer and the history). */
+export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
+  let notice: string | undefined;
+  const { result, order } = await transition(deps, ref, async (tx, current) => {
+    notice = flowhubCancelNotice(current);
+    if (current.status === 'cancelled') return { changed: false };
+    if (!OPEN_STATUSES.includes(current.status)) throw illegal('cancel', current, current.status === 'expired' ? ' (its holds were released when it expired)' : '');
+    await tx.order.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now } });
+    const released = await settleHolds(tx, current.id, 'released', now);
+    await recordEvents(tx, current.id, now, [
+      { event: 'status_changed', from: current.status, to: 'cancelled', cause: 'platform' },
+      ...(released.length > 0 ? [{ event: 'hold_released', cause: 'cancelled', details: holdsDetails(released) } satisfies OrderEventInput] : []),
+      ...(notice
+        ? [{ event: 'flowhub_cancel_required', cause: 'cancelled', details: { flowhubOrderId: current.flowhubOrderId, pushState: current.pushState, message: notice } } satisfies OrderEventInput]
+        : []),
+    ]);
+    return { changed: true };
+  });
+  if (result.changed) deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, flowhubCancelRequired: Boolean(notice) }, 'order cancelled, holds released');
+  return { statusCode: 200, order, ...(notice ? { notice } : {}) };
+}
+
+/** POST …/complete: the platform reports the sale of a store that does not sync orders; the holds become consumed. */
+export async function completeOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
+  const { result, order } = await transition(deps, ref, async (tx, current) => {
+    if (current.status === 'completed') return { changed: false };
+    const store = await tx.store.findUniqueOrThrow({ where: { id: current.storeId }, select: { syncOrders: true } });
+    if (store.syncOrders) {
+      throw new ApiError('conflict', `cannot complete order ${current.externalId} here: this store syncs orders, so Flowhub reports its completion`);
+    }
+    if (!OPEN_STATUSES.includes(current.status)) throw illegal('complete', current);
+    await tx.order.update({ where: { id: current.id }, data: { status: 'completed', completedAt: now } });
+    const consumed = await settleHolds(tx, current.id, 'consumed', now);
+    await recordEvents(tx, current.id, now, [
+      { event: 'status_changed', from: current.status, to: 'completed', cause: 'platform' },
+      ...(consumed.length > 0 ? [{ event: 'holds_consumed', cause: 'completed', details: holdsDetails(consumed) } satisfies OrderEventInput] : []),
+    ]);
+    return { changed: true };
+  });
+  if (result.changed) deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId }, 'order completed, holds consumed');
+  return { statusCode: 200, order };
+}
+
+/** PATCH …: whether to keep holding the stock after a Maui push (the push issue acts on it). */
+export async function setHoldInventory(deps: Deps, ref: OrderRef, holdInventory: boolean, now = new Date()): Promise<TransitionResult> {
+  const { order } = await transition(deps, ref, async (tx, current) => {
+    if (current.holdInventory === holdInventory) return { changed: false };
+    await tx.order.update({ where: { id: current.id }, data: { holdInventory } });
+    await recordEvents(tx, current.id, now, [
+      { event: 'hold_inventory_changed', cause: 'platform', details: { holdInventory, previous: current.holdInventory } },
+    ]);
+    return { changed: true };
+  });
+  return { statusCode: 200, order };
+}
+
+export async function getOrder(deps: Deps, ref: OrderRef): Promise<OrderView> {
+  const found = await deps.prisma.order.findUnique({ where: { storeId_externalId: ref }, select: { id: true } });
+  if (!found) throw await orderNotFound(deps, ref);
+  return loadOrderView(deps.prisma, found.id);
+}
