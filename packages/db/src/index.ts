@@ -14,4 +14,6 @@ export * from './stores';
 export * from './rotate-secrets';
 export * from './retention';
 export * from './webhooks';
-export * from './holds';
+export * from './orders/holds';
+export * from './orders/order-events';
+export * from './orders/transaction';

@@ -1,5 +1,5 @@
 import type { Logger } from '@flowhub-sync/config';
-import type { Prisma, PrismaClient } from '@flowhub-sync/db';
+import { settleHolds, type Prisma, type PrismaClient } from '@flowhub-sync/db';
 
 /**
  * maintenance / expire-pending-orders: a pending order older than its store's pendingHoldMinutes expires and
@@ -24,8 +24,6 @@ export interface ExpiredOrder {
   releasedHolds: number;
 }
 
-const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
-
 async function expireOne(tx: Prisma.TransactionClient, orderId: string, now: Date): Promise<ExpiredOrder | null> {
   const locked = await tx.$queryRaw<{ store_id: string; external_id: string }[]>`
     SELECT store_id, external_id FROM orders WHERE id = ${orderId}::uuid AND status = 'pending'::order_status FOR UPDATE SKIP LOCKED`;
@@ -33,19 +31,8 @@ async function expireOne(tx: Prisma.TransactionClient, orderId: string, now: Dat
   const { store_id: storeId, external_id: externalId } = locked[0];
 
   await tx.order.update({ where: { id: orderId }, data: { status: 'expired' } });
-  const released = await tx.$queryRaw<{ variant_id: string; line: number; quantity: number }[]>`
-    UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${now}
-    WHERE order_id = ${orderId}::uuid AND state = 'held'::hold_state
-    RETURNING variant_id, line, quantity`;
-  const byVariant = new Map<string, number>();
-  for (const hold of released) byVariant.set(hold.variant_id, round6((byVariant.get(hold.variant_id) ?? 0) + hold.quantity));
-  for (const variantId of [...byVariant.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    await tx.$executeRaw`
-      UPDATE products SET held_quantity = GREATEST(round((held_quantity - ${byVariant.get(variantId)!}::float8)::numeric, 6)::float8, 0)
-      WHERE store_id = ${storeId} AND variant_id = ${variantId}`;
-  }
-
-  const holds = [...released].sort((a, b) => a.line - b.line).map((hold) => ({ variantId: hold.variant_id, quantity: hold.quantity }));
+  const released = await settleHolds(tx, orderId, 'released', now);
+  const holds = released.map((hold) => ({ variantId: hold.variantId, quantity: hold.quantity }));
   await tx.orderEvent.createMany({
     data: [
       { orderId, at: now, event: 'status_changed', fromStatus: 'pending', toStatus: 'expired', cause: 'expired' },

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Prisma, Store } from '@flowhub-sync/db';
+import { type OrderLine, type Prisma, type Store, type VariantDemand, demandByVariant, inOrderTransaction, isUniqueViolation, recordEvents, sellableQuantities, takeHold } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, type ErrorDetail } from '../errors';
 import { loadOrderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
-import { demandByVariant, sellableQuantities, takeHold, type OrderLine, type VariantDemand } from './holds';
-import { recordEvents } from './order-events';
 import { parseCreateOrder, type CreateOrderBody } from './order-schema';
-import { inOrderTransaction, isUniqueViolation } from './transaction';
 
 type Deps = Pick<ProducerDependencies, 'prisma' | 'logger'>;
 

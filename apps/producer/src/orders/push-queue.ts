@@ -1,12 +1,10 @@
 import type { Queue } from 'bullmq';
-import { recordWebhookDelivery, type Order, type PushState } from '@flowhub-sync/db';
+import { type Order, type PushState, type Transaction, inOrderTransaction, isUniqueViolation, recordWebhookDelivery, settleHolds } from '@flowhub-sync/db';
 import { jobIds, parsePayload, queues } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { withRedis } from '../schedules';
 import { loadOrderView, type OrderView } from '../views/order';
-import { settleHolds, type Transaction } from './holds';
-import { inOrderTransaction, isUniqueViolation } from './transaction';
 
 /**
  * The producer's side of the order push (the worker's is apps/order-worker/src/jobs/order-push.ts):

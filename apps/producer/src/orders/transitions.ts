@@ -1,11 +1,8 @@
-import type { Order, OrderStatus } from '@flowhub-sync/db';
+import { type ChangedHold, type Order, type OrderEventInput, type OrderStatus, type Transaction, inOrderTransaction, recordEvents, settleHolds } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { loadOrderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
-import { settleHolds, type ChangedHold, type Transaction } from './holds';
-import { recordEvents, type OrderEventInput } from './order-events';
-import { inOrderTransaction } from './transaction';
 
 type Deps = Pick<ProducerDependencies, 'prisma' | 'logger'>;
 

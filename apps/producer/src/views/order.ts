@@ -1,5 +1,4 @@
-import type { InventoryHold, Order, OrderEvent, OrderItem, PrismaClient } from '@flowhub-sync/db';
-import { historyOrder } from '../orders/order-events';
+import { type InventoryHold, type Order, type OrderEvent, type OrderItem, type PrismaClient, historyOrder } from '@flowhub-sync/db';
 
 export type OrderWithDetails = Order & { items: OrderItem[]; holds: InventoryHold[]; events: OrderEvent[] };
 

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@flowhub-sync/db';
+import type { PrismaClient } from '../generated/client';
 import type { Transaction } from './holds';
 
 /**

@@ -1,4 +1,4 @@
-import type { OrderStatus, Prisma } from '@flowhub-sync/db';
+import type { OrderStatus, Prisma } from '../generated/client';
 import type { Transaction } from './holds';
 
 /**
