@@ -11,6 +11,8 @@ import { syncRoutes } from './routes/sync';
 import { productRoutes } from './routes/products';
 import { syncRunRoutes } from './routes/syncs';
 import { orderRoutes } from './routes/orders';
+import { postbackRoutes } from './routes/postback';
+import { orderPushRoutes } from './routes/order-push';
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board';
 
 export const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
@@ -66,6 +68,8 @@ export function buildApp(deps: ProducerDependencies) {
   app.register(syncRunRoutes(deps));
   app.register(productRoutes(deps));
   app.register(orderRoutes(deps));
+  app.register(postbackRoutes(deps));
+  app.register(orderPushRoutes(deps));
   app.register(bullBoardRoutes(deps), { prefix: BULL_BOARD_PATH });
   return app;
 }

@@ -1,4 +1,4 @@
-import { OPEN_ORDER_STATUSES } from '@flowhub-sync/db';
+import { followedOrdersWhere } from '@flowhub-sync/db';
 import {
   parsePayload,
   queues,
@@ -46,10 +46,7 @@ export async function withRedis<T>(deps: Pick<ProducerDependencies, 'redis'>, op
 }
 
 async function storesWithOpenPushedOrders(deps: ProducerDependencies, storeId?: string): Promise<Set<string>> {
-  const rows = await deps.prisma.order.groupBy({
-    by: ['storeId'],
-    where: { pushState: 'pushed', status: { in: [...OPEN_ORDER_STATUSES] }, ...(storeId ? { storeId } : {}) },
-  });
+  const rows = await deps.prisma.order.groupBy({ by: ['storeId'], where: { ...followedOrdersWhere(), ...(storeId ? { storeId } : {}) } });
   return new Set(rows.map((row) => row.storeId));
 }
 
@@ -94,6 +91,8 @@ export async function applyStoreSchedules(deps: ProducerDependencies, storeId: s
 export const MAINTENANCE_SCHEDULES: ReadonlyArray<{ task: MaintenanceTask; everyMs: number }> = [
   // Pending orders older than their store's pendingHoldMinutes expire and release their holds.
   { task: 'expire-pending-orders', everyMs: 60_000 },
+  // Confirmed orders left 'queued' with no job (Redis was down at confirmation) are queued again.
+  { task: 'outbox-sweep', everyMs: 30_000 },
 ];
 
 export const maintenanceSchedulerId = (task: MaintenanceTask) => `maintenance~${task}`;

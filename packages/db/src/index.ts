@@ -17,3 +17,4 @@ export * from './webhooks';
 export * from './orders/holds';
 export * from './orders/order-events';
 export * from './orders/transaction';
+export * from './orders/flowhub-status';

@@ -45,7 +45,9 @@ export const queues = {
     } satisfies JobsOptions,
   },
   'order-status-poll': {
-    payload: z.object({ storeId }),
+    // A scheduled poll carries the store only; a Flowhub postback adds the order to re-read (and the Flowhub
+    // order id it named, which may resolve an order whose push outcome was unknown).
+    payload: z.object({ storeId, orderId: z.string().uuid().optional(), flowhubOrderId: z.string().min(1).max(200).optional() }),
     jobName: (data: { storeId: string }) => `order-status-poll:${data.storeId}`,
     defaults: {
       attempts: 3,

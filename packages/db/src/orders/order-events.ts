@@ -13,6 +13,9 @@ export const ORDER_EVENTS = [
   'holds_consumed',
   'hold_inventory_changed',
   'flowhub_cancel_required',
+  'flowhub_status_changed',
+  'flowhub_conflict',
+  'reconciled_by_postback',
 ] as const;
 export type OrderEventName = (typeof ORDER_EVENTS)[number];
 
