@@ -112,6 +112,50 @@ describe('getInventory', () => {
     ]);
   });
 
+  it('reports a row that is not valid JSON as a problem of that row, and keeps the rows after it', async () => {
+    const good = (index: number) => JSON.stringify(rawInventoryRow(index));
+    const body = `{"status":200,"data":[${good(1)},{"productId":"p-2","variantId":"variant-2","quantity": tru},${good(3)}]}`;
+    server.use(http.get(inventoryUrl, () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } })));
+    const result = await client().getInventory(credentials, { byRooms: false });
+    expect(result.fetched).toBe(3);
+    expect(result.rows.map((row) => row.variantId)).toEqual(['variant-1', 'variant-3']);
+    expect(result.problems).toEqual([{ index: 1, variantId: null, reason: expect.stringMatching(/^row is not valid JSON \(/) }]);
+  });
+
+  it('fails the whole call as malformed when the structure is broken, since later rows cannot be trusted', async () => {
+    const body = `{"status":200,"data":[${JSON.stringify(rawInventoryRow(1))},{"variantId":["variant-2"}]}`;
+    server.use(http.get(inventoryUrl, () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } })));
+    const error = await failure(client().getInventory(credentials, { byRooms: false }));
+    expect(error.kind).toBe('malformed_response');
+    expect(error.message).toMatch(/'}' does not close what it should .* after 1 rows/);
+  });
+
+  it('reads rows whose text arrives in many small pieces, multi-byte characters cut in half included', async () => {
+    const rows = [
+      rawInventoryRow(1, { productName: 'Crème Brûlée 😀 3.5g', productDescription: '東京の花 — “smooth”' }),
+      rawInventoryRow(2, { productName: 'Kush 🌿 1g' }),
+    ];
+    const bytes = new TextEncoder().encode(JSON.stringify({ status: 200, data: rows }));
+    server.use(
+      http.get(inventoryUrl, () => {
+        const stream = new ReadableStream({
+          start(controller) {
+            // 5-byte pieces: every 3- and 4-byte character above is cut somewhere.
+            for (let at = 0; at < bytes.length; at += 5) controller.enqueue(bytes.slice(at, at + 5));
+            controller.close();
+          },
+        });
+        return new HttpResponse(stream, { headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const result = await client().getInventory(credentials, { byRooms: false });
+    expect(result.problems).toEqual([]);
+    expect(result.rows.map((row) => [row.productName, row.productDescription])).toEqual([
+      ['Crème Brûlée 😀 3.5g', '東京の花 — “smooth”'],
+      ['Kush 🌿 1g', rows[1].productDescription],
+    ]);
+  });
+
   it('fails the whole call as malformed when the body ends early', async () => {
     const rows = [rawInventoryRow(1), rawInventoryRow(2)].map((row) => JSON.stringify(row)).join(',');
     const truncated = `{"status":200,"data":[${rows},{"productId":"p-3","varia`;

@@ -4,7 +4,9 @@ import {
   createFlowhubTransport,
   MalformedResponse,
   readJson,
+  type FlowhubEndpointName,
   type FlowhubLogger,
+  type FlowhubRequestObserver,
   type FlowhubResponse,
 } from './flowhub-http';
 import { parseInventoryStream, type InventoryProblem } from './inventory-stream';
@@ -40,6 +42,11 @@ export interface FlowhubClientOptions {
   /** Stop using a token this long before it expires. Default 60 s (at most a tenth of its life). */
   tokenRefreshMarginMs?: number;
   logger?: FlowhubLogger;
+  /**
+   * Called once per HTTP attempt (each retry too) with the endpoint's name, status, outcome and
+   * duration: for a metrics counter. Never given an id or a secret; an observer that throws is logged.
+   */
+  onRequest?: FlowhubRequestObserver;
 }
 
 /** What a store's settings give for inventory: the `clientId` and `key` headers and the location. */
@@ -87,6 +94,7 @@ export interface FlowhubClient {
 }
 
 interface Call<T> {
+  name: FlowhubEndpointName;
   method: 'GET' | 'POST';
   baseUrl: string;
   path: string;
@@ -113,7 +121,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
   const retryBaseDelayMs = options.retryBaseDelayMs ?? 500;
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const { budget, logger } = options;
-  const transport = createFlowhubTransport({ proxyUrl: options.proxyUrl, logger });
+  const transport = createFlowhubTransport({ proxyUrl: options.proxyUrl, logger, onRequest: options.onRequest });
 
   /** How long to wait before trying `error`'s request again, or undefined when it must not be retried. */
   function retryWaitMs(error: FlowhubError, attempt: number): number | undefined {
@@ -164,6 +172,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
           {
             method: call.method,
             url: call.baseUrl + call.path,
+            endpointName: call.name,
             endpoint,
             headers: call.headers,
             body: call.body,
@@ -190,6 +199,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
   async function fetchToken(credentials: OrderAheadCredentials): Promise<IssuedToken> {
     requireValues({ clientId: credentials.clientId, clientSecret: credentials.clientSecret }, 'POST /oauth/token');
     return run({
+      name: 'token',
       method: 'POST',
       baseUrl: authUrl,
       path: '/oauth/token',
@@ -259,11 +269,12 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
 
   return {
     async getInventory(credentials, callOptions) {
-      const endpointName = callOptions.byRooms ? 'inventoryByRoomsNonZero' : 'inventoryNonZero';
+      const endpointName: FlowhubEndpointName = callOptions.byRooms ? 'inventoryByRoomsNonZero' : 'inventoryNonZero';
       const path = `/v0/locations/${encodeURIComponent(credentials.locationId ?? '')}/${endpointName}`;
       const { clientId, apiKey, locationId } = credentials;
       requireValues({ clientId, apiKey, locationId }, `GET ${path}`);
       const result = await run({
+        name: endpointName,
         method: 'GET',
         baseUrl: apiUrl,
         path,
@@ -288,6 +299,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
       const path = '/v0/clientsLocations';
       requireValues({ clientId: credentials.clientId, apiKey: credentials.apiKey }, `GET ${path}`);
       const result = await run({
+        name: 'clientsLocations',
         method: 'GET',
         baseUrl: apiUrl,
         path,
@@ -326,6 +338,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         callOptions.signal,
         (token) =>
           run({
+            name: 'createOrder',
             method: 'POST',
             baseUrl: apiUrl,
             path,
@@ -356,6 +369,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         callOptions.signal,
         (token) =>
           run({
+            name: 'orderStatus',
             method: 'GET',
             baseUrl: apiUrl,
             path,

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance } from 'axios';
 import type { Agent } from 'node:http';
 import type { Readable } from 'node:stream';
-import { FlowhubError, type SendOutcome } from './flowhub-error';
+import { FlowhubError, type FlowhubErrorKind, type SendOutcome } from './flowhub-error';
 import { backoffDelayMs, parseRetryAfterMs } from './retry-timing';
 
 /** pino's Logger fits this (the config package's logger is one); only these four levels are used. */
@@ -12,9 +12,33 @@ export interface FlowhubLogger {
   error(obj: object, msg?: string): void;
 }
 
+/** Which Flowhub operation a request is, as a metric label: a fixed set, never an id or a secret. */
+export type FlowhubEndpointName =
+  | 'inventoryNonZero'
+  | 'inventoryByRoomsNonZero'
+  | 'clientsLocations'
+  | 'token'
+  | 'createOrder'
+  | 'orderStatus';
+
+/** One HTTP attempt, as told to `onRequest` (retries are attempts of their own). */
+export interface FlowhubRequestEvent {
+  endpoint: FlowhubEndpointName;
+  method: 'GET' | 'POST';
+  /** The HTTP status, or null when no answer came (refused, reset, timed out before the headers). */
+  status: number | null;
+  /** 'ok' for a 2xx that was read, otherwise the kind of the attempt's FlowhubError. */
+  outcome: 'ok' | FlowhubErrorKind;
+  /** From sending to the end of the answer's body (or the failure). */
+  ms: number;
+}
+
+export type FlowhubRequestObserver = (event: FlowhubRequestEvent) => void;
+
 export interface FlowhubRequest {
   method: 'GET' | 'POST';
   url: string;
+  endpointName: FlowhubEndpointName;
   /** `METHOD /path` for errors and logs: no query, no header, no secret. */
   endpoint: string;
   headers: Record<string, string>;
@@ -70,7 +94,11 @@ export interface FlowhubTransport {
   exchange<T>(request: FlowhubRequest, read: (response: FlowhubResponse) => Promise<T>): Promise<T>;
 }
 
-export function createFlowhubTransport(options: { proxyUrl?: string; logger?: FlowhubLogger }): FlowhubTransport {
+export function createFlowhubTransport(options: {
+  proxyUrl?: string;
+  logger?: FlowhubLogger;
+  onRequest?: FlowhubRequestObserver;
+}): FlowhubTransport {
   const agent = options.proxyUrl ? createProxyAgent(options.proxyUrl) : undefined;
   const http: AxiosInstance = axios.create({
     // Only the proxy we are given: axios would otherwise read HTTP(S)_PROXY behind the caller's back.
@@ -84,7 +112,17 @@ export function createFlowhubTransport(options: { proxyUrl?: string; logger?: Fl
     // Deadlines are ours (one timer for request and body); axios' socket timeout would not cover the body.
     timeout: 0,
   });
-  const logger = options.logger;
+  const { logger, onRequest } = options;
+
+  function observe(request: FlowhubRequest, status: number | null, outcome: FlowhubRequestEvent['outcome'], startedAt: number): void {
+    if (!onRequest) return;
+    try {
+      onRequest({ endpoint: request.endpointName, method: request.method, status, outcome, ms: Date.now() - startedAt });
+    } catch (error) {
+      // A metrics hook must never fail a Flowhub call.
+      logger?.warn({ endpoint: request.endpoint, err: error instanceof Error ? error.message : String(error) }, 'onRequest observer threw');
+    }
+  }
 
   async function exchange<T>(request: FlowhubRequest, read: (response: FlowhubResponse) => Promise<T>): Promise<T> {
     const fail = (message: string, details: Omit<ConstructorParameters<typeof FlowhubError>[1], 'endpoint'>) =>
@@ -131,6 +169,7 @@ export function createFlowhubTransport(options: { proxyUrl?: string; logger?: Fl
       });
     };
 
+    let status: number | null = null;
     try {
       let response;
       try {
@@ -145,6 +184,7 @@ export function createFlowhubTransport(options: { proxyUrl?: string; logger?: Fl
         throw failureOf(error, 'request');
       }
       body = response.data as Readable;
+      status = response.status;
       const headers = plainHeaders(response.headers);
       logger?.debug(
         { endpoint: request.endpoint, status: response.status, attempt: request.attempt, ms: Date.now() - startedAt },
@@ -154,11 +194,18 @@ export function createFlowhubTransport(options: { proxyUrl?: string; logger?: Fl
         const text = await readText(body, controller.signal, ERROR_BODY_LIMIT, false).catch(() => '');
         throw errorForStatus(response.status, headers, text, request);
       }
+      let result: T;
       try {
-        return await read({ status: response.status, headers, body, signal: controller.signal });
+        result = await read({ status: response.status, headers, body, signal: controller.signal });
       } catch (error) {
         throw failureOf(error, 'response');
       }
+      observe(request, status, 'ok', startedAt);
+      return result;
+    } catch (error) {
+      // Everything thrown here is a FlowhubError (failureOf, errorForStatus); the guard is for safety.
+      observe(request, status, error instanceof FlowhubError ? error.kind : 'transient', startedAt);
+      throw error;
     } finally {
       clearTimeout(timer);
       request.signal?.removeEventListener('abort', onCallerAbort);

@@ -10,7 +10,7 @@ export type {
 export type { OrderAheadCredentials } from './access-tokens';
 export { FlowhubError, FLOWHUB_ERROR_KINDS, isFlowhubError } from './flowhub-error';
 export type { FlowhubErrorDetails, FlowhubErrorKind, SendOutcome } from './flowhub-error';
-export type { FlowhubLogger } from './flowhub-http';
+export type { FlowhubEndpointName, FlowhubLogger, FlowhubRequestEvent, FlowhubRequestObserver } from './flowhub-http';
 export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
 export type { FlowhubAmount, FlowhubInventoryRow, InventoryRowCheck } from './inventory-row';
 export type { InventoryProblem } from './inventory-stream';

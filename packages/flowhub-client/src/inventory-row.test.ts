@@ -167,7 +167,7 @@ describe('checkInventoryRow', () => {
       gc();
       return process.memoryUsage().heapUsed;
     };
-    // As the streaming parser does: values are cut out of a big chunk of text. (In a function of
+    // As a token-stream parser does: values are cut out of a big chunk of text. (In a function of
     // its own, so that no stack slot of this test keeps the chunk alive.)
     const rowsCutFromChunk = () => {
       const chunk = Buffer.alloc(30 * 1024 * 1024, 'x').toString('utf8');
