@@ -1,14 +1,22 @@
-import { freePort, serviceUrls, startApp, uniqueQueuePrefix, waitForHttp } from '@flowhub-sync/testing';
+import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitForHttp } from '@flowhub-sync/testing';
 
 describe('order-worker process', () => {
   it('starts, reports ready, and exits cleanly on SIGTERM', async () => {
     const port = await freePort();
     // A prefix of its own: the worker must not take jobs from anything else using this Redis.
-    const app = startApp('order-worker', { ...serviceUrls(), QUEUE_PREFIX: uniqueQueuePrefix('order-worker'), HEALTH_PORT: String(port), LOG_LEVEL: 'info' });
+    const app = startApp('order-worker', {
+      ...serviceUrls(),
+      ENCRYPTION_KEY: testEncryptionKey(),
+      QUEUE_PREFIX: uniqueQueuePrefix('order-worker'),
+      HEALTH_PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
       const ready = await waitForHttp(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain('# TYPE flowhub_sync_order_pushes_total counter');
     } finally {
       const exit = await app.stop('SIGTERM');
       expect(exit.code).toBe(0);
@@ -20,7 +28,11 @@ describe('order-worker process', () => {
     expect((await withoutDatabase.exited).code).toBe(1);
     expect(withoutDatabase.output()).toContain('DATABASE_URL is required but not set');
 
-    const withoutRedis = startApp('order-worker', { DATABASE_URL: serviceUrls().DATABASE_URL, HEALTH_PORT: String(await freePort()) });
+    const withoutRedis = startApp('order-worker', {
+      DATABASE_URL: serviceUrls().DATABASE_URL,
+      ENCRYPTION_KEY: testEncryptionKey(),
+      HEALTH_PORT: String(await freePort()),
+    });
     expect((await withoutRedis.exited).code).toBe(1);
     expect(withoutRedis.output()).toContain('REDIS_URL is required but not set');
   });

@@ -1,17 +1,25 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from '@flowhub-sync/config';
 import type { PrismaClient } from '@flowhub-sync/db';
 import { InvalidJobPayload, parsePayload, type MaintenanceTask, type RedisConnection } from '@flowhub-sync/queues';
 import { expirePendingOrders } from './jobs/expire-pending-orders';
+import { sweepOutbox } from './jobs/outbox-sweep';
 
 export interface MaintenanceDependencies {
   prisma: PrismaClient;
   logger: Logger;
+  /** The queues the outbox sweep adds left-behind jobs to. */
+  outbox?: { orderPush: Queue; webhookDelivery: Queue };
 }
 
-/** The maintenance tasks this worker knows, by name. 'outbox-sweep' and 'retention' join this table with their issues. */
+/** The maintenance tasks this worker knows, by name. 'retention' joins this table with its issue. */
 export const maintenanceTasks: Partial<Record<MaintenanceTask, (deps: MaintenanceDependencies, now: Date) => Promise<Record<string, unknown>>>> = {
   'expire-pending-orders': async (deps, now) => ({ expired: (await expirePendingOrders(deps.prisma, { now, logger: deps.logger })).expired.length }),
+  'outbox-sweep': async (deps, now) => {
+    if (!deps.outbox) throw new UnrecoverableError('this order-worker was started without the queues the outbox sweep needs');
+    const { orderPush, webhookDelivery } = deps.outbox;
+    return { ...(await sweepOutbox({ prisma: deps.prisma, logger: deps.logger, queue: orderPush, webhookQueue: webhookDelivery, now: () => now })) };
+  },
 };
 
 export function createMaintenanceProcessor(deps: MaintenanceDependencies) {

@@ -14,6 +14,7 @@ import { orderRoutes } from './routes/orders';
 import { postbackRoutes } from './routes/postback';
 import { orderPushRoutes } from './routes/order-push';
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board';
+import { referenceRoutes } from './openapi/reference-routes';
 
 export const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 export const storeParams = z.object({ storeId: z.string().regex(idPattern, 'must match ^[A-Za-z0-9._-]{1,64}$') });
@@ -71,5 +72,6 @@ export function buildApp(deps: ProducerDependencies) {
   app.register(postbackRoutes(deps));
   app.register(orderPushRoutes(deps));
   app.register(bullBoardRoutes(deps), { prefix: BULL_BOARD_PATH });
+  app.register(referenceRoutes());
   return app;
 }

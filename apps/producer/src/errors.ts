@@ -17,7 +17,8 @@ export interface ErrorDetail {
   [extra: string]: unknown;
 }
 
-const statusOf: Record<ErrorCode, number> = {
+/** The HTTP status of each error code (the OpenAPI document lists them per status). */
+export const statusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
   unauthorized: 401,
   not_found: 404,

@@ -17,7 +17,8 @@ export const settingsBody = z.object({
   orderAheadClientId: credential.nullish(),
   orderAheadToken: secret.nullish(),
   roomIds: z
-    .array(z.unknown().refine(isValidRoomId, ROOM_ID_MESSAGE))
+    // Checked as unknown so that any wrong value gets the room-id message; documented as what it must be.
+    .array(z.unknown().refine(isValidRoomId, ROOM_ID_MESSAGE).meta({ type: 'string', pattern: '^[A-Za-z0-9]{32}$', description: ROOM_ID_MESSAGE }))
     .max(200)
     .default([])
     .transform((ids) => [...new Set(ids as string[])]),

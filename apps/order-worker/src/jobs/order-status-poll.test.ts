@@ -13,6 +13,7 @@ type Sim = Awaited<ReturnType<typeof startSimulator>>;
 let sim: Sim;
 let db: TestDatabase;
 let deps: StatusPollDependencies;
+let flowhub: ReturnType<typeof createFlowhubClient>;
 let productId: string;
 const secrets = createSecretBox(testEncryptionKey());
 
@@ -25,9 +26,10 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 beforeEach(async () => {
   db = await createTestDatabase();
+  flowhub = createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, maxRetries: 0 });
   deps = {
     prisma: db.prisma,
-    flowhub: createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, maxRetries: 0 }),
+    flowhub,
     secrets,
     logger: createLogger({ name: 'poll-test', level: 'silent' }),
   };
@@ -48,7 +50,7 @@ afterEach(() => db.drop());
 
 /** An order Flowhub really has (created in the simulator), pushed, holding 2 units of v1. */
 async function pushedOrder(externalId: string, overrides: { status?: 'confirmed' | 'cancelled'; pushState?: 'pushed' | 'needs_reconciliation' } = {}) {
-  const created = await deps.flowhub.createOrder(
+  const created = await flowhub.createOrder(
     { clientId: 'demo-oa-client', clientSecret: 'demo-oa-secret' },
     {
       externalCreatedAt: new Date().toISOString(),

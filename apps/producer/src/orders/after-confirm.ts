@@ -1,14 +1,18 @@
 import type { Order } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
+import { enqueueOrderPush } from './push-queue';
 
 /**
  * What follows a confirmation, once it is committed: the one place where the order push starts. The
  * confirmation (pushState 'queued') is already in PostgreSQL, so this step may fail or find Redis away
  * without losing anything: the outbox sweep re-enqueues every confirmed order still 'queued'. It never throws.
- *
- * The order-push issue adds the enqueue here (`order-push`, job id jobIds.orderPush(storeId, externalId)).
+ * The job: `order-push`, job id jobIds.orderPush(storeId, externalId) (see ./push-queue.ts).
  */
-export async function afterConfirm(deps: Pick<ProducerDependencies, 'logger'>, order: Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'>): Promise<void> {
+export async function afterConfirm(
+  deps: Pick<ProducerDependencies, 'logger' | 'queues' | 'redis'>,
+  order: Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'>,
+): Promise<void> {
   if (order.pushState !== 'queued') return;
   deps.logger.info({ storeId: order.storeId, externalId: order.externalId, orderId: order.id }, 'order confirmed: push queued');
+  await enqueueOrderPush(deps, order);
 }

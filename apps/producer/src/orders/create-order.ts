@@ -6,7 +6,7 @@ import { loadOrderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
 import { parseCreateOrder, type CreateOrderBody } from './order-schema';
 
-type Deps = Pick<ProducerDependencies, 'prisma' | 'logger'>;
+type Deps = Pick<ProducerDependencies, 'prisma' | 'logger' | 'queues' | 'redis'>;
 
 export interface CreateOrderResult {
   /** 201 for a new order, 200 for a repeat of one already created with the same content. */

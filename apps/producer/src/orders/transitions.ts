@@ -4,7 +4,7 @@ import { ApiError, notFound } from '../errors';
 import { loadOrderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
 
-type Deps = Pick<ProducerDependencies, 'prisma' | 'logger'>;
+type Deps = Pick<ProducerDependencies, 'prisma' | 'logger' | 'queues' | 'redis'>;
 
 /** Statuses in which an order still moves towards completion. */
 const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'confirmed', 'preparing', 'ready', 'out_for_delivery'];

@@ -3,10 +3,11 @@ import { AIQ_CATEGORIES, isAiqCategory, normalizeMappingKey } from '@flowhub-syn
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, parseWith, type ErrorDetail } from '../errors';
 import { categoryMappingsBody } from '../settings-schema';
+import type { CategoryMappingsView } from '../views/settings';
 
 type StoreParams = { storeId: string };
 
-async function mappingsView(deps: ProducerDependencies, storeId: string) {
+async function mappingsView(deps: ProducerDependencies, storeId: string): Promise<CategoryMappingsView> {
   const [store, rows] = await Promise.all([
     deps.prisma.store.findUnique({ where: { id: storeId }, select: { categoryUseDefaults: true } }),
     deps.prisma.categoryMapping.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' } }),

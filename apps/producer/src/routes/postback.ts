@@ -4,7 +4,7 @@ import type { ProducerDependencies } from '../dependencies';
 import { notFound } from '../errors';
 import { withRedis } from '../schedules';
 
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,128}$/;
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,128}$/;
 
 /**
  * Flowhub's status postbacks (PUBLIC_URL set): `POST /v1/flowhub/postback/{token}`, no bearer token — the

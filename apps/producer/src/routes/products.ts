@@ -14,7 +14,7 @@ import { productView, type ProductRecord } from '../views/product';
 
 const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 const storeParams = z.object({ storeId: z.string().regex(idPattern, 'must match ^[A-Za-z0-9._-]{1,64}$') });
-const productParams = storeParams.extend({ variantId: z.string().min(1).max(200) });
+export const productParams = storeParams.extend({ variantId: z.string().min(1).max(200) });
 
 const booleanText = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((value) => value === 'true');
 
@@ -29,7 +29,7 @@ const cursorText = z.string().transform((cursor, context) => {
   return variantId;
 });
 
-const listQuery = z.object({
+export const listQuery = z.object({
   category: z.enum(AIQ_CATEGORIES, { message: `must be one of ${AIQ_CATEGORIES.join(', ')}` }).optional(),
   // `all` (an addition to the contract): active and inactive products together.
   active: z
@@ -43,7 +43,7 @@ const listQuery = z.object({
 });
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
-const editBody = z
+export const editBody = z
   .object({
     name: text(500).min(1, 'must not be empty'),
     description: z.string().max(20_000, 'must be at most 20000 characters').nullable(),

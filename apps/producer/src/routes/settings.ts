@@ -9,9 +9,13 @@ import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, parseWith, unavailable, validationError, type ErrorDetail } from '../errors';
 import { applyStoreSchedules, redisReady } from '../schedules';
 import { settingsBody, type SettingsBody } from '../settings-schema';
+import type { RoomList, SettingsView } from '../views/settings';
 import { syncRunView } from '../views/sync-run';
 
 type StoreParams = { storeId: string };
+
+/** `?verify=false` saves enabled settings without trying the credentials against Flowhub. */
+export const settingsQuery = z.object({ verify: z.enum(['true', 'false']).default('true') });
 
 /** The stored value of a secret after a PUT: left out or echoed back masked keeps it; null clears it. */
 function nextSecret(given: string | null | undefined, stored: string | null | undefined, seal: (plain: string) => string): string | null {
@@ -76,7 +80,7 @@ async function verifyWithFlowhub(deps: ProducerDependencies, body: SettingsBody,
 }
 
 /** Settings as the API shows them: secrets masked, never in clear. */
-export async function settingsView(deps: ProducerDependencies, store: Store) {
+export async function settingsView(deps: ProducerDependencies, store: Store): Promise<SettingsView> {
   const open = (sealed: string | null) => (sealed ? maskSecret(deps.secrets.decrypt(sealed)) : null);
   const [lastSync, lastGood, openOrders, nextSyncAt] = await Promise.all([
     deps.prisma.syncRun.findFirst({ where: { storeId: store.id, status: { not: 'queued' } }, orderBy: { createdAt: 'desc' } }),
@@ -129,7 +133,7 @@ const feedKey = (store: Pick<Store, 'clientId' | 'locationId' | 'roomIds' | 'pur
 export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
   app.put<{ Params: StoreParams; Querystring: { verify?: string } }>('/v1/stores/:storeId/flowhub', async (request) => {
     const { storeId } = request.params;
-    const verify = parseWith(z.object({ verify: z.enum(['true', 'false']).default('true') }), request.query ?? {}).verify === 'true';
+    const verify = parseWith(settingsQuery, request.query ?? {}).verify === 'true';
     if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) {
       throw new ApiError('validation_failed', 'the body must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]);
     }
@@ -204,7 +208,7 @@ export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync =
     return reply.status(204).send();
   });
 
-  app.get<{ Params: StoreParams }>('/v1/stores/:storeId/flowhub/rooms', async (request) => {
+  app.get<{ Params: StoreParams }>('/v1/stores/:storeId/flowhub/rooms', async (request): Promise<RoomList> => {
     const store = await deps.prisma.store.findUnique({ where: { id: request.params.storeId } });
     if (!store) throw notFound('store');
     if (!store.clientId || !store.apiKeyEncrypted || !store.locationId) {

@@ -5,7 +5,7 @@ import { notFound, parseWith } from '../errors';
 import { syncRunView } from '../views/sync-run';
 
 const params = z.object({ storeId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must match ^[A-Za-z0-9._-]{1,64}$') });
-const query = z.object({
+export const syncRunsQuery = z.object({
   limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
 });
 
@@ -13,7 +13,7 @@ const query = z.object({
 export const syncRunRoutes = (deps: Pick<ProducerDependencies, 'prisma'>): FastifyPluginAsync => async (app) => {
   app.get('/v1/stores/:storeId/syncs', async (request) => {
     const { storeId } = parseWith(params, request.params);
-    const { limit } = parseWith(query, request.query);
+    const { limit } = parseWith(syncRunsQuery, request.query);
     const store = await deps.prisma.store.findUnique({ where: { id: storeId }, select: { id: true } });
     if (!store) throw notFound('store');
     const runs = await deps.prisma.syncRun.findMany({

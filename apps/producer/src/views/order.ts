@@ -1,11 +1,71 @@
-import { type InventoryHold, type Order, type OrderEvent, type OrderItem, type PrismaClient, historyOrder } from '@flowhub-sync/db';
+import { z } from 'zod';
+import {
+  HoldState,
+  type InventoryHold,
+  type Order,
+  type OrderEvent,
+  type OrderItem,
+  OrderStatus,
+  OrderType,
+  type PrismaClient,
+  PushState,
+  historyOrder,
+} from '@flowhub-sync/db';
 
 export type OrderWithDetails = Order & { items: OrderItem[]; holds: InventoryHold[]; events: OrderEvent[] };
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
+const instant = z.iso.datetime();
+
+/** An order as the API shows it (api-contract.md, "Orders"); the type below is derived from it. */
+export const orderViewSchema = z.object({
+  storeId: z.string(),
+  externalId: z.string(),
+  status: z.enum(OrderStatus),
+  type: z.enum(OrderType),
+  fulfilled: z.boolean().describe("true once a Maui store's push succeeded: Flowhub now owns the stock"),
+  holdInventory: z.boolean().describe('keep holding the stock after a Maui push, until the order completes or is cancelled'),
+  push: z.object({
+    state: z.enum(PushState).describe('needs_reconciliation: the create may or may not have reached Flowhub; resolve it with …/push'),
+    attempts: z.number().int().min(0),
+    flowhubOrderId: z.string().nullable(),
+    pushedAt: instant.nullable(),
+    error: z.string().nullable(),
+  }),
+  flowhubStatus: z.string().nullable().describe("the order's status in Flowhub, as Flowhub spells it"),
+  items: z.array(z.object({ variantId: z.string(), quantity: z.number() })),
+  holds: z.array(z.object({ variantId: z.string(), quantity: z.number(), state: z.enum(HoldState) })),
+  placedAt: instant.nullable(),
+  createdAt: instant,
+  confirmedAt: instant.nullable(),
+  completedAt: instant.nullable(),
+  cancelledAt: instant.nullable(),
+  history: z
+    .array(
+      z.object({
+        at: instant,
+        event: z.string(),
+        from: z.enum(OrderStatus).nullable(),
+        to: z.enum(OrderStatus).nullable(),
+        cause: z.string().nullable(),
+        details: z.record(z.string(), z.unknown()).nullable(),
+      }),
+    )
+    .describe('oldest first'),
+});
+export type OrderView = z.output<typeof orderViewSchema>;
+
+/** The answer of …/confirm, …/cancel, …/complete and PATCH: the order, with a notice when the platform must act in Flowhub too. */
+export const orderAnswerSchema = orderViewSchema.extend({
+  notice: z.string().optional().describe('what the platform must still do outside this product, e.g. cancel the order in Flowhub too'),
+});
+
+/** POST /v1/flowhub/postback/{token}: taken; the status is re-read from Flowhub within moments. */
+export const postbackAcceptedSchema = z.object({ accepted: z.literal(true) });
+
 /** An order as the API shows it (api-contract.md, "Orders"); the customer's personal data is not echoed back. */
-export function orderView(order: OrderWithDetails) {
+export function orderView(order: OrderWithDetails): OrderView {
   return {
     storeId: order.storeId,
     externalId: order.externalId,
@@ -24,7 +84,7 @@ export function orderView(order: OrderWithDetails) {
     items: [...order.items].sort((a, b) => a.line - b.line).map((item) => ({ variantId: item.variantId, quantity: item.quantity })),
     holds: [...order.holds].sort((a, b) => a.line - b.line).map((hold) => ({ variantId: hold.variantId, quantity: hold.quantity, state: hold.state })),
     placedAt: iso(order.placedAt),
-    createdAt: iso(order.createdAt),
+    createdAt: order.createdAt.toISOString(),
     confirmedAt: iso(order.confirmedAt),
     completedAt: iso(order.completedAt),
     cancelledAt: iso(order.cancelledAt),
@@ -34,11 +94,11 @@ export function orderView(order: OrderWithDetails) {
       from: event.fromStatus,
       to: event.toStatus,
       cause: event.cause,
-      details: event.details ?? null,
+      // Events' details are always JSON objects (recordEvents).
+      details: (event.details ?? null) as Record<string, unknown> | null,
     })),
   };
 }
-export type OrderView = ReturnType<typeof orderView>;
 
 export async function loadOrder(prisma: Pick<PrismaClient, 'order'>, orderId: string): Promise<OrderWithDetails> {
   return prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true, holds: true, events: true } });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Product } from '@flowhub-sync/db';
 
 /** The columns a product view needs (a raw list query selects exactly these). */
@@ -46,8 +47,46 @@ export function productQuantities(product: Pick<Product, 'posQuantity' | 'heldQu
   };
 }
 
+const quantity = z.number().min(0);
+const range = { lower: z.number().nullable(), upper: z.number().nullable(), unit: z.string().nullable() };
+
+/** A product as GET/PATCH …/products show it (api-contract.md "Inventory"); the type below is derived from it. */
+export const productViewSchema = z.object({
+  variantId: z.string(),
+  productId: z.string().nullable(),
+  sku: z.string().nullable(),
+  name: z.string().describe("Flowhub's productName, or the store's own edit"),
+  brand: z.string().nullable(),
+  description: z.string().nullable(),
+  category: z.string().nullable().describe('an AIQ category; null when no mapping applies'),
+  subtype: z.string().nullable(),
+  strainType: z.string().nullable(),
+  strainName: z.string().nullable(),
+  terpenes: z.array(z.object({ name: z.string(), ...range, percent: z.number().nullable() })),
+  cannabinoids: z.array(z.object({ name: z.string(), ...range })),
+  priceCents: z.number().int().nullable().describe("pre-tax price in cents (post-tax when the store's pricesIncludeTax)"),
+  imageUrl: z.string().nullable(),
+  weight: z.object({ value: z.number(), unit: z.string().nullable() }).nullable(),
+  purchaseCategory: z.string().nullable().describe("Flowhub's value for the item: med, rec, both, or null"),
+  posQuantity: quantity.describe("Flowhub's quantity at the last sync"),
+  heldQuantity: quantity.describe('units held by online orders'),
+  availableQuantity: quantity.describe('posQuantity − heldQuantity, never below 0'),
+  sellableQuantity: quantity.describe("availableQuantity − the store's quantityThreshold, never below 0"),
+  sellable: z.boolean().describe('active and sellableQuantity > 0'),
+  active: z.boolean(),
+  lastSyncedAt: z.iso.datetime().nullable(),
+  editedFields: z.array(z.string()).describe("fields the store edited itself (an addition to the contract): they survive syncs that do not own them"),
+});
+export type ProductView = z.output<typeof productViewSchema>;
+
+/** GET …/products */
+export const productPageSchema = z.object({
+  items: z.array(productViewSchema),
+  nextCursor: z.string().nullable().describe('opaque: pass it as `cursor` for the next page; null on the last page'),
+});
+
 /** A product as GET/PATCH …/products show it. `editedFields` (an addition to the contract) lists the store's own edits. */
-export function productView(product: ProductRecord, store: { quantityThreshold: number }) {
+export function productView(product: ProductRecord, store: { quantityThreshold: number }): ProductView {
   return {
     variantId: product.variantId,
     productId: product.productId,
@@ -59,11 +98,12 @@ export function productView(product: ProductRecord, store: { quantityThreshold: 
     subtype: product.subtype,
     strainType: product.strainType,
     strainName: product.strainName,
-    terpenes: Array.isArray(product.terpenes) ? product.terpenes : [],
-    cannabinoids: Array.isArray(product.cannabinoids) ? product.cannabinoids : [],
+    // JSON columns the sync writes from the mapping package's MappedTerpene[] / MappedCannabinoid[] / ProductWeight.
+    terpenes: (Array.isArray(product.terpenes) ? product.terpenes : []) as ProductView['terpenes'],
+    cannabinoids: (Array.isArray(product.cannabinoids) ? product.cannabinoids : []) as ProductView['cannabinoids'],
     priceCents: product.priceCents,
     imageUrl: product.imageUrl,
-    weight: product.weight ?? null,
+    weight: (product.weight ?? null) as ProductView['weight'],
     purchaseCategory: product.purchaseCategory,
     ...productQuantities(product, store.quantityThreshold),
     active: product.active,

@@ -1,7 +1,43 @@
-import type { SyncRun } from '@flowhub-sync/db';
+import { z } from 'zod';
+import { SyncStatus, SyncTrigger, type SyncRun } from '@flowhub-sync/db';
 
-/** A sync run as GET …/syncs and GET …/flowhub show it (api-contract.md). */
-export function syncRunView(run: SyncRun) {
+const instant = z.iso.datetime();
+const count = z.number().int().min(0);
+
+/** A sync run as GET …/syncs and GET …/flowhub show it (api-contract.md "Inventory"); the type below is derived from it. */
+export const syncRunViewSchema = z.object({
+  id: z.string(),
+  trigger: z.enum(SyncTrigger),
+  status: z.enum(SyncStatus),
+  startedAt: instant.nullable(),
+  finishedAt: instant.nullable(),
+  counts: z.object({
+    fetched: count,
+    kept: count,
+    created: count,
+    updated: count,
+    unchanged: count,
+    deactivated: count,
+    invalid: count,
+    uncategorized: count,
+    unknownTerpenes: count,
+    unknownStrainTypes: count,
+  }),
+  error: z.string().nullable(),
+  problems: z
+    .array(z.object({ variantId: z.string().nullable(), reason: z.string() }))
+    .describe('rows the sync could not take or map fully, at most 100 per run'),
+  problemsTruncated: z.boolean().describe('true when the run had more problems than it lists'),
+});
+export type SyncRunView = z.output<typeof syncRunViewSchema>;
+
+/** GET …/syncs */
+export const syncRunListSchema = z.object({ items: z.array(syncRunViewSchema).describe('newest first') });
+
+/** POST …/sync: the queued job, or the queued-and-not-started one this request joined. */
+export const syncRequestedSchema = z.object({ jobId: z.string(), joined: z.boolean() });
+
+export function syncRunView(run: SyncRun): SyncRunView {
   return {
     id: run.id,
     trigger: run.trigger,
@@ -21,7 +57,8 @@ export function syncRunView(run: SyncRun) {
       unknownStrainTypes: run.unknownStrainTypes,
     },
     error: run.error,
-    problems: Array.isArray(run.problems) ? run.problems : [],
+    // Written by the inventory worker as {variantId, reason}[] (sync-store.ts).
+    problems: (Array.isArray(run.problems) ? run.problems : []) as SyncRunView['problems'],
     problemsTruncated: run.problemsTruncated,
   };
 }

@@ -1,0 +1,250 @@
+import { randomBytes } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import type { Logger } from '@flowhub-sync/config';
+import type { PrismaClient, SecretOpener } from '@flowhub-sync/db';
+import { FlowhubError, type FlowhubClient } from '@flowhub-sync/flowhub-client';
+import { InvalidJobPayload, parsePayload } from '@flowhub-sync/queues';
+import { buildOrderAheadPayload } from '../push/order-ahead-payload';
+import { sendPlatformNotices } from '../push/platform-notices';
+import type { OrderPushMetrics } from '../push/push-metrics';
+import { claimPush, PREVIOUS_ATTEMPT_REASON, recordPushed, RESOLVE_HINT, transitionPush } from '../push/push-state';
+
+/**
+ * The `order-push` job: creates one confirmed order in Flowhub (Order Ahead), at most once. The
+ * state machine that makes "at most once" hold is described in ../push/push-state.ts. Here:
+ * - refused before sending (no phone and no medical id, unknown product, missing credentials) or by
+ *   Flowhub (422, credentials rejected): the push fails at once (UnrecoverableError) with the reason
+ *   on the order (pushState 'failed', pushError) and as the job's failure reason;
+ * - throttled (429, or the shared request budget is spent): the job is delayed without spending an
+ *   attempt, so only this store's pushes wait;
+ * - certainly not sent (connection refused, token issuer down): back to 'queued', BullMQ retries
+ *   with backoff; after the last attempt the push fails with the reason;
+ * - outcome unknown (timeout or reset after sending, 5xx, a crash): needs_reconciliation, never
+ *   sent again by itself.
+ */
+
+export interface OrderPushDependencies {
+  prisma: PrismaClient;
+  flowhub: Pick<FlowhubClient, 'createOrder'>;
+  secrets: SecretOpener;
+  logger: Logger;
+  /** PUBLIC_URL: when set, each create carries a postbackUrl with the order's token. */
+  publicUrl?: string;
+  /** How long a create may wait for a slot of the store's request budget before the job is delayed. Default 500 ms. */
+  budgetWaitMs?: number;
+  metrics?: OrderPushMetrics;
+  /** The `webhook-delivery` queue: the platform's notices of failures, reconciliation needs and fulfilment go there after each commit. */
+  webhookQueue?: Queue;
+  /** Tries of the write that records Flowhub's answer before it is left to the next run. Default 4. */
+  recordTries?: number;
+}
+
+export type OrderPushResult =
+  | { status: 'pushed'; flowhubOrderId: string; fulfilled: boolean; releasedHolds: number }
+  | { status: 'skipped'; reason: string };
+
+/** Job data key under which a run notes Flowhub's orderId when PostgreSQL refused to record it. */
+const ACCEPTED_KEY = 'acceptedFlowhubOrderId';
+
+export function createOrderPushProcessor(deps: OrderPushDependencies) {
+  const budgetWaitMs = deps.budgetWaitMs ?? 500;
+  const recordTries = deps.recordTries ?? 4;
+
+  return async function processOrderPush(job: Job, token?: string): Promise<OrderPushResult> {
+    let payload;
+    try {
+      payload = parsePayload('order-push', job.data);
+    } catch (error) {
+      if (error instanceof InvalidJobPayload) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+    const { storeId, externalId } = payload;
+    const logger = deps.logger.child({ storeId, externalId, jobId: job.id });
+    const { prisma } = deps;
+    const outcome = (name: Parameters<OrderPushMetrics['outcome']>[0]) => deps.metrics?.outcome(name);
+
+    const order = await prisma.order.findUnique({
+      where: { storeId_externalId: { storeId, externalId } },
+      include: { items: true, store: true },
+    });
+    if (!order) {
+      outcome('failed');
+      throw new UnrecoverableError(`order ${externalId} of store ${storeId} does not exist`);
+    }
+
+    const notify = (deliveries: string[]) => sendPlatformNotices(deps.webhookQueue, storeId, deliveries, logger);
+
+    const skip = async (reason: string, resetState: boolean): Promise<OrderPushResult> => {
+      if (resetState) {
+        await transitionPush(prisma, order.id, { from: ['queued', 'not_pushed'], to: 'not_pushed', pushError: null, event: 'push_skipped', cause: reason });
+      }
+      logger.info({ reason }, 'order push skipped');
+      outcome('skipped');
+      return { status: 'skipped', reason };
+    };
+
+    const fail = async (reason: string, from: { states: ('queued' | 'not_pushed' | 'pushing')[]; attempt?: number }): Promise<never> => {
+      const { deliveries } = await transitionPush(prisma, order.id, {
+        from: from.states,
+        attempt: from.attempt,
+        to: 'failed',
+        pushError: reason,
+        event: 'push_failed',
+        webhook: 'push_failed',
+      });
+      await notify(deliveries);
+      logger.warn({ reason }, 'order push failed');
+      outcome('failed');
+      throw new UnrecoverableError(reason);
+    };
+
+    const reconcile = async (reason: string, attempt: number): Promise<never> => {
+      const { deliveries } = await transitionPush(prisma, order.id, {
+        from: ['pushing'],
+        attempt,
+        to: 'needs_reconciliation',
+        pushError: reason,
+        event: 'needs_reconciliation',
+        webhook: 'needs_reconciliation',
+      });
+      await notify(deliveries);
+      logger.warn({ reason }, 'order push needs reconciliation');
+      outcome('needs_reconciliation');
+      throw new UnrecoverableError(reason);
+    };
+
+    const pushed = async (attempt: number, flowhubOrderId: string, flowhubStatus: string | null): Promise<OrderPushResult> => {
+      const result = await withTries(recordTries, () => recordPushed(prisma, { id: order.id, attempt }, order.store, { flowhubOrderId, flowhubStatus }));
+      if (!result.recorded) {
+        logger.warn({ flowhubOrderId, pushState: result.pushState, recorded: result.flowhubOrderId }, 'Flowhub answered after the push was resolved');
+        outcome('skipped');
+        return { status: 'skipped', reason: `the push was resolved meanwhile (${result.pushState}); Flowhub's answer ${flowhubOrderId} is in the order's history` };
+      }
+      await notify(result.deliveries);
+      logger.info({ flowhubOrderId, attempt, fulfilled: result.fulfilled, releasedHolds: result.released.length }, 'order pushed to Flowhub');
+      outcome('pushed');
+      return { status: 'pushed', flowhubOrderId, fulfilled: result.fulfilled, releasedHolds: result.released.length };
+    };
+
+    switch (order.pushState) {
+      case 'pushed':
+        return skip(`already pushed (Flowhub order ${order.flowhubOrderId})`, false);
+      case 'failed':
+      case 'needs_reconciliation':
+        return skip(`the push is ${order.pushState}: it waits for POST …/push`, false);
+      case 'pushing': {
+        // An earlier run claimed the order and recorded no outcome. If it saw Flowhub's answer but could
+        // not write it, it left the id on the job: record it. Otherwise the create may exist: never resend.
+        const accepted = job.data?.[ACCEPTED_KEY];
+        if (typeof accepted === 'string' && accepted !== '') return pushed(order.pushAttempts, accepted, null);
+        return reconcile(PREVIOUS_ATTEMPT_REASON, order.pushAttempts);
+      }
+      case 'queued':
+      case 'not_pushed':
+        break;
+    }
+
+    if (order.status !== 'confirmed') return skip(`the order is ${order.status}; only a confirmed order is pushed`, true);
+    const { store } = order;
+    if (!store.enabled || !store.syncOrders) return skip('the store does not sync orders to Flowhub', true);
+
+    let clientSecret: string | undefined;
+    try {
+      clientSecret = store.orderAheadTokenEncrypted ? deps.secrets.decrypt(store.orderAheadTokenEncrypted) : undefined;
+    } catch (error) {
+      return fail(`the store's Order Ahead Token cannot be read (${(error as Error).message}); save it again in the store's settings`, { states: ['queued', 'not_pushed'] });
+    }
+    if (!store.orderAheadClientId || !clientSecret) {
+      return fail("the store's Order Ahead Client Id and Token are not both set; complete the store's settings, then push again", {
+        states: ['queued', 'not_pushed'],
+      });
+    }
+
+    const products = await prisma.product.findMany({
+      where: { storeId, variantId: { in: order.items.map((item) => item.variantId) } },
+      select: { variantId: true, productId: true },
+    });
+    const productOf = new Map(products.map((product) => [product.variantId, product]));
+    // Generated at the first attempt; unguessable, it is the credential of Flowhub's postbacks for this order.
+    const postbackToken = order.postbackToken ?? randomBytes(32).toString('base64url');
+    const built = buildOrderAheadPayload(
+      { ...order, postbackToken },
+      order.items.map((item) => ({ line: item.line, variantId: item.variantId, quantity: item.quantity, product: productOf.get(item.variantId) ?? null })),
+      { publicUrl: deps.publicUrl },
+    );
+    if (!built.ok) {
+      return fail(`the order cannot be sent to Flowhub: ${built.problems.join('; ')}`, { states: ['queued', 'not_pushed'] });
+    }
+
+    const attempt = await claimPush(prisma, order, postbackToken);
+    if (attempt === undefined) return skip('another worker took this push', false);
+    logger.info({ attempt }, 'sending the order to Flowhub');
+
+    let answer;
+    try {
+      answer = await deps.flowhub.createOrder({ clientId: store.orderAheadClientId, clientSecret }, built.payload, { budgetWaitMs });
+    } catch (error) {
+      if (!(error instanceof FlowhubError)) {
+        // Not a Flowhub error, so not classified: whether the request left cannot be known.
+        return reconcile(`the push stopped unexpectedly while sending (${(error as Error).message}); it may have reached Flowhub; ${RESOLVE_HINT}`, attempt);
+      }
+      if (error.sendOutcome === 'unknown') {
+        return reconcile(`Flowhub's answer to the create was lost (${error.message}): the order may or may not exist in Flowhub; ${RESOLVE_HINT}`, attempt);
+      }
+      switch (error.kind) {
+        case 'invalid':
+        case 'not_found':
+          return fail(`Flowhub refused the order: ${error.messages?.join('; ') || error.message}`, { states: ['pushing'], attempt });
+        case 'credentials_rejected':
+          return fail(
+            `Flowhub rejected the store's Order Ahead credentials (${error.status ?? 'no status'}); fix the Order Ahead Client Id / Token in the store's settings, then push again`,
+            { states: ['pushing'], attempt },
+          );
+        case 'rate_limited': {
+          const waitMs = Math.max(1_000, error.retryAfterMs ?? 1_000);
+          const reason = `Flowhub is throttling this store's requests; trying again in ${Math.ceil(waitMs / 1000)} s`;
+          await transitionPush(prisma, order.id, { from: ['pushing'], attempt, to: 'queued', pushError: reason, event: 'push_delayed' });
+          logger.info({ waitMs }, 'order push delayed: throttled');
+          outcome('delayed');
+          if (!token) throw new Error(reason);
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          throw new DelayedError();
+        }
+        default: {
+          // Certainly not sent (refused connection, no budget, token issuer down): safe to send again.
+          const reason = `the order could not be sent to Flowhub (${error.message})`;
+          const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          if (finalAttempt) return fail(`${reason}; gave up after ${job.attemptsMade + 1} attempts: push again with POST …/push`, { states: ['pushing'], attempt });
+          await transitionPush(prisma, order.id, { from: ['pushing'], attempt, to: 'queued', pushError: `${reason}; retrying`, event: 'push_retrying' });
+          logger.warn({ reason }, 'order push will be retried');
+          outcome('retried');
+          throw new Error(reason);
+        }
+      }
+    }
+
+    try {
+      return await pushed(attempt, answer.orderId, answer.status);
+    } catch (error) {
+      // Flowhub has the order but PostgreSQL would not take its id: leave the id on the job, so that the
+      // next run records it instead of marking the order for reconciliation.
+      logger.error({ err: error, flowhubOrderId: answer.orderId }, "Flowhub accepted the order but its id could not be recorded");
+      await job.updateData({ ...job.data, [ACCEPTED_KEY]: answer.orderId }).catch(() => undefined);
+      throw new Error(`Flowhub accepted the order as ${answer.orderId} but recording it failed: ${(error as Error).message}`);
+    }
+  };
+}
+
+export type OrderPushProcessor = ReturnType<typeof createOrderPushProcessor>;
+
+/** A write that must land (Flowhub's answer): tried a few times over a couple of seconds of database trouble. */
+async function withTries<T>(tries: number, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
+    }
+  }
+}
