@@ -10,6 +10,7 @@ import {
   logEnv,
   producerEnv,
   redisEnv,
+  retentionEnv,
 } from '@flowhub-sync/config';
 import { createPrismaClient } from '@flowhub-sync/db';
 import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
@@ -21,13 +22,17 @@ import {
   instrumentWorker,
   startHealthServer,
 } from '@flowhub-sync/queues';
+import { Counter, type Registry } from 'prom-client';
+import { Worker } from 'bullmq';
+import { orderStatusPollProcessor } from './jobs/order-status-poll';
+import { webhookDeliveryProcessor } from './jobs/webhook-delivery';
 import { startMaintenanceWorker } from './maintenance-worker';
 import { createOrderPushMetrics } from './push/push-metrics';
 import { startOrderPushWorker } from './push/push-worker';
 
 async function main() {
   const env = loadEnvOrExit(
-    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, PUBLIC_URL: producerEnv.PUBLIC_URL, ...healthEnv(9465), ...logEnv },
+    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...retentionEnv, PUBLIC_URL: producerEnv.PUBLIC_URL, ...healthEnv(9465), ...logEnv },
     'order-worker',
   );
   const logger = createLogger({ name: 'order-worker', level: env.LOG_LEVEL });
@@ -43,13 +48,15 @@ async function main() {
     // Shared by every process: one request budget per store's Flowhub credentials.
     budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS }),
     logger,
+    onRequest: flowhubRequestCounter(registry),
   });
+  const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
   const push = startOrderPushWorker({
     connection: redis,
     prefix: env.QUEUE_PREFIX,
     prisma,
     flowhub,
-    secrets: createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD),
+    secrets,
     logger,
     publicUrl: env.PUBLIC_URL,
     webhookQueue: queues['webhook-delivery'],
@@ -61,9 +68,29 @@ async function main() {
     prisma,
     logger,
     outbox: { orderPush: queues['order-push'], webhookDelivery: queues['webhook-delivery'] },
+    retention: {
+      syncRunMaxAgeDays: env.SYNC_RUN_RETENTION_DAYS,
+      syncRunsPerStore: env.SYNC_RUNS_PER_STORE,
+      webhookDeliveryMaxAgeDays: env.WEBHOOK_RETENTION_DAYS,
+    },
   });
-  instrumentWorker(registry, push);
-  instrumentWorker(registry, maintenance);
+  // Statuses come back per store (scheduled polls, and postbacks' re-reads); webhooks go out one delivery per job.
+  const statusPoll = new Worker('order-status-poll', orderStatusPollProcessor({ prisma, flowhub, secrets, logger, webhookQueue: queues['webhook-delivery'] }), {
+    connection: redis,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: 8,
+  });
+  const webhooks = new Worker('webhook-delivery', webhookDeliveryProcessor({ prisma, secrets, logger }), {
+    connection: redis,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: 20,
+  });
+  countWebhookOutcomes(registry, webhooks);
+  const workers = [push, maintenance, statusPoll, webhooks];
+  for (const worker of workers) {
+    instrumentWorker(registry, worker);
+    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+  }
 
   const health = await startHealthServer({
     port: env.HEALTH_PORT,
@@ -74,7 +101,7 @@ async function main() {
       } catch {
         postgres = 'down';
       }
-      return { redis: redis.status === 'ready' ? 'up' : 'down', postgres, worker: maintenance.isRunning() && push.isRunning() ? 'up' : 'down' };
+      return { redis: redis.status === 'ready' ? 'up' : 'down', postgres, worker: workers.every((worker) => worker.isRunning()) ? 'up' : 'down' };
     },
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   });
@@ -82,12 +109,34 @@ async function main() {
   // push.close() lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'.
   handleShutdown(logger, [
     () => health.close(),
-    () => push.close(),
-    () => maintenance.close(),
+    () => Promise.all(workers.map((worker) => worker.close())),
     () => closeProductQueues(queues),
     () => redis.quit(),
     () => prisma.$disconnect(),
   ]);
+}
+
+/** Flowhub requests by endpoint and status, from the client's observer (no ids or secrets in the labels). */
+function flowhubRequestCounter(registry: Registry) {
+  const requests = new Counter({
+    name: 'flowhub_sync_flowhub_requests_total',
+    help: 'Requests to Flowhub by endpoint and status',
+    labelNames: ['endpoint', 'status'],
+    registers: [registry],
+  });
+  return (event: { endpoint: string; status: number | null; outcome: string }) =>
+    requests.inc({ endpoint: event.endpoint, status: event.status === null ? event.outcome : String(event.status) });
+}
+
+function countWebhookOutcomes(registry: Registry, worker: Worker) {
+  const deliveries = new Counter({
+    name: 'flowhub_sync_webhook_deliveries_total',
+    help: 'Webhook deliveries to the platform by outcome (failed = an attempt failed)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  worker.on('completed', () => deliveries.inc({ outcome: 'delivered' }));
+  worker.on('failed', () => deliveries.inc({ outcome: 'failed' }));
 }
 
 main().catch((error) => {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from '@flowhub-sync/config';
-import type { PrismaClient } from '@flowhub-sync/db';
+import { applyRetention, DEFAULT_RETENTION, type PrismaClient, type RetentionPolicy } from '@flowhub-sync/db';
 import { InvalidJobPayload, parsePayload, type MaintenanceTask, type RedisConnection } from '@flowhub-sync/queues';
 import { expirePendingOrders } from './jobs/expire-pending-orders';
 import { sweepOutbox } from './jobs/outbox-sweep';
@@ -10,10 +10,13 @@ export interface MaintenanceDependencies {
   logger: Logger;
   /** The queues the outbox sweep adds left-behind jobs to. */
   outbox?: { orderPush: Queue; webhookDelivery: Queue };
+  /** How long finished work is kept in PostgreSQL (the retention task). */
+  retention?: RetentionPolicy;
 }
 
-/** The maintenance tasks this worker knows, by name. 'retention' joins this table with its issue. */
-export const maintenanceTasks: Partial<Record<MaintenanceTask, (deps: MaintenanceDependencies, now: Date) => Promise<Record<string, unknown>>>> = {
+/** Every maintenance task has its handler here (the type refuses a missing one, so a task can never be scheduled unworked). */
+export const maintenanceTasks: Record<MaintenanceTask, (deps: MaintenanceDependencies, now: Date) => Promise<Record<string, unknown>>> = {
+  retention: async (deps, now) => applyRetention(deps.prisma, deps.retention ?? DEFAULT_RETENTION, now),
   'expire-pending-orders': async (deps, now) => ({ expired: (await expirePendingOrders(deps.prisma, { now, logger: deps.logger })).expired.length }),
   'outbox-sweep': async (deps, now) => {
     if (!deps.outbox) throw new UnrecoverableError('this order-worker was started without the queues the outbox sweep needs');

@@ -93,6 +93,8 @@ export const MAINTENANCE_SCHEDULES: ReadonlyArray<{ task: MaintenanceTask; every
   { task: 'expire-pending-orders', everyMs: 60_000 },
   // Confirmed orders left 'queued' with no job (Redis was down at confirmation) are queued again.
   { task: 'outbox-sweep', everyMs: 30_000 },
+  // Finished sync runs and webhook deliveries past their retention are deleted (BullMQ bounds Redis itself).
+  { task: 'retention', everyMs: 3_600_000 },
 ];
 
 export const maintenanceSchedulerId = (task: MaintenanceTask) => `maintenance~${task}`;

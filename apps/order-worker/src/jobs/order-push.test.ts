@@ -302,7 +302,7 @@ describe('Maui stores', () => {
     expect(order).toMatchObject({ pushState: 'pushed', fulfilled: true });
     expect(order.holds).toEqual([expect.objectContaining({ state: 'released', releasedAt: expect.any(Date) })]);
     expect(await heldOf('maui-1', products[0].variantId)).toBe(0);
-    expect(events(order)).toEqual(expect.arrayContaining(['pushed', 'fulfilled', 'holds_released']));
+    expect(events(order)).toEqual(expect.arrayContaining(['pushed', 'fulfilled', 'hold_released']));
   });
 
   it('keep holding when holdInventory is set: fulfilled, but the stock stays held', async () => {
@@ -314,7 +314,7 @@ describe('Maui stores', () => {
     expect(order).toMatchObject({ pushState: 'pushed', fulfilled: true });
     expect(order.holds.map((hold) => hold.state)).toEqual(['held']);
     expect(await heldOf('maui-1', products[1].variantId)).toBe(2);
-    expect(events(order)).not.toContain('holds_released');
+    expect(events(order)).not.toContain('hold_released');
   });
 
   it('keep the holds of an order that could not be pushed', async () => {

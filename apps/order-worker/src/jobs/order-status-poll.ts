@@ -4,6 +4,7 @@ import type { Logger, SecretBox } from '@flowhub-sync/config';
 import { applyFlowhubStatus, followedOrdersWhere, inOrderTransaction, recordEvents, type PrismaClient } from '@flowhub-sync/db';
 import { isFlowhubError, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { parsePayload } from '@flowhub-sync/queues';
+import { fulfilAfterPush } from '../push/maui-fulfilment';
 import { sendPlatformNotices } from '../push/platform-notices';
 
 export interface StatusPollDependencies {
@@ -118,7 +119,11 @@ export async function handlePostback(deps: StatusPollDependencies, storeId: stri
       });
       if (updated.count === 0) return null;
       await recordEvents(tx, orderId, now, [{ event: 'reconciled_by_postback', cause: 'flowhub', details: { flowhubOrderId: claimedFlowhubOrderId } }]);
-      return applyFlowhubStatus(tx, orderId, answer.status, now, 'postback');
+      // Now known to be in Flowhub: a Maui store hands the stock over, as after a push that answered.
+      const pushed = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { id: true, holdInventory: true, fulfilled: true, store: { select: { maui: true } } } });
+      const fulfilment = await fulfilAfterPush(tx, pushed, pushed.store, now, 'flowhub_postback');
+      const outcome = await applyFlowhubStatus(tx, orderId, answer.status, now, 'postback');
+      return { ...outcome, deliveryIds: [...fulfilment.deliveries, ...outcome.deliveryIds] };
     });
     if (resolved) {
       deps.logger.info({ storeId, externalId: order.externalId, flowhubOrderId: claimedFlowhubOrderId }, 'push outcome resolved by Flowhub postback');

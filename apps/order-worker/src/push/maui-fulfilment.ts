@@ -40,7 +40,7 @@ export async function fulfilAfterPush(
       data: {
         orderId: order.id,
         at,
-        event: 'holds_released',
+        event: 'hold_released',
         cause: 'Maui handles the stock of a pushed order',
         details: { holds: released.map(({ variantId, quantity }) => ({ variantId, quantity })) },
       },

@@ -24,6 +24,5 @@ export function startOrderPushWorker(
       'order-push job failed',
     );
   });
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'order-push worker error'));
   return worker;
 }
