@@ -227,6 +227,15 @@ describe('npm start on a fresh machine', () => {
     const watch = first.steps[4][0].match(/^while sleep 2; do (.+); done$/)?.[1];
     expect(watch).toBeDefined();
     expect(paste([...first.steps[0], `ORDER=${placed.externalId}`, watch!])).toMatch(/^confirmed \(Flowhub: /);
+    // …and the order really moves: pushed to the simulator, its Flowhub statuses come back through the status poll.
+    const moved = await waitFor(
+      () => {
+        const line = paste([...first.steps[0], `ORDER=${placed.externalId}`, watch!]).trim();
+        return /^(preparing|ready|out_for_delivery|completed) \(Flowhub: [A-Za-z]+\)/.test(line) ? line : null;
+      },
+      { timeoutMs: 120_000, intervalMs: 2_000, what: 'the demo order to move through Flowhub statuses' },
+    );
+    expect(moved).toMatch(/Flowhub: (started|ready|inTransit|sold|delivered)/i);
 
     // Bull Board with the printed credentials, and only with them.
     const board = await fetch(first.boardUrl, { headers: { authorization: basic(first.boardUser, first.boardPassword) } });
