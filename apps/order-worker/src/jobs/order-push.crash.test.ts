@@ -133,3 +133,35 @@ it('a worker killed right after Flowhub accepted the create leaves one Flowhub o
   expect(createsFor(sim, 'KILLED-1')).toBe(1);
   expect(createRequests(sim)).toBe(1);
 }, 60_000);
+
+it('SIGTERM while a push is in flight lets it finish: the order is pushed once and the worker exits in bounded time', async () => {
+  const product = (await prisma.product.findFirst({ where: { storeId: 'store-1' } })) ?? (await seedProducts(prisma, sim, 'store-1', 1))[0];
+  await insertOrder(prisma, 'store-1', { externalId: 'TERM-1', items: [{ variantId: product.variantId, quantity: 1 }] });
+  const healthPort = await freePort();
+  worker = startApp('order-worker', {
+    ...serviceUrls(),
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: prefix,
+    FLOWHUB_API_URL: sim.url,
+    FLOWHUB_AUTH_URL: sim.url,
+    ENCRYPTION_KEY: key,
+    HEALTH_PORT: String(healthPort),
+    LOG_LEVEL: 'info',
+  });
+  await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`);
+
+  holdCreateAnswersMs = 2_000;
+  await ensureOrderPushJob(queue, 'store-1', 'TERM-1');
+  await waitFor(() => createsFor(sim, 'TERM-1') === 1, { what: 'Flowhub to record the create' });
+  const stopped = await worker.stop('SIGTERM');
+  worker = undefined;
+  holdCreateAnswersMs = 0;
+
+  expect(stopped.code).toBe(0);
+  expect(stopped.ms).toBeLessThan(20_000);
+  const order = await orderRow(prisma, 'store-1', 'TERM-1');
+  expect(order).toMatchObject({ pushState: 'pushed', pushAttempts: 1 });
+  expect(order.flowhubOrderId).toEqual(expect.any(String));
+  expect(await queue.getJobState(jobIds.orderPush('store-1', 'TERM-1'))).toBe('completed');
+  expect(createsFor(sim, 'TERM-1')).toBe(1);
+}, 60_000);
