@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/test
 import { startSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, requestInventorySync, type RedisConnection } from '@flowhub-sync/queues';
 import { freePort, startApp, startRedisCluster, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type LocalRedisCluster, type RunningApp } from '@flowhub-sync/testing';
-import { ensureOrderPushJob } from './push/push-jobs';
+import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createPushStore, insertOrder, orderRow } from './testing/push-fixtures';
 
 /*

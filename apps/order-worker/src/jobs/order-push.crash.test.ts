@@ -7,7 +7,7 @@ import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { buildSimulatorApp, SimulatorState, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, jobIds, type RedisConnection } from '@flowhub-sync/queues';
 import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
-import { ensureOrderPushJob } from '../push/push-jobs';
+import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createPushStore, createRequests, createsFor, insertOrder, orderRow, seedProducts } from '../testing/push-fixtures';
 import { createOrderPushProcessor } from './order-push';
 

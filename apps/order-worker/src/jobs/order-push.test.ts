@@ -6,7 +6,7 @@ import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flo
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, jobIds, type RedisConnection } from '@flowhub-sync/queues';
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-import { ensureOrderPushJob } from '../push/push-jobs';
+import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createOrderPushMetrics } from '../push/push-metrics';
 import { createPushStore, createRequests, createsFor, insertOrder, orderRow, REC_CUSTOMER, seedProducts, type SeededProduct } from '../testing/push-fixtures';
 import { createOrderPushProcessor, type OrderPushProcessor } from './order-push';

@@ -3,7 +3,7 @@ import type { Logger } from '@flowhub-sync/config';
 import type { PrismaClient } from '@flowhub-sync/db';
 import { jobIds } from '@flowhub-sync/queues';
 import { addWebhookDeliveryJob, sendPlatformNotices } from '../push/platform-notices';
-import { ensureOrderPushJob } from '../push/push-jobs';
+import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { PREVIOUS_ATTEMPT_REASON, transitionPush } from '../push/push-state';
 
 /**

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { type Order, type PushState, type Transaction, inOrderTransaction, isUniqueViolation, recordWebhookDelivery, settleHolds } from '@flowhub-sync/db';
-import { jobIds, parsePayload, queues } from '@flowhub-sync/queues';
+import { ensureOrderPushJob, jobIds, parsePayload, queues } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { withRedis } from '../schedules';
@@ -17,26 +17,6 @@ import { loadOrderView, type OrderView } from '../views/order';
 
 type QueueDeps = Pick<ProducerDependencies, 'queues' | 'redis' | 'logger'>;
 
-/**
- * Adds the order's push job (one id per order: jobIds.orderPush). A finished job left under that id by
- * an earlier push is removed first, or the add would be swallowed; a waiting or running one is kept.
- */
-async function ensureOrderPushJob(queue: Queue, storeId: string, externalId: string): Promise<'added' | 'present'> {
-  const data = parsePayload('order-push', { storeId, externalId });
-  const jobId = jobIds.orderPush(storeId, externalId);
-  const existing = await queue.getJob(jobId);
-  if (existing) {
-    const state = await existing.getState();
-    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return 'present';
-    try {
-      await existing.remove();
-    } catch {
-      return 'present'; // a worker took it meanwhile: that run is the push
-    }
-  }
-  await queue.add(queues['order-push'].jobName(data), data, { ...queues['order-push'].defaults, jobId });
-  return 'added';
-}
 
 /**
  * Queues the push of a confirmed order whose confirmation is committed. Never throws: with Redis away it
