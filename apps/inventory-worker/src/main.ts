@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import { Pool } from 'pg';
 import {
   createLogger,
   createSecretBox,
@@ -30,6 +31,9 @@ async function main() {
   const logger = createLogger({ name: 'inventory-worker', level: env.LOG_LEVEL });
   const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
   const prisma = createPrismaClient(env.DATABASE_URL);
+  // The bulk product statements bypass Prisma (see ProductSql in sync/write-products.ts): one connection per job.
+  const sql = new Pool({ connectionString: env.DATABASE_URL, max: CONCURRENCY });
+  sql.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL pool connection error'));
   // BullMQ's blocking connection, and a second one for locks and the request budget (never blocked).
   const workerConnection = createRedisConnection(env, 'worker');
   const redis = createRedisConnection(env, 'worker');
@@ -47,6 +51,7 @@ async function main() {
   const metrics = createSyncMetrics(registry);
   const processor = createInventorySyncProcessor({
     prisma,
+    sql,
     flowhub,
     secrets,
     logger,
@@ -95,6 +100,7 @@ async function main() {
       }
     },
     () => health.close(),
+    () => sql.end(),
     () => prisma.$disconnect(),
     () => redis.quit(),
     () => workerConnection.quit(),

@@ -4,7 +4,7 @@ import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { createInventoryMapper, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
 import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
-import { fetchFeed } from './fetch-feed';
+import { fetchFeed, type FeedSettings } from './fetch-feed';
 import { feedFingerprint, shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
 import {
@@ -13,6 +13,7 @@ import {
   planProductWrites,
   writeProducts,
   type HashedProduct,
+  type ProductSql,
 } from './write-products';
 
 /**
@@ -23,6 +24,8 @@ import {
 
 export interface SyncStoreDependencies {
   prisma: PrismaClient;
+  /** A PostgreSQL pool for the bulk product statements (see ProductSql). */
+  sql: ProductSql;
   flowhub: FlowhubClient;
   secrets: SecretOpener;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -86,32 +89,18 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     deps.logger.info({ runId: run.id, trigger: request.trigger }, 'inventory sync started');
     const settings = feedSettings(store, deps.secrets);
     await progress('fetching', 5);
-    const feed = await fetchFeed(deps.flowhub, settings, { signal: request.signal, budgetWaitMs: deps.budgetWaitMs });
-    stopIfInterrupted();
-
-    await progress('mapping', 40);
     const report = new SyncReport();
-    for (const problem of feed.invalid) report.invalidRow(problem);
-    const mappings = await prisma.categoryMapping.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' } });
-    const map = createInventoryMapper({
-      mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
-      pricesIncludeTax: store.pricesIncludeTax,
-      categoryMappings: {
-        useDefaults: store.categoryUseDefaults,
-        rows: mappings.map((row) => ({ flowhubValue: row.flowhubValue, category: row.category as AiqCategory })),
+    const products = await fetchAndMap(deps, store, settings, report, {
+      signal: request.signal,
+      afterFetch: async () => {
+        stopIfInterrupted();
+        await progress('mapping', 40);
       },
     });
-    const context = ownedFieldsContext(store.ownedFields);
-    const products: HashedProduct[] = feed.rows.map((row) => {
-      const { product, problems } = map(row);
-      report.mappingMisses(product.variantId, problems, row);
-      return { product, contentHash: productFingerprint(product, context) };
-    });
     const { counts } = report;
-    counts.fetched = feed.fetched;
     counts.kept = products.length;
 
-    const plan = await planProductWrites(prisma, storeId, products);
+    const plan = await planProductWrites(deps.sql, storeId, products);
     counts.created = plan.created;
     counts.updated = plan.updated;
     counts.unchanged = plan.unchanged;
@@ -130,7 +119,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     });
 
     await progress('writing', 50);
-    await writeProducts(prisma, storeId, plan.writes, {
+    await writeProducts(deps.sql, storeId, plan.writes, {
       ownedFields: store.ownedFields,
       syncedAt: new Date(),
       batchSize: deps.batchSize,
@@ -145,7 +134,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const finishedAt = new Date();
     let releasedHolds = 0;
     if (verdict.deactivate) {
-      counts.deactivated = await deactivateProducts(prisma, storeId, plan.leaving, finishedAt);
+      counts.deactivated = await deactivateProducts(deps.sql, storeId, plan.leaving, finishedAt);
       releasedHolds = await releaseReflectedHolds(prisma, storeId, startedAt, finishedAt);
     }
     const status = verdict.deactivate ? 'succeeded' : 'suspicious';
@@ -178,6 +167,38 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     log({ runId: run.id, action: handling.action, reason: handling.reason }, final ? 'inventory sync failed' : 'inventory sync stopped; it will run again');
     throw new SyncFailed(handling, run.id);
   }
+}
+
+/**
+ * Fetches the store's feed and maps it. Only the mapped products leave this function: the feed's rows are garbage
+ * before the writes start (50,000 rows hold about 50 MB that the mapped products do not share).
+ */
+async function fetchAndMap(
+  deps: SyncStoreDependencies,
+  store: Store,
+  settings: FeedSettings,
+  report: SyncReport,
+  options: { signal?: AbortSignal; afterFetch: () => Promise<void> },
+): Promise<HashedProduct[]> {
+  const feed = await fetchFeed(deps.flowhub, settings, { signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
+  await options.afterFetch();
+  report.counts.fetched = feed.fetched;
+  for (const problem of feed.invalid) report.invalidRow(problem);
+  const mappings = await deps.prisma.categoryMapping.findMany({ where: { storeId: store.id }, orderBy: { createdAt: 'asc' } });
+  const map = createInventoryMapper({
+    mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
+    pricesIncludeTax: store.pricesIncludeTax,
+    categoryMappings: {
+      useDefaults: store.categoryUseDefaults,
+      rows: mappings.map((row) => ({ flowhubValue: row.flowhubValue, category: row.category as AiqCategory })),
+    },
+  });
+  const context = ownedFieldsContext(store.ownedFields);
+  return feed.rows.map((row) => {
+    const { product, problems } = map(row);
+    report.mappingMisses(product.variantId, problems, row);
+    return { product, contentHash: productFingerprint(product, context) };
+  });
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { PrismaClient } from '@flowhub-sync/db';
 import { productFieldsOwned, type MappedProduct, type ProductField } from '@flowhub-sync/mapping';
 
 /**
@@ -8,6 +7,15 @@ import { productFieldsOwned, type MappedProduct, type ProductField } from '@flow
  * UPDATE` per batch, which PostgreSQL takes at tens of thousands of rows a second (one statement per row
  * would be ten times slower).
  */
+
+/**
+ * Where the sync's product statements run: a plain PostgreSQL pool (pg's `Pool` fits). Not Prisma: PrismaClient keeps
+ * the parameters of its recent raw statements in its debug history (the last 100 debug entries, even with debugging
+ * off), 7 MB and more per 5,000-row batch, and turns every parameter into JSON and back on the way.
+ */
+export interface ProductSql {
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
 
 export interface HashedProduct {
   product: MappedProduct;
@@ -25,9 +33,9 @@ export interface ProductWritePlan {
 }
 
 /** Compares the feed with what is stored (ids and hashes only) and says what to write. */
-export async function planProductWrites(prisma: PrismaClient, storeId: string, feed: readonly HashedProduct[]): Promise<ProductWritePlan> {
-  const stored = await prisma.$queryRaw<{ variant_id: string; content_hash: string; active: boolean }[]>`
-    SELECT variant_id, content_hash, active FROM products WHERE store_id = ${storeId}`;
+export async function planProductWrites(sql: ProductSql, storeId: string, feed: readonly HashedProduct[]): Promise<ProductWritePlan> {
+  const { rows } = await sql.query('SELECT variant_id, content_hash, active FROM products WHERE store_id = $1', [storeId]);
+  const stored = rows as { variant_id: string; content_hash: string; active: boolean }[];
   const byVariant = new Map(stored.map((row) => [row.variant_id, row]));
   const plan: ProductWritePlan = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [] };
   const inFeed = new Set<string>();
@@ -73,10 +81,10 @@ export const ownedFieldsContext = (ownedFields: readonly string[]) => [...ownedF
  * own keep their value (created from Flowhub or edited by the store), read at write time so a concurrent
  * edit is never lost. An edit of a field the sync now owns is overwritten and forgotten (owned wins).
  */
-function upsertStatement(ownedFields: readonly string[]): { sql: string; ownedProductFields: string[] } {
+function upsertStatement(ownedFields: readonly string[]): { statement: string; ownedProductFields: string[] } {
   const owned = productFieldsOwned(ownedFields);
   const ownedColumns = OWNABLE_COLUMNS.filter(([field]) => owned.has(field)).map(([, column]) => `${column} = excluded.${column}`);
-  const sql = `
+  const statement = `
     INSERT INTO products (store_id, variant_id, product_id, sku, name, brand, description, category, subtype, strain_type,
       strain_name, terpenes, cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, active,
       content_hash, last_synced_at, created_at, updated_at)
@@ -98,7 +106,7 @@ function upsertStatement(ownedFields: readonly string[]): { sql: string; ownedPr
       updated_at = excluded.updated_at,
       ${ownedColumns.map((assignment) => `${assignment},`).join('\n      ')}
       edited_fields = ARRAY(SELECT f FROM unnest(products.edited_fields) AS f WHERE NOT (f = ANY($3::text[])))`;
-  return { sql, ownedProductFields: [...owned] };
+  return { statement, ownedProductFields: [...owned] };
 }
 
 export interface WriteProductsOptions {
@@ -109,15 +117,14 @@ export interface WriteProductsOptions {
   beforeBatch?: (written: number, total: number) => void | Promise<void>;
 }
 
-export async function writeProducts(prisma: PrismaClient, storeId: string, writes: readonly HashedProduct[], options: WriteProductsOptions): Promise<void> {
+export async function writeProducts(sql: ProductSql, storeId: string, writes: readonly HashedProduct[], options: WriteProductsOptions): Promise<void> {
   const batchSize = options.batchSize ?? 5_000;
-  const { sql, ownedProductFields } = upsertStatement(options.ownedFields);
+  const { statement, ownedProductFields } = upsertStatement(options.ownedFields);
   for (let start = 0; start < writes.length; start += batchSize) {
     await options.beforeBatch?.(start, writes.length);
     const batch = writes.slice(start, start + batchSize);
     const column = <T>(pick: (product: MappedProduct) => T) => batch.map((item) => pick(item.product));
-    await prisma.$executeRawUnsafe(
-      sql,
+    await sql.query(statement, [
       storeId,
       options.syncedAt,
       ownedProductFields,
@@ -139,15 +146,17 @@ export async function writeProducts(prisma: PrismaClient, storeId: string, write
       column((p) => p.purchaseCategory),
       column((p) => p.quantity),
       batch.map((item) => item.contentHash),
-    );
+    ]);
   }
 }
 
 /** Products that left the feed: off the menu, with nothing in stock. */
-export async function deactivateProducts(prisma: PrismaClient, storeId: string, variantIds: readonly string[], at: Date): Promise<number> {
+export async function deactivateProducts(sql: ProductSql, storeId: string, variantIds: readonly string[], at: Date): Promise<number> {
   if (variantIds.length === 0) return 0;
-  return prisma.$executeRaw`
-    UPDATE products SET active = false, pos_quantity = 0, updated_at = ${at}
-    WHERE store_id = ${storeId} AND active AND variant_id = ANY(${[...variantIds]}::text[])`;
+  const { rowCount } = await sql.query(
+    'UPDATE products SET active = false, pos_quantity = 0, updated_at = $1 WHERE store_id = $2 AND active AND variant_id = ANY($3::text[])',
+    [at, storeId, [...variantIds]],
+  );
+  return rowCount ?? 0;
 }
 

@@ -1,4 +1,4 @@
-import { createLogger, createSecretBox } from '@flowhub-sync/config';
+import { createLogger, createSecretBox, type Logger } from '@flowhub-sync/config';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { closeProductQueues, createProductQueues, createRedisConnection } from '@flowhub-sync/queues';
@@ -19,7 +19,7 @@ export interface ProducerHarness {
 
 /** The producer's app in-process, on this test file's own database and queue prefix, with the real Redis. */
 export async function createProducerHarness(
-  options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number; bullBoard?: { user: string; password: string } } = {},
+  options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number; bullBoard?: { user: string; password: string }; logger?: Logger } = {},
 ): Promise<ProducerHarness> {
   const db = await createTestDatabase();
   const prefix = uniqueQueuePrefix('producer');
@@ -33,7 +33,7 @@ export async function createProducerHarness(
     queues: createProductQueues(redis, prefix),
     flowhub: createFlowhubClient({ apiUrl: flowhubUrl, authUrl: flowhubUrl, timeoutMs: 2_000 }),
     secrets: createSecretBox(testEncryptionKey()),
-    logger: createLogger({ name: 'producer-test', level: 'silent' }),
+    logger: options.logger ?? createLogger({ name: 'producer-test', level: 'silent' }),
     settings: {
       apiToken: TEST_API_TOKEN,
       inventorySyncEveryMs: options.inventorySyncEveryMs ?? 600_000,
