@@ -20,7 +20,7 @@ const { syncStore } = require(path.join(here, '../dist/sync/sync-store.js'));
 const { createPrismaClient, migrateDatabase } = require('@flowhub-sync/db');
 const { createSecretBox } = require('@flowhub-sync/config');
 const { createFlowhubClient } = require('@flowhub-sync/flowhub-client');
-const { Client } = require('pg');
+const { Client, Pool } = require('pg');
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const RUNS = 3;
@@ -89,10 +89,11 @@ async function main() {
   const url = withDatabase(serverUrl, database);
   const sim = await startSimulatorProcess();
   const prisma = createPrismaClient(url);
+  const sql = new Pool({ connectionString: url, max: 4 });
   try {
     await migrateDatabase(url);
     const secrets = createSecretBox(randomBytes(32).toString('base64'));
-    const deps = { prisma, secrets, logger: silent, flowhub: createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url }) };
+    const deps = { prisma, sql, secrets, logger: silent, flowhub: createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url }) };
 
     /** One sync, timed, with the time spent in each phase (from the progress it reports). */
     async function timedSync(storeId) {
@@ -174,6 +175,7 @@ async function main() {
     );
     console.log(`written to ${path.relative(process.cwd(), file) || file}`);
   } finally {
+    await sql.end();
     await prisma.$disconnect();
     await sim.close();
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

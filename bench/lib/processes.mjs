@@ -1,0 +1,139 @@
+// The product's built processes (apps/<name>/dist/main.js), started as production starts them, and what the
+// benchmarks read about them: readiness, output for errors, and peak resident memory.
+import { fork, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sleep } from './measure.mjs';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Peak resident set size of a running process in MB (VmHWM), or null once it is gone. */
+export function peakRssMb(pid) {
+  try {
+    const kb = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+const OUTPUT_KEPT = 64 * 1024;
+
+/**
+ * Starts `node <script>` with only the given environment (plus PATH). The output is kept (its tail) to explain
+ * a failure; `stop()` sends SIGTERM, which every app handles as a clean shutdown, and SIGKILLs after a while.
+ */
+export function startProcess(name, script, env, { execArgv = [] } = {}) {
+  const child = spawn(process.execPath, [...execArgv, script], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-OUTPUT_KEPT);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    name,
+    pid: child.pid,
+    child,
+    exited,
+    output: () => output,
+    running: () => child.exitCode === null && child.signalCode === null,
+    peakRssMb: () => peakRssMb(child.pid),
+    async stop(timeoutMs = 20_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+/**
+ * Starts a built app (apps/<name>/dist/main.js). With BENCH_CPU_PROF=<dir> in the bench's environment, each app
+ * writes a CPU profile there when it stops (`node --cpu-prof`), named after the app.
+ */
+export function startBuiltApp(name, env, { execArgv = [] } = {}) {
+  return startProcess(name, path.join(repoRoot, 'apps', name, 'dist', 'main.js'), env, { execArgv: [...profiling(name), ...execArgv] });
+}
+
+/** `node --cpu-prof` arguments when BENCH_CPU_PROF names a directory. */
+const profiling = (name) =>
+  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+
+/** Polls until `check` gives something truthy; fails with a watched process's output when it died meanwhile. */
+export async function waitFor(check, { timeoutMs = 30_000, intervalMs = 50, what = 'a condition', process: watched } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  while (Date.now() < deadline) {
+    const dead = [watched ?? []].flat().find((app) => !app.running());
+    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}:\n${dead.output()}`);
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${lastError.message})` : ''}`);
+}
+
+export const waitForHttp = (url, options = {}) =>
+  waitFor(async () => (await fetch(url)).ok, { what: url, ...options });
+
+/**
+ * Forks `node <script> <json argument>` and talks to it over IPC, one request at a time: `ask(message)` resolves
+ * with its answer (an answer with `error` rejects). The child says `{ready: true}` once it can take requests.
+ * With BENCH_CPU_PROF it writes a CPU profile named `name`.
+ */
+export async function forkChild(script, argument, { name = path.basename(script, '.mjs'), env = {}, execArgv = [] } = {}) {
+  const child = fork(script, [JSON.stringify(argument)], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, ...env },
+    execArgv: [...profiling(name), ...execArgv],
+    stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-OUTPUT_KEPT)));
+  let pending = null;
+  const failure = (reason) => new Error(`${path.basename(script)}: ${reason}${stderr ? `\n${stderr}` : ''}`);
+  child.on('message', (message) => {
+    const waiting = pending;
+    pending = null;
+    if (!waiting) return;
+    if (message.error) waiting.reject(failure(message.error.split('\n')[0] + '\n' + message.error));
+    else waiting.resolve(message);
+  });
+  child.once('exit', (code) => pending?.reject(failure(`exited (code ${code}) before answering`)));
+  const next = () => new Promise((resolve, reject) => (pending = { resolve, reject }));
+  await next(); // {ready: true}
+  return {
+    pid: child.pid,
+    ask(message) {
+      const answer = next();
+      child.send(message);
+      return answer;
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
+}
