@@ -55,6 +55,23 @@ async function startSlowAnswerSimulator(): Promise<RunningSimulator> {
   };
 }
 
+/** The built order-worker as its own process, on this file's database, queue prefix and simulator. */
+async function startOrderWorker(): Promise<RunningApp> {
+  const healthPort = await freePort();
+  const app = startApp('order-worker', {
+    ...serviceUrls(),
+    DATABASE_URL: db.url,
+    QUEUE_PREFIX: prefix,
+    FLOWHUB_API_URL: sim.url,
+    FLOWHUB_AUTH_URL: sim.url,
+    ENCRYPTION_KEY: key,
+    HEALTH_PORT: String(healthPort),
+    LOG_LEVEL: 'info',
+  });
+  await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`);
+  return app;
+}
+
 beforeAll(async () => {
   sim = await startSlowAnswerSimulator();
   db = await createTestDatabase();
@@ -77,18 +94,7 @@ it('a worker killed right after Flowhub accepted the create leaves one Flowhub o
   const [product] = await seedProducts(prisma, sim, 'store-1', 1);
   await insertOrder(prisma, 'store-1', { externalId: 'KILLED-1', items: [{ variantId: product.variantId, quantity: 1 }] });
 
-  const healthPort = await freePort();
-  worker = startApp('order-worker', {
-    ...serviceUrls(),
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: prefix,
-    FLOWHUB_API_URL: sim.url,
-    FLOWHUB_AUTH_URL: sim.url,
-    ENCRYPTION_KEY: key,
-    HEALTH_PORT: String(healthPort),
-    LOG_LEVEL: 'info',
-  });
-  await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`);
+  worker = await startOrderWorker();
 
   holdCreateAnswersMs = 10_000;
   await ensureOrderPushJob(queue, 'store-1', 'KILLED-1');
@@ -137,18 +143,7 @@ it('a worker killed right after Flowhub accepted the create leaves one Flowhub o
 it('SIGTERM while a push is in flight lets it finish: the order is pushed once and the worker exits in bounded time', async () => {
   const product = (await prisma.product.findFirst({ where: { storeId: 'store-1' } })) ?? (await seedProducts(prisma, sim, 'store-1', 1))[0];
   await insertOrder(prisma, 'store-1', { externalId: 'TERM-1', items: [{ variantId: product.variantId, quantity: 1 }] });
-  const healthPort = await freePort();
-  worker = startApp('order-worker', {
-    ...serviceUrls(),
-    DATABASE_URL: db.url,
-    QUEUE_PREFIX: prefix,
-    FLOWHUB_API_URL: sim.url,
-    FLOWHUB_AUTH_URL: sim.url,
-    ENCRYPTION_KEY: key,
-    HEALTH_PORT: String(healthPort),
-    LOG_LEVEL: 'info',
-  });
-  await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`);
+  worker = await startOrderWorker();
 
   holdCreateAnswersMs = 2_000;
   await ensureOrderPushJob(queue, 'store-1', 'TERM-1');
