@@ -1,9 +1,8 @@
-import { inspect } from 'node:util';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createFlowhubClient, type FlowhubClientOptions } from './flowhub-client';
-import { FlowhubError } from './flowhub-error';
 import { rawInventoryRow } from './testing/inventory-fixtures';
+import { expectNoSecret, failure } from './testing/assertions';
 
 const API = 'https://api.flowhub.test';
 const credentials = { clientId: 'client-42', apiKey: 'inv-key-SECRET-9f8e7d', locationId: 'loc-7' };
@@ -17,21 +16,6 @@ afterAll(() => server.close());
 
 function client(overrides: Partial<FlowhubClientOptions> = {}) {
   return createFlowhubClient({ apiUrl: API, authUrl: 'https://auth.flowhub.test', retryBaseDelayMs: 10, ...overrides });
-}
-
-async function failure(promise: Promise<unknown>): Promise<FlowhubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(FlowhubError);
-    return error as FlowhubError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-function expectNoSecret(error: unknown, ...secrets: string[]) {
-  const seen = [JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error)].join('\n');
-  for (const secret of secrets) expect(seen).not.toContain(secret);
 }
 
 describe('getInventory', () => {

@@ -1,11 +1,10 @@
 import { Writable } from 'node:stream';
-import { inspect } from 'node:util';
 import { delay, http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import pino from 'pino';
 import { createFlowhubClient, type FlowhubClientOptions } from './flowhub-client';
-import { FlowhubError } from './flowhub-error';
 import type { OrderAheadCreate } from './order-ahead';
+import { expectNoSecret, failure } from './testing/assertions';
 
 const API = 'https://api.flowhub.test';
 const AUTH = 'https://auth.flowhub.test';
@@ -59,21 +58,6 @@ function tokenServer(expiresIn = 86_400): TokenServer {
 
 function client(overrides: Partial<FlowhubClientOptions> = {}) {
   return createFlowhubClient({ apiUrl: API, authUrl: AUTH, retryBaseDelayMs: 10, ...overrides });
-}
-
-async function failure(promise: Promise<unknown>): Promise<FlowhubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(FlowhubError);
-    return error as FlowhubError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-function expectNoSecret(error: unknown, ...secrets: string[]) {
-  const seen = [JSON.stringify(error), inspect(error, { depth: 10, showHidden: true }), String(error)].join('\n');
-  for (const secret of secrets) expect(seen).not.toContain(secret);
 }
 
 describe('Order Ahead token', () => {
