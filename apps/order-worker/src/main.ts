@@ -12,7 +12,7 @@ import {
   redisEnv,
   retentionEnv,
 } from '@flowhub-sync/config';
-import { createPrismaClient } from '@flowhub-sync/db';
+import { createPrismaClient, createSqlPool } from '@flowhub-sync/db';
 import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
 import {
   closeProductQueues,
@@ -36,7 +36,8 @@ async function main() {
     'order-worker',
   );
   const logger = createLogger({ name: 'order-worker', level: env.LOG_LEVEL });
-  const prisma = createPrismaClient(env.DATABASE_URL);
+  const sql = createSqlPool(env.DATABASE_URL, { onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed') });
+  const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
   const redis = createRedisConnection(env, 'worker');
   redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   const queues = createProductQueues(redis, env.QUEUE_PREFIX);
@@ -55,6 +56,7 @@ async function main() {
     connection: redis,
     prefix: env.QUEUE_PREFIX,
     prisma,
+    sql,
     flowhub,
     secrets,
     logger,
@@ -113,6 +115,7 @@ async function main() {
     () => closeProductQueues(queues),
     () => redis.quit(),
     () => prisma.$disconnect(),
+    () => sql.end(),
   ]);
 }
 

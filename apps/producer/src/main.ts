@@ -11,7 +11,7 @@ import {
   redisEnv,
   scheduleEnv,
 } from '@flowhub-sync/config';
-import { createPrismaClient } from '@flowhub-sync/db';
+import { createPrismaClient, createSqlPool } from '@flowhub-sync/db';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { closeProductQueues, createProductQueues, createRedisConnection } from '@flowhub-sync/queues';
 import { buildApp } from './app';
@@ -21,12 +21,14 @@ import { reconcileSchedules } from './schedules';
 async function main() {
   const env = loadEnvOrExit({ ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...producerEnv, ...scheduleEnv, ...logEnv }, 'producer');
   const logger = createLogger({ name: 'producer', level: env.LOG_LEVEL });
-  const prisma = createPrismaClient(env.DATABASE_URL);
+  const sql = createSqlPool(env.DATABASE_URL, { onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed') });
+  const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
   const redis = createRedisConnection(env, 'api');
   // Without Redis the API keeps taking orders; don't let connection errors crash or flood the log.
   redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   const deps: ProducerDependencies = {
     prisma,
+    sql,
     redis,
     queues: createProductQueues(redis, env.QUEUE_PREFIX),
     flowhub: createFlowhubClient({ apiUrl: env.FLOWHUB_API_URL, authUrl: env.FLOWHUB_AUTH_URL, proxyUrl: env.HTTPS_PROXY, logger }),
@@ -51,7 +53,7 @@ async function main() {
   const app = buildApp(deps);
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.info({ port: env.PORT }, 'producer listening');
-  handleShutdown(logger, [() => app.close(), () => closeProductQueues(deps.queues), () => redis.quit().catch(() => redis.disconnect()), () => prisma.$disconnect()]);
+  handleShutdown(logger, [() => app.close(), () => closeProductQueues(deps.queues), () => redis.quit().catch(() => redis.disconnect()), () => prisma.$disconnect(), () => sql.end()]);
 }
 
 main().catch((error) => {

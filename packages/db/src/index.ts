@@ -1,4 +1,5 @@
 export { createPrismaClient, type CreatePrismaClientOptions } from './client';
+export { createSqlPool, type CreateSqlPoolOptions, type Sql } from './sql';
 export {
   DEFAULT_MIGRATIONS_DIR,
   MigrationError,
@@ -18,3 +19,6 @@ export * from './orders/holds';
 export * from './orders/order-events';
 export * from './orders/transaction';
 export * from './orders/flowhub-status';
+export * from './orders/order-rows';
+export * from './orders/place-order';
+export * from './orders/confirm-order';

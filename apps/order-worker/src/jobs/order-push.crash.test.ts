@@ -115,6 +115,7 @@ it('a worker killed right after Flowhub accepted the create leaves one Flowhub o
     'order-push',
     createOrderPushProcessor({
       prisma,
+      sql: db.sql,
       flowhub: createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, timeoutMs: 2_000 }),
       secrets,
       logger: createLogger({ name: 'successor', level: 'silent' }),

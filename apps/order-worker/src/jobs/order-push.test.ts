@@ -43,6 +43,7 @@ beforeAll(async () => {
   });
   processor = createOrderPushProcessor({
     prisma,
+    sql: db.sql,
     flowhub,
     secrets,
     logger: createLogger({ name: 'order-push-test', level: 'silent' }),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '@flowhub-sync/config';
-import type { PrismaClient, SecretOpener } from '@flowhub-sync/db';
+import { type Order, type PrismaClient, type SecretOpener, type Sql, type Store, orderColumns } from '@flowhub-sync/db';
 import { FlowhubError, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { InvalidJobPayload, parsePayload } from '@flowhub-sync/queues';
 import { buildOrderAheadPayload } from '../push/order-ahead-payload';
@@ -25,6 +25,8 @@ import { claimPush, PREVIOUS_ATTEMPT_REASON, recordPushed, RESOLVE_HINT, transit
 
 export interface OrderPushDependencies {
   prisma: PrismaClient;
+  /** Plain SQL for the statements every push runs (read, claim, record), on the same pool as `prisma`. */
+  sql: Sql;
   flowhub: Pick<FlowhubClient, 'createOrder'>;
   secrets: SecretOpener;
   logger: Logger;
@@ -43,6 +45,27 @@ export type OrderPushResult =
   | { status: 'pushed'; flowhubOrderId: string; fulfilled: boolean; releasedHolds: number }
   | { status: 'skipped'; reason: string };
 
+type PushStore = Pick<Store, 'enabled' | 'syncOrders' | 'maui' | 'orderAheadClientId' | 'orderAheadTokenEncrypted'>;
+type PushLine = { line: number; variantId: string; quantity: number; product: { productId: string | null } | null };
+
+/** The order with its store's push settings and its lines with their synced products, in one statement. */
+const PUSHED_ORDER_SQL = `
+  SELECT ${orderColumns('o')},
+    json_build_object('enabled', s.enabled, 'syncOrders', s.sync_orders, 'maui', s.maui,
+                      'orderAheadClientId', s.order_ahead_client_id, 'orderAheadTokenEncrypted', s.order_ahead_token_encrypted) AS store,
+    coalesce((SELECT json_agg(json_build_object('line', i.line, 'variantId', i.variant_id, 'quantity', i.quantity,
+                                                'product', CASE WHEN p.variant_id IS NULL THEN NULL ELSE json_build_object('productId', p.product_id) END)
+                              ORDER BY i.line)
+              FROM order_items i LEFT JOIN products p ON p.store_id = o.store_id AND p.variant_id = i.variant_id
+              WHERE i.order_id = o.id), '[]') AS items
+  FROM orders o JOIN stores s ON s.id = o.store_id
+  WHERE o.store_id = $1 AND o.external_id = $2`;
+
+async function readPushedOrder(sql: Sql, storeId: string, externalId: string): Promise<(Order & { store: PushStore; items: PushLine[] }) | undefined> {
+  const { rows } = await sql.query<Order & { store: PushStore; items: PushLine[] }>(PUSHED_ORDER_SQL, [storeId, externalId]);
+  return rows[0];
+}
+
 /** Job data key under which a run notes Flowhub's orderId when PostgreSQL refused to record it. */
 const ACCEPTED_KEY = 'acceptedFlowhubOrderId';
 
@@ -60,13 +83,10 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
     }
     const { storeId, externalId } = payload;
     const logger = deps.logger.child({ storeId, externalId, jobId: job.id });
-    const { prisma } = deps;
+    const { prisma, sql } = deps;
     const outcome = (name: Parameters<OrderPushMetrics['outcome']>[0]) => deps.metrics?.outcome(name);
 
-    const order = await prisma.order.findUnique({
-      where: { storeId_externalId: { storeId, externalId } },
-      include: { items: true, store: true },
-    });
+    const order = await readPushedOrder(sql, storeId, externalId);
     if (!order) {
       outcome('failed');
       throw new UnrecoverableError(`order ${externalId} of store ${storeId} does not exist`);
@@ -114,7 +134,7 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
     };
 
     const pushed = async (attempt: number, flowhubOrderId: string, flowhubStatus: string | null): Promise<OrderPushResult> => {
-      const result = await withTries(recordTries, () => recordPushed(prisma, { id: order.id, attempt }, order.store, { flowhubOrderId, flowhubStatus }));
+      const result = await withTries(recordTries, () => recordPushed({ sql, prisma }, { id: order.id, attempt }, order.store, { flowhubOrderId, flowhubStatus }));
       if (!result.recorded) {
         logger.warn({ flowhubOrderId, pushState: result.pushState, recorded: result.flowhubOrderId }, 'Flowhub answered after the push was resolved');
         outcome('skipped');
@@ -160,23 +180,14 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
       });
     }
 
-    const products = await prisma.product.findMany({
-      where: { storeId, variantId: { in: order.items.map((item) => item.variantId) } },
-      select: { variantId: true, productId: true },
-    });
-    const productOf = new Map(products.map((product) => [product.variantId, product]));
     // Generated at the first attempt; unguessable, it is the credential of Flowhub's postbacks for this order.
     const postbackToken = order.postbackToken ?? randomBytes(32).toString('base64url');
-    const built = buildOrderAheadPayload(
-      { ...order, postbackToken },
-      order.items.map((item) => ({ line: item.line, variantId: item.variantId, quantity: item.quantity, product: productOf.get(item.variantId) ?? null })),
-      { publicUrl: deps.publicUrl },
-    );
+    const built = buildOrderAheadPayload({ ...order, postbackToken }, order.items, { publicUrl: deps.publicUrl });
     if (!built.ok) {
       return fail(`the order cannot be sent to Flowhub: ${built.problems.join('; ')}`, { states: ['queued', 'not_pushed'] });
     }
 
-    const attempt = await claimPush(prisma, order, postbackToken);
+    const attempt = await claimPush(sql, order, postbackToken);
     if (attempt === undefined) return skip('another worker took this push', false);
     logger.info({ attempt }, 'sending the order to Flowhub');
 

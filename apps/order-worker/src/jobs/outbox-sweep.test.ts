@@ -60,6 +60,7 @@ describe('the outbox sweep', () => {
       'order-push',
       createOrderPushProcessor({
         prisma,
+        sql: db.sql,
         flowhub: createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, timeoutMs: 2_000 }),
         secrets,
         logger,

@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient, PushState, WebhookEvent } from '@flowhub-sync/db';
+import type { Prisma, PrismaClient, PushState, Sql, WebhookEvent } from '@flowhub-sync/db';
 import { fulfilAfterPush, type FulfilmentResult } from './maui-fulfilment';
 import { noticeForPlatform } from './platform-notices';
 
@@ -39,8 +39,6 @@ export const RESOLVE_HINT =
   'check Flowhub and resolve with POST /v1/stores/{storeId}/orders/{externalId}/push: {"flowhubOrderId": "…"} if the order is there, {"recreate": true} if it is not';
 
 export const PREVIOUS_ATTEMPT_REASON = `a previous push attempt may have reached Flowhub (it was interrupted before Flowhub's answer was recorded); ${RESOLVE_HINT}`;
-
-const CLAIMABLE: PushState[] = ['queued', 'not_pushed'];
 
 type Db = Pick<PrismaClient, '$transaction'>;
 
@@ -83,32 +81,78 @@ export async function transitionPush(prisma: Db, orderId: string, change: PushTr
   });
 }
 
+/*
+ * The claim and the record of Flowhub's answer happen for every order pushed: each is one statement
+ * (one round trip, its own transaction) rather than a transaction of several.
+ */
+const CLAIM_PUSH_SQL = `
+  WITH claimed AS (
+    UPDATE orders
+    SET push_state = 'pushing', push_started_at = $3, push_attempts = push_attempts + 1, postback_token = $4, push_error = NULL, updated_at = $3
+    WHERE id = $1::uuid AND push_state IN ('queued', 'not_pushed') AND postback_token IS NOT DISTINCT FROM $2::text
+    RETURNING id, push_attempts
+  ), started AS (
+    INSERT INTO order_events (order_id, at, event, details)
+    SELECT id, $3, 'push_started', jsonb_build_object('attempt', push_attempts) FROM claimed
+  )
+  SELECT push_attempts AS attempt FROM claimed`;
+
 /**
  * Claims the order for one send: the durable record that a create may be about to reach Flowhub.
  * Writes the postback token at the same time when the order has none yet (the payload already
- * carries it). Returns the attempt number, or undefined when another worker claimed it first or the
- * order is no longer waiting for a push.
+ * carries it; the token condition makes sure that the payload built from what was read is the one that
+ * matches the row). Returns the attempt number, or undefined when another worker claimed it first or
+ * the order is no longer waiting for a push.
  */
 export async function claimPush(
-  prisma: Db,
+  sql: Sql,
   order: { id: string; postbackToken: string | null },
   postbackToken: string,
   at = new Date(),
 ): Promise<number | undefined> {
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.order.updateMany({
-      // The token condition: the payload built from what we read is the one that matches the row.
-      where: { id: order.id, pushState: { in: CLAIMABLE }, postbackToken: order.postbackToken },
-      data: { pushState: 'pushing', pushStartedAt: at, pushAttempts: { increment: 1 }, postbackToken, pushError: null },
-    });
-    if (count === 0) return undefined;
-    const { pushAttempts } = await tx.order.findUniqueOrThrow({ where: { id: order.id }, select: { pushAttempts: true } });
-    await tx.orderEvent.create({ data: { orderId: order.id, at, event: 'push_started', details: { attempt: pushAttempts } } });
-    return pushAttempts;
-  });
+  const { rows } = await sql.query<{ attempt: number }>(CLAIM_PUSH_SQL, [order.id, order.postbackToken, at, postbackToken]);
+  return rows[0]?.attempt;
 }
 
 export type RecordPushedResult = ({ recorded: true } & FulfilmentResult) | { recorded: false; pushState: PushState; flowhubOrderId: string | null };
+
+/*
+ * Records the answer if the order is still where the attempt left it (pushing, or meanwhile marked
+ * needs_reconciliation, with no Flowhub id yet); otherwise someone resolved it first (an operator, a
+ * postback) and Flowhub's answer only goes into the history, since it may name a second Flowhub order that
+ * staff must cancel there. Returns the order's row as the fulfilment needs it.
+ */
+const RECORD_PUSHED_SQL = `
+  WITH target AS MATERIALIZED (
+    SELECT id, hold_inventory, fulfilled, push_state, flowhub_order_id,
+           push_state IN ('pushing', 'needs_reconciliation') AND push_attempts = $2::int AND flowhub_order_id IS NULL AS recordable
+    FROM orders WHERE id = $1::uuid
+    FOR UPDATE
+  ), recorded AS (
+    UPDATE orders o
+    SET push_state = 'pushed', flowhub_order_id = $3, pushed_at = $5, push_error = NULL,
+        flowhub_status = coalesce($4::text, o.flowhub_status), updated_at = $5
+    FROM target WHERE o.id = target.id AND target.recordable
+    RETURNING o.id
+  ), events AS (
+    INSERT INTO order_events (order_id, at, event, cause, details)
+    SELECT id, $5, 'pushed', NULL, jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int) FROM recorded
+    UNION ALL
+    SELECT id, $5, 'push_answer_unrecorded', $6::text,
+           jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id)
+    FROM target WHERE NOT recordable
+  )
+  SELECT id, recordable AS recorded, hold_inventory AS "holdInventory", fulfilled, push_state AS "pushState", flowhub_order_id AS "flowhubOrderId"
+  FROM target`;
+
+interface RecordedRow {
+  id: string;
+  recorded: boolean;
+  holdInventory: boolean;
+  fulfilled: boolean;
+  pushState: PushState;
+  flowhubOrderId: string | null;
+}
 
 /**
  * Records Flowhub's answer: pushed, Flowhub's orderId, and for a Maui store the fulfilment and
@@ -116,44 +160,33 @@ export type RecordPushedResult = ({ recorded: true } & FulfilmentResult) | { rec
  * 'pushing' or was meanwhile marked needs_reconciliation (the answer settles that question).
  */
 export async function recordPushed(
-  prisma: Db,
+  db: { sql: Sql; prisma: Db },
   order: { id: string; attempt: number },
   store: { maui: boolean },
   answer: { flowhubOrderId: string; flowhubStatus: string | null },
   at = new Date(),
 ): Promise<RecordPushedResult> {
-  return prisma.$transaction(async (tx) => {
-    const { count } = await tx.order.updateMany({
-      where: { id: order.id, pushState: { in: ['pushing', 'needs_reconciliation'] }, pushAttempts: order.attempt, flowhubOrderId: null },
-      data: {
-        pushState: 'pushed',
-        flowhubOrderId: answer.flowhubOrderId,
-        pushedAt: at,
-        pushError: null,
-        ...(answer.flowhubStatus ? { flowhubStatus: answer.flowhubStatus } : {}),
-      },
-    });
-    const row = await tx.order.findUniqueOrThrow({
-      where: { id: order.id },
-      select: { id: true, holdInventory: true, fulfilled: true, pushState: true, flowhubOrderId: true },
-    });
-    if (count === 0) {
-      // Someone resolved the order first (an operator, a postback): keep Flowhub's answer in its history,
-      // it may name a second Flowhub order that staff must cancel there.
-      await tx.orderEvent.create({
-        data: {
-          orderId: order.id,
-          at,
-          event: 'push_answer_unrecorded',
-          cause: `Flowhub created order ${answer.flowhubOrderId} for attempt ${order.attempt}, but the order's push had already been resolved`,
-          details: { flowhubOrderId: answer.flowhubOrderId, attempt: order.attempt, recordedFlowhubOrderId: row.flowhubOrderId },
-        },
-      });
-      return { recorded: false, pushState: row.pushState, flowhubOrderId: row.flowhubOrderId };
-    }
-    await tx.orderEvent.create({
-      data: { orderId: order.id, at, event: 'pushed', details: { flowhubOrderId: answer.flowhubOrderId, attempt: order.attempt } },
-    });
+  const values = [
+    order.id,
+    order.attempt,
+    answer.flowhubOrderId,
+    answer.flowhubStatus,
+    at,
+    `Flowhub created order ${answer.flowhubOrderId} for attempt ${order.attempt}, but the order's push had already been resolved`,
+  ];
+  const unrecorded = (row: RecordedRow): RecordPushedResult => ({ recorded: false, pushState: row.pushState, flowhubOrderId: row.flowhubOrderId });
+  if (!store.maui) {
+    const {
+      rows: [row],
+    } = await db.sql.query<RecordedRow>(RECORD_PUSHED_SQL, values);
+    if (!row) throw new Error(`order ${order.id} does not exist`);
+    return row.recorded ? { recorded: true, fulfilled: false, released: [], deliveries: [] } : unrecorded(row);
+  }
+  // Maui: the push and the fulfilment in one transaction, so "pushed" and "fulfilled" never disagree.
+  return db.prisma.$transaction(async (tx) => {
+    const [row] = await tx.$queryRawUnsafe<RecordedRow[]>(RECORD_PUSHED_SQL, ...values);
+    if (!row) throw new Error(`order ${order.id} does not exist`);
+    if (!row.recorded) return unrecorded(row);
     const fulfilment = await fulfilAfterPush(tx, row, store, at, 'pushed to Flowhub Maui');
     return { recorded: true, ...fulfilment };
   });

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { type OrderLine, type Prisma, type Store, type VariantDemand, demandByVariant, inOrderTransaction, isUniqueViolation, recordEvents, sellableQuantities, takeHold } from '@flowhub-sync/db';
+import { type OrderLine, type PushState, type Store, demandByVariant, placeOrder } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, type ErrorDetail } from '../errors';
 import { loadOrderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
 import { parseCreateOrder, type CreateOrderBody } from './order-schema';
 
-type Deps = Pick<ProducerDependencies, 'prisma' | 'logger' | 'queues' | 'redis'>;
+type Deps = Pick<ProducerDependencies, 'sql' | 'logger' | 'queues' | 'redis'>;
 
 export interface CreateOrderResult {
   /** 201 for a new order, 200 for a repeat of one already created with the same content. */
@@ -39,12 +39,14 @@ export function orderContentHash(body: CreateOrderBody): string {
 }
 
 /** Leaves out the fields the platform did not send (or sent as null). */
-function compact<T extends object>(value: T): Prisma.InputJsonObject {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null && field !== undefined)) as Prisma.InputJsonObject;
+function compact<T extends object>(value: T): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null && field !== undefined));
 }
 
-function insufficientInventory(short: { demand: VariantDemand; sellable: number }[]): ApiError {
-  const details: ErrorDetail[] = short.map(({ demand, sellable }) => {
+function insufficientInventory(orderLines: readonly OrderLine[], short: { variantId: string; sellable: number }[]): ApiError {
+  const demands = new Map(demandByVariant(orderLines).map((demand) => [demand.variantId, demand]));
+  const details: ErrorDetail[] = short.map(({ variantId, sellable }) => {
+    const demand = demands.get(variantId)!;
     const lines = demand.lines.map((line) => `items[${line}]`);
     const asks = lines.length > 1 ? `${lines.join(' and ')} ask for ${demand.quantity} together` : `asks for ${demand.quantity}`;
     return {
@@ -58,28 +60,33 @@ function insufficientInventory(short: { demand: VariantDemand; sellable: number 
   return new ApiError('insufficient_inventory', `not enough inventory for ${details.map((detail) => detail.path).join(', ')}: nothing was held`, details);
 }
 
-async function repeatOf(deps: Deps, storeId: string, externalId: string, contentHash: string): Promise<CreateOrderResult | null> {
-  const existing = await deps.prisma.order.findUnique({ where: { storeId_externalId: { storeId, externalId } }, select: { id: true, contentHash: true } });
-  if (!existing) return null;
+/** The same externalId again: the same content is a repeat (200, nothing written), other content a 409. */
+async function repeatOf(deps: Deps, existing: { orderId: string; contentHash: string }, externalId: string, contentHash: string): Promise<CreateOrderResult> {
   if (existing.contentHash !== contentHash) {
     throw new ApiError('conflict', `order ${externalId} already exists with other content: an order cannot be changed by creating it again`, [
       { path: 'externalId', message: 'is already used by an order with other content' },
     ]);
   }
-  return { statusCode: 200, order: await loadOrderView(deps.prisma, existing.id) };
+  return { statusCode: 200, order: await loadOrderView(deps.sql, existing.orderId) };
 }
 
-async function loadStoreForOrders(deps: Deps, storeId: string): Promise<Store> {
-  const store = await deps.prisma.store.findUnique({ where: { id: storeId } });
+type OrderTaking = Pick<Store, 'enabled' | 'syncOrders' | 'quantityThreshold'>;
+
+async function loadStoreForOrders(deps: Deps, storeId: string): Promise<OrderTaking> {
+  const { rows } = await deps.sql.query<OrderTaking>(
+    'SELECT enabled, sync_orders AS "syncOrders", quantity_threshold AS "quantityThreshold" FROM stores WHERE id = $1',
+    [storeId],
+  );
+  const store = rows[0];
   if (!store) throw notFound('store');
   if (!store.enabled) throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before taking orders');
   return store;
 }
 
 /**
- * POST …/orders: validates the order, then in one transaction records it and holds each of its variants
- * (sorted by variantId, one conditional UPDATE each); if any variant cannot spare its quantity, the whole
- * transaction rolls back and the answer lists every short item. Only PostgreSQL is involved.
+ * POST …/orders: validates the order, then in one statement records it and holds each of its variants
+ * (packages/db placeOrder: all or nothing, products locked in variantId order); if any variant cannot spare
+ * its quantity nothing is written and the answer lists every short item. Only PostgreSQL is involved.
  */
 export async function createOrder(deps: Deps, storeId: string, raw: unknown, now = new Date()): Promise<CreateOrderResult> {
   const store = await loadStoreForOrders(deps, storeId);
@@ -87,66 +94,39 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
   if (!body) throw new ApiError('validation_failed', `invalid order: ${[...new Set(problems.map((problem) => problem.path))].join(', ')}`, problems);
 
   const contentHash = orderContentHash(body);
-  const repeat = await repeatOf(deps, storeId, body.externalId, contentHash);
-  if (repeat) return repeat;
-
   const lines: OrderLine[] = body.items.map((item, line) => ({ line, variantId: item.variantId, quantity: item.quantity }));
   const confirmed = body.status === 'confirmed';
-  const pushState = confirmed && store.syncOrders ? 'queued' : 'not_pushed';
-  let created;
-  try {
-    created = await inOrderTransaction(deps.prisma, async (tx) => {
-      // The order row first: a concurrent create of the same externalId waits here and then fails on the
-      // unique index, before it locks any product.
-      const order = await tx.order.create({
-        data: {
-          storeId,
-          externalId: body.externalId,
-          status: body.status,
-          type: body.type,
-          placedAt: body.placedAt ? new Date(body.placedAt) : null,
-          customer: compact(body.customer),
-          deliveryNotes: body.deliveryNotes ?? null,
-          deliveryFeeCents: body.deliveryFeeCents ?? null,
-          ...(body.address ? { address: compact(body.address) } : {}),
-          ...(body.requestedWindow ? { requestedWindow: body.requestedWindow } : {}),
-          contentHash,
-          confirmedAt: confirmed ? now : null,
-          pushState,
-          createdAt: now,
-          updatedAt: now,
-          items: { createMany: { data: lines.map(({ line, variantId, quantity }) => ({ line, variantId, quantity })) } },
-        },
-        select: { id: true, storeId: true, externalId: true, pushState: true },
-      });
-
-      const demands = demandByVariant(lines);
-      const short: VariantDemand[] = [];
-      for (const demand of demands) {
-        if (!(await takeHold(tx, storeId, demand, store.quantityThreshold))) short.push(demand);
-      }
-      if (short.length > 0) {
-        const sellable = await sellableQuantities(tx, storeId, short.map((demand) => demand.variantId), store.quantityThreshold);
-        throw insufficientInventory(short.map((demand) => ({ demand, sellable: sellable.get(demand.variantId) ?? 0 })));
-      }
-
-      await tx.inventoryHold.createMany({ data: lines.map(({ line, variantId, quantity }) => ({ orderId: order.id, line, storeId, variantId, quantity, createdAt: now })) });
-      await recordEvents(tx, order.id, now, [
+  const pushState: PushState = confirmed && store.syncOrders ? 'queued' : 'not_pushed';
+  const placed = await placeOrder(
+    deps.sql,
+    {
+      storeId,
+      externalId: body.externalId,
+      status: body.status,
+      type: body.type,
+      placedAt: body.placedAt ? new Date(body.placedAt) : null,
+      customer: compact(body.customer),
+      deliveryNotes: body.deliveryNotes ?? null,
+      deliveryFeeCents: body.deliveryFeeCents ?? null,
+      address: body.address ? compact(body.address) : null,
+      requestedWindow: body.requestedWindow ?? null,
+      contentHash,
+      confirmedAt: confirmed ? now : null,
+      pushState,
+      createdAt: now,
+      lines,
+      events: [
         { event: 'created', to: body.status, cause: 'platform', details: { holds: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) } },
         ...(pushState === 'queued' ? [{ event: 'push_queued' as const, cause: 'platform' as const }] : []),
-      ]);
-      return order;
-    });
-  } catch (error) {
-    // Lost the race to a concurrent create of the same externalId: answer as for a repeat.
-    if (isUniqueViolation(error)) {
-      const raced = await repeatOf(deps, storeId, body.externalId, contentHash);
-      if (raced) return raced;
-    }
-    throw error;
-  }
+      ],
+    },
+    store.quantityThreshold,
+  );
+  if (placed.outcome === 'exists') return repeatOf(deps, placed, body.externalId, contentHash);
+  if (placed.outcome === 'short') throw insufficientInventory(lines, placed.short);
 
+  const created = { id: placed.orderId, storeId, externalId: body.externalId, pushState };
   deps.logger.info({ storeId, externalId: body.externalId, orderId: created.id, status: body.status, lines: lines.length }, 'order created, inventory held');
   await afterConfirm(deps, created);
-  return { statusCode: 201, order: await loadOrderView(deps.prisma, created.id) };
+  return { statusCode: 201, order: await loadOrderView(deps.sql, created.id) };
 }

@@ -38,7 +38,7 @@ export async function enqueueOrderPush(deps: QueueDeps, order: Pick<Order, 'stor
 
 export type PushRequest = { kind: 'push' } | { kind: 'recreate' } | { kind: 'record'; flowhubOrderId: string };
 
-type Deps = Pick<ProducerDependencies, 'prisma' | 'queues' | 'redis' | 'logger'>;
+type Deps = Pick<ProducerDependencies, 'prisma' | 'sql' | 'queues' | 'redis' | 'logger'>;
 
 const conflict = (message: string, path = 'push.state') => new ApiError('conflict', message, [{ path, message }]);
 
@@ -103,7 +103,7 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
   }
   if (enqueue) await enqueueOrderPush(deps, { ...ref, pushState: 'queued' });
   await queueWebhookDeliveries(deps, ref.storeId, deliveries);
-  return loadOrderView(deps.prisma, orderId);
+  return loadOrderView(deps.sql, orderId);
 }
 
 /** Best effort after the commit: a delivery not queued now is queued by the worker's outbox sweep. */

@@ -1,10 +1,10 @@
-import { type ChangedHold, type Order, type OrderEventInput, type OrderStatus, type Transaction, inOrderTransaction, recordEvents, settleHolds } from '@flowhub-sync/db';
+import { type ChangedHold, type Order, type OrderEventInput, type OrderStatus, type Transaction, confirmPendingOrder, inOrderTransaction, readOrderDetailsByRef, recordEvents, settleHolds } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
-import { loadOrderView, type OrderView } from '../views/order';
+import { loadOrderView, orderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
 
-type Deps = Pick<ProducerDependencies, 'prisma' | 'logger' | 'queues' | 'redis'>;
+type Deps = Pick<ProducerDependencies, 'prisma' | 'sql' | 'logger' | 'queues' | 'redis'>;
 
 /** Statuses in which an order still moves towards completion. */
 const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'confirmed', 'preparing', 'ready', 'out_for_delivery'];
@@ -53,8 +53,6 @@ export function flowhubCancelNotice(order: Pick<Order, 'pushState' | 'flowhubOrd
 interface Change {
   orderId: string;
   changed: boolean;
-  statusCode?: 200 | 202;
-  after?: Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'>;
 }
 
 /** Runs one change of one order under its row lock, then answers with the order as it now is. */
@@ -65,31 +63,20 @@ async function transition(deps: Deps, ref: OrderRef, change: (tx: Transaction, o
     return { orderId: order.id, ...(await change(tx, order)) };
   });
   if (!result) throw await orderNotFound(deps, ref);
-  return { result, order: await loadOrderView(deps.prisma, result.orderId) };
+  return { result, order: await loadOrderView(deps.sql, result.orderId) };
 }
 
-/** POST …/confirm: pending → confirmed; when the store syncs orders the push is queued (202). */
+/** POST …/confirm: pending → confirmed, in one statement; when the store syncs orders the push is queued (202). */
 export async function confirmOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
-  const { result, order } = await transition(deps, ref, async (tx, current) => {
-    if (current.status === 'cancelled' || current.status === 'expired') throw illegal('confirm', current);
-    if (current.status !== 'pending') return { changed: false };
-    const store = await tx.store.findUniqueOrThrow({ where: { id: current.storeId }, select: { enabled: true, syncOrders: true } });
-    const queuePush = store.enabled && store.syncOrders && current.pushState === 'not_pushed';
-    const updated = await tx.order.update({
-      where: { id: current.id },
-      data: { status: 'confirmed', confirmedAt: now, ...(queuePush ? { pushState: 'queued' } : {}) },
-    });
-    await recordEvents(tx, current.id, now, [
-      { event: 'status_changed', from: 'pending', to: 'confirmed', cause: 'platform' },
-      ...(queuePush ? [{ event: 'push_queued', cause: 'platform' } satisfies OrderEventInput] : []),
-    ]);
-    return { changed: true, statusCode: queuePush ? 202 : 200, after: updated };
-  });
-  if (result.after) {
-    deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, pushState: result.after.pushState }, 'order confirmed');
-    await afterConfirm(deps, result.after);
+  const result = await confirmPendingOrder(deps.sql, ref, now);
+  if (!result) throw await orderNotFound(deps, ref);
+  if (result.status === 'cancelled' || result.status === 'expired') throw illegal('confirm', { externalId: ref.externalId, status: result.status });
+  if (result.confirmed) {
+    deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, pushState: result.pushState }, 'order confirmed');
+    await afterConfirm(deps, { id: result.orderId, ...ref, pushState: result.pushState });
   }
-  return { statusCode: result.statusCode ?? 200, order };
+  const queued = result.confirmed && result.pushState === 'queued';
+  return { statusCode: queued ? 202 : 200, order: await loadOrderView(deps.sql, result.orderId) };
 }
 
 /** POST …/cancel: releases the holds; a pushed order must also be cancelled in Flowhub (said in the answer and the history). */
@@ -149,7 +136,7 @@ export async function setHoldInventory(deps: Deps, ref: OrderRef, holdInventory:
 }
 
 export async function getOrder(deps: Deps, ref: OrderRef): Promise<OrderView> {
-  const found = await deps.prisma.order.findUnique({ where: { storeId_externalId: ref }, select: { id: true } });
-  if (!found) throw await orderNotFound(deps, ref);
-  return loadOrderView(deps.prisma, found.id);
+  const order = await readOrderDetailsByRef(deps.sql, ref);
+  if (!order) throw await orderNotFound(deps, ref);
+  return orderView(order);
 }

@@ -100,7 +100,7 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
   const sync = createInventorySyncProcessor({ prisma, sql: pool, flowhub, secrets: h.deps.secrets, logger, redis: connections[2], queuePrefix: h.prefix });
   const workers = [
     new Worker('inventory-sync', (job, token) => sync.process(job, token), { connection: connections[0], prefix: h.prefix }),
-    new Worker('order-push', createOrderPushProcessor({ prisma, flowhub, secrets: h.deps.secrets, logger }), { connection: connections[1], prefix: h.prefix }),
+    new Worker('order-push', createOrderPushProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger }), { connection: connections[1], prefix: h.prefix }),
   ];
   try {
     const menu = await waitFor(async () => {

@@ -29,6 +29,7 @@ export async function createProducerHarness(
   const flowhubUrl = options.flowhubUrl ?? 'http://flowhub.test';
   const deps: ProducerDependencies = {
     prisma: db.prisma,
+    sql: db.sql,
     redis,
     queues: createProductQueues(redis, prefix),
     flowhub: createFlowhubClient({ apiUrl: flowhubUrl, authUrl: flowhubUrl, timeoutMs: 2_000 }),

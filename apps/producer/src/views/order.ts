@@ -1,18 +1,5 @@
 import { z } from 'zod';
-import {
-  HoldState,
-  type InventoryHold,
-  type Order,
-  type OrderEvent,
-  type OrderItem,
-  OrderStatus,
-  OrderType,
-  type PrismaClient,
-  PushState,
-  historyOrder,
-} from '@flowhub-sync/db';
-
-export type OrderWithDetails = Order & { items: OrderItem[]; holds: InventoryHold[]; events: OrderEvent[] };
+import { HoldState, type OrderDetails, OrderStatus, OrderType, PushState, type Sql, historyOrder, readOrderDetails } from '@flowhub-sync/db';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -65,7 +52,7 @@ export const orderAnswerSchema = orderViewSchema.extend({
 export const postbackAcceptedSchema = z.object({ accepted: z.literal(true) });
 
 /** An order as the API shows it (api-contract.md, "Orders"); the customer's personal data is not echoed back. */
-export function orderView(order: OrderWithDetails): OrderView {
+export function orderView(order: OrderDetails): OrderView {
   return {
     storeId: order.storeId,
     externalId: order.externalId,
@@ -100,10 +87,9 @@ export function orderView(order: OrderWithDetails): OrderView {
   };
 }
 
-export async function loadOrder(prisma: Pick<PrismaClient, 'order'>, orderId: string): Promise<OrderWithDetails> {
-  return prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { items: true, holds: true, events: true } });
-}
-
-export async function loadOrderView(prisma: Pick<PrismaClient, 'order'>, orderId: string): Promise<OrderView> {
-  return orderView(await loadOrder(prisma, orderId));
+/** The order as the API shows it, read in one statement. */
+export async function loadOrderView(sql: Sql, orderId: string): Promise<OrderView> {
+  const order = await readOrderDetails(sql, orderId);
+  if (!order) throw new Error(`order ${orderId} does not exist`);
+  return orderView(order);
 }

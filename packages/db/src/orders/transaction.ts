@@ -23,16 +23,21 @@ function safeJson(value: unknown): string {
   }
 }
 
-/** Runs `work` in one transaction; PostgreSQL rolls it back on any error, and a deadlock victim runs again. */
-export async function inOrderTransaction<T>(prisma: PrismaClient, work: (tx: Transaction) => Promise<T>): Promise<T> {
+/** Runs `work` (one transaction or one statement) again when PostgreSQL chose it as a deadlock victim. */
+export async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await prisma.$transaction(work, TRANSACTION_OPTIONS);
+      return await work();
     } catch (error) {
       if (attempt >= ATTEMPTS || !retryable(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
     }
   }
+}
+
+/** Runs `work` in one transaction; PostgreSQL rolls it back on any error, and a deadlock victim runs again. */
+export async function inOrderTransaction<T>(prisma: PrismaClient, work: (tx: Transaction) => Promise<T>): Promise<T> {
+  return retryingDeadlocks(() => prisma.$transaction(work, TRANSACTION_OPTIONS));
 }
 
 /** Prisma's unique-constraint violation (P2002), e.g. a concurrent create of the same externalId. */

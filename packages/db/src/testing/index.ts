@@ -2,15 +2,18 @@
 // cloned from a template that is migrated once per migrations folder (its name carries a hash of the
 // folder, so a new migration gives a new template).
 import { createHash, randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
 import { createPrismaClient } from '../client';
 import type { PrismaClient } from '../generated/client';
+import { createSqlPool } from '../sql';
 import { readMigrations, migrateDatabase } from '../migrate';
 
 export interface TestDatabase {
   /** Connection string of this test file's own database. */
   url: string;
   prisma: PrismaClient;
+  /** Plain SQL on the same connections as `prisma`. */
+  sql: Pool;
   /** Disconnects the client and drops the database. */
   drop(): Promise<void>;
 }
@@ -91,12 +94,15 @@ export async function createTestDatabase(options: { migrationsDir?: string } = {
   const templateName = await template;
   await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`));
   const url = withDatabase(serverUrl, name);
-  const prisma = createPrismaClient(url, { max: 4 });
+  const sql = createSqlPool(url, { max: 4 });
+  const prisma = createPrismaClient(url, { pool: sql });
   return {
     url,
     prisma,
+    sql,
     async drop() {
       await prisma.$disconnect();
+      await sql.end();
       await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };

@@ -1,0 +1,147 @@
+import type { OrderStatus, OrderType, PushState } from '../generated/client';
+import type { Sql } from '../sql';
+import { demandByVariant, type OrderLine } from './holds';
+import type { OrderEventInput } from './order-events';
+import { retryingDeadlocks } from './transaction';
+
+/** An order as the platform created it, with the lines to hold and the history events of its creation. */
+export interface NewOrder {
+  storeId: string;
+  externalId: string;
+  status: OrderStatus;
+  type: OrderType;
+  placedAt: Date | null;
+  customer: object;
+  deliveryNotes: string | null;
+  deliveryFeeCents: number | null;
+  address: object | null;
+  requestedWindow: object | null;
+  contentHash: string;
+  confirmedAt: Date | null;
+  pushState: PushState;
+  createdAt: Date;
+  lines: readonly OrderLine[];
+  events: readonly OrderEventInput[];
+}
+
+export type PlaceOrderResult =
+  | { outcome: 'placed'; orderId: string }
+  /** The externalId is taken (by this order sent again, or by another): nothing was written. */
+  | { outcome: 'exists'; orderId: string; contentHash: string }
+  /** Some variants cannot spare what the order asks: nothing was written. Sellable is what each could sell. */
+  | { outcome: 'short'; short: { variantId: string; sellable: number }[] };
+
+/*
+ * One statement, so one round trip and its own transaction:
+ * 1. `locked`: the order's products, locked in variantId order (the order every statement that touches
+ *    several products keeps, so two orders never wait on each other in a cycle) and read as they are now,
+ *    after any concurrent order holding them has committed;
+ * 2. `short`: the variants that cannot spare the quantity asked (unknown, inactive, or
+ *    posQuantity − heldQuantity − threshold too low; rounded to 6 decimals as everywhere in the ledger);
+ * 3. `new_order`: the order row, only when nothing is short; a concurrent create of the same externalId
+ *    makes it wait and then insert nothing;
+ * 4. then only if the order row was written: heldQuantity raised, the lines, one hold per line and the
+ *    history events.
+ * The answer: the new order's id, else the order already under that externalId, else the short variants.
+ */
+const PLACE_ORDER_SQL = `
+  WITH demand AS (
+    SELECT variant_id, quantity FROM unnest($15::text[], $16::float8[]) AS d(variant_id, quantity)
+  ), locked AS MATERIALIZED (
+    SELECT p.variant_id, p.active, p.pos_quantity, p.held_quantity FROM products p
+    WHERE p.store_id = $1 AND p.variant_id = ANY($15::text[])
+    ORDER BY p.variant_id
+    FOR UPDATE
+  ), short AS (
+    SELECT d.variant_id,
+      CASE WHEN l.active THEN GREATEST(round((l.pos_quantity - l.held_quantity - $17::float8)::numeric, 6), 0)::float8 ELSE 0 END AS sellable
+    FROM demand d LEFT JOIN locked l USING (variant_id)
+    WHERE l.variant_id IS NULL OR NOT l.active
+       OR round((l.pos_quantity - l.held_quantity - $17::float8)::numeric, 6) < round(d.quantity::numeric, 6)
+  ), new_order AS (
+    INSERT INTO orders (store_id, external_id, status, type, placed_at, customer, delivery_notes, delivery_fee_cents, address,
+                        requested_window, content_hash, confirmed_at, push_state, created_at, updated_at)
+    SELECT $1, $2, $3::order_status, $4::order_type, $5, $6::jsonb, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13::push_state, $14, $14
+    WHERE NOT EXISTS (SELECT 1 FROM short)
+    ON CONFLICT (store_id, external_id) DO NOTHING
+    RETURNING id
+  ), held AS (
+    UPDATE products p SET held_quantity = round((p.held_quantity + d.quantity)::numeric, 6)::float8
+    FROM demand d, new_order
+    WHERE p.store_id = $1 AND p.variant_id = d.variant_id
+  ), lines AS (
+    SELECT line, variant_id, quantity FROM unnest($18::int[], $19::text[], $20::float8[]) AS l(line, variant_id, quantity)
+  ), items AS (
+    INSERT INTO order_items (order_id, line, variant_id, quantity)
+    SELECT new_order.id, lines.line, lines.variant_id, lines.quantity FROM new_order, lines
+  ), holds AS (
+    INSERT INTO inventory_holds (order_id, line, store_id, variant_id, quantity, created_at)
+    SELECT new_order.id, lines.line, $1, lines.variant_id, lines.quantity, $14 FROM new_order, lines
+  ), events AS (
+    INSERT INTO order_events (order_id, at, event, from_status, to_status, cause, details)
+    SELECT new_order.id, $14, e.event, e.from_status, e.to_status, e.cause, e.details
+    FROM new_order, jsonb_to_recordset($21::jsonb) AS e(event text, from_status order_status, to_status order_status, cause text, details jsonb)
+  )
+  SELECT
+    (SELECT id FROM new_order) AS "orderId",
+    (SELECT json_build_object('orderId', o.id, 'contentHash', o.content_hash) FROM orders o WHERE o.store_id = $1 AND o.external_id = $2) AS existing,
+    (SELECT json_agg(json_build_object('variantId', variant_id, 'sellable', sellable) ORDER BY variant_id) FROM short) AS short`;
+
+const EXISTING_SQL = `SELECT id AS "orderId", content_hash AS "contentHash" FROM orders WHERE store_id = $1 AND external_id = $2`;
+
+interface PlaceOrderRow {
+  orderId: string | null;
+  existing: { orderId: string; contentHash: string } | null;
+  short: { variantId: string; sellable: number }[] | null;
+}
+
+const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
+
+/**
+ * Records a new order and holds its stock, all or nothing (see PLACE_ORDER_SQL). Only PostgreSQL is involved;
+ * a deadlock victim (e.g. against a sync's bulk upsert) runs again.
+ */
+export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: number): Promise<PlaceOrderResult> {
+  const demands = demandByVariant(order.lines);
+  const values = [
+    order.storeId,
+    order.externalId,
+    order.status,
+    order.type,
+    order.placedAt,
+    json(order.customer),
+    order.deliveryNotes,
+    order.deliveryFeeCents,
+    json(order.address),
+    json(order.requestedWindow),
+    order.contentHash,
+    order.confirmedAt,
+    order.pushState,
+    order.createdAt,
+    demands.map((demand) => demand.variantId),
+    demands.map((demand) => demand.quantity),
+    quantityThreshold,
+    order.lines.map((line) => line.line),
+    order.lines.map((line) => line.variantId),
+    order.lines.map((line) => line.quantity),
+    JSON.stringify(
+      order.events.map((event) => ({
+        event: event.event,
+        from_status: event.from ?? null,
+        to_status: event.to ?? null,
+        cause: event.cause ?? null,
+        details: event.details ?? null,
+      })),
+    ),
+  ];
+  const {
+    rows: [row],
+  } = await retryingDeadlocks(() => sql.query<PlaceOrderRow>(PLACE_ORDER_SQL, values));
+  if (row.orderId) return { outcome: 'placed', orderId: row.orderId };
+  if (row.existing) return { outcome: 'exists', ...row.existing };
+  if (row.short) return { outcome: 'short', short: row.short };
+  // A concurrent create of the same externalId committed after this statement began: it is there now.
+  const { rows } = await sql.query<{ orderId: string; contentHash: string }>(EXISTING_SQL, [order.storeId, order.externalId]);
+  if (rows.length === 0) throw new Error(`order ${order.externalId} was neither written nor found`);
+  return { outcome: 'exists', ...rows[0] };
+}

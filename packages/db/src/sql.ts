@@ -1,0 +1,24 @@
+import { Pool } from 'pg';
+
+/**
+ * Plain SQL over node-postgres, for the paths that run for every order (create, confirm, push) and the
+ * order view. Prisma costs about a third of a millisecond of CPU per statement on top of the round trip,
+ * and its nested writes take several round trips where one statement with CTEs does the same work; see
+ * docs/PERFORMANCE.md. Everything else stays on Prisma. The same pool serves both (createPrismaClient's
+ * `pool` option), so a process keeps one set of connections.
+ */
+export type Sql = Pick<Pool, 'query'>;
+
+export interface CreateSqlPoolOptions {
+  /** Size of the connection pool (pg's default is 10). */
+  max?: number;
+  /** Told when an idle connection dies (PostgreSQL restarted, the connection was terminated); the pool replaces it. */
+  onIdleError?: (error: Error) => void;
+}
+
+export function createSqlPool(databaseUrl: string, options: CreateSqlPoolOptions = {}): Pool {
+  const pool = new Pool({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) });
+  // Without a listener, an idle connection's death would be an unhandled 'error' event: a crash.
+  pool.on('error', (error) => options.onIdleError?.(error));
+  return pool;
+}
