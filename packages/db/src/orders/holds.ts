@@ -1,7 +1,7 @@
 import type { Prisma, PrismaClient } from '../generated/client';
 
 /**
- * Hold accounting. Product.heldQuantity is the sum of the product's holds that still keep units from sale
+ * Hold accounting (holds are taken by placeOrder, ./place-order.ts). Product.heldQuantity is the sum of the product's holds that still keep units from sale
  * ('held', and 'consumed' until a sync reflects the sale), changed only in the transaction that changes those holds. Every statement that touches several products touches them in
  * variantId order, so two transactions never wait on each other's products in a cycle.
  *
@@ -37,30 +37,6 @@ export function demandByVariant(lines: readonly OrderLine[]): VariantDemand[] {
 }
 
 export const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
-
-/**
- * Takes one variant's quantity if the product can spare it: one conditional UPDATE, whose row lock makes
- * concurrent orders (in any process) check and take one after the other. False when it cannot.
- */
-export async function takeHold(tx: Transaction, storeId: string, demand: VariantDemand, quantityThreshold: number): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ variant_id: string }[]>`
-    UPDATE products SET held_quantity = round((held_quantity + ${demand.quantity}::float8)::numeric, 6)::float8
-    WHERE store_id = ${storeId} AND variant_id = ${demand.variantId} AND active
-      AND round((pos_quantity - held_quantity - ${quantityThreshold}::float8)::numeric, 6) >= round(${demand.quantity}::float8::numeric, 6)
-    RETURNING variant_id`;
-  return rows.length === 1;
-}
-
-/** What each variant can sell now: posQuantity − heldQuantity − threshold, never below 0; 0 when unknown or inactive. */
-export async function sellableQuantities(tx: Transaction, storeId: string, variantIds: readonly string[], quantityThreshold: number): Promise<Map<string, number>> {
-  const rows = await tx.$queryRaw<{ variant_id: string; active: boolean; pos_quantity: number; held_quantity: number }[]>`
-    SELECT variant_id, active, pos_quantity, held_quantity FROM products WHERE store_id = ${storeId} AND variant_id = ANY(${[...variantIds]}::text[])`;
-  const sellable = new Map(variantIds.map((variantId) => [variantId, 0]));
-  for (const row of rows) {
-    if (row.active) sellable.set(row.variant_id, Math.max(0, round6(row.pos_quantity - row.held_quantity - quantityThreshold)));
-  }
-  return sellable;
-}
 
 export interface ChangedHold {
   variantId: string;

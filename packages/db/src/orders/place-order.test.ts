@@ -1,0 +1,214 @@
+// The order statements on plain SQL (place, confirm, read back) against a migrated database: what they write is
+// what Prisma reads, the hold ledger adds up under concurrency, and every refusal writes nothing.
+import { randomUUID } from 'node:crypto';
+import { confirmPendingOrder, createPrismaClient, createSqlPool, placeOrder, readOrderDetails, readOrderDetailsByRef, type NewOrder, type PrismaClient } from '../index';
+import { createTestDatabase, type TestDatabase } from '../testing';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = db.prisma;
+});
+afterAll(() => db.drop());
+
+const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+async function storeWith(stock: Record<string, number>, settings: { enabled?: boolean; syncOrders?: boolean } = {}): Promise<string> {
+  const storeId = id('store');
+  await prisma.store.create({ data: { id: storeId, enabled: settings.enabled ?? true, syncOrders: settings.syncOrders ?? true } });
+  for (const [variantId, posQuantity] of Object.entries(stock)) {
+    await prisma.product.create({ data: { storeId, variantId, name: variantId, contentHash: 'h', posQuantity } });
+  }
+  return storeId;
+}
+
+function newOrder(storeId: string, items: [string, number][], overrides: Partial<NewOrder> = {}): NewOrder {
+  const lines = items.map(([variantId, quantity], line) => ({ line, variantId, quantity }));
+  return {
+    storeId,
+    externalId: id('order'),
+    status: 'pending',
+    type: 'delivery',
+    placedAt: new Date('2026-11-27T10:00:00.000Z'),
+    customer: { firstName: 'Ada', phone: '+15555550123', purchaseCategory: 'rec' },
+    deliveryNotes: 'ring twice',
+    deliveryFeeCents: 500,
+    address: { line1: '1 Main St', city: 'Denver' },
+    requestedWindow: { start: '2026-11-27T11:00:00.000Z', end: '2026-11-27T12:00:00.000Z' },
+    contentHash: 'content-1',
+    confirmedAt: null,
+    pushState: 'not_pushed',
+    createdAt: new Date('2026-11-27T10:00:01.000Z'),
+    lines,
+    events: [{ event: 'created', to: 'pending', cause: 'platform', details: { holds: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) } }],
+    ...overrides,
+  };
+}
+
+const held = async (storeId: string, variantId: string) =>
+  (await prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId } } })).heldQuantity;
+
+describe('placeOrder', () => {
+  it('writes the order, its lines, one hold per line and its history, and raises the products\' held quantity', async () => {
+    const storeId = await storeWith({ a: 10, b: 3 });
+    const order = newOrder(storeId, [['b', 1], ['a', 2], ['b', 1.5]]);
+    const placed = await placeOrder(db.sql, order, 0);
+    expect(placed.outcome).toBe('placed');
+
+    const stored = await prisma.order.findUniqueOrThrow({
+      where: { storeId_externalId: { storeId, externalId: order.externalId } },
+      include: { items: { orderBy: { line: 'asc' } }, holds: { orderBy: { line: 'asc' } }, events: true },
+    });
+    expect(stored).toMatchObject({
+      status: 'pending',
+      type: 'delivery',
+      placedAt: order.placedAt,
+      customer: order.customer,
+      deliveryNotes: 'ring twice',
+      deliveryFeeCents: 500,
+      address: order.address,
+      requestedWindow: order.requestedWindow,
+      contentHash: 'content-1',
+      pushState: 'not_pushed',
+      createdAt: order.createdAt,
+      updatedAt: order.createdAt,
+    });
+    expect(stored.items.map(({ line, variantId, quantity }) => [line, variantId, quantity])).toEqual([[0, 'b', 1], [1, 'a', 2], [2, 'b', 1.5]]);
+    expect(stored.holds.map(({ line, variantId, quantity, state }) => [line, variantId, quantity, state])).toEqual([
+      [0, 'b', 1, 'held'],
+      [1, 'a', 2, 'held'],
+      [2, 'b', 1.5, 'held'],
+    ]);
+    expect(stored.events).toEqual([
+      expect.objectContaining({ event: 'created', fromStatus: null, toStatus: 'pending', cause: 'platform', at: order.createdAt, details: { holds: expect.any(Array) } }),
+    ]);
+    expect([await held(storeId, 'a'), await held(storeId, 'b')]).toEqual([2, 2.5]);
+  });
+
+  it('writes nothing when one variant cannot spare its quantity, and says what each short variant could sell', async () => {
+    const storeId = await storeWith({ a: 10, b: 3, c: 5 });
+    await prisma.product.update({ where: { storeId_variantId: { storeId, variantId: 'c' } }, data: { active: false } });
+    const order = newOrder(storeId, [['a', 1], ['b', 2], ['b', 2], ['c', 1], ['gone', 1]]);
+    expect(await placeOrder(db.sql, order, 0.5)).toEqual({
+      outcome: 'short',
+      short: [
+        { variantId: 'b', sellable: 2.5 },
+        { variantId: 'c', sellable: 0 },
+        { variantId: 'gone', sellable: 0 },
+      ],
+    });
+    expect(await prisma.order.count({ where: { storeId } })).toBe(0);
+    expect(await prisma.inventoryHold.count({ where: { storeId } })).toBe(0);
+    expect(await held(storeId, 'a')).toBe(0);
+  });
+
+  it('answers with the order already under that externalId, even when its own holds have used the stock up since', async () => {
+    const storeId = await storeWith({ a: 2 });
+    const order = newOrder(storeId, [['a', 2]]);
+    const first = await placeOrder(db.sql, order, 0);
+    if (first.outcome !== 'placed') throw new Error('not placed');
+    expect(await placeOrder(db.sql, order, 0)).toEqual({ outcome: 'exists', orderId: first.orderId, contentHash: 'content-1' });
+    expect(await placeOrder(db.sql, { ...order, contentHash: 'other' }, 0)).toEqual({ outcome: 'exists', orderId: first.orderId, contentHash: 'content-1' });
+    expect(await held(storeId, 'a')).toBe(2);
+    expect(await prisma.inventoryHold.count({ where: { storeId } })).toBe(1);
+  });
+
+  it('never holds more than the stock when many orders for the same products race, in any line order, without deadlocks', async () => {
+    const storeId = await storeWith({ a: 30, b: 30, c: 30 });
+    const shapes: [string, number][][] = [
+      [['a', 1], ['b', 1], ['c', 1]],
+      [['c', 1], ['b', 1], ['a', 1]],
+      [['b', 2], ['a', 1]],
+      [['c', 1]],
+    ];
+    const results = await Promise.all(Array.from({ length: 80 }, (_, n) => placeOrder(db.sql, newOrder(storeId, shapes[n % shapes.length]), 0)));
+    const placed = results.filter((result) => result.outcome === 'placed').length;
+    expect(placed).toBeGreaterThan(0);
+    expect(results.filter((result) => result.outcome !== 'placed').every((result) => result.outcome === 'short')).toBe(true);
+    // The ledger adds up: each product's held quantity is the sum of its holds, and within its stock.
+    for (const variantId of ['a', 'b', 'c']) {
+      const { _sum } = await prisma.inventoryHold.aggregate({ where: { storeId, variantId, state: 'held' }, _sum: { quantity: true } });
+      expect(await held(storeId, variantId)).toBe(_sum.quantity ?? 0);
+      expect(await held(storeId, variantId)).toBeLessThanOrEqual(30);
+    }
+    expect(await prisma.order.count({ where: { storeId } })).toBe(placed);
+  });
+
+  it('takes the same externalId once when it is placed twice at the same moment', async () => {
+    const storeId = await storeWith({ a: 10 });
+    const order = newOrder(storeId, [['a', 1]]);
+    const results = await Promise.all([placeOrder(db.sql, order, 0), placeOrder(db.sql, order, 0), placeOrder(db.sql, order, 0)]);
+    expect(results.map((result) => result.outcome).sort()).toEqual(['exists', 'exists', 'placed']);
+    expect(await held(storeId, 'a')).toBe(1);
+  });
+});
+
+describe('confirmPendingOrder', () => {
+  it('confirms a pending order once, queueing its push only for an enabled store that syncs orders', async () => {
+    for (const [settings, pushState] of [
+      [{ syncOrders: true }, 'queued'],
+      [{ syncOrders: false }, 'not_pushed'],
+      [{ enabled: false, syncOrders: true }, 'not_pushed'],
+    ] as const) {
+      const storeId = await storeWith({ a: 5 }, settings);
+      const order = newOrder(storeId, [['a', 1]]);
+      await placeOrder(db.sql, order, 0);
+      const at = new Date('2026-11-27T10:05:00.000Z');
+      const first = await confirmPendingOrder(db.sql, order, at);
+      expect(first).toMatchObject({ status: 'pending', confirmed: true, pushState });
+      expect(await confirmPendingOrder(db.sql, order, new Date())).toMatchObject({ status: 'confirmed', confirmed: false, pushState });
+      const stored = await prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId, externalId: order.externalId } }, include: { events: true } });
+      expect(stored).toMatchObject({ status: 'confirmed', confirmedAt: at, updatedAt: at, pushState });
+      expect(stored.events.map((event) => event.event).sort()).toEqual(pushState === 'queued' ? ['created', 'push_queued', 'status_changed'] : ['created', 'status_changed']);
+    }
+  });
+
+  it('leaves a cancelled order as it is and says so; null for an unknown order', async () => {
+    const storeId = await storeWith({ a: 5 });
+    const order = newOrder(storeId, [['a', 1]]);
+    await placeOrder(db.sql, order, 0);
+    await prisma.order.update({ where: { storeId_externalId: { storeId, externalId: order.externalId } }, data: { status: 'cancelled' } });
+    expect(await confirmPendingOrder(db.sql, order, new Date())).toMatchObject({ status: 'cancelled', confirmed: false, pushState: 'not_pushed' });
+    expect(await prisma.orderEvent.count({ where: { order: { storeId } } })).toBe(1);
+    expect(await confirmPendingOrder(db.sql, { storeId, externalId: 'nope' }, new Date())).toBeNull();
+  });
+});
+
+describe('readOrderDetails', () => {
+  it('reads an order exactly as Prisma does, with its lines, holds and history', async () => {
+    const storeId = await storeWith({ a: 5, b: 5 });
+    const order = newOrder(storeId, [['b', 1], ['a', 2]]);
+    const placed = await placeOrder(db.sql, order, 0);
+    if (placed.outcome !== 'placed') throw new Error('not placed');
+    await confirmPendingOrder(db.sql, order, new Date('2026-11-27T10:05:00.000Z'));
+    await prisma.order.update({ where: { id: placed.orderId }, data: { pushState: 'pushed', flowhubOrderId: 'fh-1', pushedAt: new Date(), postbackToken: id('token') } });
+
+    const viaPrisma = await prisma.order.findUniqueOrThrow({ where: { id: placed.orderId }, include: { items: true, holds: true, events: true } });
+    const viaSql = await readOrderDetails(db.sql, placed.orderId);
+    const { items, holds, events, ...orderFields } = viaPrisma;
+    expect(viaSql).toEqual({
+      ...orderFields,
+      items: items.map(({ line, variantId, quantity }) => ({ line, variantId, quantity })).sort((x, y) => x.line - y.line),
+      holds: holds.map(({ line, variantId, quantity, state }) => ({ line, variantId, quantity, state })).sort((x, y) => x.line - y.line),
+      events: expect.arrayContaining(events.map(({ at, event, fromStatus, toStatus, cause, details }) => ({ at, event, fromStatus, toStatus, cause, details }))),
+    });
+    expect(viaSql?.events).toHaveLength(events.length);
+    expect(await readOrderDetailsByRef(db.sql, order)).toEqual(viaSql);
+    expect(await readOrderDetails(db.sql, randomUUID())).toBeNull();
+  });
+
+  it('shares one pool with Prisma when given one', async () => {
+    const pool = createSqlPool(db.url, { max: 2 });
+    const client = createPrismaClient(db.url, { pool });
+    try {
+      expect(pool.totalCount).toBe(0);
+      await client.store.count();
+      expect(pool.totalCount).toBe(1);
+    } finally {
+      await client.$disconnect();
+      await pool.end();
+    }
+  });
+});
