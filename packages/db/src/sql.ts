@@ -6,6 +6,10 @@ import { Pool } from 'pg';
  * and its nested writes take several round trips where one statement with CTEs does the same work; see
  * docs/PERFORMANCE.md. Everything else stays on Prisma. The same pool serves both (createPrismaClient's
  * `pool` option), so a process keeps one set of connections.
+ *
+ * The hot statements are named (`{ name, text, values }`): each connection parses them once, and after a few
+ * runs PostgreSQL keeps a generic plan, where an unnamed statement is parsed and planned at every call
+ * (planning the order statements cost PostgreSQL about as much as running them). A name belongs to one text.
  */
 export type Sql = Pick<Pool, 'query'>;
 

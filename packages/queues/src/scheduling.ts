@@ -97,6 +97,17 @@ async function pendingSyncJob(queue: Queue, storeId: string) {
   return undefined;
 }
 
+/**
+ * Adds the `order-push` job of an order that has just been confirmed, in one round trip. No push job of the
+ * order can have run before (only a confirmed order gets one), so there is no finished job to clear: when
+ * the outbox sweep added it first, BullMQ ignores this add (same id). Every later push goes through
+ * ensureOrderPushJob.
+ */
+export async function addFirstOrderPushJob(queue: Queue, storeId: string, externalId: string): Promise<void> {
+  const data = parsePayload('order-push', { storeId, externalId });
+  await queue.add(queues['order-push'].jobName(data), data, { ...queues['order-push'].defaults, jobId: jobIds.orderPush(storeId, externalId) });
+}
+
 export type EnsureJobResult = 'added' | 'present';
 
 /**

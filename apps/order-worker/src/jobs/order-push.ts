@@ -62,7 +62,7 @@ const PUSHED_ORDER_SQL = `
   WHERE o.store_id = $1 AND o.external_id = $2`;
 
 async function readPushedOrder(sql: Sql, storeId: string, externalId: string): Promise<(Order & { store: PushStore; items: PushLine[] }) | undefined> {
-  const { rows } = await sql.query<Order & { store: PushStore; items: PushLine[] }>(PUSHED_ORDER_SQL, [storeId, externalId]);
+  const { rows } = await sql.query<Order & { store: PushStore; items: PushLine[] }>({ name: 'pushed-order', text: PUSHED_ORDER_SQL, values: [storeId, externalId] });
   return rows[0];
 }
 

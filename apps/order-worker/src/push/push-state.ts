@@ -110,7 +110,7 @@ export async function claimPush(
   postbackToken: string,
   at = new Date(),
 ): Promise<number | undefined> {
-  const { rows } = await sql.query<{ attempt: number }>(CLAIM_PUSH_SQL, [order.id, order.postbackToken, at, postbackToken]);
+  const { rows } = await sql.query<{ attempt: number }>({ name: 'claim-push', text: CLAIM_PUSH_SQL, values: [order.id, order.postbackToken, at, postbackToken] });
   return rows[0]?.attempt;
 }
 
@@ -178,7 +178,7 @@ export async function recordPushed(
   if (!store.maui) {
     const {
       rows: [row],
-    } = await db.sql.query<RecordedRow>(RECORD_PUSHED_SQL, values);
+    } = await db.sql.query<RecordedRow>({ name: 'record-pushed', text: RECORD_PUSHED_SQL, values });
     if (!row) throw new Error(`order ${order.id} does not exist`);
     return row.recorded ? { recorded: true, fulfilled: false, released: [], deliveries: [] } : unrecorded(row);
   }

@@ -13,6 +13,5 @@ export async function afterConfirm(
   order: Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'>,
 ): Promise<void> {
   if (order.pushState !== 'queued') return;
-  deps.logger.info({ storeId: order.storeId, externalId: order.externalId, orderId: order.id }, 'order confirmed: push queued');
-  await enqueueOrderPush(deps, order);
+  await enqueueOrderPush(deps, order, { firstPush: true });
 }

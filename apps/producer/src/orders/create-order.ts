@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type OrderLine, type PushState, type Store, demandByVariant, placeOrder } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, type ErrorDetail } from '../errors';
-import { loadOrderView, type OrderView } from '../views/order';
+import { loadOrderView, orderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
 import { parseCreateOrder, type CreateOrderBody } from './order-schema';
 
@@ -73,10 +73,11 @@ async function repeatOf(deps: Deps, existing: { orderId: string; contentHash: st
 type OrderTaking = Pick<Store, 'enabled' | 'syncOrders' | 'quantityThreshold'>;
 
 async function loadStoreForOrders(deps: Deps, storeId: string): Promise<OrderTaking> {
-  const { rows } = await deps.sql.query<OrderTaking>(
-    'SELECT enabled, sync_orders AS "syncOrders", quantity_threshold AS "quantityThreshold" FROM stores WHERE id = $1',
-    [storeId],
-  );
+  const { rows } = await deps.sql.query<OrderTaking>({
+    name: 'store-order-settings',
+    text: 'SELECT enabled, sync_orders AS "syncOrders", quantity_threshold AS "quantityThreshold" FROM stores WHERE id = $1',
+    values: [storeId],
+  });
   const store = rows[0];
   if (!store) throw notFound('store');
   if (!store.enabled) throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before taking orders');
@@ -125,8 +126,9 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
   if (placed.outcome === 'exists') return repeatOf(deps, placed, body.externalId, contentHash);
   if (placed.outcome === 'short') throw insufficientInventory(lines, placed.short);
 
-  const created = { id: placed.orderId, storeId, externalId: body.externalId, pushState };
+  const created = placed.order;
   deps.logger.info({ storeId, externalId: body.externalId, orderId: created.id, status: body.status, lines: lines.length }, 'order created, inventory held');
   await afterConfirm(deps, created);
-  return { statusCode: 201, order: await loadOrderView(deps.sql, created.id) };
+  // Answered from what was written: the same as reading it back.
+  return { statusCode: 201, order: orderView(created) };
 }

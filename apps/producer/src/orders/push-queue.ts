@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { type Order, type PushState, type Transaction, inOrderTransaction, isUniqueViolation, recordWebhookDelivery, settleHolds } from '@flowhub-sync/db';
-import { ensureOrderPushJob, jobIds, parsePayload, queues } from '@flowhub-sync/queues';
+import { addFirstOrderPushJob, ensureOrderPushJob, jobIds, parsePayload, queues } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { withRedis } from '../schedules';
@@ -21,13 +21,21 @@ type QueueDeps = Pick<ProducerDependencies, 'queues' | 'redis' | 'logger'>;
 /**
  * Queues the push of a confirmed order whose confirmation is committed. Never throws: with Redis away it
  * only logs, the order stays 'queued' in PostgreSQL and the outbox sweep enqueues it later.
- * Returns whether the job is in the queue now.
+ * `firstPush`: the order was confirmed just now, so no earlier push job can be in the way (one Redis round
+ * trip instead of two). Returns whether the job is in the queue now.
  */
-export async function enqueueOrderPush(deps: QueueDeps, order: Pick<Order, 'storeId' | 'externalId' | 'pushState'>): Promise<boolean> {
+export async function enqueueOrderPush(
+  deps: QueueDeps,
+  order: Pick<Order, 'storeId' | 'externalId' | 'pushState'>,
+  { firstPush = false }: { firstPush?: boolean } = {},
+): Promise<boolean> {
   if (order.pushState !== 'queued') return false;
   const where = { storeId: order.storeId, externalId: order.externalId };
+  const queue = deps.queues['order-push'];
   try {
-    const result = await withRedis(deps, () => ensureOrderPushJob(deps.queues['order-push'], order.storeId, order.externalId));
+    const result = await withRedis(deps, () =>
+      firstPush ? addFirstOrderPushJob(queue, order.storeId, order.externalId).then(() => 'added' as const) : ensureOrderPushJob(queue, order.storeId, order.externalId),
+    );
     deps.logger.info({ ...where, result }, 'order push queued');
     return true;
   } catch (error) {

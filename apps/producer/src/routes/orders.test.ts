@@ -54,6 +54,8 @@ describe('POST /v1/stores/{storeId}/orders', () => {
     expect(JSON.stringify(response.json())).not.toContain('Lovelace');
     expect(await held(storeId, 'v-a')).toBe(2);
     expect(await held(storeId, 'v-b')).toBe(1.5);
+    // The answer is the order as stored.
+    expect((await app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/A-1001`, headers: auth })).json()).toEqual(response.json());
   });
 
   it('refuses a short order with 409 listing each short item, and holds nothing', async () => {
@@ -289,6 +291,7 @@ describe('order transitions', () => {
     const response = await create(syncing, orderBody('C-3', [{ variantId: 'v-a', quantity: 2 }], { status: 'confirmed' }));
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({ status: 'confirmed', push: { state: 'queued' }, holds: [{ state: 'held', quantity: 2 }] });
+    expect((await app.inject({ method: 'GET', url: `/v1/stores/${syncing}/orders/C-3`, headers: auth })).json()).toEqual(response.json());
     expect(await held(syncing, 'v-a')).toBe(2);
   });
 

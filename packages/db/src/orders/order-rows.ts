@@ -72,12 +72,16 @@ function details(row: OrderDetailsRow): OrderDetails {
 
 /** The order with its lines, holds and history, or null. */
 export async function readOrderDetails(sql: Sql, orderId: string): Promise<OrderDetails | null> {
-  const { rows } = await sql.query<OrderDetailsRow>(`${ORDER_DETAILS_SQL} WHERE o.id = $1::uuid`, [orderId]);
+  const { rows } = await sql.query<OrderDetailsRow>({ name: 'order-details-by-id', text: `${ORDER_DETAILS_SQL} WHERE o.id = $1::uuid`, values: [orderId] });
   return rows.length === 0 ? null : details(rows[0]);
 }
 
 /** The same, found by the platform's ids. */
 export async function readOrderDetailsByRef(sql: Sql, ref: { storeId: string; externalId: string }): Promise<OrderDetails | null> {
-  const { rows } = await sql.query<OrderDetailsRow>(`${ORDER_DETAILS_SQL} WHERE o.store_id = $1 AND o.external_id = $2`, [ref.storeId, ref.externalId]);
+  const { rows } = await sql.query<OrderDetailsRow>({
+    name: 'order-details-by-ref',
+    text: `${ORDER_DETAILS_SQL} WHERE o.store_id = $1 AND o.external_id = $2`,
+    values: [ref.storeId, ref.externalId],
+  });
   return rows.length === 0 ? null : details(rows[0]);
 }

@@ -55,7 +55,9 @@ describe('placeOrder', () => {
     const storeId = await storeWith({ a: 10, b: 3 });
     const order = newOrder(storeId, [['b', 1], ['a', 2], ['b', 1.5]]);
     const placed = await placeOrder(db.sql, order, 0);
-    expect(placed.outcome).toBe('placed');
+    if (placed.outcome !== 'placed') throw new Error(`not placed: ${placed.outcome}`);
+    // The answer is the order as written: what reading it back gives.
+    expect(placed.order).toEqual(await readOrderDetails(db.sql, placed.order.id));
 
     const stored = await prisma.order.findUniqueOrThrow({
       where: { storeId_externalId: { storeId, externalId: order.externalId } },
@@ -109,8 +111,8 @@ describe('placeOrder', () => {
     const order = newOrder(storeId, [['a', 2]]);
     const first = await placeOrder(db.sql, order, 0);
     if (first.outcome !== 'placed') throw new Error('not placed');
-    expect(await placeOrder(db.sql, order, 0)).toEqual({ outcome: 'exists', orderId: first.orderId, contentHash: 'content-1' });
-    expect(await placeOrder(db.sql, { ...order, contentHash: 'other' }, 0)).toEqual({ outcome: 'exists', orderId: first.orderId, contentHash: 'content-1' });
+    expect(await placeOrder(db.sql, order, 0)).toEqual({ outcome: 'exists', orderId: first.order.id, contentHash: 'content-1' });
+    expect(await placeOrder(db.sql, { ...order, contentHash: 'other' }, 0)).toEqual({ outcome: 'exists', orderId: first.order.id, contentHash: 'content-1' });
     expect(await held(storeId, 'a')).toBe(2);
     expect(await prisma.inventoryHold.count({ where: { storeId } })).toBe(1);
   });
@@ -183,10 +185,10 @@ describe('readOrderDetails', () => {
     const placed = await placeOrder(db.sql, order, 0);
     if (placed.outcome !== 'placed') throw new Error('not placed');
     await confirmPendingOrder(db.sql, order, new Date('2026-11-27T10:05:00.000Z'));
-    await prisma.order.update({ where: { id: placed.orderId }, data: { pushState: 'pushed', flowhubOrderId: 'fh-1', pushedAt: new Date(), postbackToken: id('token') } });
+    await prisma.order.update({ where: { id: placed.order.id }, data: { pushState: 'pushed', flowhubOrderId: 'fh-1', pushedAt: new Date(), postbackToken: id('token') } });
 
-    const viaPrisma = await prisma.order.findUniqueOrThrow({ where: { id: placed.orderId }, include: { items: true, holds: true, events: true } });
-    const viaSql = await readOrderDetails(db.sql, placed.orderId);
+    const viaPrisma = await prisma.order.findUniqueOrThrow({ where: { id: placed.order.id }, include: { items: true, holds: true, events: true } });
+    const viaSql = await readOrderDetails(db.sql, placed.order.id);
     const { items, holds, events, ...orderFields } = viaPrisma;
     expect(viaSql).toEqual({
       ...orderFields,

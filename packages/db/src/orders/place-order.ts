@@ -1,7 +1,8 @@
-import type { OrderStatus, OrderType, PushState } from '../generated/client';
+import type { Order, OrderStatus, OrderType, Prisma, PushState } from '../generated/client';
 import type { Sql } from '../sql';
 import { demandByVariant, type OrderLine } from './holds';
 import type { OrderEventInput } from './order-events';
+import { orderColumns, type OrderDetails } from './order-rows';
 import { retryingDeadlocks } from './transaction';
 
 /** An order as the platform created it, with the lines to hold and the history events of its creation. */
@@ -25,7 +26,8 @@ export interface NewOrder {
 }
 
 export type PlaceOrderResult =
-  | { outcome: 'placed'; orderId: string }
+  /** The order as written, with its lines, holds and history: what reading it back would give. */
+  | { outcome: 'placed'; order: OrderDetails }
   /** The externalId is taken (by this order sent again, or by another): nothing was written. */
   | { outcome: 'exists'; orderId: string; contentHash: string }
   /** Some variants cannot spare what the order asks: nothing was written. Sellable is what each could sell. */
@@ -42,7 +44,7 @@ export type PlaceOrderResult =
  *    makes it wait and then insert nothing;
  * 4. then only if the order row was written: heldQuantity raised, the lines, one hold per line and the
  *    history events.
- * The answer: the new order's id, else the order already under that externalId, else the short variants.
+ * The answer: the new order's row, else the order already under that externalId, else the short variants.
  */
 const PLACE_ORDER_SQL = `
   WITH demand AS (
@@ -64,7 +66,7 @@ const PLACE_ORDER_SQL = `
     SELECT $1, $2, $3::order_status, $4::order_type, $5, $6::jsonb, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13::push_state, $14, $14
     WHERE NOT EXISTS (SELECT 1 FROM short)
     ON CONFLICT (store_id, external_id) DO NOTHING
-    RETURNING id
+    RETURNING ${orderColumns('orders')}
   ), held AS (
     UPDATE products p SET held_quantity = round((p.held_quantity + d.quantity)::numeric, 6)::float8
     FROM demand d, new_order
@@ -82,18 +84,17 @@ const PLACE_ORDER_SQL = `
     SELECT new_order.id, $14, e.event, e.from_status, e.to_status, e.cause, e.details
     FROM new_order, jsonb_to_recordset($21::jsonb) AS e(event text, from_status order_status, to_status order_status, cause text, details jsonb)
   )
-  SELECT
-    (SELECT id FROM new_order) AS "orderId",
+  SELECT new_order.*,
     (SELECT json_build_object('orderId', o.id, 'contentHash', o.content_hash) FROM orders o WHERE o.store_id = $1 AND o.external_id = $2) AS existing,
-    (SELECT json_agg(json_build_object('variantId', variant_id, 'sellable', sellable) ORDER BY variant_id) FROM short) AS short`;
+    (SELECT json_agg(json_build_object('variantId', variant_id, 'sellable', sellable) ORDER BY variant_id) FROM short) AS short
+  FROM (SELECT) AS answer LEFT JOIN new_order ON true`;
 
 const EXISTING_SQL = `SELECT id AS "orderId", content_hash AS "contentHash" FROM orders WHERE store_id = $1 AND external_id = $2`;
 
-interface PlaceOrderRow {
-  orderId: string | null;
+type PlaceOrderRow = (Order | { [Field in keyof Order]: null }) & {
   existing: { orderId: string; contentHash: string } | null;
   short: { variantId: string; sellable: number }[] | null;
-}
+};
 
 const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
 
@@ -135,11 +136,27 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     ),
   ];
   const {
-    rows: [row],
-  } = await retryingDeadlocks(() => sql.query<PlaceOrderRow>(PLACE_ORDER_SQL, values));
-  if (row.orderId) return { outcome: 'placed', orderId: row.orderId };
-  if (row.existing) return { outcome: 'exists', ...row.existing };
-  if (row.short) return { outcome: 'short', short: row.short };
+    rows: [{ existing, short, ...row }],
+  } = await retryingDeadlocks(() => sql.query<PlaceOrderRow>({ name: 'place-order', text: PLACE_ORDER_SQL, values }));
+  if (row.id !== null) {
+    const written: OrderDetails = {
+      ...(row as Order),
+      items: order.lines.map(({ line, variantId, quantity }) => ({ line, variantId, quantity })),
+      holds: order.lines.map(({ line, variantId, quantity }) => ({ line, variantId, quantity, state: 'held' })),
+      events: order.events.map((event) => ({
+        at: order.createdAt,
+        event: event.event,
+        fromStatus: event.from ?? null,
+        toStatus: event.to ?? null,
+        cause: event.cause ?? null,
+        // As PostgreSQL keeps it: JSON, nothing undefined.
+        details: event.details === undefined ? null : (JSON.parse(JSON.stringify(event.details)) as Prisma.JsonValue),
+      })),
+    };
+    return { outcome: 'placed', order: written };
+  }
+  if (existing) return { outcome: 'exists', ...existing };
+  if (short) return { outcome: 'short', short };
   // A concurrent create of the same externalId committed after this statement began: it is there now.
   const { rows } = await sql.query<{ orderId: string; contentHash: string }>(EXISTING_SQL, [order.storeId, order.externalId]);
   if (rows.length === 0) throw new Error(`order ${order.externalId} was neither written nor found`);
