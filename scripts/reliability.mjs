@@ -52,6 +52,11 @@ const report = [
   '|---|---|---|---|---|',
   ...figures.map((f) => `| ${cell(f.scenario)} | ${cell(f.injected)} | ${cell(f.checked)} | ${f.result === 'passed' ? 'passed' : '**failed**'} | ${cell(f.figure)} |`),
   '',
+  "Recovery after a SIGKILL (a, b) takes about 60 s: BullMQ's default lock duration (30 s) plus its stalled-job check (every",
+  "30 s). That is a setting, not a defect: shorter locks would shorten it, at the price of more Redis traffic and of jobs",
+  'taken for stalled when a busy process renews its lock late (which the per-store sync lock and the push claim would',
+  'then have to absorb).',
+  '',
 ];
 fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
 fs.writeFileSync(path.join(root, 'docs', 'RELIABILITY.md'), report.join('\n'));
