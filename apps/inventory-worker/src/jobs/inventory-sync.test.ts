@@ -58,9 +58,9 @@ const addJob = (storeId: string, trigger: 'scheduled' | 'manual' | 'initial', op
 async function settled(jobId: string, timeoutMs = 30_000): Promise<Job> {
   return waitFor(
     async () => {
-      const job = await queue.getJob(jobId);
-      const state = await job?.getState();
-      return state === 'completed' || state === 'failed' ? job : undefined;
+      // The state first, then the job: a job read before it finished would carry no return value.
+      const state = await queue.getJobState(jobId);
+      return state === 'completed' || state === 'failed' ? queue.getJob(jobId) : undefined;
     },
     { timeoutMs, what: `job ${jobId} to finish` },
   );
