@@ -138,6 +138,16 @@ describe('placeOrder', () => {
     expect(await prisma.order.count({ where: { storeId } })).toBe(placed);
   });
 
+  it('answers a create racing its own repeat with the order, not with "short", when the order took the last units', async () => {
+    for (let round = 0; round < 5; round++) {
+      const storeId = await storeWith({ last: 1 });
+      const order = newOrder(storeId, [['last', 1]]);
+      const results = await Promise.all([placeOrder(db.sql, order, 0), placeOrder(db.sql, order, 0), placeOrder(db.sql, order, 0)]);
+      expect(results.map((result) => result.outcome).sort()).toEqual(['exists', 'exists', 'placed']);
+      expect(await held(storeId, 'last')).toBe(1);
+    }
+  });
+
   it('takes the same externalId once when it is placed twice at the same moment', async () => {
     const storeId = await storeWith({ a: 10 });
     const order = newOrder(storeId, [['a', 1]]);

@@ -156,9 +156,11 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     return { outcome: 'placed', order: written };
   }
   if (existing) return { outcome: 'exists', ...existing };
-  if (short) return { outcome: 'short', short };
-  // A concurrent create of the same externalId committed after this statement began: it is there now.
+  // The statement sees the orders committed before it began. A create of the same externalId that committed
+  // while this one waited (for the order row, or for the products it took the last units of) is there now,
+  // and is the answer rather than "short".
   const { rows } = await sql.query<{ orderId: string; contentHash: string }>(EXISTING_SQL, [order.storeId, order.externalId]);
-  if (rows.length === 0) throw new Error(`order ${order.externalId} was neither written nor found`);
-  return { outcome: 'exists', ...rows[0] };
+  if (rows.length > 0) return { outcome: 'exists', ...rows[0] };
+  if (short) return { outcome: 'short', short };
+  throw new Error(`order ${order.externalId} was neither written nor found`);
 }
