@@ -44,7 +44,7 @@ export type PlaceOrderResult =
  *    makes it wait and then insert nothing;
  * 4. then only if the order row was written: heldQuantity raised, the lines, one hold per line and the
  *    history events.
- * The answer: the new order's row, else the order already under that externalId, else the short variants.
+ * The answer: the new order's row, or the short variants (placeOrder then looks for the order under that externalId).
  */
 const PLACE_ORDER_SQL = `
   WITH demand AS (
@@ -85,14 +85,12 @@ const PLACE_ORDER_SQL = `
     FROM new_order, jsonb_to_recordset($21::jsonb) AS e(event text, from_status order_status, to_status order_status, cause text, details jsonb)
   )
   SELECT new_order.*,
-    (SELECT json_build_object('orderId', o.id, 'contentHash', o.content_hash) FROM orders o WHERE o.store_id = $1 AND o.external_id = $2) AS existing,
     (SELECT json_agg(json_build_object('variantId', variant_id, 'sellable', sellable) ORDER BY variant_id) FROM short) AS short
   FROM (SELECT) AS answer LEFT JOIN new_order ON true`;
 
 const EXISTING_SQL = `SELECT id AS "orderId", content_hash AS "contentHash" FROM orders WHERE store_id = $1 AND external_id = $2`;
 
 type PlaceOrderRow = (Order | { [Field in keyof Order]: null }) & {
-  existing: { orderId: string; contentHash: string } | null;
   short: { variantId: string; sellable: number }[] | null;
 };
 
@@ -136,7 +134,7 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     ),
   ];
   const {
-    rows: [{ existing, short, ...row }],
+    rows: [{ short, ...row }],
   } = await retryingDeadlocks(() => sql.query<PlaceOrderRow>({ name: 'place-order', text: PLACE_ORDER_SQL, values }));
   if (row.id !== null) {
     const written: OrderDetails = {
@@ -155,10 +153,9 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     };
     return { outcome: 'placed', order: written };
   }
-  if (existing) return { outcome: 'exists', ...existing };
-  // The statement sees the orders committed before it began. A create of the same externalId that committed
-  // while this one waited (for the order row, or for the products it took the last units of) is there now,
-  // and is the answer rather than "short".
+  // Not written: the externalId is taken, or a variant is short. Looked up afresh, not in the statement's
+  // snapshot: a create of the same externalId that committed while this one waited (for the order row, or for
+  // the products whose last units it took) is the answer rather than "short".
   const { rows } = await sql.query<{ orderId: string; contentHash: string }>(EXISTING_SQL, [order.storeId, order.externalId]);
   if (rows.length > 0) return { outcome: 'exists', ...rows[0] };
   if (short) return { outcome: 'short', short };
