@@ -132,6 +132,8 @@ async function main() {
         PUBLIC_URL: apiUrl, // the simulator posts status changes back, as Flowhub does
         INVENTORY_SYNC_EVERY_MS: '30000',
         STATUS_POLL_EVERY_MS: '5000',
+        // A demo's webhook receiver runs on this machine: let statusWebhookUrl point at loopback and private networks.
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       }
     : {};
   const env = { LOG_LEVEL: 'info', ...demoDefaults, ...process.env, ...secrets, REDIS_URL, DATABASE_URL };

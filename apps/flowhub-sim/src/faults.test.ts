@@ -128,6 +128,25 @@ describe('fault injection', () => {
     expect((await fetch(`${sim.url}/order-ahead/v0/orderStatus/${body.items[0].orderId}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
   });
 
+  it('scopes a fault to one order: its status answer without the status, or a 500 for it alone', async () => {
+    const token = await getToken(sim);
+    const products = await inStockProducts(sim, 1);
+    const created = async (externalId: string) =>
+      (await (await createOrder(sim, token, pickupOrder(externalId, [{ productId: products[0].productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+    const [poisoned, other] = [await created('A-80'), await created('A-81')];
+    const status = (orderId: string) => fetch(`${sim.url}/order-ahead/v0/orderStatus/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+    await addFault({ kind: 'missingStatus', orderId: poisoned.orderId });
+    expect(await (await status(poisoned.orderId)).json()).toEqual({ orderId: poisoned.orderId, customerExternalId: 'A-80' });
+    expect(await (await status(other.orderId)).json()).toMatchObject({ orderId: other.orderId, status: 'new' });
+
+    await admin(sim, 'DELETE', '/faults');
+    await addFault({ kind: 'serverError', orderId: other.orderId });
+    expect((await status(other.orderId)).status).toBe(500);
+    expect((await status(poisoned.orderId)).status).toBe(200);
+    expect((await inventory()).status).toBe(200);
+    expect((await admin(sim, 'POST', '/faults', { kind: 'missingStatus', orderId: '' })).status).toBe(400);
+  });
+
   it('scopes faults to a location and to endpoints', async () => {
     await addFault({ kind: 'serverError', locationId: 'calm-store' });
     await addFault({ kind: 'rateLimit', endpoints: ['inventory'] });

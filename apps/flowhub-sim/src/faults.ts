@@ -20,6 +20,7 @@ export const FAULT_KINDS = [
   'truncatedBody',
   'emptyInventory',
   'dropAfterCreate',
+  'missingStatus',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -29,6 +30,8 @@ export interface FaultSpec {
   locationId?: string;
   /** Only these endpoints; omitted: every endpoint the kind applies to. */
   endpoints?: Endpoint[];
+  /** Only requests about this Flowhub order (orderStatus, orderUpdate, orderPostback); omitted: any request. */
+  orderId?: string;
   /** Chance that a matching request is hit, 0 to 1. Default 1. */
   probability?: number;
   /** How many requests it hits before it goes away; omitted: until removed. */
@@ -63,6 +66,7 @@ const APPLIES_TO: Record<FaultKind, readonly Endpoint[]> = {
   truncatedBody: [...INVENTORY_ENDPOINTS, 'clientsLocations'],
   emptyInventory: INVENTORY_ENDPOINTS,
   dropAfterCreate: ['orderCreate'],
+  missingStatus: ['orderStatus'],
 };
 
 const MAX_LATENCY_MS = 600_000;
@@ -95,23 +99,25 @@ export class FaultBook {
 
   /**
    * The first fault of these kinds that hits this request (its count is spent), if any. `locationIds`: the
-   * locations the request concerns (one for inventory and orders, the client's for clientsLocations).
+   * locations the request concerns (one for inventory and orders, the client's for clientsLocations);
+   * `orderId`: the Flowhub order it is about, if any.
    */
-  fire(kinds: readonly FaultKind[], endpoint: Endpoint, locationIds: readonly string[]): Fault | undefined {
+  fire(kinds: readonly FaultKind[], endpoint: Endpoint, locationIds: readonly string[], orderId?: string): Fault | undefined {
     for (const fault of this.faults) {
-      if (kinds.includes(fault.kind) && this.hits(fault, endpoint, locationIds)) return fault;
+      if (kinds.includes(fault.kind) && this.hits(fault, endpoint, locationIds, orderId)) return fault;
     }
     return undefined;
   }
 
   /** Every fault of this kind that hits this request (latencies add up). */
-  fireEach(kind: FaultKind, endpoint: Endpoint, locationIds: readonly string[]): Fault[] {
-    return this.faults.filter((fault) => fault.kind === kind && this.hits(fault, endpoint, locationIds));
+  fireEach(kind: FaultKind, endpoint: Endpoint, locationIds: readonly string[], orderId?: string): Fault[] {
+    return this.faults.filter((fault) => fault.kind === kind && this.hits(fault, endpoint, locationIds, orderId));
   }
 
-  private hits(fault: Fault, endpoint: Endpoint, locationIds: readonly string[]): boolean {
+  private hits(fault: Fault, endpoint: Endpoint, locationIds: readonly string[], orderId: string | undefined): boolean {
     if (!(fault.endpoints ?? APPLIES_TO[fault.kind]).includes(endpoint)) return false;
     if (fault.locationId !== undefined && !locationIds.includes(fault.locationId)) return false;
+    if (fault.orderId !== undefined && fault.orderId !== orderId) return false;
     if (fault.probability < 1 && this.random() >= fault.probability) return false;
     fault.fired++;
     if (fault.remaining !== null) {
@@ -130,6 +136,10 @@ function parseFaultSpec(input: unknown): Omit<Fault, 'id' | 'fired'> {
   if (input.locationId !== undefined) {
     if (typeof input.locationId !== 'string' || input.locationId === '') throw new SimInputError('locationId must be a non-empty string');
     fault.locationId = input.locationId;
+  }
+  if (input.orderId !== undefined) {
+    if (typeof input.orderId !== 'string' || input.orderId === '') throw new SimInputError('orderId must be a non-empty string');
+    fault.orderId = input.orderId;
   }
   const endpoints = typeof input.endpoint === 'string' ? [input.endpoint] : input.endpoints;
   if (endpoints !== undefined) {
@@ -182,6 +192,7 @@ function parseFaultSpec(input: unknown): Omit<Fault, 'id' | 'fired'> {
 /**
  * The faults a gateway in front of Flowhub produces, applied before authentication: added latency, then
  * at most one of 429, 5xx, 403 HTML page or a hang. Returns true when the request was answered (or hung).
+ * `orderId`: the Flowhub order the request's path names, if any (faults scoped to one order).
  */
 export async function applyGatewayFaults(
   faults: FaultBook,
@@ -189,9 +200,10 @@ export async function applyGatewayFaults(
   locationIds: readonly string[],
   reply: FastifyReply,
   shutdown: AbortSignal,
+  orderId?: string,
 ): Promise<boolean> {
-  for (const fault of faults.fireEach('latency', endpoint, locationIds)) await sleep(fault.latencyMs ?? 0, shutdown);
-  const fault = faults.fire(['rateLimit', 'serverError', 'forbiddenHtml', 'timeout'], endpoint, locationIds);
+  for (const fault of faults.fireEach('latency', endpoint, locationIds, orderId)) await sleep(fault.latencyMs ?? 0, shutdown);
+  const fault = faults.fire(['rateLimit', 'serverError', 'forbiddenHtml', 'timeout'], endpoint, locationIds, orderId);
   if (!fault) return false;
   switch (fault.kind) {
     case 'rateLimit':

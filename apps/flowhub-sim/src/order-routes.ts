@@ -15,7 +15,8 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
   /** Gateway faults first (scoped to the token's location when it is valid), then the Bearer check. */
   const authorise = async (endpoint: Endpoint, request: FastifyRequest, reply: FastifyReply): Promise<SimLocation | undefined> => {
     const locationId = state.tokens.locationFor(request.headers.authorization, state.clock.now());
-    if (await applyGatewayFaults(state.faults, endpoint, locationId ? [locationId] : [], reply, state.shutdown.signal)) return undefined;
+    const orderId = (request.params as { orderId?: string } | undefined)?.orderId;
+    if (await applyGatewayFaults(state.faults, endpoint, locationId ? [locationId] : [], reply, state.shutdown.signal, orderId)) return undefined;
     const location = locationId === undefined ? undefined : state.location(locationId);
     if (!location) {
       sendUnauthorized(reply, request.headers.authorization ? 'Invalid or expired access token' : 'An Authorization: Bearer token is required');
@@ -54,7 +55,12 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
     const location = await authorise('orderStatus', request, reply);
     if (!location) return reply;
     const order = orderOf(location, request.params.orderId, reply);
-    return order ? reply.send(orderAnswer(order)) : reply;
+    if (!order) return reply;
+    if (state.faults.fire(['missingStatus'], 'orderStatus', [location.locationId], order.orderId)) {
+      // An answer Flowhub's client cannot use: the order without its status.
+      return reply.send({ orderId: order.orderId, customerExternalId: order.customerExternalId });
+    }
+    return reply.send(orderAnswer(order));
   });
 
   app.patch<{ Params: { orderId: string } }>('/orders/:orderId', { config: { endpoint: 'orderUpdate' } }, async (request, reply) => {

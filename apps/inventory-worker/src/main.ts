@@ -8,6 +8,7 @@ import {
   flowhubEnv,
   handleShutdown,
   healthEnv,
+  metricsEnv,
   loadEnvOrExit,
   logEnv,
   redisEnv,
@@ -17,6 +18,7 @@ import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flo
 import { createMetricsRegistry, createRedisConnection, instrumentWorker, startHealthServer } from '@flowhub-sync/queues';
 import { createInventorySyncProcessor } from './jobs/inventory-sync';
 import { createSyncMetrics } from './metrics';
+import { createStoreLockConnection } from './sync/store-lock';
 
 /** Jobs one process works at once: syncs mostly wait on Flowhub and PostgreSQL, not on this CPU. */
 const CONCURRENCY = 4;
@@ -25,7 +27,7 @@ const SHUTDOWN_GRACE_MS = 8_000;
 
 async function main() {
   const env = loadEnvOrExit(
-    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...healthEnv(9464), ...logEnv },
+    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...healthEnv(9464), ...metricsEnv, ...logEnv },
     'inventory-worker',
   );
   const logger = createLogger({ name: 'inventory-worker', level: env.LOG_LEVEL });
@@ -34,9 +36,11 @@ async function main() {
   // The bulk product statements bypass Prisma (see ProductSql in sync/write-products.ts): one connection per job.
   const sql = new Pool({ connectionString: env.DATABASE_URL, max: CONCURRENCY });
   sql.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL pool connection error'));
-  // BullMQ's blocking connection, and a second one for locks and the request budget (never blocked).
+  // BullMQ's blocking connection, and a second one for the request budget (never blocked).
   const workerConnection = createRedisConnection(env, 'worker');
   const redis = createRedisConnection(env, 'worker');
+  // The store locks' own connection: fail-fast, so a lock that cannot be renewed is noticed (sync/store-lock.ts).
+  const lockRedis = createStoreLockConnection(env);
   const flowhub = createFlowhubClient({
     apiUrl: env.FLOWHUB_API_URL,
     authUrl: env.FLOWHUB_AUTH_URL,
@@ -55,7 +59,7 @@ async function main() {
     flowhub,
     secrets,
     logger,
-    redis,
+    redis: lockRedis,
     queuePrefix: env.QUEUE_PREFIX,
     budgetWaitMs: 500,
     metrics,
@@ -67,7 +71,7 @@ async function main() {
     concurrency: CONCURRENCY,
   });
   instrumentWorker(registry, worker);
-  for (const connection of [redis, workerConnection]) connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
+  for (const connection of [redis, workerConnection, lockRedis]) connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   worker.on('error', (error) => logger.error({ err: error }, 'inventory-sync worker error'));
 
   const health = await startHealthServer({
@@ -80,12 +84,13 @@ async function main() {
         postgres = 'down';
       }
       return {
-        redis: redis.status === 'ready' && workerConnection.status === 'ready' ? 'up' : 'down',
+        redis: [redis, workerConnection, lockRedis].every((connection) => connection.status === 'ready') ? 'up' : 'down',
         postgres,
         worker: worker.isRunning() ? 'up' : 'down',
       };
     },
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    metricsToken: env.METRICS_TOKEN,
   });
   logger.info({ healthPort: health.port, concurrency: CONCURRENCY, queuePrefix: env.QUEUE_PREFIX }, 'inventory-worker started');
 
@@ -103,6 +108,7 @@ async function main() {
     () => sql.end(),
     () => prisma.$disconnect(),
     () => redis.quit(),
+    () => lockRedis.quit(),
     () => workerConnection.quit(),
   ]);
 }

@@ -37,7 +37,7 @@ export function createSyncMetrics(registry: Registry): SyncMetrics {
     jobOutcome: (outcome) => outcomes.inc({ outcome }),
     syncFinished(status, seconds, counts) {
       duration.observe({ status }, seconds);
-      for (const kind of ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'invalid'] as const) {
+      for (const kind of ['fetched', 'created', 'updated', 'unchanged', 'deactivated', 'invalid', 'unreadable'] as const) {
         if (counts[kind] > 0) rows.inc({ kind }, counts[kind]);
       }
     },

@@ -17,6 +17,7 @@ describe('order-worker process', () => {
       expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('# TYPE flowhub_sync_order_pushes_total counter');
+      expect(metrics).toContain('# TYPE flowhub_sync_stale_flowhub_statuses_total counter');
     } finally {
       const exit = await app.stop('SIGTERM');
       expect(exit.code).toBe(0);

@@ -6,11 +6,14 @@ import {
   flowhubEnv,
   handleShutdown,
   healthEnv,
+  metricsEnv,
   loadEnvOrExit,
   logEnv,
   producerEnv,
   redisEnv,
   retentionEnv,
+  systemResolver,
+  webhookEnv,
 } from '@flowhub-sync/config';
 import { createPrismaClient, createSqlPool } from '@flowhub-sync/db';
 import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
@@ -25,6 +28,7 @@ import {
 import { Counter, type Registry } from 'prom-client';
 import { Worker } from 'bullmq';
 import { orderStatusPollProcessor } from './jobs/order-status-poll';
+import { createStatusPollMetrics } from './jobs/status-poll-metrics';
 import { webhookDeliveryProcessor } from './jobs/webhook-delivery';
 import { startMaintenanceWorker } from './maintenance-worker';
 import { createOrderPushMetrics } from './push/push-metrics';
@@ -32,7 +36,7 @@ import { startOrderPushWorker } from './push/push-worker';
 
 async function main() {
   const env = loadEnvOrExit(
-    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...retentionEnv, PUBLIC_URL: producerEnv.PUBLIC_URL, ...healthEnv(9465), ...logEnv },
+    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...retentionEnv, PUBLIC_URL: producerEnv.PUBLIC_URL, ...healthEnv(9465), ...metricsEnv, ...webhookEnv, ...logEnv },
     'order-worker',
   );
   const logger = createLogger({ name: 'order-worker', level: env.LOG_LEVEL });
@@ -77,12 +81,19 @@ async function main() {
     },
   });
   // Statuses come back per store (scheduled polls, and postbacks' re-reads); webhooks go out one delivery per job.
-  const statusPoll = new Worker('order-status-poll', orderStatusPollProcessor({ prisma, flowhub, secrets, logger, webhookQueue: queues['webhook-delivery'] }), {
+  const statusPoll = new Worker('order-status-poll', orderStatusPollProcessor({ prisma, flowhub, secrets, logger, webhookQueue: queues['webhook-delivery'], metrics: createStatusPollMetrics(registry) }), {
     connection: redis,
     prefix: env.QUEUE_PREFIX,
     concurrency: 8,
   });
-  const webhooks = new Worker('webhook-delivery', webhookDeliveryProcessor({ prisma, secrets, logger }), {
+  const webhookDeliveries = webhookDeliveryProcessor({
+    prisma,
+    secrets,
+    logger,
+    resolve: systemResolver,
+    allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+  });
+  const webhooks = new Worker('webhook-delivery', webhookDeliveries, {
     connection: redis,
     prefix: env.QUEUE_PREFIX,
     concurrency: 20,
@@ -106,6 +117,7 @@ async function main() {
       return { redis: redis.status === 'ready' ? 'up' : 'down', postgres, worker: workers.every((worker) => worker.isRunning()) ? 'up' : 'down' };
     },
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    metricsToken: env.METRICS_TOKEN,
   });
   logger.info({ healthPort: health.port }, 'order-worker started');
   // push.close() lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'.

@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import Fastify from 'fastify';
+import { createBearerCheck } from '@flowhub-sync/config';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ProducerDependencies } from './dependencies';
 import { ApiError, errorHandler, parseWith } from './errors';
@@ -19,16 +19,65 @@ import { referenceRoutes } from './openapi/reference-routes';
 export const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
 export const storeParams = z.object({ storeId: z.string().regex(idPattern, 'must match ^[A-Za-z0-9._-]{1,64}$') });
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The id of the API token the request was authenticated with (first 8 hex of its SHA-256), for the log. */
+    tokenId: string | null;
+  }
+}
+
+/**
+ * Request bodies. An empty body is no body, whatever the Content-Type (many clients send
+ * `Content-Type: application/json` on every request): routes whose body is optional take it as absent, routes
+ * that need one refuse it naming `body`. A non-empty body is JSON (with or without that Content-Type; Fastify's
+ * own parser, which refuses `__proto__` and `constructor` keys); any other declared type is a 415.
+ */
+function acceptJsonOrNothing(app: Pick<FastifyInstance, 'getDefaultJsonParser' | 'removeAllContentTypeParsers' | 'addContentTypeParser'>) {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+      return done(Object.assign(new Error(`a request body must be JSON (Content-Type: application/json), not ${type}`), { statusCode: 415 }));
+    }
+    parseJson(request, text, done);
+  });
+}
+
+/** The platform's routes: every /v1 route but Flowhub's postback, each behind the bearer token (API_TOKEN, API_TOKENS). */
+function platformApi(deps: ProducerDependencies) {
+  const authenticate = createBearerCheck([deps.settings.apiToken, ...(deps.settings.apiTokens ?? [])]);
+  return async (api: FastifyInstance) => {
+    // An encapsulated plugin's hook runs for the routes registered inside it, whatever text the request target
+    // arrived as (percent-escapes, absolute form, trailing slash…): it is decided by the route that matched.
+    api.addHook('onRequest', async (request) => {
+      request.tokenId = authenticate(request.headers.authorization);
+      if (!request.tokenId) throw new ApiError('unauthorized', 'missing or wrong bearer token');
+    });
+    api.register(settingsRoutes(deps));
+    api.register(categoryMappingRoutes(deps));
+    api.register(syncRoutes(deps));
+    api.register(syncRunRoutes(deps));
+    api.register(productRoutes(deps));
+    api.register(orderRoutes(deps));
+    api.register(orderPushRoutes(deps));
+  };
+}
+
+/** Headers on every answer; `/v1` answers (by the route that matched) are never cached. No CSP: Bull Board and /docs need inline code. */
+async function securityHeaders(request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  if (request.routeOptions.url?.startsWith('/v1/')) reply.header('cache-control', 'no-store');
 }
 
 export function buildApp(deps: ProducerDependencies) {
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // Our own request line (onResponse below) carries the route pattern and the token's id; not Fastify's.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Ids in paths are validated by each route; keep Fastify from rewriting them.
     routerOptions: { ignoreTrailingSlash: true },
@@ -38,13 +87,9 @@ export function buildApp(deps: ProducerDependencies) {
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } }),
   );
 
-  // Every /v1 route but Flowhub's postback needs the platform's bearer token.
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/') || request.url.startsWith('/v1/flowhub/postback/')) return;
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token || !sameSecret(token, deps.settings.apiToken)) throw new ApiError('unauthorized', 'missing or wrong bearer token');
-  });
+  app.decorateRequest('tokenId', null);
+  app.addHook('onSend', async (request, reply) => securityHeaders(request, reply));
+  acceptJsonOrNothing(app);
   // Every store route checks its storeId before anything else.
   app.addHook('preValidation', async (request) => {
     const params = request.params as Record<string, unknown> | undefined;
@@ -52,25 +97,27 @@ export function buildApp(deps: ProducerDependencies) {
   });
 
   const metrics = createProducerMetrics(deps);
-  app.get('/metrics', async (_request, reply) => {
+  const metricsAllowed = deps.settings.metricsToken ? createBearerCheck([deps.settings.metricsToken]) : () => 'open';
+  app.get('/metrics', async (request, reply) => {
+    if (!metricsAllowed(request.headers.authorization)) {
+      reply.header('www-authenticate', 'Bearer');
+      throw new ApiError('unauthorized', 'missing or wrong bearer token (METRICS_TOKEN)');
+    }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL: ids stay out of the metric's labels.
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), tokenId: request.tokenId ?? undefined },
+      'request',
+    );
   });
 
   app.register(healthRoutes(deps));
-  app.register(settingsRoutes(deps));
-  app.register(categoryMappingRoutes(deps));
-  app.register(syncRoutes(deps));
-  app.register(syncRunRoutes(deps));
-  app.register(productRoutes(deps));
-  app.register(orderRoutes(deps));
+  app.register(platformApi(deps));
   app.register(postbackRoutes(deps));
-  app.register(orderPushRoutes(deps));
   app.register(bullBoardRoutes(deps), { prefix: BULL_BOARD_PATH });
   app.register(referenceRoutes());
   return app;

@@ -7,9 +7,12 @@ import {
   handleShutdown,
   loadEnvOrExit,
   logEnv,
+  metricsEnv,
   producerEnv,
   redisEnv,
   scheduleEnv,
+  systemResolver,
+  webhookEnv,
 } from '@flowhub-sync/config';
 import { createPrismaClient, createSqlPool } from '@flowhub-sync/db';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
@@ -19,7 +22,7 @@ import type { ProducerDependencies } from './dependencies';
 import { reconcileSchedules } from './schedules';
 
 async function main() {
-  const env = loadEnvOrExit({ ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...producerEnv, ...scheduleEnv, ...logEnv }, 'producer');
+  const env = loadEnvOrExit({ ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...producerEnv, ...scheduleEnv, ...metricsEnv, ...webhookEnv, ...logEnv }, 'producer');
   const logger = createLogger({ name: 'producer', level: env.LOG_LEVEL });
   const sql = createSqlPool(env.DATABASE_URL, { onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed') });
   const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
@@ -34,12 +37,16 @@ async function main() {
     flowhub: createFlowhubClient({ apiUrl: env.FLOWHUB_API_URL, authUrl: env.FLOWHUB_AUTH_URL, proxyUrl: env.HTTPS_PROXY, logger }),
     secrets: createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD),
     logger,
+    resolveHost: systemResolver,
     settings: {
       apiToken: env.API_TOKEN,
+      apiTokens: env.API_TOKENS,
+      metricsToken: env.METRICS_TOKEN,
       inventorySyncEveryMs: env.INVENTORY_SYNC_EVERY_MS,
       statusPollEveryMs: env.STATUS_POLL_EVERY_MS,
       publicUrl: env.PUBLIC_URL,
       bullBoard: { user: env.BULL_BOARD_USER, password: env.BULL_BOARD_PASSWORD },
+      webhookAllowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     },
   };
   for (const queue of Object.values(deps.queues)) queue.on('error', (error) => logger.debug({ err: error, queue: queue.name }, 'queue error'));

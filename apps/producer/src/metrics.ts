@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { PushState } from '@flowhub-sync/db';
 import { createMetricsRegistry, registerQueueGauges } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from './dependencies';
 
 /**
  * The producer's /metrics: API requests by route and status, jobs per queue and state, the age of each
- * enabled store's last good sync (the number an alert should watch), holds active. Database- and
- * Redis-backed gauges are read when Prometheus scrapes, not on the request path.
+ * enabled store's last good sync (the number an alert should watch), holds active, orders by push state.
+ * Database- and Redis-backed gauges are read when Prometheus scrapes, not on the request path.
  */
 export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' | 'queues'>) {
   const registry = createMetricsRegistry('producer');
@@ -50,6 +51,20 @@ export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' 
         SELECT count(*) AS count, sum(quantity)::float8 AS units FROM inventory_holds WHERE state = 'held'`;
       this.set({ measure: 'holds' }, Number(row?.count ?? 0));
       this.set({ measure: 'units' }, row?.units ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'flowhub_sync_orders_by_push_state',
+    help: "Orders by store and push state (every state of a store that has orders, 0 included): failed and needs_reconciliation need a person",
+    labelNames: ['store', 'push_state'],
+    registers: [registry],
+    async collect() {
+      const rows = await deps.prisma.$queryRaw<{ store: string; state: PushState; count: number }[]>`
+        SELECT store_id AS store, push_state::text AS state, count(*)::int AS count FROM orders GROUP BY store_id, push_state`;
+      this.reset();
+      const stores = new Set(rows.map((row) => row.store));
+      for (const store of stores) for (const state of Object.values(PushState)) this.set({ store, push_state: state }, 0);
+      for (const row of rows) this.set({ store: row.store, push_state: row.state }, row.count);
     },
   });
   return {

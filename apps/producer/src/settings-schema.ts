@@ -36,8 +36,18 @@ export const settingsBody = z.object({
     .string()
     .url()
     .refine((url) => /^https?:\/\//.test(url), 'must be an http(s) URL')
-    .nullish(),
-  statusWebhookSecret: secret.nullish(),
+    .nullish()
+    .describe(
+      'where order notifications are POSTed. Its host must be, or resolve only to, public internet addresses (no loopback, ' +
+        'private, link-local, CGNAT, multicast or reserved address, in any spelling; a name that does not resolve yet is accepted ' +
+        'and checked again at each delivery); WEBHOOK_ALLOW_PRIVATE_NETWORKS=true lifts this for local development',
+    ),
+  statusWebhookSecret: secret
+    .nullish()
+    .describe(
+      'signs deliveries (X-Flowhub-Sync-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">). A new value keeps ' +
+        'the replaced one for 24 hours: deliveries then carry one v1= per secret, the new one first',
+    ),
 });
 export type SettingsBody = z.output<typeof settingsBody>;
 

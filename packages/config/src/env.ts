@@ -49,9 +49,17 @@ export const encryptionEnv = {
     .pipe(z.array(base64Key)),
 };
 
+const apiToken = z.string().min(16, 'must be at least 16 characters');
+
 export const producerEnv = {
   PORT: port.default(3000),
-  API_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  API_TOKEN: apiToken,
+  /** More accepted tokens besides API_TOKEN, comma-separated: the platform rolls its token without downtime. */
+  API_TOKENS: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value.split(',').map((token) => token.trim()).filter(Boolean) : []))
+    .pipe(z.array(apiToken)),
   BULL_BOARD_USER: z.string().min(1),
   BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters'),
   PUBLIC_URL: url.optional(),
@@ -63,6 +71,22 @@ export const scheduleEnv = {
 };
 
 export const healthEnv = (defaultPort: number) => ({ HEALTH_PORT: port.default(defaultPort) });
+
+/** Every process's /metrics: unset, open (as /healthz); set, a bearer token the scraper must send. */
+export const metricsEnv = {
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+};
+
+/**
+ * The producer's and the order-worker's webhook perimeter (outbound-guard.ts): `true` lets statusWebhookUrl
+ * point at loopback and private networks, for local development only (`npm start` sets it).
+ */
+export const webhookEnv = {
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false', '1', '0'], 'must be true or false')
+    .default('false')
+    .transform((value) => value === 'true' || value === '1'),
+};
 
 /** How long finished work is kept (the maintenance queue's retention task). */
 export const retentionEnv = {

@@ -3,3 +3,5 @@ export * from './secrets';
 export * from './logger';
 export * from './shutdown';
 export * from './webhook-signature';
+export * from './bearer';
+export * from './outbound-guard';

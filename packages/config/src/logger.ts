@@ -19,6 +19,7 @@ export const REDACTED_KEYS = [
   'authorization',
   'Authorization',
   'statusWebhookSecret',
+  'statusWebhookPreviousSecret',
   'secret',
   'phone',
   'medicalId',

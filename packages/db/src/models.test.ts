@@ -87,6 +87,7 @@ describe('Store', () => {
     ['a negative quantity threshold', { quantityThreshold: -1 }, 'stores_quantity_threshold_non_negative'],
     ['a pending hold of 0 minutes', { pendingHoldMinutes: 0 }, 'stores_pending_hold_minutes_positive'],
     ['an unknown owned field', { ownedFields: ['name', 'quantity'] }, 'stores_owned_fields_known'],
+    ['a previous webhook secret without the time of its change', { statusWebhookPreviousSecretEncrypted: 'sealed' }, 'stores_previous_webhook_secret_has_change_time'],
   ])('refuses %s', async (_case, data, constraint) => {
     expect(await violatedConstraint(store(data))).toContain(constraint);
   });
@@ -453,7 +454,9 @@ describe('CHECK constraints (they live only in migration SQL, where the drift ch
       'order_items_quantity_positive',
       'orders_customer_object',
       'orders_delivery_fee_cents_non_negative',
+      'orders_duplicate_flowhub_order_ids_not_null',
       'orders_external_id_format',
+      'orders_follow_counts_non_negative',
       'orders_push_attempts_non_negative',
       'orders_webhook_sequence_non_negative',
       'products_cannabinoids_array',
@@ -465,6 +468,7 @@ describe('CHECK constraints (they live only in migration SQL, where the drift ch
       'stores_id_format',
       'stores_owned_fields_known',
       'stores_pending_hold_minutes_positive',
+      'stores_previous_webhook_secret_has_change_time',
       'stores_quantity_threshold_non_negative',
       'stores_room_ids_not_null',
       'sync_runs_counts_non_negative',

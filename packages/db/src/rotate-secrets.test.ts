@@ -18,16 +18,25 @@ describe('rotating the encryption key', () => {
     const before = createSecretBox(oldKey);
     for (let i = 0; i < 3; i++) {
       await db.prisma.store.create({
-        data: { id: `s${i}`, apiKeyEncrypted: before.encrypt(`api-${i}`), orderAheadTokenEncrypted: i === 0 ? before.encrypt('oa-0') : null },
+        data: {
+          id: `s${i}`,
+          apiKeyEncrypted: before.encrypt(`api-${i}`),
+          orderAheadTokenEncrypted: i === 0 ? before.encrypt('oa-0') : null,
+          // s1 is in the middle of a webhook secret rotation: the previous secret is re-sealed too.
+          ...(i === 1
+            ? { statusWebhookSecretEncrypted: before.encrypt('whsec-new'), statusWebhookPreviousSecretEncrypted: before.encrypt('whsec-old'), statusWebhookSecretChangedAt: new Date() }
+            : {}),
+        },
       });
     }
     const during = createSecretBox(newKey, [oldKey]);
-    expect(await rotateStoredSecrets(db.prisma, during)).toEqual({ stores: 3, secrets: 4, skipped: 0 });
+    expect(await rotateStoredSecrets(db.prisma, during)).toEqual({ stores: 3, secrets: 6, skipped: 0 });
     expect(await rotateStoredSecrets(db.prisma, during)).toEqual({ stores: 0, secrets: 0, skipped: 0 });
 
     const after = createSecretBox(newKey); // the old key dropped
     const store = await loadStoreForWork(db.prisma, after, 's0');
     expect(store).toMatchObject({ apiKey: 'api-0', orderAheadToken: 'oa-0' });
     expect((await loadStoreForWork(db.prisma, after, 's2'))!.apiKey).toBe('api-2');
+    expect(await loadStoreForWork(db.prisma, after, 's1')).toMatchObject({ statusWebhookSecret: 'whsec-new', statusWebhookPreviousSecret: 'whsec-old' });
   });
 });

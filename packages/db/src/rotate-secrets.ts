@@ -6,10 +6,11 @@ export interface SecretRotator {
   needsRotation(ciphertext: string): boolean;
 }
 
-const SECRET_COLUMNS = ['apiKeyEncrypted', 'orderAheadTokenEncrypted', 'statusWebhookSecretEncrypted'] as const;
+const SECRET_COLUMNS = ['apiKeyEncrypted', 'orderAheadTokenEncrypted', 'statusWebhookSecretEncrypted', 'statusWebhookPreviousSecretEncrypted'] as const;
 
 /**
- * Re-encrypts every stored secret that was sealed with an old key under the current ENCRYPTION_KEY.
+ * Re-encrypts every stored secret that was sealed with an old key under the current ENCRYPTION_KEY (the Flowhub
+ * credentials, the webhook secret, and the previous webhook secret kept while one is being rotated).
  * Safe while the product runs: each store is rewritten on its own with a compare-and-set on the old
  * ciphertext, so a settings save racing the rotation wins and is not overwritten, and processes still
  * holding only the old key set keep decrypting what they read until they restart with the new one
@@ -25,7 +26,13 @@ export async function rotateStoredSecrets(prisma: PrismaClient, box: SecretRotat
       take: 500,
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
       orderBy: { id: 'asc' },
-      select: { id: true, apiKeyEncrypted: true, orderAheadTokenEncrypted: true, statusWebhookSecretEncrypted: true },
+      select: {
+        id: true,
+        apiKeyEncrypted: true,
+        orderAheadTokenEncrypted: true,
+        statusWebhookSecretEncrypted: true,
+        statusWebhookPreviousSecretEncrypted: true,
+      },
     });
     if (page.length === 0) break;
     cursor = page[page.length - 1].id;

@@ -1,10 +1,13 @@
 import type { PrismaClient, Store } from './generated/client';
 
 /** A store's settings as the workers use them: secrets opened, for this job only (never logged, never queued). */
-export interface StoreForWork extends Omit<Store, 'apiKeyEncrypted' | 'orderAheadTokenEncrypted' | 'statusWebhookSecretEncrypted'> {
+export interface StoreForWork
+  extends Omit<Store, 'apiKeyEncrypted' | 'orderAheadTokenEncrypted' | 'statusWebhookSecretEncrypted' | 'statusWebhookPreviousSecretEncrypted'> {
   apiKey: string | null;
   orderAheadToken: string | null;
   statusWebhookSecret: string | null;
+  /** The webhook secret the last change replaced (deliveries carry its signature too for a while: webhook-signature.ts). */
+  statusWebhookPreviousSecret: string | null;
 }
 
 export interface SecretOpener {
@@ -12,12 +15,13 @@ export interface SecretOpener {
 }
 
 export function openStoreSecrets(store: Store, secrets: SecretOpener): StoreForWork {
-  const { apiKeyEncrypted, orderAheadTokenEncrypted, statusWebhookSecretEncrypted, ...rest } = store;
+  const { apiKeyEncrypted, orderAheadTokenEncrypted, statusWebhookSecretEncrypted, statusWebhookPreviousSecretEncrypted, ...rest } = store;
   return {
     ...rest,
     apiKey: apiKeyEncrypted ? secrets.decrypt(apiKeyEncrypted) : null,
     orderAheadToken: orderAheadTokenEncrypted ? secrets.decrypt(orderAheadTokenEncrypted) : null,
     statusWebhookSecret: statusWebhookSecretEncrypted ? secrets.decrypt(statusWebhookSecretEncrypted) : null,
+    statusWebhookPreviousSecret: statusWebhookPreviousSecretEncrypted ? secrets.decrypt(statusWebhookPreviousSecretEncrypted) : null,
   };
 }
 

@@ -1,7 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { Prisma } from './generated/client';
 
-export const WEBHOOK_EVENTS = ['status_changed', 'push_failed', 'needs_reconciliation', 'fulfilled_changed', 'conflict'] as const;
+export const WEBHOOK_EVENTS = [
+  'status_changed',
+  'push_failed',
+  'needs_reconciliation',
+  'fulfilled_changed',
+  'conflict',
+  // The order is (or may be) in Flowhub although it was cancelled here: staff must cancel it there.
+  'cancel_required_in_flowhub',
+  // Flowhub holds a second order for this one (a late answer to an attempt already resolved): staff must cancel it there.
+  'duplicate_in_flowhub',
+  // A confirmed order's push did not run: its store was disabled or stopped syncing orders first (the reason in
+  // push.error). It is queued again when the store syncs orders again.
+  'push_skipped',
+  // Flowhub's status of the order is no longer followed (e.g. Flowhub answered 404 five times in a row): the reason in
+  // the payload's `reason` and the order's follow.stoppedReason.
+  'follow_stopped',
+] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookNotice {
@@ -12,6 +28,8 @@ export interface WebhookNotice {
   status: string;
   flowhubStatus: string | null;
   at: Date;
+  /** Why, for events that carry one (follow_stopped); in the payload only when set. */
+  reason?: string;
 }
 
 /**
@@ -38,6 +56,7 @@ export async function recordWebhookDelivery(tx: Prisma.TransactionClient, notice
     flowhubStatus: notice.flowhubStatus,
     sequence,
     at: notice.at.toISOString(),
+    ...(notice.reason === undefined ? {} : { reason: notice.reason }),
   };
   await tx.webhookDelivery.create({ data: { id, storeId: notice.storeId, orderId: notice.orderId, event: notice.event, sequence, payload } });
   return id;

@@ -88,11 +88,13 @@ describe('getInventory', () => {
     expect(result.rows.map((row) => row.variantId)).toEqual(['variant-1', 'variant-4']);
     expect(result.rows[1]).toMatchObject({ quantity: 7, preTaxPriceInPennies: 1999 });
     expect(result.rows[1]).not.toHaveProperty('surprise');
+    // Each bad row names its product when it can (the sync keeps such a product on the menu as it was).
+    const product = (index: number) => `5f2b8c1e-0000-4000-8000-${String(index).padStart(12, '0')}`;
     expect(result.problems).toEqual([
-      { index: 1, variantId: null, reason: 'variantId: missing' },
-      { index: 2, variantId: 'variant-3', reason: 'quantity: expected a number, got "many"' },
-      { index: 4, variantId: null, reason: 'row is not an object (got "not a row")' },
-      { index: 5, variantId: 'variant-5', reason: 'quantity: expected a quantity of 0 or more, got -1' },
+      { index: 1, variantId: null, productId: product(2), roomId: null, purchaseCategory: 'rec', reason: 'variantId: missing' },
+      { index: 2, variantId: 'variant-3', productId: product(3), roomId: null, purchaseCategory: 'rec', reason: 'quantity: expected a number, got "many"' },
+      { index: 4, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: 'row is not an object (got "not a row")' },
+      { index: 5, variantId: 'variant-5', productId: product(5), roomId: null, purchaseCategory: 'rec', reason: 'quantity: expected a quantity of 0 or more, got -1' },
     ]);
   });
 
@@ -103,7 +105,10 @@ describe('getInventory', () => {
     const result = await client().getInventory(credentials, { byRooms: false });
     expect(result.fetched).toBe(3);
     expect(result.rows.map((row) => row.variantId)).toEqual(['variant-1', 'variant-3']);
-    expect(result.problems).toEqual([{ index: 1, variantId: null, reason: expect.stringMatching(/^row is not valid JSON \(/) }]);
+    // Its ids are still read from its top level: the row names its product even though it cannot be parsed.
+    expect(result.problems).toEqual([
+      { index: 1, variantId: 'variant-2', productId: 'p-2', roomId: null, purchaseCategory: null, reason: expect.stringMatching(/^row is not valid JSON \(/) },
+    ]);
   });
 
   it('fails the whole call as malformed when the structure is broken, since later rows cannot be trusted', async () => {
@@ -134,6 +139,7 @@ describe('getInventory', () => {
     );
     const result = await client().getInventory(credentials, { byRooms: false });
     expect(result.problems).toEqual([]);
+    expect(result.bytes).toBe(bytes.length); // bytes, not characters
     expect(result.rows.map((row) => [row.productName, row.productDescription])).toEqual([
       ['Crème Brûlée 😀 3.5g', '東京の花 — “smooth”'],
       ['Kush 🌿 1g', rows[1].productDescription],
@@ -245,7 +251,7 @@ describe('getInventory', () => {
     );
     const result = await client().getInventory(credentials, { byRooms: false });
     expect(calls).toBe(2);
-    expect(result).toEqual({ rows: [], problems: [], fetched: 0 });
+    expect(result).toEqual({ rows: [], problems: [], fetched: 0, bytes: Buffer.byteLength('{"status":200,"data":[]}') });
   });
 
   it('reports a persistent 5xx as transient and retryable after its retries', async () => {

@@ -255,6 +255,22 @@ describe('createOrder', () => {
     expect(error).toMatchObject({ kind: 'transient', sendOutcome: 'unknown', retryable: false });
   });
 
+  it.each([301, 302, 303, 307, 308])('reports a %i answer to a create as outcome unknown, sent once and not followed', async (status) => {
+    tokenServer();
+    let creates = 0;
+    server.use(
+      http.post(createUrl, () => {
+        creates += 1;
+        // A redirect after a POST it may have processed: following it or sending again could duplicate the order.
+        return new HttpResponse(null, { status, headers: { Location: `${API}/order-ahead/v0/orders/fh-1?token=secret` } });
+      }),
+    );
+    const error = await failure(client({ maxRetries: 3 }).createOrder(credentials, order));
+    expect(creates).toBe(1);
+    expect(error).toMatchObject({ status, sendOutcome: 'unknown', retryable: false });
+    expect(error.message).toContain(`unexpected status ${status}`);
+  });
+
   it('reports a 2xx it cannot read as malformed with outcome unknown', async () => {
     tokenServer();
     server.use(http.post(createUrl, () => HttpResponse.html('<html>OK</html>')));

@@ -73,6 +73,8 @@ export interface InventoryResult {
   problems: InventoryProblem[];
   /** Rows Flowhub sent, good and bad. */
   fetched: number;
+  /** Size of the answer's body in bytes, as read (after any content decoding). */
+  bytes: number;
 }
 
 export interface FlowhubClient {
@@ -292,7 +294,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         { endpoint: `GET ${path}`, fetched: result.fetched, problems: result.problems.length, shape: result.shape },
         'flowhub inventory read',
       );
-      return { rows: result.rows, problems: result.problems, fetched: result.fetched };
+      return { rows: result.rows, problems: result.problems, fetched: result.fetched, bytes: result.bytes };
     },
 
     async getLocations(credentials, callOptions = {}) {

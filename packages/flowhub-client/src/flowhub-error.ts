@@ -19,7 +19,7 @@ export type FlowhubErrorKind = (typeof FLOWHUB_ERROR_KINDS)[number];
  * Only set on requests that are not safe to repeat (an Order Ahead create):
  * - `not_sent`: nothing reached Flowhub (refused connection, DNS failure, no budget slot, bad payload);
  * - `rejected`: Flowhub answered and did not act on it (4xx), so sending again cannot duplicate;
- * - `unknown`: it may have been processed (timeout or reset after sending, 5xx, unreadable 2xx answer).
+ * - `unknown`: it may have been processed (timeout or reset after sending, 5xx, 3xx, unreadable 2xx answer).
  */
 export type SendOutcome = 'not_sent' | 'unknown' | 'rejected';
 

@@ -343,10 +343,12 @@ function errorForStatus(
     });
   }
   const where = status >= 300 && headers.location ? ` to ${headers.location.split('?')[0]}` : '';
+  // A 3xx (never followed, see maxRedirects) proves nothing: a server may redirect after it processed the
+  // POST, so for a create it is an unknown outcome, like a 5xx. Only a 4xx says it was not acted on.
   return new FlowhubError(`Flowhub answered with an unexpected status ${status}${where}`, {
     ...base,
     kind: 'malformed_response',
-    sendOutcome: outcome('rejected'),
+    sendOutcome: outcome('unknown'),
   });
 }
 

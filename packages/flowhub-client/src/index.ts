@@ -12,7 +12,7 @@ export { FlowhubError, FLOWHUB_ERROR_KINDS, isFlowhubError } from './flowhub-err
 export type { FlowhubErrorDetails, FlowhubErrorKind, SendOutcome } from './flowhub-error';
 export type { FlowhubEndpointName, FlowhubLogger, FlowhubRequestEvent, FlowhubRequestObserver } from './flowhub-http';
 export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
-export type { FlowhubAmount, FlowhubInventoryRow, InventoryRowCheck } from './inventory-row';
+export type { FlowhubAmount, FlowhubInventoryRow, InventoryRowCheck, RowIdentity } from './inventory-row';
 export type { InventoryProblem } from './inventory-stream';
 export type { FlowhubLocation } from './locations';
 export {

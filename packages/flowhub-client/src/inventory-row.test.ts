@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { checkInventoryRow, FlowhubInventoryRowSchema, type FlowhubInventoryRow } from './inventory-row';
+import { checkInventoryRow, FlowhubInventoryRowSchema, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
 import { rawInventoryRow } from './testing/inventory-fixtures';
 
 function valid(raw: unknown): FlowhubInventoryRow {
@@ -11,7 +11,7 @@ function valid(raw: unknown): FlowhubInventoryRow {
   return check.row;
 }
 
-function problem(raw: unknown): { variantId: string | null; reason: string } {
+function problem(raw: unknown): RowIdentity & { reason: string } {
   const check = checkInventoryRow(raw);
   if (check.ok) throw new Error('expected a problem, got a valid row');
   return check;
@@ -144,7 +144,49 @@ describe('checkInventoryRow', () => {
     [{ terpenes: 'myrcene' }, 'terpenes: expected a list, got "myrcene"'],
   ])('names the field and the value when a row is invalid: %j', (overrides, reason) => {
     const check = problem(rawInventoryRow(3, overrides));
-    expect(check).toEqual({ ok: false, variantId: 'variant-3', reason });
+    expect(check).toEqual({ ok: false, variantId: 'variant-3', productId: '5f2b8c1e-0000-4000-8000-000000000003', roomId: null, purchaseCategory: 'rec', reason });
+  });
+
+  it('names the product of a row that fails validation, when its ids are readable: ids as text or numbers, room and purchase category too', () => {
+    // What the sync needs to keep the row's product on the menu (a row Flowhub still lists, only unreadable).
+    expect(problem(rawInventoryRow(4, { quantity: 'abc', roomId: 'ROOM-1', purchaseCategory: 'med' }))).toMatchObject({
+      variantId: 'variant-4',
+      productId: '5f2b8c1e-0000-4000-8000-000000000004',
+      roomId: 'ROOM-1',
+      purchaseCategory: 'med',
+    });
+    expect(problem(rawInventoryRow(4, { variantId: 1234, productId: 99, quantity: null }))).toMatchObject({ variantId: '1234', productId: '99' });
+    // An unreadable id is no id; the other one still names the product.
+    expect(problem(rawInventoryRow(4, { variantId: { id: 'v' } }))).toMatchObject({ variantId: null, productId: '5f2b8c1e-0000-4000-8000-000000000004' });
+    expect(problem(rawInventoryRow(4, { productId: '  ', variantId: undefined }))).toMatchObject({ variantId: null, productId: null });
+    // A room or purchase category of the wrong kind is unknown (null), not a reason to drop the ids.
+    expect(problem(rawInventoryRow(4, { roomId: ['r'], purchaseCategory: {} }))).toMatchObject({ variantId: 'variant-4', roomId: null, purchaseCategory: null });
+  });
+
+  it('reads the ids of a row that is not even valid JSON, from its top level only', () => {
+    expect(rowIdentityFromText('{"productId":"p-2","variantId":"variant-2","quantity": tru}')).toEqual({
+      variantId: 'variant-2',
+      productId: 'p-2',
+      roomId: null,
+      purchaseCategory: null,
+    });
+    expect(rowIdentityFromText('{"variantId":12, "roomId" : "r\\u0041", "purchaseCategory":"rec", "x": [1, 2,}')).toEqual({
+      variantId: '12',
+      productId: null,
+      roomId: 'rA',
+      purchaseCategory: 'rec',
+    });
+    // Ids inside nested values are not the row's; neither are keys that appear inside strings.
+    expect(rowIdentityFromText('{"terpenes":[{"variantId":"nested"}],"brand":"{\\"variantId\\":\\"fake\\"}","productId":"p-1",bad}')).toEqual({
+      variantId: null,
+      productId: 'p-1',
+      roomId: null,
+      purchaseCategory: null,
+    });
+    // A bad escape inside the id leaves it unreadable; a row that is not an object names nothing.
+    expect(rowIdentityFromText('{"variantId":"v\\x","productId":"p-3",}').variantId).toBeNull();
+    expect(rowIdentityFromText('["variantId","v-1"]')).toEqual({ variantId: null, productId: null, roomId: null, purchaseCategory: null });
+    expect(rowIdentityFromText('{"variantId":"", "productId": null ,}')).toEqual({ variantId: null, productId: null, roomId: null, purchaseCategory: null });
   });
 
   it('lists every reason of a row with several problems', () => {
@@ -154,7 +196,7 @@ describe('checkInventoryRow', () => {
   });
 
   it('reports a row that is not an object at all', () => {
-    expect(problem('oops')).toEqual({ ok: false, variantId: null, reason: 'row is not an object (got "oops")' });
+    expect(problem('oops')).toEqual({ ok: false, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: 'row is not an object (got "oops")' });
     expect(problem(null).reason).toBe('row is not an object (got null)');
     expect(problem([1, 2]).reason).toBe('row is not an object (got a list)');
   });

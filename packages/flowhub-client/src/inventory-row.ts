@@ -179,14 +179,26 @@ function amounts(raw: Raw, field: string, issues: string[]): FlowhubAmount[] {
   return kept;
 }
 
+/**
+ * What a row that failed validation still says about itself, read leniently: which product it is (its ids) and
+ * where (room, purchase category), each null when absent or unreadable. A row Flowhub lists is evidence that its
+ * product is still for sale even when the row cannot be read, so the sync needs its ids.
+ */
+export interface RowIdentity {
+  variantId: string | null;
+  productId: string | null;
+  roomId: string | null;
+  purchaseCategory: string | null;
+}
+
 export type InventoryRowCheck =
   | { ok: true; row: FlowhubInventoryRow }
-  | { ok: false; variantId: string | null; reason: string };
+  | ({ ok: false; reason: string } & RowIdentity);
 
 /** Validates one raw row; a bad row is described, never thrown. */
 export function checkInventoryRow(raw: unknown): InventoryRowCheck {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, variantId: null, reason: `row is not an object (got ${describe(raw)})` };
+    return { ok: false, ...NO_IDENTITY, reason: `row is not an object (got ${describe(raw)})` };
   }
   const fields = raw as Raw;
   const issues: string[] = [];
@@ -221,14 +233,106 @@ export function checkInventoryRow(raw: unknown): InventoryRowCheck {
     terpenes: amounts(fields, 'terpenes', issues),
   };
   if (issues.length === 0) return { ok: true, row };
-  return { ok: false, variantId: variantIdOf(fields), reason: issues.join('; ') };
+  return { ok: false, ...identityOf(fields), reason: issues.join('; ') };
 }
 
-function variantIdOf(raw: Raw): string | null {
-  const id = raw.variantId;
-  if (typeof id === 'string' && id.trim() !== '') return id;
-  if (typeof id === 'number' && Number.isFinite(id)) return String(id);
+const NO_IDENTITY: RowIdentity = { variantId: null, productId: null, roomId: null, purchaseCategory: null };
+
+/** An id as a valid row would read it (text, or a finite number as text); null when absent, empty or of the wrong kind. */
+function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() === '' ? null : detached(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
+}
+
+function identityOf(raw: Raw): RowIdentity {
+  return {
+    variantId: idOf(raw.variantId),
+    productId: idOf(raw.productId),
+    roomId: idOf(raw.roomId),
+    purchaseCategory: idOf(raw.purchaseCategory),
+  };
+}
+
+const IDENTITY_FIELDS = new Set<string>(['variantId', 'productId', 'roomId', 'purchaseCategory']);
+
+/** The end of the JSON string starting at `start` (its opening quote): the index after its closing quote, or -1. */
+function stringEnd(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i++;
+    else if (c === 0x22) return i + 1;
+  }
+  return -1;
+}
+
+function jsonString(token: string): string | null {
+  try {
+    return JSON.parse(token) as string;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The identity of a row that is not valid JSON (a `tru`, a missing colon, a bad escape somewhere): its ids read
+ * from the row's top level only, by following strings and brackets, which the row splitter already found intact
+ * (row-splitter.ts). A value nested deeper, or a key written inside a string, is never taken for the row's own.
+ * A value that is not a plain string or number (or a string with a bad escape) stays unknown (null).
+ */
+export function rowIdentityFromText(text: string): RowIdentity {
+  const found: Record<string, unknown> = {};
+  let start = 0;
+  while (start < text.length && /\s/.test(text[start])) start++;
+  if (text[start] !== '{') return { ...NO_IDENTITY };
+  // At the top level: a key is expected after `{` and `,`, a value after `:`; anything else is skipped.
+  let expecting: 'key' | 'colon' | 'value' | 'nothing' = 'key';
+  let key: string | null = null;
+  let depth = 1;
+  let i = start + 1;
+  while (i < text.length && depth > 0) {
+    const c = text[i];
+    if (c === '"') {
+      const end = stringEnd(text, i);
+      if (end < 0) break;
+      if (depth === 1 && expecting === 'key') {
+        key = jsonString(text.slice(i, end));
+        expecting = 'colon';
+      } else if (depth === 1 && expecting === 'value') {
+        if (key !== null && IDENTITY_FIELDS.has(key)) found[key] = jsonString(text.slice(i, end));
+        expecting = 'nothing';
+      }
+      i = end;
+      continue;
+    }
+    if (c === '{' || c === '[') {
+      if (depth === 1) expecting = 'nothing';
+      depth++;
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (depth === 1) {
+      if (c === ':' && expecting === 'colon') {
+        expecting = 'value';
+      } else if (c === ',') {
+        expecting = 'key';
+        key = null;
+      } else if (expecting === 'value' && /[-0-9]/.test(c)) {
+        let end = i;
+        while (end < text.length && /[-+.0-9eE]/.test(text[end])) end++;
+        // As JSON.parse would read the number, then as text (what a valid row makes of a numeric id).
+        const value = Number(text.slice(i, end));
+        if (key !== null && IDENTITY_FIELDS.has(key)) found[key] = Number.isFinite(value) ? value : null;
+        expecting = 'nothing';
+        i = end;
+        continue;
+      } else if (!/\s/.test(c) && expecting !== 'nothing') {
+        // true, null, garbage: not a value that names anything; a key that is not a string spoils the pair.
+        expecting = 'nothing';
+      }
+    }
+    i++;
+  }
+  return identityOf(found);
 }
 
 /** The same validation as a zod schema (its output type is FlowhubInventoryRow), for composing. */

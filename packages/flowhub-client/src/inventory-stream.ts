@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
-import { checkInventoryRow, type FlowhubInventoryRow } from './inventory-row';
+import { checkInventoryRow, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
 import { RowSplitter, type ListShape } from './row-splitter';
 
-export interface InventoryProblem {
-  /** The row's variantId when it has a usable one. */
-  variantId: string | null;
+/**
+ * A row that could not be taken. Its identity fields (RowIdentity: variantId, productId, roomId, purchaseCategory)
+ * are what could still be read of it, each null when absent or unreadable: even an invalid row tells the sync that
+ * Flowhub still lists its product. A row too large to read, or that is not an object, names nothing.
+ */
+export interface InventoryProblem extends RowIdentity {
   reason: string;
   /** Position of the row in Flowhub's answer. */
   index: number;
@@ -15,6 +18,8 @@ export interface InventoryParseResult {
   problems: InventoryProblem[];
   /** Rows in Flowhub's answer, good and bad. */
   fetched: number;
+  /** Bytes of the answer's body as read (after any content decoding). */
+  bytes: number;
   /** Which of the two known answer shapes arrived. */
   shape: ListShape;
 }
@@ -38,15 +43,15 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
         raw = JSON.parse(text);
       } catch (error) {
         const detail = error instanceof Error ? error.message.slice(0, 160) : String(error);
-        problems.push({ index, variantId: null, reason: `row is not valid JSON (${detail})` });
+        problems.push({ index, ...rowIdentityFromText(text), reason: `row is not valid JSON (${detail})` });
         return;
       }
       const check = checkInventoryRow(raw);
       if (check.ok) rows.push(check.row);
-      else problems.push({ index, variantId: check.variantId, reason: check.reason });
+      else problems.push({ index, variantId: check.variantId, productId: check.productId, roomId: check.roomId, purchaseCategory: check.purchaseCategory, reason: check.reason });
     },
     oversizedRow(index, bytes) {
-      problems.push({ index, variantId: null, reason: `row is too large to read (${bytes} bytes)` });
+      problems.push({ index, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: `row is too large to read (${bytes} bytes)` });
     },
   });
 
@@ -54,11 +59,16 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
   const onAbort = () => body.destroy(new Error('aborted'));
   if (signal.aborted) onAbort();
   signal.addEventListener('abort', onAbort, { once: true });
+  let bytes = 0;
   try {
-    for await (const chunk of body) splitter.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    for await (const chunk of body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      bytes += buffer.length;
+      splitter.push(buffer);
+    }
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
   const shape = splitter.end();
-  return { rows, problems, fetched: splitter.rowCount, shape };
+  return { rows, problems, fetched: splitter.rowCount, bytes, shape };
 }

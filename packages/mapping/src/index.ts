@@ -18,7 +18,7 @@ export {
   resolveCategoryWith,
   resolveSubtype,
 } from './category';
-export { isValidRoomId, normalizeRoomId } from './room';
+export { isValidRoomId, normalizeRoomId, countRoomRows, type RoomRows } from './room';
 export {
   type PurchaseCategory,
   type PurchaseCategoryFilter,
@@ -55,3 +55,14 @@ export {
   fieldsToWriteOnSync,
 } from './owned-fields';
 export { productFingerprint } from './product-fingerprint';
+export { describeMappingMisses, type MappingMissReasons } from './mapping-misses';
+export {
+  type FeedFilter,
+  type FeedProblem,
+  type FeedRow,
+  type FeedRowProblem,
+  type FeedSelection,
+  type SelectFeedOptions,
+  type UnreadableRows,
+  selectFeedRows,
+} from './feed';

@@ -1,19 +1,23 @@
 import http from 'node:http';
+import { createBearerCheck } from '@flowhub-sync/config';
 
 export type ReadinessCheck = () => Promise<Record<string, 'up' | 'down'>>;
 
 /**
  * A worker's health and metrics port (HEALTH_PORT): /healthz answers while the process runs, /readyz only
- * while every dependency answers, /metrics serves the Prometheus text the caller supplies.
+ * while every dependency answers, /metrics serves the Prometheus text the caller supplies (behind a bearer token
+ * when `metricsToken` is set: METRICS_TOKEN, docs/SECURITY.md).
  */
 export function startHealthServer(options: {
   port: number;
   readiness: ReadinessCheck;
   metrics?: () => Promise<{ contentType: string; body: string }>;
+  metricsToken?: string;
 }): Promise<{ server: http.Server; port: number; close(): Promise<void> }> {
+  const metricsAllowed = options.metricsToken ? createBearerCheck([options.metricsToken]) : () => 'open';
   const server = http.createServer(async (req, res) => {
-    const reply = (status: number, body: unknown, contentType = 'application/json') => {
-      res.writeHead(status, { 'content-type': contentType });
+    const reply = (status: number, body: unknown, contentType = 'application/json', headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': contentType, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     try {
@@ -24,6 +28,11 @@ export function startHealthServer(options: {
         return reply(down.length ? 503 : 200, { status: down.length ? 'unavailable' : 'ready', ...checks, ...(down.length ? { down } : {}) });
       }
       if (req.url === '/metrics' && options.metrics) {
+        if (!metricsAllowed(req.headers.authorization)) {
+          return reply(401, { error: { code: 'unauthorized', message: 'missing or wrong bearer token (METRICS_TOKEN)' } }, undefined, {
+            'www-authenticate': 'Bearer',
+          });
+        }
         const { contentType, body } = await options.metrics();
         return reply(200, body, contentType);
       }

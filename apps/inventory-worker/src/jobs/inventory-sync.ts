@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@flowhub-sync/config';
 import { InvalidJobPayload, parsePayload } from '@flowhub-sync/queues';
 import type { SyncMetrics } from '../metrics';
-import { SyncInterrupted } from '../sync/failures';
+import { StoreLockLost, SyncInterrupted } from '../sync/failures';
 import { acquireStoreLock, storeLockKey } from '../sync/store-lock';
 import { syncStore, SyncFailed, type SyncOutcome, type SyncStoreDependencies } from '../sync/sync-store';
 
@@ -16,12 +16,16 @@ import { syncStore, SyncFailed, type SyncOutcome, type SyncStoreDependencies } f
  * - Throttled (429, or the shared request budget is spent): the job is delayed without spending an
  *   attempt, so this store waits and the worker takes other stores' jobs meanwhile.
  * - Worker stopping: the sync in hand is abandoned between steps and handed back to the queue.
+ * - Lock lost (not renewed in time, or taken over by another sync): the sync stops before its next write and fails
+ *   at once, its run saying so; the sync that holds the lock now covers the store. Its writes are fenced anyway
+ *   (sync/fence.ts), so a sync that misses the loss still cannot write after the newer one did.
+ * - The lock's Redis does not answer when the job starts: the job waits a moment, without spending an attempt.
  */
 
 export interface InventorySyncJobDependencies extends SyncStoreDependencies {
   logger: Logger;
-  /** A non-blocking Redis connection for the store locks. */
-  redis: Pick<Redis | Cluster, 'set' | 'eval'>;
+  /** The store locks' Redis connection: a fail-fast one (createStoreLockConnection), never BullMQ's. */
+  redis: Pick<Redis | Cluster, 'eval'>;
   /** QUEUE_PREFIX: the locks live beside the queue's keys. */
   queuePrefix: string;
   lockTtlMs?: number;
@@ -57,10 +61,18 @@ export function createInventorySyncProcessor(deps: InventorySyncJobDependencies)
     const logger = deps.logger.child({ storeId, jobId: job.id });
 
     const controller = new AbortController();
-    const lock = await acquireStoreLock(deps.redis, storeLockKey(deps.queuePrefix, storeId), {
-      ttlMs: deps.lockTtlMs,
-      onLost: (reason) => controller.abort(new SyncInterrupted(reason)),
-    });
+    let lock;
+    try {
+      lock = await acquireStoreLock(deps.redis, storeLockKey(deps.queuePrefix, storeId), {
+        ttlMs: deps.lockTtlMs,
+        onLost: (reason) => controller.abort(new StoreLockLost(reason)),
+      });
+    } catch (error) {
+      const waitMs = lockWaitMs();
+      logger.warn({ err: error, waitMs }, 'the store lock could not be taken (Redis did not answer); the sync runs in a moment');
+      deps.metrics?.jobOutcome('delayed');
+      return delay(job, token, waitMs);
+    }
     if (!lock) {
       if (trigger === 'scheduled') {
         logger.info({ trigger }, 'inventory sync skipped: another sync of this store is running');
@@ -86,6 +98,7 @@ export function createInventorySyncProcessor(deps: InventorySyncJobDependencies)
           jobId: job.id,
           finalAttempt,
           signal: controller.signal,
+          lock,
           // Progress is for operators watching Bull Board: never a reason to stop a sync.
           onProgress: (progress) => job.updateProgress(progress).catch((error: unknown) => logger.debug({ err: error }, 'could not report progress')),
         },

@@ -6,7 +6,9 @@ import { isFlowhubError } from '@flowhub-sync/flowhub-client';
  *   no retries, with a reason an operator can act on;
  * - `retry`: something transient (Flowhub 5xx, network, a dropped answer, the database): retry with backoff;
  * - `delay`: Flowhub or the shared request budget says "not now": wait, without spending an attempt;
- * - `hand-back`: this worker stops (shutdown) or lost the store's lock: put the job back to run again soon.
+ * - `hand-back`: this worker stops (shutdown): put the job back to run again soon.
+ * A sync that lost the store's lock `fail`s: another sync of the store runs (or ran) in its place, and a retry
+ * would only repeat it; the run says what happened.
  */
 export type FailureHandling =
   | { action: 'fail'; reason: string }
@@ -19,12 +21,23 @@ export class StoreSettingsError extends Error {
   override readonly name = 'StoreSettingsError';
 }
 
-/** The sync stopped because its worker is stopping or lost the store's lock; someone runs it again. */
+/** The sync stopped because its worker is stopping; someone runs it again. */
 export class SyncInterrupted extends Error {
   override readonly name = 'SyncInterrupted';
 }
 
+/**
+ * The sync may no longer write: its store lock expired or passed to another sync (store-lock.ts), or the store's
+ * menu was written since by a sync with a newer fencing token (fence.ts). The message says which.
+ */
+export class StoreLockLost extends Error {
+  override readonly name = 'StoreLockLost';
+}
+
 export function failureHandling(error: unknown, signal?: AbortSignal): FailureHandling {
+  // Whatever stopped the sync once its lock was lost (the abort of a Flowhub call, say), the loss is the reason.
+  if (error instanceof StoreLockLost) return { action: 'fail', reason: error.message };
+  if (signal?.aborted && signal.reason instanceof StoreLockLost) return { action: 'fail', reason: signal.reason.message };
   if (error instanceof SyncInterrupted) return { action: 'hand-back', reason: error.message };
   if (error instanceof StoreSettingsError) return { action: 'fail', reason: error.message };
   if (isFlowhubError(error)) {

@@ -1,4 +1,4 @@
-import { createFlowhubClient, type FlowhubClient } from '@flowhub-sync/flowhub-client';
+import { createFlowhubClient, type FlowhubClient, type FlowhubInventoryRow, type InventoryProblem } from '@flowhub-sync/flowhub-client';
 import { normalizePurchaseCategory } from '@flowhub-sync/mapping';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { fetchFeed, type FeedSettings } from './fetch-feed';
@@ -68,5 +68,39 @@ describe('the feed a store syncs', () => {
     expect(feed.invalid).toHaveLength(defects.length);
     for (const problem of feed.invalid) expect(problem.reason).toMatch(/variantId|quantity/);
     expect(feed.fetched).toBe(feed.rows.length + feed.invalid.length);
+  });
+
+  it('names the products of rows that cannot be read, within the store\'s filters; a variant with such a row is left out even if its other rooms\' rows were read', async () => {
+    const [roomA, roomB, roomC] = ['a'.repeat(32), 'b'.repeat(32), 'c'.repeat(32)];
+    const row = (variantId: string, roomId: string, quantity: number) =>
+      ({ productId: `p-${variantId}`, variantId, roomId, purchaseCategory: 'rec', quantity }) as unknown as FlowhubInventoryRow;
+    const bad = (ids: Partial<InventoryProblem>, index: number): InventoryProblem => ({
+      index,
+      variantId: null,
+      productId: null,
+      roomId: roomA,
+      purchaseCategory: null,
+      reason: 'quantity: expected a number, got "abc"',
+      ...ids,
+    });
+    const stub = {
+      getInventory: async () => ({
+        fetched: 11,
+        rows: [row('v1', roomA, 2), row('v2', roomA, 1), row('v2', roomB, 4), row('v7', roomC, 5)],
+        problems: [
+          bad({ variantId: 'v1', roomId: roomB.toUpperCase() }, 4), // its room A row was read: its sum is still unknown
+          bad({ variantId: 'v3', roomId: roomC }, 5), // a room the store does not sell from
+          bad({ variantId: 'v4', roomId: null }, 6), // the room cannot be read: taken as the store's
+          bad({ productId: 'p5' }, 7), // the variantId cannot be read: the product still can
+          bad({}, 8), // no id at all: cannot be tied to a product
+          bad({ variantId: 'v6', purchaseCategory: 'med' }, 9), // a purchase category the store does not sell
+          bad({ variantId: 'v8', purchaseCategory: 'Both' }, 10),
+        ],
+      }),
+    } as unknown as FlowhubClient;
+    const feed = await fetchFeed(stub, { ...demo, roomIds: [roomA, roomB], purchaseCategory: 'rec' });
+    expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([['v2', 5]]);
+    expect(feed.unreadable).toEqual({ variantIds: new Set(['v1', 'v4', 'v8']), productIds: new Set(['p5']) });
+    expect(feed.invalid).toHaveLength(7); // every bad row is still reported
   });
 });

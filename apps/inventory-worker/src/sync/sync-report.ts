@@ -1,4 +1,4 @@
-import type { MappingProblems } from '@flowhub-sync/mapping';
+import { describeMappingMisses, type MappingProblems } from '@flowhub-sync/mapping';
 
 /** At most this many problems are listed per run; all are counted. */
 export const MAX_LISTED_PROBLEMS = 100;
@@ -19,6 +19,8 @@ export interface SyncCounts {
   uncategorized: number;
   unknownTerpenes: number;
   unknownStrainTypes: number;
+  /** Rows that could not be read but name their product (UnreadableRows in packages/mapping/src/feed.ts); also counted in `invalid`. */
+  unreadable: number;
 }
 
 export const emptyCounts = (): SyncCounts => ({
@@ -32,6 +34,7 @@ export const emptyCounts = (): SyncCounts => ({
   uncategorized: 0,
   unknownTerpenes: 0,
   unknownStrainTypes: 0,
+  unreadable: 0,
 });
 
 /**
@@ -65,24 +68,19 @@ export class SyncReport {
 
   /** Mapping misses: the product still syncs; an operator may add a mapping row and re-sync. */
   mappingMisses(variantId: string, problems: MappingProblems, row: { customCategoryName: string | null; type: string | null; category: string | null }): void {
-    if (problems.uncategorized) {
+    // The sentences are the mapping package's, so that `npm run flowhub:check` shows the same ones.
+    const reasons = describeMappingMisses(problems, row);
+    if (reasons.category !== null) {
       this.counts.uncategorized += 1;
-      const tried = [
-        ['custom category', row.customCategoryName],
-        ['type', row.type],
-        ['category', row.category],
-      ]
-        .filter(([, value]) => value !== null && value.trim() !== '')
-        .map(([name, value]) => `${name} "${value}"`);
-      this.list('category', { variantId, reason: `uncategorized: no category mapping for ${tried.length ? tried.join(', ') : 'an item without category fields'}` });
+      this.list('category', { variantId, reason: reasons.category });
     }
-    if (problems.unknownStrainType !== null) {
+    if (reasons.strainType !== null) {
       this.counts.unknownStrainTypes += 1;
-      this.list('strainType', { variantId, reason: `unknown strain type "${problems.unknownStrainType}"` });
+      this.list('strainType', { variantId, reason: reasons.strainType });
     }
-    if (problems.unknownTerpenes.length > 0) {
+    if (reasons.terpenes !== null) {
       this.counts.unknownTerpenes += 1;
-      this.list('terpenes', { variantId, reason: `unknown terpenes left out: ${problems.unknownTerpenes.join(', ')}` });
+      this.list('terpenes', { variantId, reason: reasons.terpenes });
     }
   }
 }

@@ -1,7 +1,7 @@
 // The sync's writes as a store sees them across several syncs: owned and edited fields, unchanged re-syncs,
 // products leaving the feed, the shrink guard, bad rows, holds, and failures. The sync runs without BullMQ
 // here (jobs/inventory-sync.test.ts covers the job around it).
-import type { SimLocation } from '@flowhub-sync/flowhub-sim';
+import type { CatalogueItem, SimLocation } from '@flowhub-sync/flowhub-sim';
 import { enableStore, startSyncTestbed, type SyncTestbed } from '../testing/sync-testbed';
 import { SyncFailed, syncStore, type SyncOutcome } from './sync-store';
 
@@ -141,7 +141,8 @@ describe('products that leave the feed', () => {
 
   it('a feed that lost more than half deactivates nothing but still updates what it has; later syncs stay suspicious until accepted', async () => {
     await enableStore(bed, 'shrink');
-    await sync('shrink');
+    // The simulator's own bad rows that name their product count as present too, in both sizes.
+    const { unreadable } = (await sync('shrink')).counts;
     const items = inFeed();
     const kept = items.slice(0, Math.floor(items.length / 3));
     for (const item of items.slice(kept.length)) location.removeProduct(item.variantId);
@@ -149,7 +150,7 @@ describe('products that leave the feed', () => {
 
     const first = await sync('shrink');
     expect(first.status).toBe('suspicious');
-    expect(first.reason).toMatch(new RegExp(`from ${items.length} to ${kept.length} products`));
+    expect(first.reason).toMatch(new RegExp(`from ${items.length + unreadable} to ${kept.length + unreadable} products`));
     expect(first.counts.deactivated).toBe(0);
     expect(await productOf('shrink', kept[0].variantId)).toMatchObject({ posQuantity: 77 });
     expect(await bed.prisma.product.count({ where: { storeId: 'shrink', active: true } })).toBe(items.length);
@@ -195,6 +196,151 @@ describe('bad rows', () => {
     expect(run.problemsTruncated).toBe(true);
     expect((run.problems as { reason: string }[]).every((problem) => problem.reason.startsWith('skipped: '))).toBe(true);
     expect(run.kept).toBeGreaterThan(0);
+  });
+});
+
+describe('rows Flowhub still lists but that cannot be read', () => {
+  /** The item's row as Flowhub would send it with these fields left out (an id that never arrives). */
+  function withoutFields(item: CatalogueItem, ...fields: string[]) {
+    const row = location.row(item);
+    for (const field of fields) delete row[field];
+    item.json = JSON.stringify(row).slice(0, -1);
+  }
+
+  it('keep their products as the last good sync left them (active, same quantity), reported; the rest of the feed syncs', async () => {
+    await enableStore(bed, 'unreadable');
+    // The simulator's catalogue has bad rows of its own (never synced): counts below are on top of them.
+    const first = await sync('unreadable');
+    const items = inFeed();
+    // 12 rows whose quantity cannot be read, one of them also changed in Flowhub; one without a variantId (its productId
+    // still names it); one product that really left; one ordinary change.
+    const unreadable = items.slice(0, 12);
+    const [noVariantId, gone, changed] = items.slice(12, 15);
+    const before = new Map((await products('unreadable')).map((product) => [product.variantId, product]));
+    for (const item of unreadable) item.defect = 'quantityNotNumber';
+    location.setQuantity(unreadable[0].variantId, 555);
+    withoutFields(noVariantId, 'variantId');
+    location.removeProduct(gone.variantId);
+    location.setQuantity(changed.variantId, 31);
+
+    const outcome = await sync('unreadable');
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.counts).toMatchObject({ deactivated: 1, unreadable: first.counts.unreadable + 13, updated: 1 });
+    for (const item of [...unreadable, noVariantId]) {
+      const product = await productOf('unreadable', item.variantId);
+      const last = before.get(item.variantId)!;
+      expect(product).toMatchObject({ active: true, posQuantity: last.posQuantity, contentHash: last.contentHash });
+      expect(product.updatedAt).toEqual(last.updatedAt);
+    }
+    expect(await productOf('unreadable', gone.variantId)).toMatchObject({ active: false, posQuantity: 0 });
+    expect(await productOf('unreadable', changed.variantId)).toMatchObject({ active: true, posQuantity: 31 });
+    const run = await runOf(outcome.runId);
+    const problems = run.problems as { variantId: string | null; reason: string }[];
+    for (const item of unreadable) {
+      expect(problems).toContainEqual({ variantId: item.variantId, reason: expect.stringMatching(/^skipped: quantity: expected a number/) });
+    }
+    expect(problems).toContainEqual({ variantId: null, reason: expect.stringMatching(/^skipped: row \d+: variantId: missing/) });
+
+    // Readable again: the products follow Flowhub as before.
+    location.regenerate();
+    location.setQuantity(unreadable[0].variantId, 555);
+    const healed = await sync('unreadable');
+    expect(healed.counts).toMatchObject({ unreadable: first.counts.unreadable });
+    expect(await productOf('unreadable', unreadable[0].variantId)).toMatchObject({ active: true, posQuantity: 555 });
+  });
+
+  it('count as present for the shrink guard: a feed with most rows unreadable deactivates nothing and is not suspicious', async () => {
+    await enableStore(bed, 'mostly-unreadable');
+    const first = await sync('mostly-unreadable');
+    const items = inFeed();
+    for (const item of items.slice(0, Math.ceil(items.length * 0.7))) item.defect = 'quantityNotNumber';
+    const outcome = await sync('mostly-unreadable');
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.counts.kept * 2).toBeLessThan(first.counts.kept); // what the guard would otherwise take for a shrink
+    expect(outcome.counts.deactivated).toBe(0);
+    expect(await bed.prisma.product.count({ where: { storeId: 'mostly-unreadable', active: true } })).toBe(first.counts.kept);
+  });
+
+  it('rows with no readable id cannot be tied to a product: reported, they protect nothing, and many of them trip the shrink guard', async () => {
+    await enableStore(bed, 'no-ids');
+    const first = await sync('no-ids');
+    const items = inFeed();
+    const few = items.slice(0, 5);
+    for (const item of few) withoutFields(item, 'variantId', 'productId');
+    const outcome = await sync('no-ids');
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.counts).toMatchObject({ deactivated: 5, unreadable: first.counts.unreadable });
+    for (const item of few) expect(await productOf('no-ids', item.variantId)).toMatchObject({ active: false });
+    const problems = (await runOf(outcome.runId)).problems as { variantId: string | null; reason: string }[];
+    expect(problems.filter((problem) => /variantId: missing; productId: missing|productId: missing; variantId: missing/.test(problem.reason))).toHaveLength(5);
+
+    // Most of the feed without ids: not counted as present, so the guard holds the menu back.
+    for (const item of items.slice(5, Math.ceil(items.length * 0.7))) withoutFields(item, 'variantId', 'productId');
+    const shrunk = await sync('no-ids');
+    expect(shrunk.status).toBe('suspicious');
+    expect(shrunk.counts.deactivated).toBe(0);
+    expect(await bed.prisma.product.count({ where: { storeId: 'no-ids', active: true } })).toBe(first.counts.kept - 5);
+  });
+
+  it('a sale of an unreadable product stays held: its quantity was not read again, so it cannot reflect the sale yet', async () => {
+    const storeId = 'unreadable-holds';
+    await enableStore(bed, storeId);
+    await sync(storeId);
+    const [item, other] = inFeed();
+    const order = await bed.prisma.order.create({ data: { storeId, externalId: `${storeId}-1`, type: 'pickup', customer: {}, contentHash: 'x', status: 'completed' } });
+    const consumedAt = new Date(Date.now() - 60_000);
+    const sold = await bed.prisma.inventoryHold.create({ data: { orderId: order.id, line: 0, storeId, variantId: item.variantId, quantity: 1, state: 'consumed', consumedAt } });
+    const soldOther = await bed.prisma.inventoryHold.create({ data: { orderId: order.id, line: 1, storeId, variantId: other.variantId, quantity: 1, state: 'consumed', consumedAt } });
+    for (const variantId of [item.variantId, other.variantId]) {
+      await bed.prisma.product.update({ where: { storeId_variantId: { storeId, variantId } }, data: { heldQuantity: 1 } });
+    }
+    item.defect = 'quantityNotNumber';
+
+    const outcome = await sync(storeId);
+    expect(outcome.releasedHolds).toBe(1);
+    expect(await bed.prisma.inventoryHold.findUniqueOrThrow({ where: { id: sold.id } })).toMatchObject({ state: 'consumed' });
+    expect(await bed.prisma.inventoryHold.findUniqueOrThrow({ where: { id: soldOther.id } })).toMatchObject({ state: 'released' });
+    expect(await productOf(storeId, item.variantId)).toMatchObject({ heldQuantity: 1 });
+
+    item.defect = null;
+    expect((await sync(storeId)).releasedHolds).toBe(1);
+    expect(await productOf(storeId, item.variantId)).toMatchObject({ heldQuantity: 0 });
+  });
+});
+
+describe('fencing: a sync that is no longer the store\'s lock holder writes nothing', () => {
+  const fenced = (storeId: string, fence: number, held = true) =>
+    syncStore(bed.deps, { storeId, trigger: 'manual', acceptShrink: false, lock: { fence, held: () => held } }) as Promise<Extract<SyncOutcome, { runId: string }>>;
+
+  it('a write with an older token than the last writer\'s is refused: the run fails saying why, and the menu keeps the newer writer\'s values', async () => {
+    await enableStore(bed, 'fenced');
+    expect((await fenced('fenced', 10)).status).toBe('succeeded');
+    const [item] = inFeed();
+    location.setQuantity(item.variantId, 4321);
+    // A holder that stalled past its lock (a long pause) and does not know it: token 9, the newer holder wrote with 10.
+    const failure = await fenced('fenced', 9).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SyncFailed);
+    expect((failure as SyncFailed).handling.action).toBe('fail');
+    expect(await runOf((failure as SyncFailed).runId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/fencing token 9 .*10.*another sync of this store.*nothing was written/),
+    });
+    expect((await productOf('fenced', item.variantId)).posQuantity).not.toBe(4321);
+
+    const newer = await fenced('fenced', 11);
+    expect(newer.counts.updated).toBe(1);
+    expect(await productOf('fenced', item.variantId)).toMatchObject({ posQuantity: 4321 });
+  });
+
+  it('a sync that lost its lock before the write phase stops there: the run fails saying why, nothing is written', async () => {
+    await enableStore(bed, 'lock-lost');
+    await fenced('lock-lost', 1);
+    const [item] = inFeed();
+    location.setQuantity(item.variantId, 777);
+    const failure = await fenced('lock-lost', 2, false).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SyncFailed);
+    expect(await runOf((failure as SyncFailed).runId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/lost the store lock.*nothing was written/) });
+    expect((await productOf('lock-lost', item.variantId)).posQuantity).not.toBe(777);
   });
 });
 

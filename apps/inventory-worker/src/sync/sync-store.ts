@@ -1,10 +1,11 @@
 import type { Logger } from '@flowhub-sync/config';
-import { releaseReflectedHolds, type PrismaClient, type SecretOpener, type Store, type SyncRun } from '@flowhub-sync/db';
+import { databaseNow, releaseReflectedHolds, type PrismaClient, type SecretOpener, type Store, type SyncRun } from '@flowhub-sync/db';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { createInventoryMapper, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
 import type { SyncTrigger } from '@flowhub-sync/queues';
-import { failureHandling, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
-import { fetchFeed, type FeedSettings } from './fetch-feed';
+import { claimFence, fencedStatements } from './fence';
+import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
+import { fetchFeed, type FeedSettings, type UnreadableRows } from './fetch-feed';
 import { feedFingerprint, shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
 import {
@@ -13,19 +14,27 @@ import {
   planProductWrites,
   writeProducts,
   type HashedProduct,
-  type ProductSql,
+  type ProductSqlPool,
 } from './write-products';
 
 /**
  * One inventory sync of one store (architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
  * fetch and filter the feed, map it, write what changed, deactivate what left (unless the shrink guard says
  * no), release the holds the new quantities reflect, and record the run. The caller holds the store's lock.
+ *
+ * A product whose row Flowhub still lists but that cannot be read is neither written nor deactivated: it keeps its
+ * last good values, its row is reported like any skipped row, and the shrink guard counts it as present (see
+ * UnreadableRows in packages/mapping/src/feed.ts for what ties a row to a product, and what a row without any id does).
+ *
+ * With the caller's lock (`request.lock`), the sync checks that it still holds it before the write phase and before
+ * each batch, and every write carries the lock's fencing token (fence.ts): a sync that lost its lock fails, saying
+ * so, and writes nothing more.
  */
 
 export interface SyncStoreDependencies {
   prisma: PrismaClient;
-  /** A PostgreSQL pool for the bulk product statements (see ProductSql). */
-  sql: ProductSql;
+  /** A PostgreSQL pool for the bulk product statements (see ProductSql and ProductSqlPool). */
+  sql: ProductSqlPool;
   flowhub: FlowhubClient;
   secrets: SecretOpener;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
@@ -49,9 +58,18 @@ export interface SyncRequest {
   jobId?: string;
   /** Whether a retryable failure ends the job (its last attempt): the run is then `failed`, else `queued` again. */
   finalAttempt?: boolean;
-  /** Aborted when the worker stops or loses the store's lock. */
+  /** Aborted when the worker stops (SyncInterrupted) or loses the store's lock (StoreLockLost). */
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => unknown;
+  /** The store lock the caller holds (store-lock.ts). Without one (tools, benchmarks) the writes are not fenced. */
+  lock?: SyncLock;
+}
+
+export interface SyncLock {
+  /** The lock's fencing token: every write of this sync carries it (fence.ts). */
+  readonly fence: number;
+  /** False once the lock may have passed to another sync: nothing more may be written. */
+  held(): boolean;
 }
 
 export type SyncOutcome =
@@ -73,15 +91,22 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
   if (!store) return { status: 'skipped', reason: 'the store is unknown' };
   if (!store.enabled) return { status: 'skipped', reason: 'the store has the integration disabled' };
 
-  const startedAt = new Date();
+  // The database's clock, as consumed holds' consumedAt: which sales this sync's feed reflects is decided on one clock.
+  const startedAt = await databaseNow(prisma);
   const run = await startRun(prisma, request, startedAt);
   const progress = async (phase: SyncPhase, percent: number) => {
     await request.onProgress?.({ phase, percent: Math.round(percent) });
   };
+  // Whether product writes of this sync have committed: what a lost lock's reason says about them.
+  let wrote = false;
   const stopIfInterrupted = () => {
     if (request.signal?.aborted) {
-      const reason = request.signal.reason instanceof Error ? request.signal.reason.message : 'the sync was interrupted';
-      throw new SyncInterrupted(reason);
+      const cause: unknown = request.signal.reason;
+      if (cause instanceof StoreLockLost) throw cause;
+      throw new SyncInterrupted(cause instanceof Error ? cause.message : 'the sync was interrupted');
+    }
+    if (request.lock && !request.lock.held()) {
+      throw new StoreLockLost('lost the store lock: it could not be renewed in time (Redis did not answer), so it may have passed to another sync');
     }
   };
 
@@ -90,7 +115,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const settings = feedSettings(store, deps.secrets);
     await progress('fetching', 5);
     const report = new SyncReport();
-    const products = await fetchAndMap(deps, store, settings, report, {
+    const { products, unreadable } = await fetchAndMap(deps, store, settings, report, {
       signal: request.signal,
       afterFetch: async () => {
         stopIfInterrupted();
@@ -99,8 +124,15 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     });
     const { counts } = report;
     counts.kept = products.length;
+    counts.unreadable = unreadable.variantIds.size + unreadable.productIds.size;
 
-    const plan = await planProductWrites(deps.sql, storeId, products);
+    // The write phase: only while the lock holds, and fenced. The fence is claimed before reading what is stored, so
+    // the plan sees every write of an earlier holder that could still land (fence.ts).
+    stopIfInterrupted();
+    const fence = request.lock ? { storeId, token: request.lock.fence } : null;
+    if (fence) await claimFence(deps.sql, fence);
+    const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
+    const plan = await planProductWrites(deps.sql, storeId, products, unreadable);
     counts.created = plan.created;
     counts.updated = plan.updated;
     counts.unchanged = plan.unchanged;
@@ -108,10 +140,11 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const lastGood = await prisma.syncRun.findFirst({
       where: { storeId, status: 'succeeded', id: { not: run.id } },
       orderBy: { finishedAt: 'desc' },
-      select: { kept: true, feedFingerprint: true, finishedAt: true },
+      select: { kept: true, unreadable: true, feedFingerprint: true, finishedAt: true },
     });
     const verdict = shrinkVerdict({
       kept: products.length,
+      unreadable: counts.unreadable,
       leaving: plan.leaving.length,
       acceptShrink: request.acceptShrink,
       feedFingerprint: fingerprint,
@@ -119,23 +152,25 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     });
 
     await progress('writing', 50);
-    await writeProducts(deps.sql, storeId, plan.writes, {
+    await writeProducts(writer, storeId, plan.writes, {
       ownedFields: store.ownedFields,
       syncedAt: new Date(),
       batchSize: deps.batchSize,
       beforeBatch: async (written, total) => {
+        wrote ||= written > 0;
         stopIfInterrupted();
         await progress('writing', 50 + (40 * written) / total);
       },
     });
+    wrote ||= plan.writes.length > 0;
     stopIfInterrupted();
 
     await progress('finishing', 90);
     const finishedAt = new Date();
     let releasedHolds = 0;
     if (verdict.deactivate) {
-      counts.deactivated = await deactivateProducts(deps.sql, storeId, plan.leaving, finishedAt);
-      releasedHolds = await releaseReflectedHolds(prisma, storeId, startedAt, finishedAt);
+      counts.deactivated = await deactivateProducts(writer, storeId, plan.leaving, finishedAt);
+      releasedHolds = await releaseReflectedHolds(prisma, storeId, startedAt, finishedAt, { notReflected: plan.unread });
     }
     const status = verdict.deactivate ? 'succeeded' : 'suspicious';
     const reason = verdict.deactivate ? null : verdict.reason;
@@ -156,7 +191,10 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
     return { status, runId: run.id, counts, reason, releasedHolds };
-  } catch (error) {
+  } catch (caught) {
+    // A lost lock, however it showed (a refused write, an aborted Flowhub call), fails the run with its reason.
+    const lockLost = caught instanceof StoreLockLost ? caught : request.signal?.aborted && request.signal.reason instanceof StoreLockLost ? request.signal.reason : null;
+    const error = lockLost ? new StoreLockLost(`${lockLost.message}; ${wrote ? 'nothing more was written' : 'nothing was written'}`) : caught;
     const handling = failureHandling(error, request.signal);
     const final = handling.action === 'fail' || (handling.action === 'retry' && request.finalAttempt !== false);
     const error_ = final ? handling.reason : `${handling.reason} (the sync will run again)`;
@@ -179,7 +217,7 @@ async function fetchAndMap(
   settings: FeedSettings,
   report: SyncReport,
   options: { signal?: AbortSignal; afterFetch: () => Promise<void> },
-): Promise<HashedProduct[]> {
+): Promise<{ products: HashedProduct[]; unreadable: UnreadableRows }> {
   const feed = await fetchFeed(deps.flowhub, settings, { signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
   await options.afterFetch();
   report.counts.fetched = feed.fetched;
@@ -194,11 +232,12 @@ async function fetchAndMap(
     },
   });
   const context = ownedFieldsContext(store.ownedFields);
-  return feed.rows.map((row) => {
+  const products = feed.rows.map((row) => {
     const { product, problems } = map(row);
     report.mappingMisses(product.variantId, problems, row);
     return { product, contentHash: productFingerprint(product, context) };
   });
+  return { products, unreadable: feed.unreadable };
 }
 
 /**

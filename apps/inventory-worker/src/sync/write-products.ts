@@ -1,4 +1,5 @@
 import { productFieldsOwned, type MappedProduct, type ProductField } from '@flowhub-sync/mapping';
+import type { UnreadableRows } from './fetch-feed';
 
 /**
  * Writing a feed into the store's menu: only what changed, in bulk. A product whose content hash (mapped
@@ -17,6 +18,11 @@ export interface ProductSql {
   query(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
+/** The pool itself: statements, and a connection of its own for the statements of one transaction (fence.ts). */
+export interface ProductSqlPool extends ProductSql {
+  connect(): Promise<ProductSql & { release(error?: Error | boolean): void }>;
+}
+
 export interface HashedProduct {
   product: MappedProduct;
   contentHash: string;
@@ -30,14 +36,26 @@ export interface ProductWritePlan {
   unchanged: number;
   /** Active products of the store that are not in the feed. */
   leaving: string[];
+  /**
+   * Products of the store that Flowhub still lists in rows that could not be read (UnreadableRows): neither written
+   * nor leaving, they keep their last good values (an active one stays on the menu, its quantity as last read).
+   */
+  unread: string[];
 }
 
+const NOTHING_UNREADABLE: UnreadableRows = { variantIds: new Set(), productIds: new Set() };
+
 /** Compares the feed with what is stored (ids and hashes only) and says what to write. */
-export async function planProductWrites(sql: ProductSql, storeId: string, feed: readonly HashedProduct[]): Promise<ProductWritePlan> {
-  const { rows } = await sql.query('SELECT variant_id, content_hash, active FROM products WHERE store_id = $1', [storeId]);
-  const stored = rows as { variant_id: string; content_hash: string; active: boolean }[];
+export async function planProductWrites(
+  sql: ProductSql,
+  storeId: string,
+  feed: readonly HashedProduct[],
+  unreadable: UnreadableRows = NOTHING_UNREADABLE,
+): Promise<ProductWritePlan> {
+  const { rows } = await sql.query('SELECT variant_id, product_id, content_hash, active FROM products WHERE store_id = $1', [storeId]);
+  const stored = rows as { variant_id: string; product_id: string | null; content_hash: string; active: boolean }[];
   const byVariant = new Map(stored.map((row) => [row.variant_id, row]));
-  const plan: ProductWritePlan = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [] };
+  const plan: ProductWritePlan = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [], unread: [] };
   const inFeed = new Set<string>();
   for (const item of feed) {
     inFeed.add(item.product.variantId);
@@ -52,7 +70,11 @@ export async function planProductWrites(sql: ProductSql, storeId: string, feed: 
       plan.unchanged += 1;
     }
   }
-  for (const row of stored) if (row.active && !inFeed.has(row.variant_id)) plan.leaving.push(row.variant_id);
+  for (const row of stored) {
+    if (inFeed.has(row.variant_id)) continue;
+    if (unreadable.variantIds.has(row.variant_id) || (row.product_id !== null && unreadable.productIds.has(row.product_id))) plan.unread.push(row.variant_id);
+    else if (row.active) plan.leaving.push(row.variant_id);
+  }
   return plan;
 }
 

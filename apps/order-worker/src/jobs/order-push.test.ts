@@ -1,15 +1,17 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
-import type { PrismaClient } from '@flowhub-sync/db';
+import { createSqlPool, releaseReflectedHolds, type PrismaClient, type Sql } from '@flowhub-sync/db';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
-import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
+import { createFlowhubClient, createRedisRequestBudget, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, jobIds, type RedisConnection } from '@flowhub-sync/queues';
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createOrderPushMetrics } from '../push/push-metrics';
 import { createPushStore, createRequests, createsFor, insertOrder, orderRow, REC_CUSTOMER, seedProducts, type SeededProduct } from '../testing/push-fixtures';
-import { createOrderPushProcessor, type OrderPushProcessor } from './order-push';
+import { createOrderPushProcessor, type OrderPushDependencies, type OrderPushProcessor } from './order-push';
 
 const PUBLIC_URL = 'https://sync.example.com';
 
@@ -22,6 +24,9 @@ let queue: Queue;
 let webhookQueue: Queue;
 let worker: Worker;
 let processor: OrderPushProcessor;
+let flowhub: FlowhubClient;
+/** Connections of their own, for what another process (the producer, an operator) does while a push runs. */
+let otherPool: ReturnType<typeof createSqlPool>;
 let products: SeededProduct[];
 const secrets = createSecretBox(testEncryptionKey());
 const prefix = uniqueQueuePrefix('order-push');
@@ -35,7 +40,7 @@ beforeAll(async () => {
   workerConnection = createRedisConnection({ REDIS_URL: serviceUrls().REDIS_URL }, 'worker');
   queue = new Queue('order-push', { connection: redis, prefix });
   webhookQueue = new Queue('webhook-delivery', { connection: redis, prefix });
-  const flowhub = createFlowhubClient({
+  flowhub = createFlowhubClient({
     apiUrl: sim.url,
     authUrl: sim.url,
     timeoutMs: 2_000,
@@ -52,6 +57,7 @@ beforeAll(async () => {
     webhookQueue,
   });
   worker = new Worker('order-push', (job, token) => processor(job, token), { connection: workerConnection, prefix, concurrency: 4 });
+  otherPool = createSqlPool(db.url, { max: 2 });
   await createPushStore(prisma, secrets, 'store-1');
   await createPushStore(prisma, secrets, 'maui-1', { maui: true });
   products = await seedProducts(prisma, sim, 'store-1', 4);
@@ -70,6 +76,7 @@ afterAll(async () => {
   await webhookQueue?.close();
   redis?.disconnect();
   workerConnection?.disconnect();
+  await otherPool?.end();
   await db?.drop();
   await sim?.close();
 });
@@ -292,18 +299,27 @@ describe('Maui stores', () => {
   const heldOf = async (storeId: string, variantId: string) =>
     (await prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId } } })).heldQuantity;
 
-  it('mark a pushed order fulfilled and release its holds, in the same step', async () => {
+  it('mark a pushed order fulfilled and consume its holds in the same step: the units count until the next sync reads Flowhub', async () => {
     await insertOrder(prisma, 'maui-1', { externalId: 'MAUI-1', items: [{ variantId: products[0].variantId, quantity: 3 }] });
     expect(await heldOf('maui-1', products[0].variantId)).toBe(3);
+    const [{ now: syncBefore }] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now()`;
 
     const job = await push('maui-1', 'MAUI-1');
 
-    expect(job.returnvalue).toMatchObject({ status: 'pushed', fulfilled: true, releasedHolds: 1 });
+    expect(job.returnvalue).toMatchObject({ status: 'pushed', fulfilled: true, consumedHolds: 1 });
     const order = await orderRow(prisma, 'maui-1', 'MAUI-1');
     expect(order).toMatchObject({ pushState: 'pushed', fulfilled: true });
-    expect(order.holds).toEqual([expect.objectContaining({ state: 'released', releasedAt: expect.any(Date) })]);
+    expect(order.holds).toEqual([expect.objectContaining({ state: 'consumed', consumedAt: expect.any(Date), releasedAt: null })]);
+    // Maui has the stock now, but the menu shows the last sync's quantity: the units stay unavailable meanwhile.
+    expect(await heldOf('maui-1', products[0].variantId)).toBe(3);
+    expect(events(order)).toEqual(expect.arrayContaining(['pushed', 'fulfilled', 'holds_consumed']));
+    expect(events(order)).not.toContain('hold_released');
+    // A sync that started before the push does not release them; the first one that started after it does.
+    expect(await releaseReflectedHolds(prisma, 'maui-1', syncBefore, new Date())).toBe(0);
+    const [{ now: syncAfter }] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now() + interval '1 second' AS now`;
+    expect(await releaseReflectedHolds(prisma, 'maui-1', syncAfter, new Date())).toBeGreaterThanOrEqual(1);
+    expect((await orderRow(prisma, 'maui-1', 'MAUI-1')).holds.map((hold) => hold.state)).toEqual(['released']);
     expect(await heldOf('maui-1', products[0].variantId)).toBe(0);
-    expect(events(order)).toEqual(expect.arrayContaining(['pushed', 'fulfilled', 'hold_released']));
   });
 
   it('keep holding when holdInventory is set: fulfilled, but the stock stays held', async () => {
@@ -353,6 +369,162 @@ describe('the platform', () => {
     for (const delivery of deliveries) {
       expect(delivery.payload).toMatchObject({ storeId: 'hooked', event: delivery.event, sequence: 1 });
       expect(await webhookQueue.getJobState(jobIds.webhookDelivery(delivery.id))).toBe('waiting');
+    }
+  });
+});
+
+describe('races with the platform, operators and Flowhub', () => {
+  const logger = createLogger({ name: 'order-push-race-test', level: 'silent' });
+  const jobOf = (storeId: string, externalId: string, data: Record<string, unknown> = {}) =>
+    ({ id: `race-${externalId}`, data: { storeId, externalId, ...data }, attemptsMade: 0, opts: { attempts: 8 }, updateData: async () => undefined }) as unknown as Job;
+
+  /** The processor on connections where `around.before` runs right before the push's claim and `around.after` right after it, as another request would in between. */
+  function processorAroundClaim(around: { before?: () => Promise<unknown>; after?: () => Promise<unknown> }): OrderPushProcessor {
+    const sql: Sql = {
+      query: (async (config: unknown, values?: unknown) => {
+        const claim = typeof config === 'object' && config !== null && (config as { name?: unknown }).name === 'claim-push';
+        if (claim) await around.before?.();
+        const result = await db.sql.query(config as never, values as never);
+        if (claim) await around.after?.();
+        return result;
+      }) as Sql['query'],
+    };
+    return createOrderPushProcessor({ prisma, sql, flowhub, secrets, logger, publicUrl: PUBLIC_URL, metrics, webhookQueue });
+  }
+
+  /** POST …/cancel's writes (apps/producer/src/orders/transitions.ts), committed on a connection of their own. */
+  async function cancelFromAnotherConnection(storeId: string, externalId: string): Promise<void> {
+    const client = await otherPool.connect();
+    try {
+      await client.query('BEGIN');
+      const {
+        rows: [order],
+      } = await client.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE store_id = $1 AND external_id = $2 FOR UPDATE', [storeId, externalId]);
+      await client.query("UPDATE orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE id = $1", [order.id]);
+      const { rows: released } = await client.query<{ variant_id: string; quantity: number }>(
+        "UPDATE inventory_holds SET state = 'released', released_at = now() WHERE order_id = $1 AND state = 'held' RETURNING variant_id, quantity",
+        [order.id],
+      );
+      for (const hold of released) {
+        await client.query('UPDATE products SET held_quantity = GREATEST(held_quantity - $3, 0) WHERE store_id = $1 AND variant_id = $2', [storeId, hold.variant_id, hold.quantity]);
+      }
+      await client.query("INSERT INTO order_events (order_id, at, event, from_status, to_status, cause) VALUES ($1, now(), 'status_changed', $2::order_status, 'cancelled', 'platform')", [
+        order.id,
+        order.status,
+      ]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function hookedMauiStore(storeId: string): Promise<void> {
+    await createPushStore(prisma, secrets, storeId, { maui: true, statusWebhookUrl: 'https://platform.example.com/hooks/flowhub' });
+    await prisma.product.createMany({ data: products.map((product, index) => ({ storeId, ...product, name: `R ${index}`, posQuantity: 100, contentHash: `r-${index}` })) });
+  }
+
+  const deliveriesOf = async (storeId: string, externalId: string) =>
+    (await prisma.webhookDelivery.findMany({ where: { storeId, order: { externalId } }, orderBy: { sequence: 'asc' } })).map((delivery) => delivery.event);
+
+  it('a cancel committed between the read and the claim wins: nothing reaches Flowhub and a Maui order is not marked fulfilled', async () => {
+    await insertOrder(prisma, 'maui-1', { externalId: 'RACE-CANCEL-1', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+    const before = createRequests(sim);
+
+    const result = await processorAroundClaim({ before: () => cancelFromAnotherConnection('maui-1', 'RACE-CANCEL-1') })(jobOf('maui-1', 'RACE-CANCEL-1'));
+
+    expect(result).toMatchObject({ status: 'skipped', reason: expect.stringContaining('cancelled') });
+    expect(createRequests(sim)).toBe(before);
+    expect(createsFor(sim, 'RACE-CANCEL-1')).toBe(0);
+    const order = await orderRow(prisma, 'maui-1', 'RACE-CANCEL-1');
+    expect(order).toMatchObject({ status: 'cancelled', fulfilled: false, pushAttempts: 0, flowhubOrderId: null });
+    expect(['pushing', 'pushed']).not.toContain(order.pushState);
+    expect(events(order)).not.toContain('push_started');
+    expect(order.holds.map((hold) => hold.state)).toEqual(['released']);
+  });
+
+  it('a store that stops syncing orders between the read and the claim gets no create', async () => {
+    await createPushStore(prisma, secrets, 'stopping');
+    await prisma.product.create({ data: { storeId: 'stopping', ...products[1], name: 'S', posQuantity: 10, contentHash: 's' } });
+    await insertOrder(prisma, 'stopping', { externalId: 'RACE-STOP-1', items: [{ variantId: products[1].variantId, quantity: 1 }] });
+
+    const result = await processorAroundClaim({ before: () => otherPool.query("UPDATE stores SET sync_orders = false WHERE id = 'stopping'") })(jobOf('stopping', 'RACE-STOP-1'));
+
+    expect(result).toMatchObject({ status: 'skipped' });
+    expect(createsFor(sim, 'RACE-STOP-1')).toBe(0);
+    expect(await orderRow(prisma, 'stopping', 'RACE-STOP-1')).toMatchObject({ status: 'confirmed', pushAttempts: 0, flowhubOrderId: null });
+  });
+
+  it('a cancel committed after the claim loses: the Flowhub order is recorded, not fulfilled, and the platform is told to cancel it there', async () => {
+    await hookedMauiStore('race-maui');
+    await insertOrder(prisma, 'race-maui', { externalId: 'RACE-LATE-1', items: [{ variantId: products[2].variantId, quantity: 1 }] });
+
+    const result = await processorAroundClaim({ after: () => cancelFromAnotherConnection('race-maui', 'RACE-LATE-1') })(jobOf('race-maui', 'RACE-LATE-1'));
+
+    expect(createsFor(sim, 'RACE-LATE-1')).toBe(1);
+    const [created] = simOrderOf('RACE-LATE-1');
+    expect(result).toMatchObject({ status: 'pushed', flowhubOrderId: created.orderId, fulfilled: false });
+    const order = await orderRow(prisma, 'race-maui', 'RACE-LATE-1');
+    // Followed in Flowhub (a sale there is reported as a conflict), but Maui does not take over a cancelled order's stock.
+    expect(order).toMatchObject({ status: 'cancelled', pushState: 'pushed', flowhubOrderId: created.orderId, fulfilled: false });
+    expect(events(order)).not.toContain('fulfilled');
+    expect(order.holds.map((hold) => hold.state)).toEqual(['released']);
+    const required = order.events.find((event) => event.event === 'flowhub_cancel_required');
+    expect(required?.details).toMatchObject({ flowhubOrderId: created.orderId, message: expect.stringContaining('cancel it in Flowhub') });
+    expect(await deliveriesOf('race-maui', 'RACE-LATE-1')).toEqual(['cancel_required_in_flowhub']);
+    const [delivery] = await prisma.webhookDelivery.findMany({ where: { storeId: 'race-maui', event: 'cancel_required_in_flowhub' } });
+    expect(delivery.payload).toMatchObject({ externalId: 'RACE-LATE-1', event: 'cancel_required_in_flowhub', status: 'cancelled' });
+    expect(await webhookQueue.getJobState(jobIds.webhookDelivery(delivery.id))).toBe('waiting');
+  });
+
+  it('a second Flowhub order (an answer after the push was resolved otherwise) is recorded on the order, told to the platform and counted', async () => {
+    await hookedMauiStore('race-dup');
+    await insertOrder(prisma, 'race-dup', { externalId: 'RACE-DUP-1', items: [{ variantId: products[3].variantId, quantity: 1 }] });
+    // While the create is on its way, the push is resolved otherwise: as when a stalled run was marked
+    // needs_reconciliation and an operator recorded the Flowhub order staff found.
+    const resolvedByOperator = () =>
+      otherPool.query("UPDATE orders SET push_state = 'pushed', flowhub_order_id = 'fh-found-by-staff', pushed_at = now() WHERE store_id = 'race-dup' AND external_id = 'RACE-DUP-1'");
+
+    const result = await processorAroundClaim({ after: resolvedByOperator })(jobOf('race-dup', 'RACE-DUP-1'));
+
+    const [created] = simOrderOf('RACE-DUP-1');
+    expect(result).toMatchObject({ status: 'skipped', reason: expect.stringContaining(`second Flowhub order ${created.orderId}`) });
+    const order = await orderRow(prisma, 'race-dup', 'RACE-DUP-1');
+    expect(order).toMatchObject({ pushState: 'pushed', flowhubOrderId: 'fh-found-by-staff', duplicateFlowhubOrderIds: [created.orderId] });
+    const duplicate = order.events.find((event) => event.event === 'duplicate_in_flowhub');
+    expect(duplicate?.details).toMatchObject({ flowhubOrderId: created.orderId, recordedFlowhubOrderId: 'fh-found-by-staff' });
+    expect(await deliveriesOf('race-dup', 'RACE-DUP-1')).toEqual(['duplicate_in_flowhub']);
+    expect(await metrics.registry.metrics()).toMatch(/^flowhub_sync_duplicate_flowhub_orders_total 1$/m);
+  });
+
+  it('a redirect answering the create is an unknown outcome: needs_reconciliation, and never sent again', async () => {
+    let creates = 0;
+    const redirecting: Server = createServer((request, response) => {
+      creates += 1;
+      request.resume();
+      response.writeHead(302, { Location: '/order-ahead/v0/orders/somewhere' }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirecting.address() as AddressInfo;
+      const redirected = createOrderPushProcessor({
+        prisma,
+        sql: db.sql,
+        flowhub: createFlowhubClient({ apiUrl: `http://127.0.0.1:${port}`, authUrl: sim.url, timeoutMs: 2_000 }),
+        secrets,
+        logger,
+      });
+      await insertOrder(prisma, 'store-1', { externalId: 'REDIRECT-1', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+
+      await expect(redirected(jobOf('store-1', 'REDIRECT-1'))).rejects.toThrow(/may or may not exist in Flowhub/);
+      expect(await orderRow(prisma, 'store-1', 'REDIRECT-1')).toMatchObject({ pushState: 'needs_reconciliation', flowhubOrderId: null, pushAttempts: 1 });
+
+      expect(await redirected(jobOf('store-1', 'REDIRECT-1'))).toMatchObject({ status: 'skipped' });
+      expect(creates).toBe(1);
+    } finally {
+      await new Promise((resolve) => redirecting.close(resolve));
     }
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Logger } from '@flowhub-sync/config';
-import { type Order, type PrismaClient, type SecretOpener, type Sql, type Store, orderColumns } from '@flowhub-sync/db';
+import { type Order, type PrismaClient, type SecretOpener, type Sql, type Store, orderColumns, recordPushSkipped } from '@flowhub-sync/db';
 import { FlowhubError, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { InvalidJobPayload, parsePayload } from '@flowhub-sync/queues';
 import { buildOrderAheadPayload } from '../push/order-ahead-payload';
@@ -19,7 +19,7 @@ import { claimPush, PREVIOUS_ATTEMPT_REASON, recordPushed, RESOLVE_HINT, transit
  *   attempt, so only this store's pushes wait;
  * - certainly not sent (connection refused, token issuer down): back to 'queued', BullMQ retries
  *   with backoff; after the last attempt the push fails with the reason;
- * - outcome unknown (timeout or reset after sending, 5xx, a crash): needs_reconciliation, never
+ * - outcome unknown (timeout or reset after sending, 5xx, 3xx, a crash): needs_reconciliation, never
  *   sent again by itself.
  */
 
@@ -42,7 +42,7 @@ export interface OrderPushDependencies {
 }
 
 export type OrderPushResult =
-  | { status: 'pushed'; flowhubOrderId: string; fulfilled: boolean; releasedHolds: number }
+  | { status: 'pushed'; flowhubOrderId: string; fulfilled: boolean; consumedHolds: number }
   | { status: 'skipped'; reason: string };
 
 type PushStore = Pick<Store, 'enabled' | 'syncOrders' | 'maui' | 'orderAheadClientId' | 'orderAheadTokenEncrypted'>;
@@ -103,6 +103,24 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
       return { status: 'skipped', reason };
     };
 
+    /**
+     * The store was disabled or stopped syncing orders after the confirmation: not_pushed with the reason, and the
+     * platform's `push_skipped` webhook; the order is queued again when the store syncs orders again
+     * (packages/db/src/orders/skipped-pushes.ts).
+     */
+    const skipForStore = async (reason: string): Promise<OrderPushResult> => {
+      const skipped = await recordPushSkipped(prisma, order.id, reason);
+      if (!skipped.skipped && skipped.storeSyncsOrders) {
+        // Order sync was switched back on since this run read the store: push after all, from a fresh read.
+        outcome('retried');
+        throw new Error('the store syncs orders again since this push read its settings; trying again');
+      }
+      if (skipped.skipped) await notify(skipped.deliveries);
+      logger.info({ reason }, 'order push skipped');
+      outcome('skipped');
+      return { status: 'skipped', reason };
+    };
+
     const fail = async (reason: string, from: { states: ('queued' | 'not_pushed' | 'pushing')[]; attempt?: number }): Promise<never> => {
       const { deliveries } = await transitionPush(prisma, order.id, {
         from: from.states,
@@ -136,14 +154,25 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
     const pushed = async (attempt: number, flowhubOrderId: string, flowhubStatus: string | null): Promise<OrderPushResult> => {
       const result = await withTries(recordTries, () => recordPushed({ sql, prisma }, { id: order.id, attempt }, order.store, { flowhubOrderId, flowhubStatus }));
       if (!result.recorded) {
-        logger.warn({ flowhubOrderId, pushState: result.pushState, recorded: result.flowhubOrderId }, 'Flowhub answered after the push was resolved');
+        await notify(result.deliveries);
         outcome('skipped');
+        if (result.duplicate) {
+          // Two Flowhub orders for one of ours: kept on the order (push.duplicateFlowhubOrderIds), told to the platform, counted.
+          deps.metrics?.duplicate();
+          logger.error({ flowhubOrderId, pushState: result.pushState, recorded: result.flowhubOrderId }, 'Flowhub created a second order for this order: staff must cancel it in Flowhub');
+          return {
+            status: 'skipped',
+            reason: `the push was resolved meanwhile (${result.pushState}${result.flowhubOrderId ? `, as Flowhub order ${result.flowhubOrderId}` : ''}): Flowhub's answer names a second Flowhub order ${flowhubOrderId}, which staff must cancel in Flowhub`,
+          };
+        }
+        logger.warn({ flowhubOrderId, pushState: result.pushState, recorded: result.flowhubOrderId }, 'Flowhub answered after the push was resolved');
         return { status: 'skipped', reason: `the push was resolved meanwhile (${result.pushState}); Flowhub's answer ${flowhubOrderId} is in the order's history` };
       }
       await notify(result.deliveries);
-      logger.info({ flowhubOrderId, attempt, fulfilled: result.fulfilled, releasedHolds: result.released.length }, 'order pushed to Flowhub');
+      if (result.cancelRequired) logger.warn({ flowhubOrderId, attempt }, 'order pushed to Flowhub after it was cancelled here: staff must cancel it in Flowhub');
+      logger.info({ flowhubOrderId, attempt, fulfilled: result.fulfilled, consumedHolds: result.consumed.length }, 'order pushed to Flowhub');
       outcome('pushed');
-      return { status: 'pushed', flowhubOrderId, fulfilled: result.fulfilled, releasedHolds: result.released.length };
+      return { status: 'pushed', flowhubOrderId, fulfilled: result.fulfilled, consumedHolds: result.consumed.length };
     };
 
     switch (order.pushState) {
@@ -164,9 +193,14 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
         break;
     }
 
-    if (order.status !== 'confirmed') return skip(`the order is ${order.status}; only a confirmed order is pushed`, true);
+    const notConfirmed = (status: string) => skip(`the order is ${status}; only a confirmed order is pushed`, true);
+    const storeNotSyncing = (enabled: boolean) =>
+      skipForStore(
+        `not pushed: the store ${enabled ? 'stopped syncing orders to Flowhub' : 'was disabled'} before the push ran; it is queued again when the store syncs orders again`,
+      );
+    if (order.status !== 'confirmed') return notConfirmed(order.status);
     const { store } = order;
-    if (!store.enabled || !store.syncOrders) return skip('the store does not sync orders to Flowhub', true);
+    if (!store.enabled || !store.syncOrders) return storeNotSyncing(store.enabled);
 
     let clientSecret: string | undefined;
     try {
@@ -188,7 +222,16 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
     }
 
     const attempt = await claimPush(sql, order, postbackToken);
-    if (attempt === undefined) return skip('another worker took this push', false);
+    if (attempt === undefined) {
+      // The claim checks again what was read above. Still waiting for a push: the order was cancelled or its store
+      // stopped syncing orders in between (nothing is sent); otherwise another run took it.
+      const now = await readPushedOrder(sql, storeId, externalId);
+      if (now && (now.pushState === 'queued' || now.pushState === 'not_pushed')) {
+        if (now.status !== 'confirmed') return notConfirmed(now.status);
+        if (!now.store.enabled || !now.store.syncOrders) return storeNotSyncing(now.store.enabled);
+      }
+      return skip('another worker took this push', false);
+    }
     logger.info({ attempt }, 'sending the order to Flowhub');
 
     let answer;

@@ -1,12 +1,12 @@
 import http from 'node:http';
-import { Queue, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { createLogger, createSecretBox, verifyWebhookSignature } from '@flowhub-sync/config';
+import { checkOutboundUrl, createLogger, createSecretBox, verifyWebhookSignature, type HostResolver, type ResolvedAddress } from '@flowhub-sync/config';
 import { recordWebhookDelivery } from '@flowhub-sync/db';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
 import { jobIds, queues } from '@flowhub-sync/queues';
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-import { webhookDeliveryProcessor } from './webhook-delivery';
+import { deliverWebhook, webhookDeliveryProcessor, type WebhookDeliveryDependencies } from './webhook-delivery';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -16,6 +16,7 @@ interface Received {
 
 function startReceiver(status: number) {
   const received: Received[] = [];
+  const connections = { count: 0 };
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -24,13 +25,31 @@ function startReceiver(status: number) {
       res.writeHead(status).end();
     });
   });
-  return new Promise<{ url: string; received: Received[]; close: () => Promise<void> }>((resolve) =>
+  server.on('connection', () => (connections.count += 1));
+  return new Promise<{ url: string; port: number; received: Received[]; connections: { count: number }; close: () => Promise<void> }>((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((done) => server.close(() => done())) });
+      resolve({ url: `http://127.0.0.1:${port}/hook`, port, received, connections, close: () => new Promise((done) => server.close(() => done())) });
     }),
   );
 }
+
+/** A resolver over a table that can change between calls (DNS rebinding); every name asked is recorded. */
+function tableResolver(table: Record<string, string>) {
+  const asked: string[] = [];
+  const resolve: HostResolver = async (hostname) => {
+    asked.push(hostname);
+    const address = table[hostname];
+    if (!address) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return [{ address, family: address.includes(':') ? 6 : 4 } satisfies ResolvedAddress];
+  };
+  return { resolve, asked, table };
+}
+
+const noDns: HostResolver = async (hostname) => {
+  throw new Error(`unexpected resolution of ${hostname}`);
+};
+const silent = createLogger({ name: 't', level: 'silent' });
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -47,7 +66,9 @@ describe('webhook deliveries', () => {
     const prefix = uniqueQueuePrefix('webhooks');
     const queue = new Queue('webhook-delivery', { connection, prefix });
     const workerConnection = connection.duplicate();
-    const worker = new Worker('webhook-delivery', webhookDeliveryProcessor({ prisma: db.prisma, secrets, logger: createLogger({ name: 't', level: 'silent' }) }), {
+    // The receivers listen on 127.0.0.1: as in local development, WEBHOOK_ALLOW_PRIVATE_NETWORKS is on.
+    const processor = webhookDeliveryProcessor({ prisma: db.prisma, secrets, logger: silent, resolve: noDns, allowPrivateNetworks: true });
+    const worker = new Worker('webhook-delivery', processor, {
       connection: workerConnection,
       prefix,
       concurrency: 10,
@@ -101,6 +122,153 @@ describe('webhook deliveries', () => {
       await connection.quit();
       await healthy.close();
       await dead.close();
+    }
+  });
+});
+
+/** A store with a webhook, one order, and one recorded delivery for it: the delivery's id. */
+async function storeWithDelivery(
+  secrets: ReturnType<typeof createSecretBox>,
+  storeId: string,
+  url: string,
+  webhookSecrets: { current: string; previous?: string; changedAt?: Date } = { current: `secret-of-${storeId}` },
+): Promise<string> {
+  await db.prisma.store.create({
+    data: {
+      id: storeId,
+      statusWebhookUrl: url,
+      statusWebhookSecretEncrypted: secrets.encrypt(webhookSecrets.current),
+      statusWebhookPreviousSecretEncrypted: webhookSecrets.previous ? secrets.encrypt(webhookSecrets.previous) : null,
+      statusWebhookSecretChangedAt: webhookSecrets.changedAt ?? null,
+    },
+  });
+  const order = await db.prisma.order.create({ data: { storeId, externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x' } });
+  return nextDelivery(storeId, order.id);
+}
+
+async function nextDelivery(storeId: string, orderId?: string): Promise<string> {
+  const order = orderId ?? (await db.prisma.order.findFirstOrThrow({ where: { storeId } })).id;
+  const id = await db.prisma.$transaction((tx) =>
+    recordWebhookDelivery(tx, { storeId, orderId: order, externalId: 'A-1', event: 'status_changed', status: 'ready', flowhubStatus: 'ready', at: new Date() }),
+  );
+  return id!;
+}
+
+describe('the webhook perimeter at delivery', () => {
+  it('refuses at once, without retries or a connection, a URL that resolves to a private address now though it was public at save', async () => {
+    const secrets = createSecretBox(testEncryptionKey());
+    const receiver = await startReceiver(204);
+    const dns = tableResolver({ 'hooks.example': '93.184.216.34', 'rebound.example': '93.184.216.34' });
+    const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
+    const prefix = uniqueQueuePrefix('webhook-guard');
+    const queue = new Queue('webhook-delivery', { connection, prefix });
+    const workerConnection = connection.duplicate();
+    const worker = new Worker('webhook-delivery', webhookDeliveryProcessor({ prisma: db.prisma, secrets, logger: silent, resolve: dns.resolve }), {
+      connection: workerConnection,
+      prefix,
+    });
+    try {
+      // What the settings save saw: public addresses.
+      for (const host of ['hooks.example', 'rebound.example']) {
+        expect(await checkOutboundUrl(`http://${host}:${receiver.port}/hook`, { resolve: dns.resolve })).toMatchObject({ verdict: 'allowed' });
+      }
+      // Then the names move: into the private network, and onto this machine, where the receiver listens.
+      dns.table['hooks.example'] = '10.0.0.5';
+      dns.table['rebound.example'] = '127.0.0.1';
+      const deliveries: Record<string, string> = {};
+      for (const [storeId, host] of [['private-store', 'hooks.example'], ['loopback-store', 'rebound.example']] as const) {
+        deliveries[storeId] = await storeWithDelivery(secrets, storeId, `http://${host}:${receiver.port}/hook`);
+        const data = { deliveryId: deliveries[storeId], storeId };
+        await queue.add(queues['webhook-delivery'].jobName(data), data, { jobId: jobIds.webhookDelivery(data.deliveryId), attempts: 3, backoff: { type: 'fixed', delay: 100 } });
+      }
+      await waitFor(async () => (await queue.getFailedCount()) === 2, { what: 'both deliveries to fail', timeoutMs: 10_000 });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // time for a retry, were there one
+
+      for (const [storeId, address] of [['private-store', '10.0.0.5'], ['loopback-store', '127.0.0.1']] as const) {
+        const job = (await queue.getJob(jobIds.webhookDelivery(deliveries[storeId])))!;
+        expect(await job.getState()).toBe('failed');
+        expect(job.attemptsMade).toBe(1);
+        expect(job.failedReason).toMatch(new RegExp(`^the webhook URL was refused: .* resolves to ${address.replace(/\./g, '\\.')}, which is not a public address`));
+        const row = await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[storeId] } });
+        expect(row).toMatchObject({ status: 'failed', attempts: 1, responseStatus: null, lastError: job.failedReason });
+      }
+      expect(receiver.connections.count).toBe(0);
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true });
+      await queue.close();
+      await workerConnection.quit();
+      await connection.quit();
+      await receiver.close();
+    }
+  });
+
+  it('connects only to the address it checked (WEBHOOK_ALLOW_PRIVATE_NETWORKS on), never resolving the name again', async () => {
+    const secrets = createSecretBox(testEncryptionKey());
+    const receiver = await startReceiver(204);
+    // receiver.test exists only in this table: the delivery can reach the receiver only through the checked address.
+    const dns = tableResolver({ 'receiver.test': '127.0.0.1' });
+    const deps: WebhookDeliveryDependencies = { prisma: db.prisma, secrets, logger: silent, resolve: dns.resolve, allowPrivateNetworks: true };
+    try {
+      const deliveryId = await storeWithDelivery(secrets, 'dev-store', `http://receiver.test:${receiver.port}/hook?x=1`);
+      expect(await deliverWebhook(deps, deliveryId, { lastAttempt: false })).toBe('delivered');
+      expect(dns.asked).toEqual(['receiver.test']);
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0].headers.host).toBe(`receiver.test:${receiver.port}`);
+      expect(JSON.parse(receiver.received[0].body)).toMatchObject({ id: deliveryId, storeId: 'dev-store' });
+      expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: 'delivered', responseStatus: 204, attempts: 1 });
+
+      // The same URL with the guard on: refused before any connection, for good.
+      const refusedId = await nextDelivery('dev-store');
+      await expect(deliverWebhook({ ...deps, allowPrivateNetworks: false }, refusedId, { lastAttempt: false })).rejects.toBeInstanceOf(UnrecoverableError);
+      expect(receiver.received).toHaveLength(1);
+      expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: refusedId } })).toMatchObject({
+        status: 'failed',
+        lastError: expect.stringContaining('receiver.test resolves to 127.0.0.1, which is not a public address (loopback)'),
+      });
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries a name that does not resolve, like an endpoint that does not answer', async () => {
+    const secrets = createSecretBox(testEncryptionKey());
+    const deps: WebhookDeliveryDependencies = { prisma: db.prisma, secrets, logger: silent, resolve: tableResolver({}).resolve };
+    const deliveryId = await storeWithDelivery(secrets, 'gone-store', 'https://gone.example/hook');
+    await expect(deliverWebhook(deps, deliveryId, { lastAttempt: false })).rejects.toThrow(/could not be reached \(gone\.example could not be resolved \(ENOTFOUND\)\)/);
+    expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+});
+
+describe('webhook secret rotation', () => {
+  it('signs with the new and the previous secret for 24 hours after a change, then with the new one alone', async () => {
+    const secrets = createSecretBox(testEncryptionKey());
+    const receiver = await startReceiver(204);
+    const changedAt = new Date(Date.now() - 60 * 60 * 1000); // an hour ago
+    const deps: WebhookDeliveryDependencies = { prisma: db.prisma, secrets, logger: silent, resolve: noDns, allowPrivateNetworks: true };
+    const signatureOf = (index: number) => receiver.received[index].headers['x-flowhub-sync-signature'] as string;
+    try {
+      await deliverWebhook(deps, await storeWithDelivery(secrets, 'rotating', receiver.url, { current: 'whsec-new', previous: 'whsec-old', changedAt }), { lastAttempt: false });
+      expect(signatureOf(0)).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
+      // A receiver that has not switched yet, one that has, and one holding both, all accept it.
+      for (const known of ['whsec-old', 'whsec-new', ['whsec-new', 'whsec-old']]) {
+        expect(verifyWebhookSignature(known, receiver.received[0].body, signatureOf(0))).toMatchObject({ valid: true });
+      }
+
+      // 24 hours after the change (by the clock): the new secret alone.
+      await deliverWebhook({ ...deps, now: () => new Date(changedAt.getTime() + 24 * 3600 * 1000) }, await nextDelivery('rotating'), { lastAttempt: false });
+      expect(signatureOf(1)).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifyWebhookSignature('whsec-new', receiver.received[1].body, signatureOf(1))).toMatchObject({ valid: true });
+      expect(verifyWebhookSignature('whsec-old', receiver.received[1].body, signatureOf(1))).toEqual({ valid: false, reason: 'mismatch' });
+
+      // …and by the change's time in the database.
+      await db.prisma.store.update({ where: { id: 'rotating' }, data: { statusWebhookSecretChangedAt: new Date(Date.now() - 25 * 3600 * 1000) } });
+      await deliverWebhook(deps, await nextDelivery('rotating'), { lastAttempt: false });
+      expect(signatureOf(2)).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+      expect(verifyWebhookSignature('whsec-old', receiver.received[2].body, signatureOf(2))).toEqual({ valid: false, reason: 'mismatch' });
+    } finally {
+      await receiver.close();
     }
   });
 });

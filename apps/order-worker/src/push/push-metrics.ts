@@ -6,6 +6,8 @@ export type PushOutcome = 'pushed' | 'skipped' | 'failed' | 'needs_reconciliatio
 export interface OrderPushMetrics {
   registry: Registry;
   outcome(outcome: PushOutcome): void;
+  /** Flowhub created a second order for one of ours (staff must cancel it there): alert on any increase. */
+  duplicate(): void;
 }
 
 /** The order-push counters, on the given registry (the worker's /metrics) or a registry of their own. */
@@ -16,5 +18,10 @@ export function createOrderPushMetrics(registry = new Registry()): OrderPushMetr
     labelNames: ['outcome'],
     registers: [registry],
   });
-  return { registry, outcome: (outcome) => pushes.inc({ outcome }) };
+  const duplicates = new Counter({
+    name: 'flowhub_sync_duplicate_flowhub_orders_total',
+    help: 'Second Flowhub orders detected for one order (a late answer to a push already resolved): each must be cancelled in Flowhub',
+    registers: [registry],
+  });
+  return { registry, outcome: (outcome) => pushes.inc({ outcome }), duplicate: () => duplicates.inc() };
 }

@@ -15,7 +15,7 @@ import { noticeForPlatform } from './platform-notices';
  *                                     ├─ certainly not sent (refused before sending, 429, no connection):
  *                                     │      back to queued, BullMQ retries with backoff
  *                                     ├─ refused by Flowhub (422, credentials): failed, no retries
- *                                     └─ outcome unknown (timeout or reset after sending, 5xx, crash):
+ *                                     └─ outcome unknown (timeout or reset after sending, 5xx, 3xx, crash):
  *                                            needs_reconciliation, never sent again automatically
  *
  * - The claim is one conditional UPDATE (state queued/not_pushed → pushing, pushAttempts + 1,
@@ -87,10 +87,12 @@ export async function transitionPush(prisma: Db, orderId: string, change: PushTr
  */
 const CLAIM_PUSH_SQL = `
   WITH claimed AS (
-    UPDATE orders
+    UPDATE orders o
     SET push_state = 'pushing', push_started_at = $3, push_attempts = push_attempts + 1, postback_token = $4, push_error = NULL, updated_at = $3
-    WHERE id = $1::uuid AND push_state IN ('queued', 'not_pushed') AND postback_token IS NOT DISTINCT FROM $2::text
-    RETURNING id, push_attempts
+    WHERE o.id = $1::uuid AND o.push_state IN ('queued', 'not_pushed') AND o.postback_token IS NOT DISTINCT FROM $2::text
+      AND o.status = 'confirmed'
+      AND EXISTS (SELECT 1 FROM stores s WHERE s.id = o.store_id AND s.enabled AND s.sync_orders)
+    RETURNING o.id, o.push_attempts
   ), started AS (
     INSERT INTO order_events (order_id, at, event, details)
     SELECT id, $3, 'push_started', jsonb_build_object('attempt', push_attempts) FROM claimed
@@ -103,6 +105,10 @@ const CLAIM_PUSH_SQL = `
  * carries it; the token condition makes sure that the payload built from what was read is the one that
  * matches the row). Returns the attempt number, or undefined when another worker claimed it first or
  * the order is no longer waiting for a push.
+ * What the job read before is checked again here, on the row itself: the order must still be confirmed
+ * and its store enabled with order sync on. A cancel that commits between the job's read and this claim
+ * changes the row (the UPDATE waits for the cancel's lock and sees its status), so nothing is sent; a
+ * cancel that comes after the claim finds the order 'pushing' and tells staff to cancel it in Flowhub too.
  */
 export async function claimPush(
   sql: Sql,
@@ -114,40 +120,81 @@ export async function claimPush(
   return rows[0]?.attempt;
 }
 
-export type RecordPushedResult = ({ recorded: true } & FulfilmentResult) | { recorded: false; pushState: PushState; flowhubOrderId: string | null };
+export type RecordPushedResult =
+  | ({
+      recorded: true;
+      /** The order was cancelled here while its create was on its way: staff must cancel it in Flowhub (no fulfilment). */
+      cancelRequired: boolean;
+    } & FulfilmentResult)
+  | {
+      recorded: false;
+      pushState: PushState;
+      flowhubOrderId: string | null;
+      /** Flowhub's answer names another order than the one recorded: a second Flowhub order, now on the order. */
+      duplicate: boolean;
+      /** The platform's webhook deliveries recorded with it: queue them after the commit. */
+      deliveries: string[];
+    };
 
 /*
  * Records the answer if the order is still where the attempt left it (pushing, or meanwhile marked
- * needs_reconciliation, with no Flowhub id yet); otherwise someone resolved it first (an operator, a
- * postback) and Flowhub's answer only goes into the history, since it may name a second Flowhub order that
- * staff must cancel there. Returns the order's row as the fulfilment needs it.
+ * needs_reconciliation, with no Flowhub id yet). Otherwise someone resolved it first (an operator, a
+ * postback, a recreate) and Flowhub's answer names a second Flowhub order unless it is the id recorded:
+ * it joins the order's duplicate_flowhub_order_ids (once) with a `duplicate_in_flowhub` event, since staff
+ * must cancel it in Flowhub. An answer recorded for an order cancelled here meanwhile adds
+ * `flowhub_cancel_required` with Flowhub's id. Those two outcomes need the platform's webhook, written in
+ * the same transaction: unless $7 says the caller runs this inside a transaction that records them, the
+ * statement then writes nothing and answers applied = false (the caller runs it again in one).
+ * Returns the order's row as the fulfilment needs it.
  */
 const RECORD_PUSHED_SQL = `
   WITH target AS MATERIALIZED (
-    SELECT id, hold_inventory, fulfilled, push_state, flowhub_order_id,
-           push_state IN ('pushing', 'needs_reconciliation') AND push_attempts = $2::int AND flowhub_order_id IS NULL AS recordable
+    SELECT id, hold_inventory, fulfilled, push_state, flowhub_order_id, status = 'cancelled' AS cancelled,
+           push_state IN ('pushing', 'needs_reconciliation') AND push_attempts = $2::int AND flowhub_order_id IS NULL AS recordable,
+           flowhub_order_id IS DISTINCT FROM $3::text AND NOT ($3::text = ANY (duplicate_flowhub_order_ids)) AS unknown_id
     FROM orders WHERE id = $1::uuid
     FOR UPDATE
+  ), decided AS (
+    SELECT target.*, NOT recordable AND unknown_id AS duplicate,
+           $7::boolean OR NOT (CASE WHEN recordable THEN cancelled ELSE unknown_id END) AS applied
+    FROM target
   ), recorded AS (
     UPDATE orders o
     SET push_state = 'pushed', flowhub_order_id = $3, pushed_at = $5, push_error = NULL,
         flowhub_status = coalesce($4::text, o.flowhub_status), updated_at = $5
-    FROM target WHERE o.id = target.id AND target.recordable
+    FROM decided WHERE o.id = decided.id AND decided.applied AND decided.recordable
+    RETURNING o.id
+  ), duplicated AS (
+    UPDATE orders o
+    SET duplicate_flowhub_order_ids = array_append(o.duplicate_flowhub_order_ids, $3::text), updated_at = $5
+    FROM decided WHERE o.id = decided.id AND decided.applied AND decided.duplicate
     RETURNING o.id
   ), events AS (
     INSERT INTO order_events (order_id, at, event, cause, details)
     SELECT id, $5, 'pushed', NULL, jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int) FROM recorded
     UNION ALL
+    SELECT id, $5, 'flowhub_cancel_required', 'cancelled', jsonb_build_object('flowhubOrderId', $3::text, 'pushState', 'pushed', 'message', $8::text)
+    FROM decided WHERE applied AND recordable AND cancelled
+    UNION ALL
+    SELECT id, $5, 'duplicate_in_flowhub', $9::text,
+           jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id, 'pushState', push_state)
+    FROM duplicated JOIN decided USING (id)
+    UNION ALL
     SELECT id, $5, 'push_answer_unrecorded', $6::text,
            jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id)
-    FROM target WHERE NOT recordable
+    FROM decided WHERE applied AND NOT recordable AND NOT duplicate
   )
-  SELECT id, recordable AS recorded, hold_inventory AS "holdInventory", fulfilled, push_state AS "pushState", flowhub_order_id AS "flowhubOrderId"
-  FROM target`;
+  SELECT id, applied, recordable AS recorded, cancelled, duplicate, hold_inventory AS "holdInventory", fulfilled,
+         push_state AS "pushState", flowhub_order_id AS "flowhubOrderId"
+  FROM decided`;
 
 interface RecordedRow {
   id: string;
+  /** False when the outcome needs the platform's webhook and the statement was not run inside a transaction that records it. */
+  applied: boolean;
   recorded: boolean;
+  cancelled: boolean;
+  duplicate: boolean;
   holdInventory: boolean;
   fulfilled: boolean;
   pushState: PushState;
@@ -155,9 +202,12 @@ interface RecordedRow {
 }
 
 /**
- * Records Flowhub's answer: pushed, Flowhub's orderId, and for a Maui store the fulfilment and
- * release of the holds, in one transaction. Applies to the attempt that sent it, while it is
+ * Records Flowhub's answer: pushed, Flowhub's orderId, and for a Maui store the fulfilment (its holds
+ * consumed), in one transaction. Applies to the attempt that sent it, while it is
  * 'pushing' or was meanwhile marked needs_reconciliation (the answer settles that question).
+ * An order cancelled here meanwhile is recorded too (it is followed in Flowhub) but not fulfilled, and
+ * the platform hears `cancel_required_in_flowhub`; an answer naming a second Flowhub order is kept on the
+ * order and the platform hears `duplicate_in_flowhub` (see RECORD_PUSHED_SQL).
  */
 export async function recordPushed(
   db: { sql: Sql; prisma: Db },
@@ -166,28 +216,44 @@ export async function recordPushed(
   answer: { flowhubOrderId: string; flowhubStatus: string | null },
   at = new Date(),
 ): Promise<RecordPushedResult> {
-  const values = [
+  const values = (inTransaction: boolean) => [
     order.id,
     order.attempt,
     answer.flowhubOrderId,
     answer.flowhubStatus,
     at,
     `Flowhub created order ${answer.flowhubOrderId} for attempt ${order.attempt}, but the order's push had already been resolved`,
+    inTransaction,
+    `Flowhub created order ${answer.flowhubOrderId} after this order was cancelled here: cancel it in Flowhub too, Flowhub's API offers no cancel`,
+    `Flowhub created order ${answer.flowhubOrderId} for attempt ${order.attempt} after the order's push had been resolved otherwise: a second Flowhub order for it, cancel it in Flowhub`,
   ];
-  const unrecorded = (row: RecordedRow): RecordPushedResult => ({ recorded: false, pushState: row.pushState, flowhubOrderId: row.flowhubOrderId });
+  const unrecorded = (row: RecordedRow, deliveries: string[] = []): RecordPushedResult => ({
+    recorded: false,
+    pushState: row.pushState,
+    flowhubOrderId: row.flowhubOrderId,
+    duplicate: row.duplicate,
+    deliveries,
+  });
   if (!store.maui) {
     const {
       rows: [row],
-    } = await db.sql.query<RecordedRow>({ name: 'record-pushed', text: RECORD_PUSHED_SQL, values });
+    } = await db.sql.query<RecordedRow>({ name: 'record-pushed', text: RECORD_PUSHED_SQL, values: values(false) });
     if (!row) throw new Error(`order ${order.id} does not exist`);
-    return row.recorded ? { recorded: true, fulfilled: false, released: [], deliveries: [] } : unrecorded(row);
+    if (row.applied) return row.recorded ? { recorded: true, cancelRequired: false, fulfilled: false, consumed: [], deliveries: [] } : unrecorded(row);
   }
-  // Maui: the push and the fulfilment in one transaction, so "pushed" and "fulfilled" never disagree.
+  // Maui, or an outcome the platform must hear of: the record, the fulfilment and the webhook in one transaction,
+  // so "pushed" and "fulfilled" never disagree and no such change is committed without its notice.
   return db.prisma.$transaction(async (tx) => {
-    const [row] = await tx.$queryRawUnsafe<RecordedRow[]>(RECORD_PUSHED_SQL, ...values);
+    const [row] = await tx.$queryRawUnsafe<RecordedRow[]>(RECORD_PUSHED_SQL, ...values(true));
     if (!row) throw new Error(`order ${order.id} does not exist`);
-    if (!row.recorded) return unrecorded(row);
+    const notice = async (event: 'cancel_required_in_flowhub' | 'duplicate_in_flowhub') => {
+      const delivery = await noticeForPlatform(tx, row.id, event, at);
+      return delivery ? [delivery] : [];
+    };
+    if (!row.recorded) return unrecorded(row, row.duplicate ? await notice('duplicate_in_flowhub') : []);
+    // Cancelled here while the create was on its way: Flowhub has it, but Maui does not take over a cancelled order's stock.
+    if (row.cancelled) return { recorded: true, cancelRequired: true, fulfilled: row.fulfilled, consumed: [], deliveries: await notice('cancel_required_in_flowhub') };
     const fulfilment = await fulfilAfterPush(tx, row, store, at, 'pushed to Flowhub Maui');
-    return { recorded: true, ...fulfilment };
+    return { recorded: true, cancelRequired: false, ...fulfilment };
   });
 }

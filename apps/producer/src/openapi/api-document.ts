@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createOrderBody, orderParams, patchOrderBody } from '../orders/order-schema';
+import { createOrderBody, orderListQuery, orderParams, patchOrderBody } from '../orders/order-schema';
 import { pushBody } from '../routes/order-push';
 import { TOKEN_PATTERN } from '../routes/postback';
 import { editBody as productEditBody, listQuery as productListQuery, productParams } from '../routes/products';
@@ -8,10 +8,11 @@ import { syncRunsQuery } from '../routes/syncs';
 import { categoryMappingsBody, settingsBody, syncBody } from '../settings-schema';
 import { errorBodySchema, errorCodesFor } from '../views/error';
 import { livenessSchema, readinessSchema } from '../views/health';
-import { orderAnswerSchema, orderViewSchema, postbackAcceptedSchema } from '../views/order';
+import { orderAnswerSchema, orderPageSchema, orderViewSchema, postbackAcceptedSchema } from '../views/order';
 import { productPageSchema, productViewSchema } from '../views/product';
 import { categoryMappingsViewSchema, roomListSchema, settingsViewSchema } from '../views/settings';
 import { syncRequestedSchema, syncRunListSchema, syncRunViewSchema } from '../views/sync-run';
+import { statusWebhookSchema } from '../views/webhook';
 
 /**
  * The producer's OpenAPI 3.1 document, built from the zod schemas the routes validate requests with and the
@@ -49,6 +50,9 @@ interface Operation {
 
 const storeParams = orderParams.pick({ storeId: true });
 const postbackParams = z.object({ token: z.string().regex(TOKEN_PATTERN) });
+/** The body of an action that takes no fields: none at all, an empty one (whatever its Content-Type) or `{}`. */
+const noFields = z.object({}).describe('No fields: send no body, an empty body or {}');
+
 /** Flowhub's postback body: untrusted; only `orderId` is read, to resolve a push whose outcome is unknown. */
 const postbackBody = z.looseObject({ orderId: z.union([z.string(), z.number()]).optional() });
 const json = (description: string, schema: z.ZodType): Answer => ({ description, schema });
@@ -66,13 +70,18 @@ export const operations: Operation[] = [
       'or sent back masked as the API showed it, keeps its stored value. Required when `enabled`: clientId, apiKey, locationId; when ' +
       '`syncOrders`: orderAheadClientId, orderAheadToken. When enabling, the credentials are tried against Flowhub before saving ' +
       '(`?verify=false` skips the check). Enabling schedules the store and starts a first sync at once; `enabled: false` stops its ' +
-      'schedules and keeps its data.',
+      'schedules and keeps its data. statusWebhookUrl must point to the public internet: its host, or every A and AAAA address ' +
+      'its name resolves to, must be a public unicast address (a name that does not resolve within 2 s is accepted and checked ' +
+      'again at each delivery; WEBHOOK_ALLOW_PRIVATE_NETWORKS=true lifts the rule for local development). A new statusWebhookSecret ' +
+      'keeps the replaced one for 24 hours, during which deliveries carry a signature with each (statusWebhookPreviousSecretUntil). ' +
+      'Saved enabled with syncOrders, confirmed orders whose push was skipped while the store did not sync orders (push.state ' +
+      'not_pushed with the reason in push.error, webhook push_skipped) are queued again.',
     queryNotes: { verify: 'false: save without trying the credentials against Flowhub' },
     body: { schema: settingsBody, required: true },
     responses: {
       200: json('the saved settings, secrets masked', settingsViewSchema),
       404: null, // creates the store
-      400: 'a malformed field, or a credential the chosen options require is missing: every one named in details',
+      400: 'a malformed field, a credential the chosen options require is missing, or a statusWebhookUrl outside the public internet: every one named in details',
       422: "Flowhub refused the credentials (Flowhub's reason in the message)",
       503: 'Flowhub (verifying a save) or PostgreSQL unreachable',
     },
@@ -195,20 +204,42 @@ export const operations: Operation[] = [
     },
   },
   {
+    method: 'get', path: '/v1/stores/{storeId}/orders', operationId: 'listOrders', tag: 'Orders', bearer: true, params: storeParams,
+    query: orderListQuery,
+    summary: "The store's orders, newest first; attention=true: those that need a person",
+    description:
+      'An order needs a person when its push failed or needs reconciliation, when Flowhub holds a duplicate of it, when it was ' +
+      'cancelled here while in Flowhub and Flowhub has not reported it cancelled, or when following its Flowhub status stopped. ' +
+      'Each item says why in `attention`. Ordered by createdAt, newest first.',
+    queryNotes: {
+      attention: 'true: only the orders that need a person (on-call\'s list); false (default): every order',
+      limit: 'page size, at most 500',
+      cursor: 'nextCursor of the previous page (opaque)',
+    },
+    responses: { 200: json('one page of orders, newest first', orderPageSchema), 400: 'a malformed query parameter' },
+  },
+  {
     method: 'get', path: ORDER, operationId: 'getOrder', tag: 'Orders', bearer: true, params: orderParams,
     summary: 'One order: status, push, holds and history',
+    description:
+      "`follow`: how following its Flowhub status goes. Each followed order is read on its own at every status poll, least recently " +
+      'checked first; a failed read is recorded here (lastError, errorCount) and the poll goes on with the others. Five 404s in a row ' +
+      'stop following (stoppedReason, webhook follow_stopped). `flowhubStatus` only moves forward in Flowhub\'s lifecycle (see the postback).',
     responses: { 200: json('the order', orderViewSchema), 404: 'unknown store or order' },
   },
   {
     method: 'patch', path: ORDER, operationId: 'setHoldInventory', tag: 'Orders', bearer: true, params: orderParams,
     summary: "Keep holding the order's stock after a Maui push",
-    description: 'The "Fulfilled" toggle of the order detail page.',
+    description:
+      'The "Fulfilled" toggle of the order detail page. Turned off after a Maui push (fulfilled), the held holds become consumed, as ' +
+      'the push would have made them: they count until the first successful inventory sync that started after.',
     body: { schema: patchOrderBody, required: true },
     responses: { 200: json('the order', orderAnswerSchema), 400: 'holdInventory missing or not a boolean, or another field', 404: 'unknown store or order' },
   },
   {
     method: 'post', path: `${ORDER}/confirm`, operationId: 'confirmOrder', tag: 'Orders', bearer: true, params: orderParams,
     summary: 'Confirm a pending order',
+    body: { schema: noFields, required: false },
     responses: {
       202: json('confirmed, and its push to Flowhub queued (the store syncs orders)', orderAnswerSchema),
       200: json('confirmed (the store does not sync orders), or already confirmed', orderAnswerSchema),
@@ -219,29 +250,51 @@ export const operations: Operation[] = [
   {
     method: 'post', path: `${ORDER}/cancel`, operationId: 'cancelOrder', tag: 'Orders', bearer: true, params: orderParams,
     summary: 'Cancel an order: its holds are released',
-    description: "If the order was already pushed, the answer's notice and the order's history say that it must also be cancelled in Flowhub (Flowhub's API offers no cancel).",
+    description:
+      "If the order's push was claimed or sent (push.state pushing, pushed or needs_reconciliation), the answer's notice, the order's history " +
+      "(flowhub_cancel_required) and the store's webhook (cancel_required_in_flowhub) say that it must also be cancelled in Flowhub (Flowhub's API " +
+      'offers no cancel). A push not claimed yet never reaches Flowhub.',
+    body: { schema: noFields, required: false },
     responses: { 200: json('the order, cancelled', orderAnswerSchema), 404: 'unknown store or order', 409: 'an illegal transition, e.g. cancelling a completed order' },
   },
   {
     method: 'post', path: `${ORDER}/complete`, operationId: 'completeOrder', tag: 'Orders', bearer: true, params: orderParams,
     summary: 'Report the sale of an order (stores that do not sync orders): its holds become consumed',
-    responses: { 200: json('the order, completed', orderAnswerSchema), 404: 'unknown store or order', 409: 'the store syncs orders, or an illegal transition' },
+    description:
+      'Also taken, in a store that syncs orders, for a confirmed order whose push was skipped because the store was disabled or ' +
+      'stopped syncing orders first (push.state not_pushed with the reason in push.error): Flowhub never had it.',
+    body: { schema: noFields, required: false },
+    responses: {
+      200: json('the order, completed', orderAnswerSchema),
+      404: 'unknown store or order',
+      409: 'the store syncs orders (and the order was not skipped), or an illegal transition',
+    },
   },
   {
     method: 'post', path: `${ORDER}/push`, operationId: 'pushOrder', tag: 'Orders', bearer: true, params: orderParams,
     summary: 'Push again after a failure, or resolve a push whose outcome is unknown',
     description:
-      'No body: push again after a failure. `{"flowhubOrderId": "…"}` records the id found in Flowhub. `{"recreate": true}` creates ' +
+      'No body: push again after a failure. `{"flowhubOrderId": "…"}` records the id found in Flowhub: taken for a confirmed order whose ' +
+      'push is not_pushed, failed or needs_reconciliation, and for a cancelled order whose push is needs_reconciliation (recorded, and ' +
+      'flowhub_cancel_required with the cancel_required_in_flowhub webhook: cancel it in Flowhub too); the same id again changes nothing. ' +
+      "The order's Flowhub status is followed from then on: a status poll of the store is queued at once. `{\"recreate\": true}` creates " +
       "the order in Flowhub anew (the operator's explicit decision).",
     body: { schema: pushBody, required: false },
-    responses: { 202: json('the order, its push queued or its Flowhub id recorded', orderViewSchema), 400: 'a malformed body', 404: 'unknown store or order', 409: "the order's push is not in a state the request fits" },
+    responses: {
+      202: json('the order, its push queued or its Flowhub id recorded', orderViewSchema),
+      400: 'a malformed body',
+      404: 'unknown store or order',
+      409: "the order's status or push is not one the request fits (e.g. a Flowhub id for a pending, expired or queued order, another id than the one recorded)",
+    },
   },
   {
     method: 'post', path: '/v1/flowhub/postback/{token}', operationId: 'flowhubPostback', tag: 'Orders', bearer: false, params: postbackParams,
     summary: "Flowhub's status postbacks (no bearer token: the path token is the credential)",
     description:
       'Each Order Ahead create carries a postbackUrl with an unguessable per-order token. The product re-reads the status from Flowhub ' +
-      'before acting, so a forged postback changes nothing; a postback naming a Flowhub order id resolves needs_reconciliation.',
+      'before acting, so a forged postback changes nothing; a postback naming a Flowhub order id resolves needs_reconciliation. ' +
+      'Like every Flowhub status read, it applies only when it moves the order forward: new = inQueue < started < ready < inTransit < ' +
+      'delivered < sold, and sold, unableToComplete, unableToVerify and deleted are final (a read older than the status recorded changes nothing).',
     body: { schema: postbackBody, required: false, description: "Flowhub's postback; not trusted" },
     responses: { 202: json('accepted: the status is re-read from Flowhub within moments', postbackAcceptedSchema), 404: 'no order has this token', 503: 'Redis or PostgreSQL unreachable' },
   },
@@ -259,7 +312,7 @@ export const operations: Operation[] = [
   {
     method: 'get', path: '/metrics', operationId: 'metrics', tag: 'Operations', bearer: false,
     summary: 'Prometheus metrics',
-    description: 'Jobs per queue and state, age of each store\'s last good sync, holds active, API requests by route and status.',
+    description: 'Jobs per queue and state, age of each store\'s last good sync, holds active, orders by store and push state, API requests by route and status.',
     responses: { 200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' } },
   },
 ];
@@ -293,6 +346,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   Order: orderViewSchema,
   OrderAnswer: orderAnswerSchema,
   PostbackAccepted: postbackAcceptedSchema,
+  StatusWebhook: statusWebhookSchema,
   Readiness: readinessSchema,
   Error: errorBodySchema,
 };
@@ -432,6 +486,23 @@ function buildDocument() {
     tags: TAGS,
     security: [{ bearer: [] }],
     paths,
+    webhooks: {
+      statusWebhook: {
+        post: {
+          summary: "What the product POSTs to a store's statusWebhookUrl",
+          description:
+            'Status changes, push failures and reconciliation needs, fulfilment changes, conflicts, and what staff must do in Flowhub. ' +
+            'Signed: X-Flowhub-Sync-Signature is t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with statusWebhookSecret>. ' +
+            'Any 2xx acknowledges a delivery; anything else is retried with backoff.',
+          parameters: [
+            { name: 'X-Flowhub-Sync-Delivery', in: 'header', required: true, description: 'the delivery id (the body\'s id)', schema: { type: 'string' } },
+            { name: 'X-Flowhub-Sync-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>', schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaRef('StatusWebhook') } } },
+          responses: { '2XX': { description: 'delivered' } },
+        },
+      },
+    },
     components: {
       schemas: { ...componentsOf(REQUEST_SCHEMAS, 'input'), ...componentsOf(RESPONSE_SCHEMAS, 'output') },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the API_TOKEN the producer is configured with' } },

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createProducerHarness, type ProducerHarness } from '../testing/harness';
-import { operations } from './api-document';
+import { openApiDocument, operations } from './api-document';
 
 /**
  * /docs as an engineer sees it: Debian's Chromium driven by playwright-core, as for Bull Board (toolchain.md).
@@ -43,7 +43,10 @@ it('renders every operation of the document, with nothing fetched from elsewhere
   await page.goto(`${origin}/docs`);
   await page.locator('.opblock').first().waitFor({ timeout: 15_000 });
   expect(await page.locator('.info .title').innerText()).toContain('flowhub-sync producer API');
-  expect(await page.locator('.opblock').count()).toBe(operations.length);
+  // The operations, then the webhooks the product sends (OpenAPI 3.1 `webhooks`), each a block of its own.
+  const webhooks = Object.values(openApiDocument().webhooks).flatMap((item) => Object.keys(item));
+  expect(await page.locator('.opblock').count()).toBe(operations.length + webhooks.length);
+  expect(await page.locator('.opblock', { hasText: 'statusWebhook' }).count()).toBe(1);
   // An operation opens on its description, parameters, request body and answers.
   const createOrder = page.locator('#operations-Orders-createOrder');
   expect(await createOrder.innerText()).toContain("A new online order: holds its items' quantities at once");

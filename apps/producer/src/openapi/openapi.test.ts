@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { DEMO_LOCATION, startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { buildApp } from '../app';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
+import { WEBHOOK_EVENTS } from '@flowhub-sync/db';
 import { openApiDocument, operations } from './api-document';
 
 /**
@@ -188,6 +189,12 @@ async function driveEveryRoute() {
   const cancelled = await call('post', `${ORDER}/cancel`, { storeId: 'pushing', externalId: 'P-3' });
   expectStatus(cancelled, 200);
   expect(cancelled.json().notice).toMatch(/cancel it in Flowhub too/);
+  // The store's orders, and on-call's list (P-3 must be cancelled in Flowhub too).
+  const attention = await call('get', orders, { storeId: 'pushing' }, { query: 'attention=true&limit=1' });
+  expectStatus(attention, 200);
+  expect(attention.json().items[0].attention.length).toBeGreaterThan(0);
+  expectStatus(await call('get', orders, { storeId: 'main' }), 200);
+  expectStatus(await call('get', orders, { storeId: 'main' }, { query: 'cursor=not-a-cursor' }), 400);
 
   expectStatus(await call('delete', SETTINGS, { storeId: 'bare' }), 204);
   expectStatus(await call('delete', SETTINGS, { storeId: 'nowhere' }), 404);
@@ -281,6 +288,15 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
       expect({ ref, resolves: resolved !== undefined }).toEqual({ ref, resolves: true });
     }
     for (const name of Object.keys(document.components.schemas as Json)) expect(typeof ajv.getSchema(`openapi.json#/${pointer('components', 'schemas', name)}`)).toBe('function');
+  });
+
+  it("documents the store's status webhook with every event it sends", () => {
+    const body = ['webhooks', 'statusWebhook', 'post', 'requestBody', 'content', 'application/json', 'schema'];
+    const event = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).StatusWebhook.properties.event;
+    expect(event.enum).toEqual([...WEBHOOK_EVENTS]);
+    const payload = { id: 'd-1', storeId: 's1', externalId: 'A-1', status: 'cancelled', flowhubStatus: null, sequence: 2, at: '2026-12-01T10:00:00.000Z' };
+    for (const name of ['cancel_required_in_flowhub', 'duplicate_in_flowhub']) expect(problems({ ...payload, event: name }, ...body)).toBe('');
+    expect(problems({ ...payload, event: 'something_else' }, ...body)).toMatch(/allowed values/);
   });
 
   it('documents request bodies as the routes validate them: a body the route refuses is outside the document', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeOrderCursor } from '@flowhub-sync/db';
 import type { ErrorDetail } from '../errors';
 import { formatPath } from '../errors';
 
@@ -65,6 +66,26 @@ export const createOrderBody = z.object({
 export type CreateOrderBody = z.output<typeof createOrderBody>;
 
 export const patchOrderBody = z.object({ holdInventory: z.boolean() }).strict();
+
+/** GET …/orders: `attention=true` lists only the orders that need a person (packages/db/src/orders/order-list.ts). */
+export const orderListQuery = z.object({
+  attention: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
+  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
+  cursor: z
+    .string()
+    .transform((text, context) => {
+      const cursor = decodeOrderCursor(text);
+      if (!cursor) {
+        context.addIssue({ code: 'custom', message: 'is not a cursor this API gave out (use nextCursor as it was returned)' });
+        return z.NEVER;
+      }
+      return cursor;
+    })
+    .optional(),
+});
 
 /** Required fields say "is required" rather than zod's "expected string, received undefined". */
 export const requiredFieldMessages: z.core.$ZodErrorMap = (issue) => (issue.input === undefined ? 'is required' : undefined);

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
-import { type Order, type PushState, type Transaction, inOrderTransaction, isUniqueViolation, recordWebhookDelivery, settleHolds } from '@flowhub-sync/db';
-import { addFirstOrderPushJob, ensureOrderPushJob, jobIds, parsePayload, queues } from '@flowhub-sync/queues';
+import { type Order, type PushState, type Transaction, fulfilMauiPush, inOrderTransaction, isUniqueViolation, recordWebhookDelivery } from '@flowhub-sync/db';
+import { addFirstOrderPushJob, ensureOrderPushJob, jobIds, parsePayload, queues, scheduleStatusPoll } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { withRedis } from '../schedules';
@@ -46,7 +46,7 @@ export async function enqueueOrderPush(
 
 export type PushRequest = { kind: 'push' } | { kind: 'recreate' } | { kind: 'record'; flowhubOrderId: string };
 
-type Deps = Pick<ProducerDependencies, 'prisma' | 'sql' | 'queues' | 'redis' | 'logger'>;
+type Deps = Pick<ProducerDependencies, 'prisma' | 'sql' | 'queues' | 'redis' | 'logger' | 'settings'>;
 
 const conflict = (message: string, path = 'push.state') => new ApiError('conflict', message, [{ path, message }]);
 
@@ -68,6 +68,7 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
   if (!store) throw notFound('store');
 
   let enqueue = false;
+  let follow = false;
   const deliveries: string[] = [];
   let orderId: string;
   try {
@@ -76,7 +77,9 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
       const order = await lockOrder(tx, ref.storeId, ref.externalId);
       if (!order) throw notFound(`order ${ref.externalId}`);
       if (request.kind === 'record') {
-        deliveries.push(...(await recordFlowhubOrderId(tx, order, store, request.flowhubOrderId, now)));
+        const recorded = await recordFlowhubOrderId(tx, order, store, request.flowhubOrderId, now);
+        follow = recorded !== null;
+        deliveries.push(...(recorded ?? []));
         return order.id;
       }
       const state = order.pushState;
@@ -111,11 +114,31 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
   }
   if (enqueue) await enqueueOrderPush(deps, { ...ref, pushState: 'queued' });
   await queueWebhookDeliveries(deps, ref.storeId, deliveries);
+  if (follow) await followNow(deps, ref.storeId);
   return loadOrderView(deps.sql, orderId);
 }
 
+/**
+ * An order just recorded as pushed is among the store's followed orders (followedOrdersWhere): make sure the
+ * store's status poll is scheduled (its store may no longer sync orders, and only open pushed orders keep the
+ * poll) and queue a poll of the store now, so its status is read at once rather than at the next scheduled poll.
+ * Best effort: with Redis away the schedule is reconciled when Redis returns, and the scheduled poll reads it then.
+ */
+async function followNow(deps: Pick<Deps, 'queues' | 'redis' | 'logger' | 'settings'>, storeId: string): Promise<void> {
+  const poll = deps.queues['order-status-poll'];
+  const data = parsePayload('order-status-poll', { storeId });
+  try {
+    await withRedis(deps, async () => {
+      await scheduleStatusPoll(poll, storeId, deps.settings.statusPollEveryMs);
+      await poll.add(queues['order-status-poll'].jobName(data), data, queues['order-status-poll'].defaults);
+    });
+  } catch (error) {
+    deps.logger.warn({ storeId, reason: (error as Error).message }, 'status poll not queued now (Redis unavailable); the scheduled poll reads the order later');
+  }
+}
+
 /** Best effort after the commit: a delivery not queued now is queued by the worker's outbox sweep. */
-async function queueWebhookDeliveries(deps: QueueDeps, storeId: string, deliveryIds: readonly string[]): Promise<void> {
+export async function queueWebhookDeliveries(deps: QueueDeps, storeId: string, deliveryIds: readonly string[]): Promise<void> {
   for (const deliveryId of deliveryIds) {
     const data = parsePayload('webhook-delivery', { deliveryId, storeId });
     await withRedis(deps, () =>
@@ -124,17 +147,33 @@ async function queueWebhookDeliveries(deps: QueueDeps, storeId: string, delivery
   }
 }
 
+/** The push states {"flowhubOrderId"} takes for a confirmed order (a cancelled one: only needs_reconciliation). */
+const RECORDABLE: readonly PushState[] = ['not_pushed', 'failed', 'needs_reconciliation'];
+
 /**
  * {"flowhubOrderId"}: the operator found the order in Flowhub. It is recorded as pushed (no create is
- * sent), and for a Maui store fulfilled with its holds released, as a successful push would have.
- * Returns the webhook deliveries recorded with it.
+ * sent), and for a Maui store fulfilled with its holds consumed, as a successful push would have.
+ * Taken for a confirmed order whose push is not_pushed, failed or needs_reconciliation, and for a cancelled
+ * order whose push needs reconciliation: staff link the Flowhub order they found, which must be cancelled in
+ * Flowhub too (`flowhub_cancel_required`, and the platform's `cancel_required_in_flowhub`); a cancelled order
+ * is not fulfilled. Anything else is a 409: a pending order would become confirmed through the status poll,
+ * a queued or running push may create the order itself.
+ * Returns the webhook deliveries recorded with it, or null when it changed nothing (the same id again).
  */
-async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui: boolean }, flowhubOrderId: string, now: Date): Promise<string[]> {
+async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui: boolean }, flowhubOrderId: string, now: Date): Promise<string[] | null> {
   if (order.pushState === 'pushed') {
-    if (order.flowhubOrderId === flowhubOrderId) return [];
+    if (order.flowhubOrderId === flowhubOrderId) return null;
     throw conflict(`order ${order.externalId} is already recorded as Flowhub order ${order.flowhubOrderId}`, 'flowhubOrderId');
   }
   if (order.pushState === 'pushing') throw conflict(`a push of order ${order.externalId} is under way; wait for its outcome`);
+  const cancelledUnknown = order.status === 'cancelled' && order.pushState === 'needs_reconciliation';
+  if (!cancelledUnknown && !(order.status === 'confirmed' && RECORDABLE.includes(order.pushState))) {
+    throw conflict(
+      `cannot record Flowhub order ${flowhubOrderId} for order ${order.externalId}: it is ${order.status} and its push is ${order.pushState}. ` +
+        '{"flowhubOrderId"} is taken for a confirmed order whose push is not_pushed, failed or needs_reconciliation, and for a cancelled order whose push needs reconciliation',
+      order.status === 'confirmed' ? 'push.state' : 'status',
+    );
+  }
   await tx.order.update({
     where: { id: order.id },
     data: { pushState: 'pushed', flowhubOrderId, pushedAt: now, pushError: null },
@@ -142,34 +181,24 @@ async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui
   await tx.orderEvent.create({
     data: { orderId: order.id, at: now, event: 'reconciled', cause: 'operator', details: { flowhubOrderId, previousState: order.pushState, previousError: order.pushError } },
   });
-  if (!store.maui) return [];
-  const deliveries: string[] = [];
-  if (!order.fulfilled) {
-    await tx.order.update({ where: { id: order.id }, data: { fulfilled: true } });
-    await tx.orderEvent.create({ data: { orderId: order.id, at: now, event: 'fulfilled', cause: 'operator', details: { maui: true } } });
+  if (cancelledUnknown) {
+    const message = `Flowhub order ${flowhubOrderId} is this order, which was cancelled here: cancel it in Flowhub too, Flowhub's API offers no cancel`;
+    await tx.orderEvent.create({
+      data: { orderId: order.id, at: now, event: 'flowhub_cancel_required', cause: 'operator', details: { flowhubOrderId, pushState: 'pushed', message } },
+    });
     const delivery = await recordWebhookDelivery(tx, {
       storeId: order.storeId,
       orderId: order.id,
       externalId: order.externalId,
-      event: 'fulfilled_changed',
+      event: 'cancel_required_in_flowhub',
       status: order.status,
       flowhubStatus: order.flowhubStatus,
       at: now,
     });
-    if (delivery) deliveries.push(delivery);
+    return delivery ? [delivery] : [];
   }
-  if (order.holdInventory) return deliveries;
-  const released = await settleHolds(tx, order.id, 'released', now);
-  if (released.length > 0) {
-    await tx.orderEvent.create({
-      data: {
-        orderId: order.id,
-        at: now,
-        event: 'holds_released',
-        cause: 'Maui handles the stock of a pushed order',
-        details: { holds: released.map(({ variantId, quantity }) => ({ variantId, quantity })) },
-      },
-    });
-  }
+  if (!store.maui) return [];
+  // As a push that answered would have (packages/db, fulfilMauiPush): fulfilled, the holds consumed.
+  const { deliveries } = await fulfilMauiPush(tx, order, now, 'operator');
   return deliveries;
 }

@@ -1,8 +1,23 @@
-import { type ChangedHold, type Order, type OrderEventInput, type OrderStatus, type Transaction, confirmPendingOrder, inOrderTransaction, readOrderDetailsByRef, recordEvents, settleHolds } from '@flowhub-sync/db';
+import {
+  type ChangedHold,
+  type Order,
+  type OrderEventInput,
+  type OrderStatus,
+  type Transaction,
+  confirmPendingOrder,
+  consumeHandedOverHolds,
+  inOrderTransaction,
+  isSkippedPush,
+  readOrderDetailsByRef,
+  recordEvents,
+  recordWebhookDelivery,
+  settleHolds,
+} from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { loadOrderView, orderView, type OrderView } from '../views/order';
 import { afterConfirm } from './after-confirm';
+import { queueWebhookDeliveries } from './push-queue';
 
 type Deps = Pick<ProducerDependencies, 'prisma' | 'sql' | 'logger' | 'queues' | 'redis'>;
 
@@ -79,10 +94,17 @@ export async function confirmOrder(deps: Deps, ref: OrderRef, now = new Date()):
   return { statusCode: queued ? 202 : 200, order: await loadOrderView(deps.sql, result.orderId) };
 }
 
-/** POST …/cancel: releases the holds; a pushed order must also be cancelled in Flowhub (said in the answer and the history). */
+/**
+ * POST …/cancel: releases the holds. An order whose push was claimed or sent ('pushing', 'needs_reconciliation',
+ * 'pushed') is, or may be, in Flowhub: it must also be cancelled there, which the answer, the history
+ * (`flowhub_cancel_required`) and the platform's webhook (`cancel_required_in_flowhub`) say. A push not claimed yet
+ * never sends: the worker's claim requires a confirmed order (apps/order-worker/src/push/push-state.ts).
+ */
 export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
   let notice: string | undefined;
+  const deliveries: string[] = [];
   const { result, order } = await transition(deps, ref, async (tx, current) => {
+    deliveries.length = 0; // a deadlock victim runs again from the start
     notice = flowhubCancelNotice(current);
     if (current.status === 'cancelled') return { changed: false };
     if (!OPEN_STATUSES.includes(current.status)) throw illegal('cancel', current, current.status === 'expired' ? ' (its holds were released when it expired)' : '');
@@ -95,18 +117,35 @@ export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): 
         ? [{ event: 'flowhub_cancel_required', cause: 'cancelled', details: { flowhubOrderId: current.flowhubOrderId, pushState: current.pushState, message: notice } } satisfies OrderEventInput]
         : []),
     ]);
+    if (notice) {
+      const delivery = await recordWebhookDelivery(tx, {
+        storeId: current.storeId,
+        orderId: current.id,
+        externalId: current.externalId,
+        event: 'cancel_required_in_flowhub',
+        status: 'cancelled',
+        flowhubStatus: current.flowhubStatus,
+        at: now,
+      });
+      if (delivery) deliveries.push(delivery);
+    }
     return { changed: true };
   });
   if (result.changed) deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, flowhubCancelRequired: Boolean(notice) }, 'order cancelled, holds released');
+  await queueWebhookDeliveries(deps, ref.storeId, deliveries);
   return { statusCode: 200, order, ...(notice ? { notice } : {}) };
 }
 
-/** POST …/complete: the platform reports the sale of a store that does not sync orders; the holds become consumed. */
+/**
+ * POST …/complete: the platform reports the sale of a store that does not sync orders, or of an order whose push was
+ * skipped because its store stopped syncing orders (Flowhub never had it, so Flowhub cannot report it); the holds
+ * become consumed.
+ */
 export async function completeOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
   const { result, order } = await transition(deps, ref, async (tx, current) => {
     if (current.status === 'completed') return { changed: false };
     const store = await tx.store.findUniqueOrThrow({ where: { id: current.storeId }, select: { syncOrders: true } });
-    if (store.syncOrders) {
+    if (store.syncOrders && !isSkippedPush(current)) {
       throw new ApiError('conflict', `cannot complete order ${current.externalId} here: this store syncs orders, so Flowhub reports its completion`);
     }
     if (!OPEN_STATUSES.includes(current.status)) throw illegal('complete', current);
@@ -122,7 +161,11 @@ export async function completeOrder(deps: Deps, ref: OrderRef, now = new Date())
   return { statusCode: 200, order };
 }
 
-/** PATCH …: whether to keep holding the stock after a Maui push (the push issue acts on it). */
+/**
+ * PATCH …: whether to keep holding the stock after a Maui push. Before the push it only decides what the push does
+ * (packages/db, fulfilMauiPush); once a Maui push fulfilled the order, turning it off hands the stock over as the
+ * push would have: the held holds become consumed, released by the next inventory sync.
+ */
 export async function setHoldInventory(deps: Deps, ref: OrderRef, holdInventory: boolean, now = new Date()): Promise<TransitionResult> {
   const { order } = await transition(deps, ref, async (tx, current) => {
     if (current.holdInventory === holdInventory) return { changed: false };
@@ -130,6 +173,7 @@ export async function setHoldInventory(deps: Deps, ref: OrderRef, holdInventory:
     await recordEvents(tx, current.id, now, [
       { event: 'hold_inventory_changed', cause: 'platform', details: { holdInventory, previous: current.holdInventory } },
     ]);
+    if (!holdInventory && current.fulfilled) await consumeHandedOverHolds(tx, current.id, now);
     return { changed: true };
   });
   return { statusCode: 200, order };

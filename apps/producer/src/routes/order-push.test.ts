@@ -1,4 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { followedOrdersWhere } from '@flowhub-sync/db';
+import { databaseNow, releaseReflectedHolds } from '@flowhub-sync/db';
 import { jobIds } from '@flowhub-sync/queues';
 import { errorHandler } from '../errors';
 import { enqueueOrderPush } from '../orders/push-queue';
@@ -50,8 +52,13 @@ const createConfirmed = (storeId: string, externalId: string) =>
   });
 const pushRoute = (storeId: string, externalId: string, body?: object) =>
   app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/push`, headers: auth, ...(body ? { payload: body } : {}) });
-const setPushState = (storeId: string, externalId: string, data: { pushState: 'failed' | 'needs_reconciliation' | 'pushing'; pushError?: string }) =>
+const setPushState = (storeId: string, externalId: string, data: { pushState: 'failed' | 'needs_reconciliation' | 'pushing' | 'not_pushed'; pushError?: string }) =>
   h.db.prisma.order.update({ where: { storeId_externalId: { storeId, externalId } }, data });
+const cancelRoute = (storeId: string, externalId: string) => app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/cancel`, headers: auth });
+const orderRow = (storeId: string, externalId: string) => h.db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId, externalId } } });
+const deliveriesOf = async (storeId: string, externalId: string) =>
+  h.db.prisma.webhookDelivery.findMany({ where: { storeId, order: { externalId } }, orderBy: { sequence: 'asc' } });
+const HOOK = 'https://platform.example.com/hook';
 const pushJob = (storeId: string, externalId: string) => h.deps.queues['order-push'].getJob(jobIds.orderPush(storeId, externalId));
 const heldOf = async (storeId: string) => (await h.db.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: 'v-a' } } })).heldQuantity;
 
@@ -99,7 +106,7 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
     expect(other.json().error.message).toContain('fh-777');
   });
 
-  it('{"flowhubOrderId"} on a Maui store fulfils the order and releases its holds, as a push would, and tells the platform', async () => {
+  it('{"flowhubOrderId"} on a Maui store fulfils the order and consumes its holds, as a push would, and tells the platform', async () => {
     const storeId = await freshStore({ maui: true, statusWebhookUrl: 'https://platform.example.com/hook' });
     await createConfirmed(storeId, 'MAUI-REC-1');
     await setPushState(storeId, 'MAUI-REC-1', { pushState: 'needs_reconciliation' });
@@ -107,7 +114,12 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
 
     const response = await pushRoute(storeId, 'MAUI-REC-1', { flowhubOrderId: 'fh-maui-1' });
 
-    expect(response.json()).toMatchObject({ fulfilled: true, push: { state: 'pushed' }, holds: [{ state: 'released' }] });
+    expect(response.json()).toMatchObject({ fulfilled: true, push: { state: 'pushed' }, holds: [{ state: 'consumed' }] });
+    expect(response.json().history).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'holds_consumed' })]));
+    // Maui has the stock; the units stay unavailable until a sync that started after this reads Flowhub's quantity.
+    expect(await heldOf(storeId)).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the sync starts a few milliseconds after
+    expect(await releaseReflectedHolds(h.db.prisma, storeId, await databaseNow(h.db.prisma), new Date())).toBe(1);
     expect(await heldOf(storeId)).toBe(0);
     const [delivery] = await h.db.prisma.webhookDelivery.findMany({ where: { storeId, event: 'fulfilled_changed' } });
     expect(delivery.payload).toMatchObject({ externalId: 'MAUI-REC-1', event: 'fulfilled_changed' });
@@ -157,6 +169,89 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
     expect(response.json().error.code).toBe('integration_disabled');
   });
 
+  it('{"flowhubOrderId"} is refused with 409 for an order that is not confirmed, or whose push is under way or queued: nothing changes', async () => {
+    const storeId = await freshStore();
+    const create = (externalId: string) =>
+      app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: { externalId, type: 'pickup', customer, items: [{ variantId: 'v-a', quantity: 1 }] } });
+    await create('PENDING-1');
+    await create('CANCELLED-1');
+    await cancelRoute(storeId, 'CANCELLED-1');
+    await create('EXPIRED-1');
+    await h.db.prisma.order.update({ where: { storeId_externalId: { storeId, externalId: 'EXPIRED-1' } }, data: { status: 'expired' } });
+    await createConfirmed(storeId, 'QUEUED-1');
+
+    for (const [externalId, said] of [
+      ['PENDING-1', /PENDING-1.*pending/],
+      ['CANCELLED-1', /CANCELLED-1.*cancelled/],
+      ['EXPIRED-1', /EXPIRED-1.*expired/],
+      ['QUEUED-1', /QUEUED-1.*queued/],
+    ] as const) {
+      const before = await orderRow(storeId, externalId);
+      const response = await pushRoute(storeId, externalId, { flowhubOrderId: `fh-${externalId}` });
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error).toMatchObject({ code: 'conflict', message: expect.stringMatching(said) });
+      expect(await orderRow(storeId, externalId)).toMatchObject({ status: before.status, pushState: before.pushState, flowhubOrderId: null });
+    }
+  });
+
+  it('{"flowhubOrderId"} records a confirmed order whose push failed or never ran, and its status is followed at once', async () => {
+    const storeId = await freshStore();
+    await createConfirmed(storeId, 'FAILED-1');
+    await (await pushJob(storeId, 'FAILED-1'))?.remove();
+    await setPushState(storeId, 'FAILED-1', { pushState: 'failed', pushError: 'Flowhub refused the order' });
+    await createConfirmed(storeId, 'NEVER-1');
+    await (await pushJob(storeId, 'NEVER-1'))?.remove();
+    await setPushState(storeId, 'NEVER-1', { pushState: 'not_pushed' });
+    // The store stopped syncing orders since: its pushed orders are still followed, so their poll must run.
+    await h.db.prisma.store.update({ where: { id: storeId }, data: { enabled: false } });
+
+    for (const externalId of ['FAILED-1', 'NEVER-1']) {
+      const response = await pushRoute(storeId, externalId, { flowhubOrderId: `fh-${externalId}` });
+      expect(response.statusCode).toBe(202);
+      expect(response.json()).toMatchObject({ status: 'confirmed', push: { state: 'pushed', flowhubOrderId: `fh-${externalId}` } });
+    }
+
+    const followed = await h.db.prisma.order.findMany({ where: { storeId, ...followedOrdersWhere() }, select: { externalId: true }, orderBy: { externalId: 'asc' } });
+    expect(followed.map((order) => order.externalId)).toEqual(['FAILED-1', 'NEVER-1']);
+    const polls = h.deps.queues['order-status-poll'];
+    expect(await polls.getJobScheduler(jobIds.statusPollSchedule(storeId))).toBeDefined();
+    const queued = await polls.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(queued.some((job) => job.data.storeId === storeId && job.data.flowhubOrderId === undefined && !job.id?.startsWith('repeat:'))).toBe(true);
+  });
+
+  it('{"flowhubOrderId"} on a cancelled order whose push needs reconciliation links the Flowhub order and says it must be cancelled there', async () => {
+    const storeId = await freshStore({ maui: true, statusWebhookUrl: HOOK });
+    await createConfirmed(storeId, 'CXL-REC-1');
+    await (await pushJob(storeId, 'CXL-REC-1'))?.remove();
+    await setPushState(storeId, 'CXL-REC-1', { pushState: 'needs_reconciliation', pushError: 'the answer was lost' });
+    expect((await cancelRoute(storeId, 'CXL-REC-1')).statusCode).toBe(200);
+
+    const response = await pushRoute(storeId, 'CXL-REC-1', { flowhubOrderId: 'fh-cxl-1' });
+
+    expect(response.statusCode).toBe(202);
+    // Followed in Flowhub (a sale there is reported as a conflict); a cancelled order is not handed to Maui.
+    expect(response.json()).toMatchObject({ status: 'cancelled', fulfilled: false, push: { state: 'pushed', flowhubOrderId: 'fh-cxl-1' }, holds: [{ state: 'released' }] });
+    const required = response.json().history.filter((entry: { event: string }) => entry.event === 'flowhub_cancel_required');
+    expect(required.at(-1)).toMatchObject({ cause: 'operator', details: { flowhubOrderId: 'fh-cxl-1', message: expect.stringContaining('cancel it in Flowhub') } });
+    const deliveries = await deliveriesOf(storeId, 'CXL-REC-1');
+    expect(deliveries.map((delivery) => delivery.event)).toEqual(['cancel_required_in_flowhub', 'cancel_required_in_flowhub']);
+    expect(await h.deps.queues['webhook-delivery'].getJob(jobIds.webhookDelivery(deliveries[1].id))).toBeDefined();
+    expect(await h.db.prisma.order.count({ where: { storeId, externalId: 'CXL-REC-1', ...followedOrdersWhere() } })).toBe(1);
+  });
+
+  it('shows the second Flowhub orders recorded for an order (push.duplicateFlowhubOrderIds), only when there are some', async () => {
+    const storeId = await freshStore();
+    await createConfirmed(storeId, 'DUP-1');
+    await createConfirmed(storeId, 'DUP-2');
+    await h.db.prisma.order.update({
+      where: { storeId_externalId: { storeId, externalId: 'DUP-1' } },
+      data: { pushState: 'pushed', flowhubOrderId: 'fh-dup-a', duplicateFlowhubOrderIds: ['fh-dup-b'] },
+    });
+    const get = (externalId: string) => app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth });
+    expect((await get('DUP-1')).json().push).toMatchObject({ state: 'pushed', flowhubOrderId: 'fh-dup-a', duplicateFlowhubOrderIds: ['fh-dup-b'] });
+    expect((await get('DUP-2')).json().push).not.toHaveProperty('duplicateFlowhubOrderIds');
+  });
+
   it('names each wrong field of a bad body, and answers 404 for an unknown order', async () => {
     const storeId = await freshStore();
     const both = await pushRoute(storeId, 'X-1', { flowhubOrderId: 'fh-1', recreate: true });
@@ -174,6 +269,7 @@ describe('cancelling an order already pushed', () => {
   it('answers, and records in its history, that it must also be cancelled in Flowhub', async () => {
     const storeId = await freshStore();
     await createConfirmed(storeId, 'CANCEL-1');
+    await setPushState(storeId, 'CANCEL-1', { pushState: 'needs_reconciliation' });
     await pushRoute(storeId, 'CANCEL-1', { flowhubOrderId: 'fh-cancel-1' });
 
     const response = await app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/CANCEL-1/cancel`, headers: auth });
@@ -181,5 +277,30 @@ describe('cancelling an order already pushed', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json().notice).toMatch(/cancel it in Flowhub too/);
     expect(response.json().history).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'flowhub_cancel_required' })]));
+  });
+
+  it('tells the platform (cancel_required_in_flowhub) when the push was claimed or sent; a push never claimed needs no word', async () => {
+    const storeId = await freshStore({ statusWebhookUrl: HOOK });
+    await createConfirmed(storeId, 'CLAIMED-1');
+    await (await pushJob(storeId, 'CLAIMED-1'))?.remove();
+    await setPushState(storeId, 'CLAIMED-1', { pushState: 'pushing' });
+    await createConfirmed(storeId, 'QUEUED-2');
+
+    const claimed = await cancelRoute(storeId, 'CLAIMED-1');
+
+    expect(claimed.statusCode).toBe(200);
+    expect(claimed.json().notice).toMatch(/may have reached Flowhub/);
+    expect(claimed.json().history.at(-1)).toMatchObject({ event: 'flowhub_cancel_required', details: { pushState: 'pushing' } });
+    const [delivery, ...more] = await deliveriesOf(storeId, 'CLAIMED-1');
+    expect(more).toEqual([]);
+    expect(delivery).toMatchObject({ event: 'cancel_required_in_flowhub', payload: expect.objectContaining({ externalId: 'CLAIMED-1', event: 'cancel_required_in_flowhub', status: 'cancelled' }) });
+    expect(await h.deps.queues['webhook-delivery'].getJob(jobIds.webhookDelivery(delivery.id))).toBeDefined();
+    // A repeat cancel changes nothing and says nothing again.
+    await cancelRoute(storeId, 'CLAIMED-1');
+    expect(await deliveriesOf(storeId, 'CLAIMED-1')).toHaveLength(1);
+
+    const queued = await cancelRoute(storeId, 'QUEUED-2');
+    expect(queued.json().notice).toBeUndefined();
+    expect(await deliveriesOf(storeId, 'QUEUED-2')).toEqual([]);
   });
 });

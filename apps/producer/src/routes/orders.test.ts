@@ -1,4 +1,4 @@
-import { releaseReflectedHolds } from '@flowhub-sync/db';
+import { databaseNow, releaseReflectedHolds } from '@flowhub-sync/db';
 import type { FastifyInstance } from 'fastify';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { appServingOrders, heldQuantity, orderBody, seedProduct, seedStore } from '../testing/orders';
@@ -428,6 +428,34 @@ describe('PATCH /v1/stores/{storeId}/orders/{externalId}', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].path).toBe('holdInventory');
     expect((await patch(storeId, 'H-1', {})).json().error.details[0]).toEqual({ path: 'holdInventory', message: 'is required' });
+  });
+
+  it('turned off after a Maui push, the held stock is handed over as the push would have: consumed until the next sync', async () => {
+    const storeId = await freshStore({ syncOrders: true }, { 'v-a': 5 });
+    await h.db.prisma.store.update({ where: { id: storeId }, data: { maui: true } });
+    await create(storeId, orderBody('MH-1', [{ variantId: 'v-a', quantity: 2 }], { status: 'confirmed' }));
+    await patch(storeId, 'MH-1', { holdInventory: true });
+    // The Maui push (the order worker): pushed and fulfilled, the stock kept held as asked.
+    await h.db.prisma.order.update({
+      where: { storeId_externalId: { storeId, externalId: 'MH-1' } },
+      data: { pushState: 'pushed', flowhubOrderId: 'fh-mh-1', pushedAt: new Date(), pushAttempts: 1, fulfilled: true },
+    });
+    expect((await get(storeId, 'MH-1')).json()).toMatchObject({ fulfilled: true, holds: [{ state: 'held' }] });
+
+    const off = await patch(storeId, 'MH-1', { holdInventory: false });
+
+    expect(off.statusCode).toBe(200);
+    expect(off.json()).toMatchObject({ holdInventory: false, holds: [{ state: 'consumed', quantity: 2 }] });
+    expect(off.json().history.map((entry: { event: string }) => entry.event)).toEqual(expect.arrayContaining(['hold_inventory_changed', 'holds_consumed']));
+    expect(await held(storeId, 'v-a')).toBe(2); // no window before the next sync reads Flowhub's quantity
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await releaseReflectedHolds(h.db.prisma, storeId, await databaseNow(h.db.prisma), new Date())).toBe(1);
+    expect(await held(storeId, 'v-a')).toBe(0);
+
+    // Before any push, turning it off changes nothing but the flag.
+    await create(storeId, orderBody('MH-2', [{ variantId: 'v-a', quantity: 1 }], { status: 'confirmed' }));
+    await patch(storeId, 'MH-2', { holdInventory: true });
+    expect((await patch(storeId, 'MH-2', { holdInventory: false })).json()).toMatchObject({ fulfilled: false, holds: [{ state: 'held' }] });
   });
 });
 

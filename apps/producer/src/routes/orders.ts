@@ -1,15 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { listStoreOrders } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
-import { ApiError, parseWith, validationError } from '../errors';
+import { ApiError, notFound, parseWith, validationError } from '../errors';
 import { createOrder } from '../orders/create-order';
-import { orderParams, patchOrderBody, requiredFieldMessages } from '../orders/order-schema';
+import { orderListQuery, orderParams, patchOrderBody, requiredFieldMessages } from '../orders/order-schema';
+import { orderSummaryView } from '../views/order';
 import { cancelOrder, completeOrder, confirmOrder, getOrder, setHoldInventory, type TransitionResult } from '../orders/transitions';
 
 type OrderRouteParams = { storeId: string; externalId: string };
 
 /**
- * The order routes of api-contract.md ("Orders"). They touch only PostgreSQL, so orders are taken and
- * confirmed while Redis is down.
+ * The order routes of api-contract.md ("Orders"), and the store's order list. They touch only PostgreSQL, so
+ * orders are taken and confirmed while Redis is down.
  */
 export const orderRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
   const answer = (result: TransitionResult) => ({ ...result.order, ...(result.notice ? { notice: result.notice } : {}) });
@@ -21,6 +23,16 @@ export const orderRoutes = (deps: ProducerDependencies): FastifyPluginAsync => a
     }
     const { statusCode, order } = await createOrder(deps, storeId, request.body);
     return reply.status(statusCode).send(order);
+  });
+
+  // The store's orders, newest first; `attention=true`: only those that need a person (on-call's list).
+  app.get<{ Params: { storeId: string } }>('/v1/stores/:storeId/orders', async (request) => {
+    const { storeId } = parseWith(orderParams.pick({ storeId: true }), request.params);
+    const query = parseWith(orderListQuery, request.query ?? {});
+    const store = await deps.prisma.store.findUnique({ where: { id: storeId }, select: { id: true } });
+    if (!store) throw notFound('store');
+    const page = await listStoreOrders(deps.sql, storeId, query);
+    return { items: page.items.map(orderSummaryView), nextCursor: page.nextCursor };
   });
 
   app.get<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId', async (request) => getOrder(deps, parseWith(orderParams, request.params)));

@@ -11,6 +11,8 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,128}$/;
  * unguessable per-order token in the path is the credential. Nothing in the body is trusted: the order-worker
  * re-reads the status from Flowhub before acting, so a forged postback changes nothing. The answer is immediate;
  * the re-read runs on the order-status-poll queue within moments. The 2-minute poll remains the safety net.
+ * The re-read is applied as every status read is (packages/db applyFlowhubStatus): only forward, judged against the
+ * order's row inside the applying transaction, so a re-read racing a poll never moves the order back.
  */
 export const postbackRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
   app.post<{ Params: { token: string } }>('/v1/flowhub/postback/:token', async (request, reply) => {

@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import type { HostResolver } from '@flowhub-sync/config';
 import { jobIds } from '@flowhub-sync/queues';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { reconcileSchedules } from '../schedules';
@@ -190,5 +191,135 @@ describe('boot reconciliation', () => {
     expect((await waitingSyncs('enabled-1')).map((job) => job.data.trigger)).toEqual(['initial']);
     // Nothing to do the second time.
     expect(await reconcileSchedules(h.deps)).toMatchObject({ inventoryAdded: [], inventoryRemoved: [], initialSyncs: [] });
+  });
+});
+
+/** A resolver over a fixed table (no real DNS): 'hang' never answers, a name not in the table does not exist. */
+function tableResolver(table: Record<string, string[] | 'hang'>) {
+  const asked: string[] = [];
+  const resolve: HostResolver = async (hostname) => {
+    asked.push(hostname);
+    const answer = table[hostname];
+    if (answer === 'hang') return new Promise<never>(() => undefined);
+    if (!answer) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    return answer.map((address) => ({ address, family: address.includes(':') ? (6 as const) : (4 as const) }));
+  };
+  return { resolve, asked };
+}
+
+describe('the statusWebhookUrl perimeter', () => {
+  const withHook = (statusWebhookUrl: string) => ({ ...validSettings, statusWebhookUrl, statusWebhookSecret: 'whsec-abcdefgh' });
+
+  it('refuses a URL whose host is a private address in any spelling, without asking DNS', async () => {
+    const dns = tableResolver({});
+    h.deps.resolveHost = dns.resolve;
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://127.0.0.1:9464/metrics',
+      'http://10.0.0.5/',
+      'http://[::1]:6379/',
+      'http://localhost:5432/',
+      'http://2130706433/',
+      'http://0x7f000001/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://hooks.localhost./',
+    ]) {
+      const response = await put('store-1', withHook(url), '?verify=false');
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 400 });
+      expect(response.json().error).toMatchObject({
+        code: 'validation_failed',
+        details: [{ path: 'statusWebhookUrl', message: expect.stringMatching(/^must point to a public address: .*is not a public address/) }],
+      });
+    }
+    expect(dns.asked).toEqual([]);
+    expect(await h.db.prisma.store.count()).toBe(0);
+  });
+
+  it('refuses a name that resolves to a private address, naming it beside every other wrong field', async () => {
+    h.deps.resolveHost = tableResolver({ 'hooks.example': ['10.0.0.5'], 'mixed.example': ['93.184.216.34', 'fd00::5'] }).resolve;
+    const response = await put('store-1', { ...withHook('https://hooks.example/flowhub'), quantityThreshold: -1 }, '?verify=false');
+    expect(response.statusCode).toBe(400);
+    const byPath = Object.fromEntries(response.json().error.details.map((detail: { path: string; message: string }) => [detail.path, detail.message]));
+    expect(Object.keys(byPath).sort()).toEqual(['quantityThreshold', 'statusWebhookUrl']);
+    expect(byPath.statusWebhookUrl).toBe(
+      'must point to a public address: hooks.example resolves to 10.0.0.5, which is not a public address (private): only public internet addresses are allowed',
+    );
+    // One private address among public ones is enough.
+    const mixed = await put('store-1', withHook('https://mixed.example/flowhub'), '?verify=false');
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json().error.details[0].message).toContain('fd00::5');
+    expect(await h.db.prisma.store.count()).toBe(0);
+  });
+
+  it('accepts a public name, and a name that does not resolve now or not within 2 s (each delivery checks again)', async () => {
+    const dns = tableResolver({ 'public.example': ['93.184.216.34', '2606:4700::1111'], 'slow.example': 'hang' });
+    h.deps.resolveHost = dns.resolve;
+    expect((await put('store-1', withHook('https://public.example/hook'), '?verify=false')).json()).toMatchObject({ statusWebhookUrl: 'https://public.example/hook' });
+    expect((await put('store-1', withHook('https://93.184.216.34/hook'), '?verify=false')).statusCode).toBe(200);
+    expect((await put('store-1', withHook('https://[2606:4700::1111]/hook'), '?verify=false')).statusCode).toBe(200);
+    expect((await put('store-1', withHook('https://not-yet.example/hook'), '?verify=false')).statusCode).toBe(200);
+    const started = Date.now();
+    const slow = await put('store-1', withHook('https://slow.example/hook'), '?verify=false');
+    expect(slow.statusCode).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(dns.asked).toEqual(['public.example', 'not-yet.example', 'slow.example']);
+  });
+
+  it('lets a private address through with WEBHOOK_ALLOW_PRIVATE_NETWORKS (local development)', async () => {
+    h.deps.settings.webhookAllowPrivateNetworks = true;
+    h.deps.resolveHost = tableResolver({ localhost: ['127.0.0.1'] }).resolve;
+    expect((await put('store-1', withHook('http://127.0.0.1:9999/hook'), '?verify=false')).statusCode).toBe(200);
+    expect((await put('store-1', withHook('http://localhost:9999/hook'), '?verify=false')).statusCode).toBe(200);
+  });
+});
+
+describe('statusWebhookSecret rotation', () => {
+  const hook = { ...validSettings, statusWebhookUrl: 'https://platform.example/hook' };
+  const row = () => h.db.prisma.store.findUniqueOrThrow({ where: { id: 'store-1' } });
+  const open = (sealed: string | null) => (sealed ? h.deps.secrets.decrypt(sealed) : null);
+
+  it('keeps the replaced secret, with the time of the change, for 24 hours; never shows it', async () => {
+    const first = (await put('store-1', { ...hook, statusWebhookSecret: 'whsec-first-1111' }, '?verify=false')).json();
+    expect(first).toMatchObject({ statusWebhookSecret: '••••1111', statusWebhookPreviousSecretUntil: null });
+    expect((await row()).statusWebhookPreviousSecretEncrypted).toBeNull();
+
+    const before = Date.now();
+    const changed = await put('store-1', { ...hook, statusWebhookSecret: 'whsec-second-2222' }, '?verify=false');
+    expect(changed.statusCode).toBe(200);
+    expect(changed.body).not.toContain('whsec-first');
+    expect(changed.body).not.toContain('1111');
+    const stored = await row();
+    expect(open(stored.statusWebhookSecretEncrypted)).toBe('whsec-second-2222');
+    expect(open(stored.statusWebhookPreviousSecretEncrypted)).toBe('whsec-first-1111');
+    expect(stored.statusWebhookPreviousSecretEncrypted).not.toContain('whsec-first');
+    expect(stored.statusWebhookSecretChangedAt!.getTime()).toBeGreaterThanOrEqual(before - 5);
+    const until = new Date(changed.json().statusWebhookPreviousSecretUntil).getTime();
+    expect(until).toBe(stored.statusWebhookSecretChangedAt!.getTime() + 24 * 3600 * 1000);
+
+    // Echoed masked, or the same secret again in clear: no change, the rotation goes on as it was.
+    const { status: _status, storeId: _storeId, ...echo } = changed.json();
+    expect((await put('store-1', echo, '?verify=false')).statusCode).toBe(200);
+    expect((await put('store-1', { ...hook, statusWebhookSecret: 'whsec-second-2222' }, '?verify=false')).statusCode).toBe(200);
+    expect(await row()).toMatchObject({
+      statusWebhookPreviousSecretEncrypted: stored.statusWebhookPreviousSecretEncrypted,
+      statusWebhookSecretChangedAt: stored.statusWebhookSecretChangedAt,
+    });
+
+    // A day later the previous secret no longer signs: the view says so, and the next save drops it.
+    await h.db.prisma.store.update({ where: { id: 'store-1' }, data: { statusWebhookSecretChangedAt: new Date(Date.now() - 25 * 3600 * 1000) } });
+    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: auth })).json().statusWebhookPreviousSecretUntil).toBeNull();
+    expect((await put('store-1', hook, '?verify=false')).statusCode).toBe(200);
+    expect(await row()).toMatchObject({ statusWebhookPreviousSecretEncrypted: null });
+    expect(open((await row()).statusWebhookSecretEncrypted)).toBe('whsec-second-2222');
+  });
+
+  it('a second change within the day replaces the previous secret; clearing the webhook clears both', async () => {
+    for (const secret of ['whsec-a-aaaa', 'whsec-b-bbbb', 'whsec-c-cccc']) {
+      expect((await put('store-1', { ...hook, statusWebhookSecret: secret }, '?verify=false')).statusCode).toBe(200);
+    }
+    expect(open((await row()).statusWebhookPreviousSecretEncrypted)).toBe('whsec-b-bbbb');
+    expect((await put('store-1', { ...validSettings, statusWebhookUrl: null, statusWebhookSecret: null }, '?verify=false')).statusCode).toBe(200);
+    expect(await row()).toMatchObject({ statusWebhookSecretEncrypted: null, statusWebhookPreviousSecretEncrypted: null, statusWebhookSecretChangedAt: null });
   });
 });

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { isMaskedSecret, maskSecret } from '@flowhub-sync/config';
-import { OPEN_ORDER_STATUSES, type Store } from '@flowhub-sync/db';
+import { checkOutboundUrl, isMaskedSecret, maskSecret, WEBHOOK_SECRET_OVERLAP_MS } from '@flowhub-sync/config';
+import { OPEN_ORDER_STATUSES, requeueSkippedPushes, type Store } from '@flowhub-sync/db';
 import { isFlowhubError } from '@flowhub-sync/flowhub-client';
-import { normalizeRoomId } from '@flowhub-sync/mapping';
+import { countRoomRows, normalizeRoomId } from '@flowhub-sync/mapping';
 import { jobIds } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
+import { enqueueOrderPush } from '../orders/push-queue';
 import { ApiError, notFound, parseWith, unavailable, validationError, type ErrorDetail } from '../errors';
 import { applyStoreSchedules, redisReady } from '../schedules';
 import { settingsBody, type SettingsBody } from '../settings-schema';
@@ -22,6 +23,57 @@ function nextSecret(given: string | null | undefined, stored: string | null | un
   if (given === undefined || isMaskedSecret(given)) return stored ?? null;
   if (given === null) return null;
   return seal(given);
+}
+
+type WebhookSecretColumns = Pick<Store, 'statusWebhookSecretEncrypted' | 'statusWebhookPreviousSecretEncrypted' | 'statusWebhookSecretChangedAt'>;
+
+/**
+ * The webhook secret after a PUT, with the one it replaced. A new secret keeps the old one as the previous secret,
+ * with the time of the change: deliveries carry a signature with each for WEBHOOK_SECRET_OVERLAP_MS
+ * (packages/config/src/webhook-signature.ts), so the platform can switch without refusing any. The same secret sent
+ * again in clear, left out or echoed masked changes nothing; null clears both. A previous secret past its overlap is
+ * dropped at the next save.
+ */
+function nextWebhookSecret(
+  given: string | null | undefined,
+  existing: WebhookSecretColumns | null,
+  box: { encrypt(plain: string): string; decrypt(sealed: string): string },
+  now: Date,
+): WebhookSecretColumns {
+  const stored = existing?.statusWebhookSecretEncrypted ?? null;
+  if (given === null) return { statusWebhookSecretEncrypted: null, statusWebhookPreviousSecretEncrypted: null, statusWebhookSecretChangedAt: null };
+  const unchanged = given === undefined || isMaskedSecret(given) || (stored !== null && sameSecret(box, stored, given));
+  if (unchanged) {
+    const changedAt = existing?.statusWebhookSecretChangedAt ?? null;
+    const overlapping = changedAt !== null && now.getTime() - changedAt.getTime() < WEBHOOK_SECRET_OVERLAP_MS;
+    return {
+      statusWebhookSecretEncrypted: stored,
+      statusWebhookPreviousSecretEncrypted: overlapping ? (existing?.statusWebhookPreviousSecretEncrypted ?? null) : null,
+      statusWebhookSecretChangedAt: changedAt,
+    };
+  }
+  return { statusWebhookSecretEncrypted: box.encrypt(given), statusWebhookPreviousSecretEncrypted: stored, statusWebhookSecretChangedAt: now };
+}
+
+function sameSecret(box: { decrypt(sealed: string): string }, sealed: string, plain: string): boolean {
+  try {
+    return box.decrypt(sealed) === plain;
+  } catch {
+    return false; // sealed under a key no longer held: treat the one given as new
+  }
+}
+
+/**
+ * The outbound guard on a statusWebhookUrl (packages/config/src/outbound-guard.ts): its host, or every address its
+ * name resolves to, must be public. A name that does not resolve (in 2 s) is accepted: each delivery checks again.
+ */
+async function webhookUrlRefusal(deps: ProducerDependencies, url: string): Promise<ErrorDetail | null> {
+  const check = await checkOutboundUrl(url, {
+    resolve: deps.resolveHost,
+    allowPrivateNetworks: deps.settings.webhookAllowPrivateNetworks,
+    timeoutMs: 2_000,
+  });
+  return check.verdict === 'refused' ? { path: 'statusWebhookUrl', message: `must point to a public address: ${check.reason}` } : null;
 }
 
 interface RequiredFieldsView {
@@ -79,6 +131,13 @@ async function verifyWithFlowhub(deps: ProducerDependencies, body: SettingsBody,
   }
 }
 
+/** Until when deliveries also carry a signature with the previous webhook secret (never the secret itself), or null. */
+function previousSecretUntil(store: Store, now = new Date()): string | null {
+  if (!store.statusWebhookPreviousSecretEncrypted || !store.statusWebhookSecretChangedAt) return null;
+  const until = store.statusWebhookSecretChangedAt.getTime() + WEBHOOK_SECRET_OVERLAP_MS;
+  return until > now.getTime() ? new Date(until).toISOString() : null;
+}
+
 /** Settings as the API shows them: secrets masked, never in clear. */
 export async function settingsView(deps: ProducerDependencies, store: Store): Promise<SettingsView> {
   const open = (sealed: string | null) => (sealed ? maskSecret(deps.secrets.decrypt(sealed)) : null);
@@ -107,6 +166,7 @@ export async function settingsView(deps: ProducerDependencies, store: Store): Pr
     ownedFields: store.ownedFields,
     statusWebhookUrl: store.statusWebhookUrl,
     statusWebhookSecret: open(store.statusWebhookSecretEncrypted),
+    statusWebhookPreviousSecretUntil: previousSecretUntil(store),
     status: {
       lastSync: lastSync ? syncRunView(lastSync) : null,
       lastGoodSyncAt: lastGood?.finishedAt?.toISOString() ?? null,
@@ -127,6 +187,18 @@ async function nextScheduledSync(deps: ProducerDependencies, store: Store): Prom
   }
 }
 
+/**
+ * The store syncs orders (again): confirmed orders whose push was skipped while it did not are queued again
+ * (packages/db/src/orders/skipped-pushes.ts). Their jobs are added after the commit; with Redis away the outbox
+ * sweep adds them, since they are 'queued' now.
+ */
+async function requeueSkipped(deps: ProducerDependencies, storeId: string): Promise<void> {
+  const externalIds = await requeueSkippedPushes(deps.sql, storeId);
+  if (externalIds.length === 0) return;
+  deps.logger.info({ storeId, orders: externalIds.length }, 'pushes skipped while the store did not sync orders queued again');
+  for (const externalId of externalIds) await enqueueOrderPush(deps, { storeId, externalId, pushState: 'queued' });
+}
+
 const feedKey = (store: Pick<Store, 'clientId' | 'locationId' | 'roomIds' | 'purchaseCategory'>) =>
   JSON.stringify([store.clientId, store.locationId, [...store.roomIds].map(normalizeRoomId).sort(), store.purchaseCategory]);
 
@@ -144,15 +216,18 @@ export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync =
     const secretInput = (key: string) => (typeof raw[key] === 'string' || raw[key] === null ? (raw[key] as string | null) : undefined);
     const apiKeyEncrypted = nextSecret(secretInput('apiKey'), existing?.apiKeyEncrypted, seal);
     const orderAheadTokenEncrypted = nextSecret(secretInput('orderAheadToken'), existing?.orderAheadTokenEncrypted, seal);
-    const statusWebhookSecretEncrypted = nextSecret(secretInput('statusWebhookSecret'), existing?.statusWebhookSecretEncrypted, seal);
-    // Every wrong field in one answer: malformed values and the credentials the chosen options require.
+    const webhookSecret = nextWebhookSecret(secretInput('statusWebhookSecret'), existing, deps.secrets, new Date());
+    // Every wrong field in one answer: malformed values, the credentials the chosen options require, and a
+    // webhook URL outside the public internet.
     const malformed = parsed.success ? [] : validationError(parsed.error.issues).details;
     const missing = requiredFields(raw, {
       apiKey: Boolean(apiKeyEncrypted),
       orderAheadToken: Boolean(orderAheadTokenEncrypted),
-      statusWebhookSecret: Boolean(statusWebhookSecretEncrypted),
+      statusWebhookSecret: Boolean(webhookSecret.statusWebhookSecretEncrypted),
     }).filter((detail) => !malformed.some((other) => other.path === detail.path));
-    const details = [...malformed, ...missing];
+    const webhookUrl = typeof raw.statusWebhookUrl === 'string' && !malformed.some((detail) => detail.path === 'statusWebhookUrl') ? raw.statusWebhookUrl : null;
+    const refusedUrl = webhookUrl ? await webhookUrlRefusal(deps, webhookUrl) : null;
+    const details = [...malformed, ...missing, ...(refusedUrl ? [refusedUrl] : [])];
     if (details.length > 0 || !parsed.success) {
       throw new ApiError('validation_failed', `invalid settings: ${[...new Set(details.map((detail) => detail.path))].join(', ')}`, details);
     }
@@ -182,12 +257,13 @@ export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync =
       pendingHoldMinutes: body.pendingHoldMinutes,
       ownedFields: body.ownedFields,
       statusWebhookUrl: body.statusWebhookUrl ?? null,
-      statusWebhookSecretEncrypted,
+      ...webhookSecret,
     };
     const store = await deps.prisma.store.upsert({ where: { id: storeId }, create: { id: storeId, ...data }, update: data });
     const newlyEnabled = store.enabled && !existing?.enabled;
     const feedChanged = Boolean(existing) && store.enabled && feedKey(existing!) !== feedKey(store);
     await applyStoreSchedules(deps, storeId, { initialSync: newlyEnabled || feedChanged });
+    if (store.enabled && store.syncOrders) await requeueSkipped(deps, storeId);
     request.log.info({ storeId, enabled: store.enabled, syncOrders: store.syncOrders }, 'store settings saved');
     return settingsView(deps, store);
   });
@@ -226,14 +302,6 @@ export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync =
       }
       throw unavailable('Flowhub', isFlowhubError(error) ? error.message : 'no answer');
     }
-    const rooms = new Map<string, { roomId: string; roomName: string | null; rows: number }>();
-    for (const row of inventory.rows) {
-      if (!row.roomId) continue;
-      const roomId = normalizeRoomId(row.roomId);
-      const room = rooms.get(roomId) ?? { roomId, roomName: row.roomName, rows: 0 };
-      room.rows += 1;
-      rooms.set(roomId, room);
-    }
-    return { items: [...rooms.values()].sort((a, b) => (a.roomName ?? '').localeCompare(b.roomName ?? '')) };
+    return { items: countRoomRows(inventory.rows) };
   });
 };

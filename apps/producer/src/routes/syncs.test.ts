@@ -29,6 +29,8 @@ beforeAll(async () => {
         fetched: 100 + i,
         kept: 99 + i,
         invalid: 1,
+        // The row without a variantId still named its product (a productId): counted as present, kept.
+        unreadable: 1,
         error: i === 24 ? 'the Flowhub feed is empty' : null,
         problems: [{ variantId: null, reason: 'skipped: row 3: variantId: missing' }],
       },
@@ -55,7 +57,7 @@ describe('GET /v1/stores/{storeId}/syncs', () => {
       status: 'suspicious',
       startedAt: '2026-03-01T14:00:00.000Z',
       finishedAt: '2026-03-01T14:00:01.500Z',
-      counts: { fetched: 124, kept: 123, created: 0, updated: 0, unchanged: 0, deactivated: 0, invalid: 1, uncategorized: 0, unknownTerpenes: 0, unknownStrainTypes: 0 },
+      counts: { fetched: 124, kept: 123, created: 0, updated: 0, unchanged: 0, deactivated: 0, invalid: 1, uncategorized: 0, unknownTerpenes: 0, unknownStrainTypes: 0, unreadable: 1 },
       error: 'the Flowhub feed is empty',
       problems: [{ variantId: null, reason: 'skipped: row 3: variantId: missing' }],
       problemsTruncated: false,

@@ -1,4 +1,4 @@
-import { createLogger, createSecretBox, type Logger } from '@flowhub-sync/config';
+import { createLogger, createSecretBox, type HostResolver, type Logger } from '@flowhub-sync/config';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { closeProductQueues, createProductQueues, createRedisConnection } from '@flowhub-sync/queues';
@@ -8,6 +8,9 @@ import type { ProducerDependencies } from '../dependencies';
 
 export const TEST_API_TOKEN = 'test-api-token-0123456789';
 export const auth = { authorization: `Bearer ${TEST_API_TOKEN}` };
+
+/** The harness's default resolver: every name is one public address, and no test touches real DNS. */
+export const publicResolver: HostResolver = async () => [{ address: '93.184.216.34', family: 4 }];
 
 export interface ProducerHarness {
   app: ReturnType<typeof buildApp>;
@@ -19,7 +22,7 @@ export interface ProducerHarness {
 
 /** The producer's app in-process, on this test file's own database and queue prefix, with the real Redis. */
 export async function createProducerHarness(
-  options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number; bullBoard?: { user: string; password: string }; logger?: Logger } = {},
+  options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number; bullBoard?: { user: string; password: string }; logger?: Logger; settings?: Partial<ProducerDependencies['settings']>; resolveHost?: HostResolver } = {},
 ): Promise<ProducerHarness> {
   const db = await createTestDatabase();
   const prefix = uniqueQueuePrefix('producer');
@@ -35,11 +38,13 @@ export async function createProducerHarness(
     flowhub: createFlowhubClient({ apiUrl: flowhubUrl, authUrl: flowhubUrl, timeoutMs: 2_000 }),
     secrets: createSecretBox(testEncryptionKey()),
     logger: options.logger ?? createLogger({ name: 'producer-test', level: 'silent' }),
+    resolveHost: options.resolveHost ?? publicResolver,
     settings: {
       apiToken: TEST_API_TOKEN,
       inventorySyncEveryMs: options.inventorySyncEveryMs ?? 600_000,
       statusPollEveryMs: 120_000,
       bullBoard: options.bullBoard,
+      ...options.settings,
     },
   };
   for (const queue of Object.values(deps.queues)) queue.on('error', () => undefined);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HoldState, type OrderDetails, OrderStatus, OrderType, PushState, type Sql, historyOrder, readOrderDetails } from '@flowhub-sync/db';
+import { ATTENTION_REASONS, HoldState, type Order, type OrderDetails, type OrderListRow, OrderStatus, OrderType, PushState, type Sql, historyOrder, readOrderDetails } from '@flowhub-sync/db';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -19,8 +19,23 @@ export const orderViewSchema = z.object({
     flowhubOrderId: z.string().nullable(),
     pushedAt: instant.nullable(),
     error: z.string().nullable(),
+    duplicateFlowhubOrderIds: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'present only when Flowhub holds other orders for this one besides flowhubOrderId (a late answer to a push already resolved): ' +
+          'staff must cancel each in Flowhub',
+      ),
   }),
   flowhubStatus: z.string().nullable().describe("the order's status in Flowhub, as Flowhub spells it"),
+  follow: z
+    .object({
+      lastCheckedAt: instant.nullable().describe('when its Flowhub status was last read, successfully or not'),
+      lastError: z.string().nullable().describe("why the last read failed; null after a successful read"),
+      errorCount: z.number().int().min(0).describe('failed reads in a row; 0 after a successful read'),
+      stoppedReason: z.string().nullable().describe("why its Flowhub status is no longer followed (e.g. Flowhub answered 404 five times in a row); null while followed"),
+    })
+    .describe("following the order's Flowhub status (the status poll and Flowhub's postbacks)"),
   items: z.array(z.object({ variantId: z.string(), quantity: z.number() })),
   holds: z.array(z.object({ variantId: z.string(), quantity: z.number(), state: z.enum(HoldState) })),
   placedAt: instant.nullable(),
@@ -48,8 +63,57 @@ export const orderAnswerSchema = orderViewSchema.extend({
   notice: z.string().optional().describe('what the platform must still do outside this product, e.g. cancel the order in Flowhub too'),
 });
 
+/** One order of GET …/orders: the order without its lines, holds and history, with what needs a person about it. */
+export const orderSummarySchema = orderViewSchema
+  .pick({ storeId: true, externalId: true, status: true, type: true, fulfilled: true, push: true, flowhubStatus: true, placedAt: true, createdAt: true, confirmedAt: true, completedAt: true, cancelledAt: true })
+  .extend({
+    attention: z
+      .array(z.object({ reason: z.enum(ATTENTION_REASONS), message: z.string().nullable() }))
+      .describe(
+        'why the order needs a person (empty when it does not): push_failed and needs_reconciliation (resolve with …/push), ' +
+          'duplicate_in_flowhub (cancel the duplicate in Flowhub), flowhub_cancel_required (cancelled here, not yet in Flowhub), ' +
+          'follow_stopped (its Flowhub status is no longer followed)',
+      ),
+  });
+export type OrderSummary = z.output<typeof orderSummarySchema>;
+
+export const orderPageSchema = z.object({
+  items: z.array(orderSummarySchema).describe('newest first'),
+  nextCursor: z.string().nullable().describe('opaque: pass it as `cursor` for the next page; null on the last page'),
+});
+
+export function orderSummaryView(order: OrderListRow): OrderSummary {
+  return {
+    storeId: order.storeId,
+    externalId: order.externalId,
+    status: order.status,
+    type: order.type,
+    fulfilled: order.fulfilled,
+    push: pushView(order),
+    flowhubStatus: order.flowhubStatus,
+    placedAt: iso(order.placedAt),
+    createdAt: order.createdAt.toISOString(),
+    confirmedAt: iso(order.confirmedAt),
+    completedAt: iso(order.completedAt),
+    cancelledAt: iso(order.cancelledAt),
+    attention: order.attention,
+  };
+}
+
 /** POST /v1/flowhub/postback/{token}: taken; the status is re-read from Flowhub within moments. */
 export const postbackAcceptedSchema = z.object({ accepted: z.literal(true) });
+
+/** An order's push as the API shows it, in the order and in lists. */
+function pushView(order: Order): OrderView['push'] {
+  return {
+    state: order.pushState,
+    attempts: order.pushAttempts,
+    flowhubOrderId: order.flowhubOrderId,
+    pushedAt: iso(order.pushedAt),
+    error: order.pushError,
+    ...(order.duplicateFlowhubOrderIds.length > 0 ? { duplicateFlowhubOrderIds: [...order.duplicateFlowhubOrderIds] } : {}),
+  };
+}
 
 /** An order as the API shows it (api-contract.md, "Orders"); the customer's personal data is not echoed back. */
 export function orderView(order: OrderDetails): OrderView {
@@ -60,14 +124,14 @@ export function orderView(order: OrderDetails): OrderView {
     type: order.type,
     fulfilled: order.fulfilled,
     holdInventory: order.holdInventory,
-    push: {
-      state: order.pushState,
-      attempts: order.pushAttempts,
-      flowhubOrderId: order.flowhubOrderId,
-      pushedAt: iso(order.pushedAt),
-      error: order.pushError,
-    },
+    push: pushView(order),
     flowhubStatus: order.flowhubStatus,
+    follow: {
+      lastCheckedAt: iso(order.followCheckedAt),
+      lastError: order.followError,
+      errorCount: order.followErrorCount,
+      stoppedReason: order.followStoppedReason,
+    },
     items: [...order.items].sort((a, b) => a.line - b.line).map((item) => ({ variantId: item.variantId, quantity: item.quantity })),
     holds: [...order.holds].sort((a, b) => a.line - b.line).map((hold) => ({ variantId: hold.variantId, quantity: hold.quantity, state: hold.state })),
     placedAt: iso(order.placedAt),

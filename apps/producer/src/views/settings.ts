@@ -25,6 +25,11 @@ export const settingsViewSchema = z.object({
   ownedFields: z.array(z.string()).describe('product fields the sync owns (overwrites at every sync)'),
   statusWebhookUrl: z.string().nullable(),
   statusWebhookSecret: masked,
+  statusWebhookPreviousSecretUntil: instant
+    .nullable()
+    .describe(
+      'set for 24 hours after statusWebhookSecret changed: until then each delivery also carries a v1 signature made with the previous secret (the previous secret itself is never shown)',
+    ),
   status: z.object({
     lastSync: syncRunViewSchema.nullable().describe('the last sync that started'),
     lastGoodSyncAt: instant.nullable(),

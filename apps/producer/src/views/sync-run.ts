@@ -22,6 +22,7 @@ export const syncRunViewSchema = z.object({
     uncategorized: count,
     unknownTerpenes: count,
     unknownStrainTypes: count,
+    unreadable: count.describe('rows that could not be read but name their product (also counted in invalid): the product kept its last good values'),
   }),
   error: z.string().nullable(),
   problems: z
@@ -55,6 +56,7 @@ export function syncRunView(run: SyncRun): SyncRunView {
       uncategorized: run.uncategorized,
       unknownTerpenes: run.unknownTerpenes,
       unknownStrainTypes: run.unknownStrainTypes,
+      unreadable: run.unreadable,
     },
     error: run.error,
     // Written by the inventory worker as {variantId, reason}[] (sync-store.ts).

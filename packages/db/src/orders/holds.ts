@@ -48,9 +48,12 @@ export interface ChangedHold {
  * Moves an order's holds to 'released' or 'consumed', in the caller's transaction (the order row is locked by then).
  * - released: the units are sellable again, so they come off the products' heldQuantity (from 'held', and from
  *   'consumed' too: a completed order cancelled in Flowhub gives its units back).
- * - consumed: the sale happened but Flowhub's quantity may not show it until the next inventory sync, so the
- *   units stay in heldQuantity; the first successful sync that started after consumedAt releases them
- *   (inventory worker). Availability never jumps up in between.
+ * - consumed: the sale happened (or, for a Maui store, the order is in Flowhub, which handles its stock now) but
+ *   Flowhub's quantity may not show it until the next inventory sync, so the units stay in heldQuantity; the
+ *   first successful sync that started after consumedAt releases them (inventory worker, releaseReflectedHolds).
+ *   Availability never jumps up in between. consumedAt is the database's clock (the transaction's now()), never
+ *   the caller's `at`: the sync's start it is compared with is read from the same clock (databaseNow), so a
+ *   process whose clock is off can neither release a hold early nor keep it forever.
  * Holds already in the target state are left alone: settling twice changes nothing.
  */
 export async function settleHolds(tx: Transaction, orderId: string, to: 'released' | 'consumed', at: Date): Promise<ChangedHold[]> {
@@ -61,7 +64,7 @@ export async function settleHolds(tx: Transaction, orderId: string, to: 'release
           WHERE order_id = ${orderId}::uuid AND state IN ('held'::hold_state, 'consumed'::hold_state)
           RETURNING store_id, variant_id, line, quantity`
       : await tx.$queryRaw<{ store_id: string; variant_id: string; line: number; quantity: number }[]>`
-          UPDATE inventory_holds SET state = 'consumed'::hold_state, consumed_at = ${at}
+          UPDATE inventory_holds SET state = 'consumed'::hold_state, consumed_at = now()
           WHERE order_id = ${orderId}::uuid AND state = 'held'::hold_state
           RETURNING store_id, variant_id, line, quantity`;
   const storeId = rows[0]?.store_id;
@@ -76,16 +79,36 @@ export async function settleHolds(tx: Transaction, orderId: string, to: 'release
 }
 
 /**
- * Holds of completed sales whose stock Flowhub's quantities now reflect: a hold consumed before this sync
- * started is in the feed this sync read, so it stops counting. Returns how many holds were released.
+ * The database's clock: what consumedAt is written with (settleHolds). An inventory sync takes its start from
+ * here, so that "consumed before this sync started" compares two times of one clock. Whole milliseconds, rounded
+ * down: a consumedAt (rounded to the millisecond when stored) earlier than it is at least half a millisecond
+ * earlier in fact.
  */
-export async function releaseReflectedHolds(prisma: PrismaClient, storeId: string, syncStartedAt: Date, at: Date): Promise<number> {
+export async function databaseNow(prisma: Pick<PrismaClient, '$queryRaw'>): Promise<Date> {
+  const [row] = await prisma.$queryRaw<{ now: Date }[]>`SELECT date_trunc('milliseconds', clock_timestamp()) AS now`;
+  return row.now;
+}
+
+/**
+ * Holds of completed sales (and of Maui pushes) whose stock Flowhub's quantities now reflect: a hold consumed
+ * before this sync started is in the feed this sync read, so it stops counting. `syncStartedAt` must come from
+ * the database's clock (databaseNow). `notReflected`: variants whose quantity this sync did not read (their rows
+ * could not be read, so the product kept its last good values): their holds stay. Returns how many holds were released.
+ */
+export async function releaseReflectedHolds(
+  prisma: PrismaClient,
+  storeId: string,
+  syncStartedAt: Date,
+  at: Date,
+  options: { notReflected?: readonly string[] } = {},
+): Promise<number> {
   // Consumed holds still count in heldQuantity (the sale may not be in Flowhub's quantity yet); now that a sync
   // that started after the sale has read Flowhub, its quantity reflects it: release and take the units off.
   const [result] = await prisma.$queryRaw<{ holds: number }[]>`
     WITH released AS (
       UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${at}
       WHERE store_id = ${storeId} AND state = 'consumed'::hold_state AND consumed_at < ${syncStartedAt}
+        AND NOT (variant_id = ANY(${[...(options.notReflected ?? [])]}::text[]))
       RETURNING variant_id, quantity
     ), per_product AS (
       SELECT variant_id, sum(quantity) AS quantity FROM released GROUP BY variant_id

@@ -15,6 +15,7 @@ export const ORDER_EVENTS = [
   'push_skipped',
   'pushed',
   'push_answer_unrecorded',
+  'duplicate_in_flowhub',
   'push_failed',
   'needs_reconciliation',
   'reconciled',
@@ -25,6 +26,7 @@ export const ORDER_EVENTS = [
   'flowhub_cancel_required',
   'flowhub_status_changed',
   'flowhub_conflict',
+  'follow_stopped',
   'reconciled_by_postback',
 ] as const;
 export type OrderEventName = (typeof ORDER_EVENTS)[number];

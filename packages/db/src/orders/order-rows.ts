@@ -34,6 +34,12 @@ const ORDER_COLUMNS: { readonly [Field in keyof Order]-?: string } = {
   completedAt: 'completed_at',
   cancelledAt: 'cancelled_at',
   webhookSequence: 'webhook_sequence',
+  followCheckedAt: 'follow_checked_at',
+  followError: 'follow_error',
+  followErrorCount: 'follow_error_count',
+  followNotFoundCount: 'follow_not_found_count',
+  followStoppedReason: 'follow_stopped_reason',
+  duplicateFlowhubOrderIds: 'duplicate_flowhub_order_ids',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };

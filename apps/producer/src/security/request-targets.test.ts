@@ -1,0 +1,147 @@
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { operations } from '../openapi/api-document';
+import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
+
+/*
+ * The bearer token is demanded by the route that matched, not by the text of the request target. HTTP test
+ * helpers (inject, fetch) normalise targets before sending, so these requests are written by hand on a TCP
+ * socket: every tricky spelling of every /v1 operation of the OpenAPI route table answers 401 or 404 without a
+ * token, and the database and queues are unchanged afterwards.
+ */
+
+let h: ProducerHarness;
+let port: number;
+beforeAll(async () => {
+  h = await createProducerHarness();
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (h.app.server.address() as net.AddressInfo).port;
+  await h.db.prisma.store.create({ data: { id: 's1', enabled: true, syncOrders: false, clientId: 'c', locationId: 'l' } });
+  await h.db.prisma.order.create({
+    data: { storeId: 's1', externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x', status: 'confirmed', postbackToken: randomBytes(24).toString('base64url') },
+  });
+});
+afterAll(() => h.close());
+
+interface RawAnswer {
+  status: number;
+  headers: string;
+  body: string;
+}
+
+/** One request exactly as written, on its own connection. */
+function raw(method: string, target: string, { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const lines = [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close'];
+    for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+    if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head, ...rest] = text.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), headers: head, body: rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+const encodeAll = (path: string) =>
+  path
+    .split('/')
+    .map((segment) => [...segment].map((char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join(''))
+    .join('/');
+
+/** Spellings of one path that a router or a proxy may take for it, and that no guard may take for anything else. */
+function trickyTargets(path: string): string[] {
+  const rest = path.slice('/v1'.length); // "/stores/s1/…"
+  const targets = [
+    `/%761${rest}`,
+    `/%561${rest}`,
+    `/v%31${rest}`,
+    `/%76%31${rest}`,
+    encodeAll(path),
+    `/v1${rest.replace('/stores/', '/%73tores/')}`,
+    `/v1${rest.replace('/stores/', '/st%6Fres/')}`,
+    `http://127.0.0.1:${port}${path}`,
+    `http://evil.example${path}`,
+    `HTTP://127.0.0.1:${port}/%761${rest}`,
+    `${path}/`,
+    `${path}//`,
+    `/${path}`,
+    `//v1${rest}`,
+    `/v1/${rest}`,
+    `/v1/.${rest}`,
+    `/v1/./${rest.slice(1)}`,
+    `/x/..${path}`,
+    `/v1/x/..${rest}`,
+    `/v1/%2e${rest}`,
+    `/v1%2F${rest.slice(1)}`,
+    `/V1${rest}`,
+    `/v1${rest.toUpperCase()}`,
+    `/v1;x=1${rest}`,
+    `/v1${rest};x=1`,
+    `/v1${rest.replace('/s1', '/s1;jsessionid=1')}`,
+    `${path}?`,
+    `${path}?token=x`,
+    `${path}#x`,
+    `${path}%20`,
+    `${path}%00`,
+  ];
+  return [...new Set(targets)];
+}
+
+const concrete = (path: string) => path.replace('{storeId}', 's1').replace('{externalId}', 'A-1').replace('{variantId}', 'v-1');
+const guarded = operations.filter((operation) => operation.path.startsWith('/v1/') && !operation.path.startsWith('/v1/flowhub/postback/'));
+
+/** Bodies that would change something if a handler were reached. */
+const bodies: Record<string, string> = {
+  replaceSettings: JSON.stringify({ enabled: false, clientId: 'attacker' }),
+  createOrder: JSON.stringify({ externalId: 'B-1', type: 'pickup', customer: { phone: '5555555555' }, items: [{ variantId: 'v-1', quantity: 1 }] }),
+  pushOrder: JSON.stringify({ flowhubOrderId: 'fh-forged' }),
+  setHoldInventory: JSON.stringify({ holdInventory: true }),
+  editProduct: JSON.stringify({ name: 'forged' }),
+};
+
+async function snapshot() {
+  const [stores, orders, events, products, runs, jobs] = await Promise.all([
+    h.db.prisma.store.findMany({ orderBy: { id: 'asc' } }),
+    h.db.prisma.order.findMany({ orderBy: { id: 'asc' } }),
+    h.db.prisma.orderEvent.count(),
+    h.db.prisma.product.findMany({ orderBy: [{ storeId: 'asc' }, { variantId: 'asc' }] }),
+    h.db.prisma.syncRun.count(),
+    Promise.all(Object.values(h.deps.queues).map((queue) => queue.getJobCounts())),
+  ]);
+  return { stores, orders, events, products, runs, jobs };
+}
+
+it('covers every guarded operation of the route table', () => {
+  expect(guarded.length).toBeGreaterThanOrEqual(17);
+});
+
+it('the router does take these spellings for the routes (so the 401s below are the guard at work)', async () => {
+  const path = '/v1/stores/s1/flowhub';
+  for (const target of [`/%761${path.slice(3)}`, `/v%31${path.slice(3)}`, `http://127.0.0.1:${port}${path}`, `${path}/`]) {
+    const answer = await raw('GET', target, { headers: auth });
+    expect({ target, status: answer.status }).toEqual({ target, status: 200 });
+    expect((await raw('GET', target)).status).toBe(401);
+  }
+});
+
+describe.each(guarded.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))('%s', (_name, operation) => {
+  it('answers 401 or 404 to every tricky target without the token, and nothing changes', async () => {
+    const before = await snapshot();
+    const path = concrete(operation.path);
+    const body = bodies[operation.operationId] ?? (operation.body ? '{}' : undefined);
+    const answers: { target: string; status: number }[] = [];
+    for (const target of trickyTargets(path)) {
+      const answer = await raw(operation.method.toUpperCase(), target, { body });
+      answers.push({ target, status: answer.status });
+      expect(answer.body).not.toContain('"storeId":"s1"');
+    }
+    expect(answers.filter((answer) => answer.status !== 401 && answer.status !== 404)).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+});
