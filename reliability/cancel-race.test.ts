@@ -66,10 +66,10 @@ it('h. cancels racing pushes: no cancelled order reaches Flowhub unannounced', a
         ),
       );
       // The simulator's record of what reached Flowhub. Each create names our order in its customerNote
-      // ("Order <externalId>"); older payloads named it in customer.externalId.
+      // ("Order <externalId>", then the delivery notes).
       const inFlowhub = stack.sim.state.orders.all().map((order) => {
         const note = String(order.payload.customerNote ?? '');
-        return /^Order (\S+)/.exec(note)?.[1] ?? order.customerExternalId ?? '';
+        return /^\s*Order ([A-Za-z0-9._-]+)/.exec(note)?.[1] ?? '';
       });
       const unannounced = inFlowhub.filter((externalId) => !announced.has(externalId));
       expect(unannounced).toEqual([]);

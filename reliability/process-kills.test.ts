@@ -74,7 +74,8 @@ it('b: the order-worker SIGKILLed in the middle of pushes under load: no order l
         });
         expect(created.status).toBe(201);
       }
-      const creates = () => stack.sim.state.orders.createsByCustomerExternalId() as Record<string, number>;
+      // Creates per order of ours: each names its order in its customerNote ("Order <externalId>").
+      const creates = () => stack.sim.state.orders.createsByNoteOrderId() as Record<string, number>;
       await waitFor(() => Object.keys(creates()).length >= 8, { what: 'some pushes to reach Flowhub', timeoutMs: 60_000 });
       await stack.apps['order-worker']!.stop('SIGKILL');
       const restartedAt = Date.now();

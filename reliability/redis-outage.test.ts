@@ -92,8 +92,9 @@ it('c: Redis stopped for 30 s: orders are still taken and confirmed, schedules s
         queues.disconnect();
       }
       const recovered = Date.now() - restarted;
-      const record = (await (await fetch(`${stack.sim.url}/__sim/orders?locationId=demo-location`)).json()) as { createsByCustomerExternalId: Record<string, number> };
-      const perOrder = Array.from({ length: 10 }, (_, i) => record.createsByCustomerExternalId[`OUT-${i}`] ?? 0);
+      // Creates per order of ours: each names its order in its customerNote ("Order <externalId>").
+      const record = (await (await fetch(`${stack.sim.url}/__sim/orders?locationId=demo-location`)).json()) as { createsByNoteOrderId: Record<string, number> };
+      const perOrder = Array.from({ length: 10 }, (_, i) => record.createsByNoteOrderId[`OUT-${i}`] ?? 0);
       expect(perOrder).toEqual(Array(10).fill(1));
       return `20 API answers during the outage, 0 of them 5xx (manual sync 503 as designed); 10 of 10 confirmed orders pushed ${seconds(recovered)} after Redis returned; 0 lost, 0 created twice`;
     },

@@ -48,7 +48,9 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       return waitFor(
         async () => {
           const { items } = await stack.sim.orders();
-          const arrived = new Map(items.filter((o) => wanted.has(o.customerExternalId)).map((o) => [o.customerExternalId, Date.parse(o.createdAt)]));
+          // Each create names its order in its customerNote ("Order <externalId>"); customer.externalId is the customer.
+          const named = items.map((o) => [/^\s*Order ([A-Za-z0-9._-]+)/.exec(String(o.payload?.customerNote ?? ''))?.[1], o]);
+          const arrived = new Map(named.filter(([id]) => wanted.has(id)).map(([id, o]) => [id, Date.parse(o.createdAt)]));
           return arrived.size >= wanted.size ? arrived : null;
         },
         { timeoutMs, intervalMs: 1_000, what: `${wanted.size} orders in Flowhub`, process: stack.orderWorker },

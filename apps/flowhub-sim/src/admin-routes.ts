@@ -24,6 +24,7 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
     orders: state.orders.size,
     faults: state.faults.list(),
     lifecycle: state.lifecycle,
+    behaviour: state.behaviour,
   }));
 
   app.post('/__sim/reset', async () => {
@@ -111,12 +112,13 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
 
   // Orders
 
-  app.get<{ Querystring: { locationId?: string; customerExternalId?: string } }>('/__sim/orders', async (request) => {
-    const { locationId, customerExternalId } = request.query;
-    const items = state.orders.all({ locationId, customerExternalId });
+  app.get<{ Querystring: { locationId?: string; customerExternalId?: string; noteOrderId?: string } }>('/__sim/orders', async (request) => {
+    const { locationId, customerExternalId, noteOrderId } = request.query;
+    const items = state.orders.all({ locationId, customerExternalId, noteOrderId });
     return {
       count: items.length,
       createsByCustomerExternalId: state.orders.createsByCustomerExternalId(locationId),
+      createsByNoteOrderId: state.orders.createsByNoteOrderId(locationId),
       items,
       rejected: state.orders.rejected.filter((rejected) => locationId === undefined || rejected.locationId === locationId),
     };
@@ -156,6 +158,11 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
 
   app.get('/__sim/lifecycle', async () => state.lifecycle);
   app.put('/__sim/lifecycle', async (request) => state.updateLifecycle(request.body));
+
+  // Invented behaviours (behaviour.ts): all off unless switched on
+
+  app.get('/__sim/behaviour', async () => state.behaviour);
+  app.put('/__sim/behaviour', async (request) => state.updateBehaviour(request.body));
 
   // Faults
 
@@ -199,6 +206,7 @@ function locationView(location: SimLocation) {
     malformedEvery: settings.malformedEvery,
     timeZone: settings.timeZone,
     licenseType: settings.licenseType,
+    importId: settings.importId,
     rooms: location.rooms,
   };
 }

@@ -114,10 +114,22 @@ describe('admin API (/__sim)', () => {
     expect(Date.parse(advanced.body.now) - before).toBe(60_000);
     expect((await admin(sim, 'POST', '/clock/advance', { ms: -5 })).status).toBe(400);
     const tuned = await admin(sim, 'PUT', '/lifecycle', { cancelShare: 0, timeScale: 0.01 });
-    expect(tuned.body).toEqual({ cancelShare: 0, oddCaseShare: 0.1, timeScale: 0.01 });
+    expect(tuned.body).toEqual({ cancelShare: 0, oddCaseShare: 0, timeScale: 0.01 });
     expect((await admin(sim, 'PUT', '/lifecycle', { cancelShare: 3 })).status).toBe(400);
     const state = await admin(sim, 'GET', '/state');
     expect(state.body).toEqual(expect.objectContaining({ clock: 'manual', orders: 0, locations: [expect.objectContaining({ locationId: 'demo-location', rows: 120 })] }));
+  });
+
+  it('switches invented behaviours, all off by default, and a reset switches them off again', async () => {
+    expect((await admin(sim, 'GET', '/behaviour')).body).toEqual({ forbiddenAsHtml: false });
+    const wrongKey = () => fetch(`${sim.url}/v0/clientsLocations`, { headers: { clientId: 'demo-client', key: 'wrong' } });
+    expect((await wrongKey()).headers.get('content-type')).toMatch(/^application\/json/);
+    expect((await admin(sim, 'PUT', '/behaviour', { forbiddenAsHtml: true })).body).toEqual({ forbiddenAsHtml: true });
+    expect(await (await wrongKey()).text()).toContain('<h1>403 Forbidden</h1>');
+    expect((await admin(sim, 'PUT', '/behaviour', { meteor: true })).body.error).toContain('forbiddenAsHtml');
+    expect((await admin(sim, 'PUT', '/behaviour', { forbiddenAsHtml: 'yes' })).status).toBe(400);
+    await admin(sim, 'POST', '/reset');
+    expect((await admin(sim, 'GET', '/state')).body.behaviour).toEqual({ forbiddenAsHtml: false });
   });
 
   it('answers unknown paths with 404 JSON', async () => {

@@ -8,7 +8,7 @@ describe('inventory credentials (clientId / key headers)', () => {
       rows: 50,
       locations: [
         { locationId: 'demo-location', clientId: 'demo-client', key: 'demo-key', orderAheadClientId: 'demo-oa-client', orderAheadClientSecret: 'demo-oa-secret' },
-        { locationId: 'second-store', clientId: 'demo-client', key: 'demo-key' },
+        { locationId: 'second-store', clientId: 'demo-client', key: 'demo-key', importId: 'IMPORT-2' },
         { locationId: 'other-company', clientId: 'other-client', key: 'other-key' },
       ],
     });
@@ -17,17 +17,25 @@ describe('inventory credentials (clientId / key headers)', () => {
 
   const inventory = (locationId: string, headers: Record<string, string>) => fetch(`${sim.url}/v0/locations/${locationId}/inventoryNonZero`, { headers });
 
-  it('answers a wrong key with the gateway 403 HTML page, not JSON', async () => {
+  it('answers a wrong key with a JSON 403, or the gateway\'s HTML page with the forbiddenAsHtml switch', async () => {
     const response = await inventory('demo-location', { clientId: 'demo-client', key: 'wrong' });
     expect(response.status).toBe(403);
-    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(await response.text()).toContain('<h1>403 Forbidden</h1>');
+    expect(await response.json()).toEqual({ status: 403, message: 'Forbidden' });
+    sim.state.updateBehaviour({ forbiddenAsHtml: true });
+    try {
+      const page = await inventory('demo-location', { clientId: 'demo-client', key: 'wrong' });
+      expect(page.status).toBe(403);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await page.text()).toContain('<h1>403 Forbidden</h1>');
+    } finally {
+      sim.state.updateBehaviour({ forbiddenAsHtml: false });
+    }
   });
 
-  it('answers an unknown clientId with the same 403 page', async () => {
+  it('answers an unknown clientId with the same 403', async () => {
     const response = await inventory('demo-location', { clientId: 'nobody', key: 'demo-key' });
     expect(response.status).toBe(403);
-    expect(await response.text()).toContain('403 Forbidden');
+    expect(await response.json()).toEqual({ status: 403, message: 'Forbidden' });
   });
 
   it('answers missing credential headers with 401', async () => {
@@ -47,7 +55,23 @@ describe('inventory credentials (clientId / key headers)', () => {
     const body = (await response.json()) as { status: number; data: Record<string, unknown>[] };
     expect(body.status).toBe(200);
     expect(body.data.map((location) => location.locationId).sort()).toEqual(['demo-location', 'second-store']);
-    expect(body.data[0]).toEqual(expect.objectContaining({ locationName: expect.any(String), timeZone: expect.any(String), licenseType: expect.any(Array), importId: expect.any(String) }));
+    // The fields and shapes of Flowhub's published Location type; importId is the locationId, as in its example.
+    expect(body.data[0]).toEqual({
+      address: { city: expect.any(String), country: expect.any(String), county: null, state: expect.any(String), streetAddress1: expect.any(String), streetAddress2: null, zip: expect.any(String) },
+      clientId: 'demo-client',
+      clientName: expect.any(String),
+      email: expect.any(String),
+      hoursOfOperation: null,
+      importId: 'demo-location',
+      licenseType: ['rec', 'med'],
+      locationId: 'demo-location',
+      locationLogoURL: null,
+      locationName: expect.any(String),
+      phoneNumber: expect.stringMatching(/^\(\d{3}\) \d{3}-\d{4}$/),
+      timeZone: 'US/Mountain',
+      website: expect.any(String),
+    });
+    expect(body.data[1]).toEqual(expect.objectContaining({ locationId: 'second-store', importId: 'IMPORT-2' }));
     const wrong = await fetch(`${sim.url}/v0/clientsLocations`, { headers: { clientId: 'demo-client', key: 'nope' } });
     expect(wrong.status).toBe(403);
   });

@@ -80,8 +80,13 @@ export function sendUnauthorized(reply: FastifyReply, message: string): FastifyR
   return reply.code(401).send({ status: 401, message });
 }
 
-export function sendForbiddenPage(reply: FastifyReply): FastifyReply {
-  return reply.code(403).type('text/html; charset=utf-8').send(FORBIDDEN_HTML);
+/**
+ * A wrong key or an unknown client: 403. JSON by default; the gateway's HTML page with the `forbiddenAsHtml` switch
+ * (behaviour.ts), since no public source shows which of the two Flowhub sends.
+ */
+export function sendForbidden(reply: FastifyReply, asHtml: boolean): FastifyReply {
+  if (asHtml) return reply.code(403).type('text/html; charset=utf-8').send(FORBIDDEN_HTML);
+  return reply.code(403).send({ status: 403, message: 'Forbidden' });
 }
 
 /**

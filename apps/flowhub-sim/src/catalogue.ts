@@ -47,6 +47,13 @@ export interface CatalogueSettings {
   rooms: Room[];
   /** One malformed row per this many rows (0 = none). */
   malformedEvery: number;
+  /**
+   * Some variants listed in several packages (as Flowhub lists a variant once per package and room): one cannabis
+   * variant in ten is split into two or three packages, each with its own regulatoryId, manifestId and
+   * invoiceNumber and a share of the variant's stock, and one in twenty of those also lists its first package twice
+   * (an exact repeat). Off by default: the catalogue then has one row per variant (and room).
+   */
+  severalPackages?: boolean;
 }
 
 export const DEFAULT_ROOMS: readonly RoomSpec[] = [
@@ -416,7 +423,59 @@ export function generateCatalogue(settings: CatalogueSettings): CatalogueItem[] 
       items.push(variantItem(random, kind, product, variant, settings, defects.get(items.length) ?? null));
     }
   }
-  return items;
+  return settings.severalPackages === true ? inPackages(items, settings) : items;
+}
+
+/**
+ * The catalogue with some variants split into packages (CatalogueSettings.severalPackages): a package is a
+ * catalogue item of its own with the variant's ids, its own package fields and part of the variant's stock in each
+ * room. An exact repeat shares its package's row and stock, so it always lists the same. A separate generator, so
+ * the switch does not reshuffle the rest of the catalogue.
+ */
+function inPackages(items: readonly CatalogueItem[], settings: CatalogueSettings): CatalogueItem[] {
+  const random = mulberry32(hashString(`packages:${settings.locationId}`, settings.seed));
+  const packaged: CatalogueItem[] = [];
+  let eligible = 0;
+  for (const item of items) {
+    packaged.push(item);
+    if (item.defect !== null) continue;
+    const row = JSON.parse(`${item.json}}`) as Record<string, unknown>;
+    if (typeof row.regulatoryId !== 'string') continue;
+    const rank = eligible++;
+    if (rank % 10 !== 3) continue;
+    const count = rank % 30 === 3 ? 3 : 2;
+    const shares = splitStock(item.stock, count, item.isSoldByWeight);
+    const packageRow = (index: number): string => {
+      const expires = typeof row.expirationDate === 'string' ? Date.parse(row.expirationDate) : Number.NaN;
+      return JSON.stringify({
+        ...row,
+        ...(index === 0 ? {} : { regulatoryId: `1A4${randomHex(random, 21).toUpperCase()}` }),
+        ...(Number.isNaN(expires) ? {} : { expirationDate: new Date(expires + index * 30 * DAY).toISOString().slice(0, 10) }),
+        manifestId: String(randomInt(random, 1_000_000, 9_999_999)).padStart(10, '0'),
+        invoiceNumber: `INV-${randomHex(random, 6).toUpperCase()}`,
+      }).slice(0, -1);
+    };
+    item.json = packageRow(0);
+    item.stock = shares[0];
+    for (let index = 1; index < count; index++) packaged.push({ ...item, json: packageRow(index), stock: shares[index] });
+    if (rank % 20 === 13) packaged.push({ ...item });
+  }
+  return packaged;
+}
+
+/** A variant's stock per room split over `count` packages: the first keeps the most, the last what is left. */
+function splitStock(stock: readonly number[], count: number, soldByWeight: boolean): number[][] {
+  const shares = Array.from({ length: count }, () => stock.map(() => 0));
+  stock.forEach((quantity, room) => {
+    let left = quantity;
+    for (let index = 0; index < count - 1; index++) {
+      const share = soldByWeight ? round1(left * 0.6) : floor(left * 0.6);
+      shares[index][room] = share;
+      left = soldByWeight ? round1(left - share) : left - share;
+    }
+    shares[count - 1][room] = left;
+  });
+  return shares;
 }
 
 function defectPositions({ rows, malformedEvery, seed, locationId }: CatalogueSettings): Map<number, RowDefect> {

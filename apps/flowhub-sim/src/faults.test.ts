@@ -22,7 +22,15 @@ describe('fault injection', () => {
     return body as { id: string };
   };
 
-  it('rateLimit: 429 with Retry-After for `count` requests, then normal answers', async () => {
+  it('rateLimit: 429 without any rate-limit header by default, as Flowhub sends it', async () => {
+    await addFault({ kind: 'rateLimit', count: 1 });
+    const limited = await inventory();
+    expect(limited.status).toBe(429);
+    expect([...limited.headers.keys()].filter((name) => /retry-after|ratelimit/i.test(name))).toEqual([]);
+    expect((await admin(sim, 'GET', '/faults')).body.items).toEqual([]);
+  });
+
+  it('rateLimit with retryAfterSeconds: 429 with Retry-After for `count` requests, then normal answers', async () => {
     await addFault({ kind: 'rateLimit', count: 2, retryAfterSeconds: 3 });
     const first = await inventory();
     expect(first.status).toBe(429);

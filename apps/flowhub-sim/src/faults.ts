@@ -38,7 +38,10 @@ export interface FaultSpec {
   count?: number;
   /** serverError: the status, 500 to 599. Default 500. */
   status?: number;
-  /** rateLimit: the Retry-After header in seconds; null sends none. Default 1. */
+  /**
+   * rateLimit: the Retry-After header in seconds; null (default) sends none, as Flowhub's 429s are observed to carry
+   * no rate-limit header at all (README, "What is documented, observed or assumed").
+   */
   retryAfterSeconds?: number | null;
   /** latency: added delay. */
   latencyMs?: number;
@@ -165,7 +168,7 @@ function parseFaultSpec(input: unknown): Omit<Fault, 'id' | 'fired'> {
       if (!Number.isInteger(fault.status) || fault.status < 500 || fault.status > 599) throw new SimInputError('status must be a whole number from 500 to 599');
       break;
     case 'rateLimit':
-      fault.retryAfterSeconds = input.retryAfterSeconds === undefined ? 1 : (input.retryAfterSeconds as number | null);
+      fault.retryAfterSeconds = input.retryAfterSeconds === undefined ? null : (input.retryAfterSeconds as number | null);
       if (fault.retryAfterSeconds !== null && (!Number.isInteger(fault.retryAfterSeconds) || fault.retryAfterSeconds < 0)) {
         throw new SimInputError('retryAfterSeconds must be a whole number of seconds, or null for no Retry-After header');
       }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { inventoryCredentials, sendForbiddenPage, sendUnauthorized } from './auth';
+import { inventoryCredentials, sendForbidden, sendUnauthorized } from './auth';
 import type { Endpoint } from './endpoints';
 import { applyGatewayFaults, corruptRow, type Fault } from './faults';
 import type { SimLocation } from './location';
@@ -19,7 +19,7 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
       const credentials = inventoryCredentials(request);
       if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
       const owned = state.locationsOfClient(credentials.clientId, credentials.key);
-      if (!owned) return sendForbiddenPage(reply);
+      if (!owned) return sendForbidden(reply, state.behaviour.forbiddenAsHtml);
       const location = owned.find((candidate) => candidate.locationId === locationId);
       if (!location) return reply.code(404).send({ status: 404, message: `Location ${locationId} not found` });
       const empty = state.faults.fire(['emptyInventory'], endpoint, [locationId]);
@@ -43,24 +43,32 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
     if (await applyGatewayFaults(state.faults, 'clientsLocations', scope, reply, state.shutdown.signal)) return reply;
     if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
     const owned = state.locationsOfClient(credentials.clientId, credentials.key);
-    if (!owned) return sendForbiddenPage(reply);
+    if (!owned) return sendForbidden(reply, state.behaviour.forbiddenAsHtml);
     const truncated = state.faults.fire(['truncatedBody'], 'clientsLocations', scope);
     return sendEnvelope(reply, owned.map((location) => JSON.stringify(clientLocation(location))), truncated);
   });
 }
 
-/** A `clientsLocations` entry. */
+/**
+ * A `clientsLocations` entry with the fields and shapes of Flowhub's published Location type (README, "What is
+ * documented, observed or assumed"): `address.streetAddress1`, a formatted `phoneNumber`, `importId`...
+ */
 function clientLocation(location: SimLocation): Record<string, unknown> {
   const { settings } = location;
   return {
-    locationId: settings.locationId,
-    importId: `imp-${hashString(settings.locationId).toString(36)}`,
-    locationName: settings.locationName,
+    address: { city: 'Denver', country: '', county: null, state: 'Colorado', streetAddress1: '1600 Market Street', streetAddress2: null, zip: '80202' },
     clientId: settings.clientId,
-    timeZone: settings.timeZone,
+    clientName: 'Demo Cannabis Co.',
+    email: 'hello@demo-dispensary.example',
+    hoursOfOperation: null,
+    importId: settings.importId,
     licenseType: settings.licenseType,
-    address: { street1: '1600 Market St', street2: null, city: 'Denver', state: 'CO', zip: '80202', country: 'US' },
-    phoneNumber: '+13035550100',
+    locationId: settings.locationId,
+    locationLogoURL: null,
+    locationName: settings.locationName,
+    phoneNumber: '(303) 555-0100',
+    timeZone: settings.timeZone,
+    website: 'www.demo-dispensary.example',
   };
 }
 

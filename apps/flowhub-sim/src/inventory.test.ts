@@ -1,5 +1,6 @@
 import { SPECIES_SPELLINGS, TERPENE_SPELLINGS } from './catalogue';
 import { startSimulator, type RunningSimulator } from './simulator';
+import { DEMO_LOCATION } from './state';
 import { DEMO_HEADERS, getInventory, type Row } from './testing/sim-client';
 
 const HEX32 = /^[0-9a-f]{32}$/;
@@ -110,6 +111,101 @@ describe('inventory endpoints', () => {
     expect(missingVariant.length + badQuantity.length).toBe(4);
     expect(missingVariant.length).toBeGreaterThan(0);
     expect(badQuantity.length).toBeGreaterThan(0);
+  });
+});
+
+describe('items sold by weight, and variants in several packages', () => {
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    sim = await startSimulator({ rows: 400, seed: 3, locations: [{ ...DEMO_LOCATION }, { ...PACKAGED, severalPackages: true }] });
+  });
+  afterAll(() => sim.close());
+
+  const PACKAGED = { locationId: 'packaged', clientId: DEMO_LOCATION.clientId, key: DEMO_LOCATION.key, orderAheadClientId: 'packaged-oa' };
+  const rowsOf = (endpoint: 'inventoryNonZero' | 'inventoryByRoomsNonZero' | 'inventory', locationId: string) => getInventory(sim, endpoint, { locationId });
+  const byVariant = (rows: Row[]) => {
+    const groups = new Map<string, Row[]>();
+    for (const row of rows) if (typeof row.variantId === 'string') groups.set(row.variantId, [...(groups.get(row.variantId) ?? []), row]);
+    return groups;
+  };
+
+  it('has bulk flower sold by weight in grams, with named weight tiers and their prices, and items counted "each"', async () => {
+    const all = await rowsOf('inventory', DEMO_LOCATION.locationId);
+    const bulk = all.filter((row) => row.isSoldByWeight === true);
+    expect(bulk.length).toBeGreaterThan(0);
+    for (const row of bulk) {
+      expect(row).toMatchObject({ inventoryUnitOfMeasure: 'grams', productUnitOfMeasure: 'grams' });
+      expect(row.weightTierInformation).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: '1/8 oz', gramAmount: 3.5, preTaxPriceInPennies: expect.any(Number), postTaxPriceInPennies: expect.any(Number) })]),
+      );
+    }
+    expect(all.some((row) => row.productUnitOfMeasure === 'each' && row.inventoryUnitOfMeasure === 'each')).toBe(true);
+  });
+
+  it('lists every variant once per room by default', async () => {
+    for (const [, rows] of byVariant(await rowsOf('inventoryNonZero', DEMO_LOCATION.locationId))) expect(rows).toHaveLength(1);
+  });
+
+  it('with severalPackages, lists some variants once per package, each with its own package fields, and one package twice', async () => {
+    const nonZero = byVariant(await rowsOf('inventoryNonZero', 'packaged'));
+    const split = [...nonZero.values()].filter((rows) => rows.length > 1);
+    expect(split.length).toBeGreaterThan(3);
+    const distinctPackages = (rows: Row[]) => new Set(rows.map((row) => row.regulatoryId)).size;
+    expect(split.some((rows) => distinctPackages(rows) === 3)).toBe(true);
+    for (const rows of split) {
+      expect(new Set(rows.map((row) => row.productId)).size).toBe(1);
+      for (const row of rows) expect(row).toEqual(expect.objectContaining({ manifestId: expect.any(String), invoiceNumber: expect.any(String) }));
+    }
+    const repeated = split.filter((rows) => distinctPackages(rows) < rows.length);
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const rows of repeated) {
+      const texts = rows.map((row) => JSON.stringify(row));
+      expect(new Set(texts).size).toBe(distinctPackages(rows)); // the repeat is the same row, byte for byte
+    }
+  });
+
+  it("with severalPackages, the packages' stock adds up to the variant's, by rooms as on the location feed", async () => {
+    const location = sim.state.location('packaged')!;
+    const sums = (rows: Row[], perRoom: boolean) => {
+      const seen = new Set<string>();
+      const total = new Map<string, number>();
+      for (const row of rows) {
+        const key = JSON.stringify([row.variantId, row.regulatoryId, perRoom ? canonicalRoomId(row.roomId as string) : null]);
+        if (typeof row.variantId !== 'string' || row.quantity === 'abc' || seen.has(key)) continue;
+        seen.add(key);
+        total.set(row.variantId, Math.round(((total.get(row.variantId) ?? 0) + Number(row.quantity)) * 1000) / 1000);
+      }
+      return total;
+    };
+    const [nonZero, byRooms] = await Promise.all([rowsOf('inventoryNonZero', 'packaged'), rowsOf('inventoryByRoomsNonZero', 'packaged')]);
+    const expected = new Map<string, number>();
+    for (const item of location.catalogue()) {
+      if (item.defect !== null) continue;
+      const seen = location.catalogue().filter((other) => other.variantId === item.variantId && other.stock === item.stock);
+      if (seen[0] !== item) continue; // an exact repeat counts once
+      expected.set(item.variantId, Math.round(((expected.get(item.variantId) ?? 0) + location.forSaleQuantity(item)) * 1000) / 1000);
+    }
+    for (const [variantId, quantity] of sums(nonZero, false)) expect([variantId, quantity]).toEqual([variantId, expected.get(variantId)]);
+    expect(sums(byRooms, true)).toEqual(sums(nonZero, false));
+  });
+
+  it('with severalPackages, a sale takes stock from the packages in turn', async () => {
+    const location = sim.state.location('packaged')!;
+    const packagesOf = (variantId: string) => location.catalogue().filter((item) => item.variantId === variantId);
+    const split = location
+      .catalogue()
+      .find((item) => item.defect === null && packagesOf(item.variantId).length === 2 && packagesOf(item.variantId).every((other) => location.forSaleQuantity(other) >= 1));
+    expect(split).toBeDefined();
+    const [first, second] = packagesOf(split!.variantId);
+    const [inFirst, inSecond] = [location.forSaleQuantity(first), location.forSaleQuantity(second)];
+    expect(location.recordSale(split!.productId, inFirst + 1)).toBe(inFirst + 1);
+    expect([location.forSaleQuantity(first), location.forSaleQuantity(second)]).toEqual([0, Math.round((inSecond - 1) * 1000) / 1000]);
+    expect(location.recordSale(split!.productId, 1_000_000)).toBe(Math.round((inSecond - 1) * 1000) / 1000);
+  });
+
+  it('refuses a severalPackages that is not true or false', () => {
+    expect(() => sim.state.addLocation({ locationId: 'odd', clientId: 'odd', severalPackages: 'yes' as never })).toThrow('severalPackages must be true or false');
   });
 });
 

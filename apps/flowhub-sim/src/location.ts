@@ -18,8 +18,14 @@ export interface LocationOptions {
   rooms?: number | RoomSpec[];
   /** One malformed row per this many rows; 0 for none. Default 500. */
   malformedEvery?: number;
+  /** Some variants listed in several packages, one package listed twice (catalogue.ts, CatalogueSettings). Default false. */
+  severalPackages?: boolean;
+  /** clientsLocations: the zone name as Flowhub's document's example spells it. Default `US/Mountain`. */
   timeZone?: string;
+  /** clientsLocations: `rec` and/or `med`, as in Flowhub's document's example. Default `["rec", "med"]`. */
   licenseType?: string[];
+  /** clientsLocations: the location's importId; Flowhub's document's example gives it the locationId's value. Default: the locationId. */
+  importId?: string;
 }
 
 export type LocationSettings = Required<Omit<LocationOptions, 'rooms'>> & { rooms: number | RoomSpec[] };
@@ -43,10 +49,12 @@ export function locationSettings(options: LocationOptions, defaults: { rows: num
     seed: options.seed ?? defaults.seed,
     rooms: options.rooms ?? DEFAULT_ROOMS.map((room) => ({ ...room })),
     malformedEvery: options.malformedEvery ?? 500,
-    timeZone: options.timeZone ?? 'America/Denver',
-    licenseType: options.licenseType ?? ['recreational', 'medical'],
+    severalPackages: options.severalPackages ?? false,
+    timeZone: options.timeZone ?? 'US/Mountain',
+    licenseType: options.licenseType ?? ['rec', 'med'],
+    importId: options.importId ?? options.locationId,
   };
-  for (const name of ['locationName', 'clientId', 'key', 'orderAheadClientId', 'orderAheadClientSecret', 'timeZone'] as const) {
+  for (const name of ['locationName', 'clientId', 'key', 'orderAheadClientId', 'orderAheadClientSecret', 'timeZone', 'importId'] as const) {
     if (typeof settings[name] !== 'string' || settings[name].length === 0) throw new SimInputError(`${name} must be a non-empty string`);
   }
   if (!Number.isInteger(settings.rows) || settings.rows < 0 || settings.rows > MAX_ROWS) {
@@ -56,6 +64,7 @@ export function locationSettings(options: LocationOptions, defaults: { rows: num
   if (!Number.isInteger(settings.malformedEvery) || settings.malformedEvery < 0) {
     throw new SimInputError('malformedEvery must be a whole number, 0 for no malformed rows');
   }
+  if (typeof settings.severalPackages !== 'boolean') throw new SimInputError('severalPackages must be true or false');
   if (!Array.isArray(settings.licenseType) || !settings.licenseType.every((value) => typeof value === 'string')) {
     throw new SimInputError('licenseType must be a list of strings');
   }
@@ -113,6 +122,7 @@ export class SimLocation {
       seed: settings.seed,
       rooms: this.rooms,
       malformedEvery: settings.malformedEvery,
+      severalPackages: settings.severalPackages,
     });
     this.byVariantId.clear();
     this.byProductId.clear();
@@ -243,24 +253,37 @@ export class SimLocation {
   removeProduct(variantId: string): boolean {
     const item = this.byVariantId.get(variantId);
     if (!item) return false;
-    this.items.splice(this.items.indexOf(item), 1);
+    // Every package of the variant (severalPackages) goes with it.
+    this.items = this.items.filter((other) => other.variantId !== item.variantId);
     this.byVariantId.delete(item.variantId);
     this.byProductId.delete(item.productId);
     return true;
   }
 
-  /** A completed sale takes stock out of the For-Sale rooms, in room order; returns what it took. */
+  /**
+   * A completed sale takes stock out of the For-Sale rooms, in room order, from the product's packages in catalogue
+   * order (one package unless severalPackages); returns what it took.
+   */
   recordSale(productId: string, quantity: number): number {
-    const item = this.byProductId.get(productId);
-    if (!item || !(quantity > 0)) return 0;
+    const first = this.byProductId.get(productId);
+    if (!first || !(quantity > 0)) return 0;
+    const packages = this.settings.severalPackages ? this.packagesOf(first) : [first];
     let left = quantity;
-    for (let i = 0; i < this.rooms.length && left > 0; i++) {
-      if (!this.rooms[i].forSale || item.stock[i] <= 0) continue;
-      const taken = Math.min(item.stock[i], left);
-      item.stock[i] = roundQuantity(item.stock[i] - taken);
-      left -= taken;
+    for (const item of packages) {
+      for (let i = 0; i < this.rooms.length && left > 0; i++) {
+        if (!this.rooms[i].forSale || item.stock[i] <= 0) continue;
+        const taken = Math.min(item.stock[i], left);
+        item.stock[i] = roundQuantity(item.stock[i] - taken);
+        left -= taken;
+      }
     }
     return roundQuantity(quantity - left);
+  }
+
+  /** The catalogue items of a variant's packages, each stock once (an exact repeat shares its package's stock). */
+  private packagesOf(first: CatalogueItem): CatalogueItem[] {
+    const stocks = new Set<number[]>();
+    return this.items.filter((item) => item.variantId === first.variantId && !stocks.has(item.stock) && (stocks.add(item.stock), true));
   }
 
   /** The row's catalogue fields, parsed (for the admin API). */
@@ -293,9 +316,10 @@ export class SimLocation {
     }
   }
 
+  /** A variant listed in several packages (severalPackages) is found as its first package. */
   private index(item: CatalogueItem): void {
-    this.byVariantId.set(item.variantId, item);
-    this.byProductId.set(item.productId, item);
+    if (!this.byVariantId.has(item.variantId)) this.byVariantId.set(item.variantId, item);
+    if (!this.byProductId.has(item.productId)) this.byProductId.set(item.productId, item);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Endpoint } from './endpoints';
 import { applyGatewayFaults } from './faults';
 import { FINAL_STATUSES } from './lifecycle';
 import type { SimLocation } from './location';
-import { isObject, validateOrderPayload, type SimOrder } from './orders';
+import { isObject, refusal, validateOrderPayload, type SimOrder } from './orders';
 import type { SimulatorState } from './state';
 
 /**
@@ -37,8 +37,9 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
     if (!location) return reply;
     const errors = validateOrderPayload(request.body, location);
     if (errors.length > 0) {
-      state.orders.rejected.push({ at: state.clock.iso(), locationId: location.locationId, errors, payload: request.body });
-      return reply.code(422).send({ status: 422, message: 'Validation failed', errors });
+      const { status, body } = refusal(errors);
+      state.orders.rejected.push({ at: state.clock.iso(), locationId: location.locationId, status, errors, payload: request.body });
+      return reply.code(status).send(body);
     }
     const order = state.createOrder(location, request.body as Record<string, unknown>);
     if (state.faults.fire(['dropAfterCreate'], 'orderCreate', [location.locationId])) {
@@ -70,7 +71,10 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
     if (!order) return reply;
     const errors = validateOrderPayload(request.body, location);
     if (FINAL_STATUSES.has(order.status)) errors.push(`Order ${order.orderId} is ${order.status} and can no longer be updated`);
-    if (errors.length > 0) return reply.code(422).send({ status: 422, message: 'Validation failed', errors });
+    if (errors.length > 0) {
+      const { status, body } = refusal(errors);
+      return reply.code(status).send(body);
+    }
     const payload = request.body as Record<string, unknown>;
     order.updates.push({ at: state.clock.iso(), payload });
     if (typeof payload.postbackUrl === 'string') order.postbackUrl = payload.postbackUrl;

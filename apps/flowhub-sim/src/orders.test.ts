@@ -39,11 +39,12 @@ describe('order create validation', () => {
     expect((await createOrder(sim, token, order)).status).toBe(200);
   });
 
-  it('refuses a medical customer without medId and medExp', async () => {
+  it('refuses a medical customer without medId, and a medId without medExp', async () => {
     const order = pickupOrder('A-3', [{ productId, quantityPurchased: 1 }]);
     (order.customer as Record<string, unknown>).medRecOrBoth = 'med';
-    const errors = await rejected(order);
-    expect(errors).toEqual(expect.arrayContaining(['customer.medId is required for a medical customer', 'customer.medExp is required for a medical customer']));
+    expect(await rejected(order)).toEqual(['customer.medId is required for a medical customer']);
+    (order.customer as Record<string, unknown>).medId = 'MED-9';
+    expect(await rejected(order)).toEqual(['customer.medExp is required with a customer.medId']);
   });
 
   it('refuses an unknown productId, a delivery without address and an empty order', async () => {
@@ -59,6 +60,32 @@ describe('order create validation', () => {
     const { body } = await admin(sim, 'GET', '/orders?locationId=demo-location');
     expect(body.rejected.length).toBeGreaterThanOrEqual(4);
     expect(body.items.map((order: SimOrder) => order.customerExternalId)).toEqual(['A-2']);
+  });
+
+  it('accepts a customer without names, externalId or medRecOrBoth, as Flowhub\'s published types allow', async () => {
+    const order = pickupOrder('A-6', [{ productId, quantityPurchased: 1 }]);
+    const customer = order.customer as Record<string, unknown>;
+    for (const field of ['firstName', 'lastName', 'externalId', 'medRecOrBoth']) delete customer[field];
+    const response = await createOrder(sim, token, order);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ orderId: expect.any(String), customerExternalId: null, status: 'new' });
+    expect((await createOrder(sim, token, pickupOrder('A-7', [{ productId, quantityPurchased: 1 }], { customer: { ...customer, firstName: '', lastName: '' } }))).status).toBe(200);
+  });
+
+  it('refuses a create without externalCreatedAt, which the published types require', async () => {
+    const order: Record<string, unknown> = pickupOrder('A-8', [{ productId, quantityPurchased: 1 }]);
+    delete order.externalCreatedAt;
+    expect(await rejected(order)).toEqual(['externalCreatedAt is required']);
+  });
+
+  it('answers a malformed date with a 404 "…must be in format yyyy-mm-dd", as Flowhub was seen to', async () => {
+    const order = pickupOrder('A-9', [{ productId, quantityPurchased: 1 }]);
+    (order.customer as Record<string, unknown>).birthDate = '01/31/1990';
+    const response = await createOrder(sim, token, order);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ status: 404, message: 'customer.birthDate must be in format yyyy-mm-dd' });
+    const { body } = await admin(sim, 'GET', '/orders?locationId=demo-location');
+    expect(body.rejected.at(-1)).toEqual(expect.objectContaining({ status: 404, errors: ['customer.birthDate must be in format yyyy-mm-dd'] }));
   });
 });
 
@@ -185,7 +212,20 @@ describe('order lifecycle on the simulated clock', () => {
     expect(sim.state.location('demo-location')!.forSaleQuantity(sim.state.location('demo-location')!.product(product.productId)!)).toBe(product.quantity);
   });
 
-  it('sends statuses in another case now and then ("Sold"), as the live API does', async () => {
+  it('sends statuses as documented, in lower camel case, by default', async () => {
+    sim = await startSimulator({ rows: 300, lifecycle: { cancelShare: 0 } });
+    token = await getToken(sim);
+    expect(sim.state.lifecycle.oddCaseShare).toBe(0);
+    const [product] = await inStockProducts(sim, 1);
+    const delivery = { orderType: 'delivery', address: { street1: '1 Main St', city: 'Denver', state: 'CO', zip: '80202' } };
+    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-4', [{ productId: product.productId, quantityPurchased: 1 }], delivery))).json()) as { orderId: string };
+    sim.state.advanceClock(2 * HOUR);
+    const { history } = sim.state.orders.get(orderId)!;
+    expect(history).toHaveLength(6);
+    expect(history.map((step) => step.statusAsSent)).toEqual(history.map((step) => step.status));
+  });
+
+  it('sends statuses in another case ("Sold") when oddCaseShare asks for it', async () => {
     await start({ oddCaseShare: 1 });
     const [product] = await inStockProducts(sim, 1);
     const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-4', [{ productId: product.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };

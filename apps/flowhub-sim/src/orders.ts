@@ -29,6 +29,8 @@ export interface SimOrder {
 export interface RejectedCreate {
   at: string;
   locationId: string;
+  /** The HTTP status it was answered with (see `refusal`). */
+  status: number;
   errors: string[];
   payload: unknown;
 }
@@ -40,8 +42,10 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Flowhub's checks on an Order Ahead create (or update) body; returns its `errors` list, empty when valid.
- * Flowhub rejects an order without a phone and without a medical id, a medical customer without
- * medId and medExp, and products the location does not have.
+ * Required as Flowhub's published types require them: `externalCreatedAt`, `customer` and `orderItems` (the customer's
+ * names, externalId and medRecOrBoth are optional there, so only checked when sent); a medical customer's medId, and
+ * medExp with a medId. Flowhub rejects an order without a phone and without a medical id (the seed). The rest (an
+ * orderType, products of this location, formats) is assumed: README, "What is documented, observed or assumed".
  */
 export function validateOrderPayload(body: unknown, location: SimLocation): string[] {
   if (!isObject(body)) return ['The request body must be a JSON object'];
@@ -51,7 +55,7 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
     errors.push('customer is required');
   } else {
     for (const field of ['firstName', 'lastName', 'externalId'] as const) {
-      if (!nonEmptyString(customer[field])) errors.push(`customer.${field} is required`);
+      if (customer[field] !== undefined && customer[field] !== null && typeof customer[field] !== 'string') errors.push(`customer.${field} must be a string`);
     }
     const phone = customer.phone;
     const medId = customer.medId;
@@ -59,21 +63,22 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
     if (phone !== undefined && phone !== null && phone !== '' && !(typeof phone === 'string' && E164.test(phone))) {
       errors.push('customer.phone must be an E.164 phone number (e.g. +15555550123)');
     }
-    const medRecOrBoth = typeof customer.medRecOrBoth === 'string' ? customer.medRecOrBoth.toLowerCase() : undefined;
-    if (!medRecOrBoth || !PURCHASE_TYPES.includes(medRecOrBoth)) {
+    const medRecOrBoth = typeof customer.medRecOrBoth === 'string' ? customer.medRecOrBoth.toLowerCase() : customer.medRecOrBoth;
+    if (medRecOrBoth !== undefined && medRecOrBoth !== null && !PURCHASE_TYPES.includes(medRecOrBoth as string)) {
       errors.push('customer.medRecOrBoth must be one of med, rec, both');
-    } else if (medRecOrBoth === 'med') {
-      if (!nonEmptyString(medId)) errors.push('customer.medId is required for a medical customer');
-      if (!nonEmptyString(customer.medExp)) errors.push('customer.medExp is required for a medical customer');
+    } else if (medRecOrBoth === 'med' && !nonEmptyString(medId)) {
+      errors.push('customer.medId is required for a medical customer');
     }
+    if (nonEmptyString(medId) && !nonEmptyString(customer.medExp)) errors.push('customer.medExp is required with a customer.medId');
     if (customer.medExp !== undefined && customer.medExp !== null && !isDate(customer.medExp)) errors.push('customer.medExp must be a date');
     if (customer.birthDate !== undefined && customer.birthDate !== null && !(typeof customer.birthDate === 'string' && DATE_ONLY.test(customer.birthDate) && isDate(customer.birthDate))) {
-      errors.push('customer.birthDate must be a date (YYYY-MM-DD)');
+      errors.push(`customer.birthDate ${DATE_FORMAT_ERROR}`);
     }
     if (customer.email !== undefined && customer.email !== null && !(typeof customer.email === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customer.email))) {
       errors.push('customer.email must be an email address');
     }
   }
+  if (body.externalCreatedAt === undefined || body.externalCreatedAt === null) errors.push('externalCreatedAt is required');
   if (typeof body.orderType !== 'string' || !ORDER_TYPES.includes(body.orderType)) errors.push('orderType must be one of delivery, pickup, kiosk');
   if (body.orderType === 'delivery') {
     const address = body.address;
@@ -112,6 +117,19 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
   return errors;
 }
 
+/** The observed wording of Flowhub's refusal of a malformed date (README, "What is documented, observed or assumed"). */
+export const DATE_FORMAT_ERROR = 'must be in format yyyy-mm-dd';
+
+/**
+ * How a refused create or update is answered: a malformed date as Flowhub was observed to answer one, a 404 with
+ * `…must be in format yyyy-mm-dd`; anything else a 422 `{status, message, errors}` (assumed).
+ */
+export function refusal(errors: string[]): { status: number; body: Record<string, unknown> } {
+  const dateError = errors.find((error) => error.endsWith(DATE_FORMAT_ERROR));
+  if (dateError) return { status: 404, body: { status: 404, message: dateError } };
+  return { status: 422, body: { status: 422, message: 'Validation failed', errors } };
+}
+
 export class OrderBook {
   private readonly orders = new Map<string, SimOrder>();
   readonly rejected: RejectedCreate[] = [];
@@ -124,11 +142,13 @@ export class OrderBook {
     return this.orders.get(orderId);
   }
 
-  all(filter: { locationId?: string; customerExternalId?: string } = {}): SimOrder[] {
+  /** `noteOrderId`: the orders whose customerNote names that order of the caller's (noteOrderIdOf). */
+  all(filter: { locationId?: string; customerExternalId?: string; noteOrderId?: string } = {}): SimOrder[] {
     return [...this.orders.values()].filter(
       (order) =>
         (filter.locationId === undefined || order.locationId === filter.locationId) &&
-        (filter.customerExternalId === undefined || order.customerExternalId === filter.customerExternalId),
+        (filter.customerExternalId === undefined || order.customerExternalId === filter.customerExternalId) &&
+        (filter.noteOrderId === undefined || noteOrderIdOf(order) === filter.noteOrderId),
     );
   }
 
@@ -148,6 +168,21 @@ export class OrderBook {
     return counts;
   }
 
+  /**
+   * How many orders each of the caller's orders created, by the order id its customerNote names (noteOrderIdOf; ''
+   * for a create whose note names none): tests assert "exactly one Flowhub order" per order of theirs. A caller's
+   * customer.externalId names its customer, who may have several orders (createsByCustomerExternalId).
+   */
+  createsByNoteOrderId(locationId?: string): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const order of this.orders.values()) {
+      if (locationId !== undefined && order.locationId !== locationId) continue;
+      const key = noteOrderIdOf(order) ?? '';
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   get size(): number {
     return this.orders.size;
   }
@@ -156,6 +191,16 @@ export class OrderBook {
     this.orders.clear();
     this.rejected.length = 0;
   }
+}
+
+/**
+ * The caller's order id an order's customerNote names: flowhub-sync starts every customerNote with
+ * `Order <externalId>` (apps/order-worker/src/push/order-ahead-payload.ts, customerNoteFor). Null when it names none.
+ * Nothing in Flowhub reads it: a test helper.
+ */
+export function noteOrderIdOf(order: Pick<SimOrder, 'payload'>): string | null {
+  const note = order.payload.customerNote;
+  return typeof note === 'string' ? (/^\s*Order ([A-Za-z0-9._-]+)/.exec(note)?.[1] ?? null) : null;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

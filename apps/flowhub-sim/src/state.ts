@@ -1,4 +1,5 @@
 import { TokenIssuer } from './auth';
+import { behaviourSettings, DEFAULT_BEHAVIOUR, type SimBehaviour } from './behaviour';
 import { SimClock, type ClockMode } from './clock';
 import { FaultBook } from './faults';
 import { SimInputError } from './input-error';
@@ -38,6 +39,8 @@ export interface SimulatorStateOptions {
   /** `manual` (default): time moves only when told to. `real`: it also follows the wall clock. */
   clock?: ClockMode;
   lifecycle?: Partial<LifecycleSettings>;
+  /** Invented behaviours to switch on (behaviour.ts); every one is off by default. */
+  behaviour?: Partial<SimBehaviour>;
   /** How long a postback may take before it is given up. Default 2000 ms. */
   postbackTimeoutMs?: number;
   logger?: SimulatorLogger;
@@ -53,6 +56,7 @@ export class SimulatorState {
   readonly requests = new RequestCounters();
   readonly postbacks: PostbackSender;
   lifecycle: LifecycleSettings;
+  behaviour: SimBehaviour;
   /** Aborted when the simulator closes, so delayed and hung requests let go. */
   readonly shutdown = new AbortController();
   readonly logger?: SimulatorLogger;
@@ -65,6 +69,7 @@ export class SimulatorState {
     this.random = mulberry32(hashString('simulator', this.defaults.seed));
     this.faults = new FaultBook(() => this.random());
     this.lifecycle = lifecycleSettings({ ...DEFAULT_LIFECYCLE, ...options.lifecycle });
+    this.behaviour = behaviourSettings(DEFAULT_BEHAVIOUR, options.behaviour ?? {});
     this.logger = options.logger;
     this.postbacks = new PostbackSender(options.postbackTimeoutMs ?? 2000, options.logger);
     for (const location of options.locations ?? [{ ...DEMO_LOCATION }]) this.addLocation(location);
@@ -175,7 +180,7 @@ export class SimulatorState {
     this.postbacks.send(order, 'resend', this.clock.iso());
   }
 
-  /** Back to the start: locations regenerated from the start options, no orders, faults, tokens or counts. */
+  /** Back to the start: locations regenerated from the start options, no orders, faults, tokens or counts; lifecycle and behaviour as started. */
   reset(): void {
     this.locations.clear();
     for (const location of this.options.locations ?? [{ ...DEMO_LOCATION }]) this.addLocation(location);
@@ -186,12 +191,19 @@ export class SimulatorState {
     this.tokens.expireAll();
     this.random = mulberry32(hashString('simulator', this.defaults.seed));
     this.lifecycle = lifecycleSettings({ ...DEFAULT_LIFECYCLE, ...this.options.lifecycle });
+    this.behaviour = behaviourSettings(DEFAULT_BEHAVIOUR, this.options.behaviour ?? {});
   }
 
   updateLifecycle(changes: unknown): LifecycleSettings {
     if (!isObject(changes)) throw new SimInputError('lifecycle settings must be a JSON object');
     this.lifecycle = lifecycleSettings({ ...this.lifecycle, ...changes });
     return this.lifecycle;
+  }
+
+  /** Switches invented behaviours on or off (`PUT /__sim/behaviour`); names left out keep their value. */
+  updateBehaviour(changes: unknown): SimBehaviour {
+    this.behaviour = behaviourSettings(this.behaviour, changes);
+    return this.behaviour;
   }
 
   private changeStatus(order: SimOrder, status: OrderStatus, at: number, by: 'lifecycle' | 'admin'): void {

@@ -45,8 +45,9 @@ async function main() {
     apiUrl: env.FLOWHUB_API_URL,
     authUrl: env.FLOWHUB_AUTH_URL,
     proxyUrl: env.HTTPS_PROXY,
-    // The default key prefix: every process of the product shares one budget per Flowhub credentials.
-    budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS }),
+    // The default key prefix: every process of the product shares one budget per Flowhub credentials (and one per
+    // egress with FLOWHUB_MAX_RPS_GLOBAL).
+    budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS, maxRpsGlobal: env.FLOWHUB_MAX_RPS_GLOBAL }),
     // A longer Retry-After is the job's to wait (delayed), not a worker slot's.
     maxRetryWaitMs: 1_000,
     logger,

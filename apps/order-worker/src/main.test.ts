@@ -10,9 +10,12 @@ describe('order-worker process', () => {
       QUEUE_PREFIX: uniqueQueuePrefix('order-worker'),
       HEALTH_PORT: String(port),
       LOG_LEVEL: 'info',
+      FLOWHUB_CREATE_TIMEOUT_MS: '60000',
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
+      // The create's deadline is read, and the shutdown grace outlasts it (a push in hand is let finish).
+      expect(app.output()).toMatch(/"createTimeoutMs":60000,"shutdownGraceMs":65000/);
       const ready = await waitForHttp(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -36,5 +39,14 @@ describe('order-worker process', () => {
     });
     expect((await withoutRedis.exited).code).toBe(1);
     expect(withoutRedis.output()).toContain('REDIS_URL is required but not set');
+
+    const badTimeout = startApp('order-worker', {
+      ...serviceUrls(),
+      ENCRYPTION_KEY: testEncryptionKey(),
+      HEALTH_PORT: String(await freePort()),
+      FLOWHUB_CREATE_TIMEOUT_MS: 'soon',
+    });
+    expect((await badTimeout.exited).code).toBe(1);
+    expect(badTimeout.output()).toContain('order-worker: FLOWHUB_CREATE_TIMEOUT_MS');
   });
 });

@@ -33,6 +33,7 @@ import { webhookDeliveryProcessor } from './jobs/webhook-delivery';
 import { startMaintenanceWorker } from './maintenance-worker';
 import { createOrderPushMetrics } from './push/push-metrics';
 import { startOrderPushWorker } from './push/push-worker';
+import { shutdownGraceMs } from './shutdown-grace';
 
 async function main() {
   const env = loadEnvOrExit(
@@ -50,8 +51,9 @@ async function main() {
     apiUrl: env.FLOWHUB_API_URL,
     authUrl: env.FLOWHUB_AUTH_URL,
     proxyUrl: env.HTTPS_PROXY,
-    // Shared by every process: one request budget per store's Flowhub credentials.
-    budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS }),
+    createTimeoutMs: env.FLOWHUB_CREATE_TIMEOUT_MS,
+    // Shared by every process: one request budget per store's Flowhub credentials (and one per egress, if set).
+    budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS, maxRpsGlobal: env.FLOWHUB_MAX_RPS_GLOBAL }),
     logger,
     onRequest: flowhubRequestCounter(registry),
   });
@@ -119,8 +121,10 @@ async function main() {
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     metricsToken: env.METRICS_TOKEN,
   });
-  logger.info({ healthPort: health.port }, 'order-worker started');
-  // push.close() lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'.
+  // push.close() lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'. A create may take
+  // FLOWHUB_CREATE_TIMEOUT_MS, so the grace before the process exits anyway is derived from it.
+  const graceMs = shutdownGraceMs(env.FLOWHUB_CREATE_TIMEOUT_MS);
+  logger.info({ healthPort: health.port, createTimeoutMs: env.FLOWHUB_CREATE_TIMEOUT_MS, shutdownGraceMs: graceMs }, 'order-worker started');
   handleShutdown(logger, [
     () => health.close(),
     () => Promise.all(workers.map((worker) => worker.close())),
@@ -128,7 +132,7 @@ async function main() {
     () => redis.quit(),
     () => prisma.$disconnect(),
     () => sql.end(),
-  ]);
+  ], { timeoutMs: graceMs });
 }
 
 /** Flowhub requests by endpoint and status, from the client's observer (no ids or secrets in the labels). */

@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import type { OrderItemId } from '@flowhub-sync/db';
 import { isValidRoomId, OWNED_FIELDS } from '@flowhub-sync/mapping';
+
+/** The values of a store's orderItemId setting (packages/db's OrderItemId). */
+export const ORDER_ITEM_IDS = ['productId', 'variantId'] as const satisfies readonly OrderItemId[];
 
 export const ROOM_ID_MESSAGE =
   "a room id is 32 letters and digits, with no spaces or dashes: use the room's id from GET /v1/stores/{storeId}/flowhub/rooms, not its name";
@@ -24,6 +28,14 @@ export const settingsBody = z.object({
     .transform((ids) => [...new Set(ids as string[])]),
   purchaseCategory: z.enum(['all', 'med', 'rec']).default('all'),
   syncOrders: z.boolean().default(false),
+  orderItemId: z
+    .enum(ORDER_ITEM_IDS)
+    .default('productId')
+    .describe(
+      "which id of an item's synced product an Order Ahead create sends as orderItems[].productId: the inventory productId " +
+        "(default) or the variantId. Flowhub's published schema leaves this open; when Flowhub refuses a push naming its items, " +
+        "the push's failure reason says which value to try",
+    ),
   mapCustomCategoryToSubCategory: z.boolean().default(false),
   pricesIncludeTax: z.boolean().default(false),
   quantityThreshold: z.number().min(0).max(1_000_000).default(0),

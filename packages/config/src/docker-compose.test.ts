@@ -39,6 +39,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('lets the order-worker finish a push in hand: its stop grace outlasts the create timeout and its own shutdown grace', () => {
+    const order = services['order-worker'] as { stop_grace_period?: string };
+    const seconds = /^(\d+)s$/.exec(order.stop_grace_period ?? '')?.[1];
+    expect(seconds).toBeDefined();
+    const createTimeoutMs = env.loadEnv(env.flowhubEnv, {}).FLOWHUB_CREATE_TIMEOUT_MS;
+    // The worker waits createTimeoutMs + 5 s (apps/order-worker/src/shutdown-grace.ts) before exiting anyway.
+    expect(Number(seconds) * 1000).toBeGreaterThan(createTimeoutMs + 5_000);
+  });
+
   it('sets only variables the product reads', () => {
     for (const [name, service] of Object.entries(services)) {
       if (!apps.includes(name) && name !== 'migrate') continue;

@@ -1,4 +1,4 @@
-import { ConfigError, databaseEnv, encryptionEnv, loadEnv, producerEnv, redisEnv, scheduleEnv } from './env';
+import { ConfigError, databaseEnv, encryptionEnv, flowhubEnv, loadEnv, producerEnv, redisEnv, scheduleEnv } from './env';
 import { randomBytes } from 'node:crypto';
 
 const key = randomBytes(32).toString('base64');
@@ -44,6 +44,17 @@ describe('loadEnv', () => {
     const old = randomBytes(32).toString('base64');
     expect(loadEnv(encryptionEnv, { ENCRYPTION_KEY: key, ENCRYPTION_KEYS_OLD: ` ${old} ,` }).ENCRYPTION_KEYS_OLD).toEqual([old]);
     expect(() => loadEnv(encryptionEnv, { ENCRYPTION_KEY: key, ENCRYPTION_KEYS_OLD: 'nope' })).toThrow(/ENCRYPTION_KEYS_OLD/);
+  });
+
+  it('gives a create 30 s and no global budget by default, and checks both when set', () => {
+    const defaults = loadEnv(flowhubEnv, {});
+    expect(defaults.FLOWHUB_CREATE_TIMEOUT_MS).toBe(30_000);
+    expect(defaults.FLOWHUB_MAX_RPS_GLOBAL).toBeUndefined();
+    const set = loadEnv(flowhubEnv, { FLOWHUB_CREATE_TIMEOUT_MS: '45000', FLOWHUB_MAX_RPS_GLOBAL: '50' });
+    expect(set).toMatchObject({ FLOWHUB_CREATE_TIMEOUT_MS: 45_000, FLOWHUB_MAX_RPS_GLOBAL: 50 });
+    expect(loadEnv(flowhubEnv, { FLOWHUB_MAX_RPS_GLOBAL: '' }).FLOWHUB_MAX_RPS_GLOBAL).toBeUndefined();
+    expect(() => loadEnv(flowhubEnv, { FLOWHUB_CREATE_TIMEOUT_MS: '0' })).toThrow(/^FLOWHUB_CREATE_TIMEOUT_MS /);
+    expect(() => loadEnv(flowhubEnv, { FLOWHUB_MAX_RPS_GLOBAL: 'lots' })).toThrow(/^FLOWHUB_MAX_RPS_GLOBAL /);
   });
 
   it('treats an empty variable as unset', () => {

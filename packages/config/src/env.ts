@@ -37,6 +37,13 @@ export const flowhubEnv = {
   FLOWHUB_API_URL: url.default('https://api.flowhub.co'),
   FLOWHUB_AUTH_URL: url.default('https://flowhub.auth0.com'),
   FLOWHUB_MAX_RPS: z.coerce.number().positive().default(20),
+  /** Requests per second per egress (direct, or each HTTPS_PROXY host), every credentials together; unset: none. */
+  FLOWHUB_MAX_RPS_GLOBAL: z.coerce.number().positive().optional(),
+  /**
+   * Deadline of an Order Ahead create: one that times out has an unknown outcome (needs_reconciliation), so it is
+   * generous. The order-worker's shutdown grace is derived from it (apps/order-worker/src/shutdown-grace.ts).
+   */
+  FLOWHUB_CREATE_TIMEOUT_MS: positiveMs.default(30_000),
   HTTPS_PROXY: url.optional(),
 };
 

@@ -23,5 +23,6 @@ export * from './orders/order-rows';
 export * from './orders/place-order';
 export * from './orders/confirm-order';
 export * from './orders/maui-fulfilment';
+export * from './orders/cancel-required';
 export * from './orders/skipped-pushes';
 export * from './orders/order-list';

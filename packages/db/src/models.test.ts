@@ -98,6 +98,15 @@ describe('Store', () => {
       prisma.$executeRaw`INSERT INTO stores (id, purchase_category) VALUES (${storeId}, 'both'::purchase_category_filter)`,
     ).rejects.toThrow(/invalid input value for enum purchase_category_filter/);
   });
+
+  it("sends each item's inventory productId unless set to variantId (orderItemId), and takes nothing else", async () => {
+    expect((await store()).orderItemId).toBe('productId');
+    expect((await store({ orderItemId: 'variantId' })).orderItemId).toBe('variantId');
+    const storeId = id('store');
+    await expect(prisma.$executeRaw`INSERT INTO stores (id, order_item_id) VALUES (${storeId}, 'sku'::order_item_id)`).rejects.toThrow(
+      /invalid input value for enum order_item_id/,
+    );
+  });
 });
 
 describe('CategoryMapping', () => {
@@ -167,6 +176,7 @@ describe('Product', () => {
     ['a negative held quantity', { heldQuantity: -0.5 }, 'products_held_quantity_non_negative'],
     ['a negative price', { priceCents: -1 }, 'products_price_cents_non_negative'],
     ['terpenes that are not a list', { terpenes: { name: 'Linalool' } }, 'products_terpenes_array'],
+    ['weight tiers that are not a list', { weightTiers: { name: '1g', grams: 1 } }, 'products_weight_tiers_array'],
   ])('refuses %s', async (_case, data, constraint) => {
     const { id: storeId } = await store();
     expect(await violatedConstraint(product(storeId, id('v'), data))).toContain(constraint);
@@ -293,6 +303,22 @@ describe('Order, OrderItem and OrderEvent', () => {
     await prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 1 } });
     await expect(prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'w', quantity: 1 } })).rejects.toMatchObject({
       code: 'P2002',
+    });
+  });
+
+  it.each([
+    ['a weight tier without its grams', { weightTier: '1/8 oz' }],
+    ['grams without a weight tier', { tierGrams: 3.5 }],
+    ['a weight tier of 0 grams', { weightTier: '1/8 oz', tierGrams: 0 }],
+  ])('refuses an item with %s', async (_case, data) => {
+    const { id: storeId } = await store();
+    const { id: orderId } = await order(storeId);
+    expect(await violatedConstraint(prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 1, ...data } }))).toContain(
+      'order_items_tier_grams_positive',
+    );
+    await expect(prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 2, weightTier: '1/8 oz', tierGrams: 3.5 } })).resolves.toMatchObject({
+      weightTier: '1/8 oz',
+      tierGrams: 3.5,
     });
   });
 
@@ -452,6 +478,7 @@ describe('CHECK constraints (they live only in migration SQL, where the drift ch
       'inventory_holds_released_at_set',
       'order_items_line_non_negative',
       'order_items_quantity_positive',
+      'order_items_tier_grams_positive',
       'orders_customer_object',
       'orders_delivery_fee_cents_non_negative',
       'orders_duplicate_flowhub_order_ids_not_null',
@@ -465,6 +492,7 @@ describe('CHECK constraints (they live only in migration SQL, where the drift ch
       'products_pos_quantity_non_negative',
       'products_price_cents_non_negative',
       'products_terpenes_array',
+      'products_weight_tiers_array',
       'stores_id_format',
       'stores_owned_fields_known',
       'stores_pending_hold_minutes_positive',

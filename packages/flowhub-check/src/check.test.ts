@@ -131,7 +131,7 @@ describe('flowhub:check with Flowhub faults switched on', () => {
   it('fails when the location is not among the client\'s, listing the ones the credentials see', async () => {
     const { status, out, last } = await check([], simEnv(sim, { FLOWHUB_LOCATION_ID: 'loc-south' }));
     expect(last).toBe("flowhub:check: failed: clientsLocations: location loc-south is not among the client's locations (these credentials see 2 locations: loc-main, loc-north)");
-    expect(out).toMatch(/\n +loc-main {2}Main Street, America\/Denver\n +loc-north {2}North Side, America\/Denver\n/);
+    expect(out).toMatch(/\n +loc-main {2}Main Street, US\/Mountain\n +loc-north {2}North Side, US\/Mountain\n/);
     expect(out).toMatch(/Inventory +skipped: not read: the location is not among the client's locations/);
     expect(status).toBe(1);
   });

@@ -44,7 +44,7 @@ export function parseArguments(argv: readonly string[]): CliArguments {
 export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, output: CliOutput, overrides: Partial<CheckClientOptions> = {}): Promise<number> {
   let json = argv.includes('--json');
   // Every secret the check may hold, for the last scrub of what is printed.
-  const secrets: (string | undefined)[] = [env.ENCRYPTION_KEY, ...(env.ENCRYPTION_KEYS_OLD ?? '').split(','), env.FLOWHUB_API_KEY, env.FLOWHUB_ORDER_AHEAD_TOKEN];
+  const secrets: (string | undefined)[] = [env.ENCRYPTION_KEY, ...(env.ENCRYPTION_KEYS_OLD ?? '').split(',').map((old) => old.trim()), env.FLOWHUB_API_KEY, env.FLOWHUB_ORDER_AHEAD_TOKEN];
   const print = (text: string) => output.out(scrubSecrets(text, secrets));
   const failBeforeCheck = (reason: string) => {
     const result = failedLine(reason);

@@ -29,8 +29,9 @@ export interface InventoryFacts {
   /** Valid rows per purchase category: rec, med, both, then values Flowhub sent that are none of them, then none. */
   purchaseCategories: { value: string | null; recognised: boolean; rows: number }[];
   /**
-   * Variants on more than one valid row. The by-rooms endpoint lists a variant once per room that holds it, so
-   * `inSeveralRooms` is expected (a sync sums them); `withinOneRoom` (twice in one room, or twice without a room) is not.
+   * Variants on more than one valid row: `inSeveralRooms`, one row per room (the by-rooms endpoint lists a variant once
+   * per room that holds it); `withinOneRoom`, several rows in one room, or without a room (several packages of the
+   * variant, or a row sent twice: docs/mapping-rules.md "One variant in several packages"), the first few in `examples`.
    */
   repeatedVariants: { variants: number; inSeveralRooms: number; withinOneRoom: number; examples: string[] };
   /** Valid rows with `isSoldByWeight` true; `unsaid`: rows that do not carry it. */

@@ -89,10 +89,10 @@ function renderFacts(facts: InventoryFacts, fromStore: boolean): string[] {
       '  Repeated variants',
       repeated.variants === 0
         ? 'none: every variant is on one row'
-        : `${plural(repeated.variants, 'variant')} on more than one row: ${repeated.inSeveralRooms} in several rooms (a sync sums them), ${repeated.withinOneRoom} twice within one room`,
+        : `${plural(repeated.variants, 'variant')} on more than one row: ${repeated.inSeveralRooms} in several rooms, ${repeated.withinOneRoom} on several rows of one room (packages, or repeated rows)`,
     ),
   );
-  if (repeated.examples.length > 0) out.push(more(`twice within one room: ${repeated.examples.join(', ')}`));
+  if (repeated.examples.length > 0) out.push(more(`on several rows of one room: ${repeated.examples.join(', ')}`));
   out.push(
     line('  Sold by weight', `${plural(facts.soldByWeight.rows, 'row')} (isSoldByWeight true)${facts.soldByWeight.unsaid > 0 ? `; ${plural(facts.soldByWeight.unsaid, 'row')} do not say` : ''}`),
   );

@@ -54,6 +54,35 @@ describe('getInventory', () => {
     ]);
   });
 
+  it('keeps what tells a variant\'s packages apart, and how an item sold by weight is sold', async () => {
+    const tiers = [
+      { gramAmount: 3.5, name: '1/8 oz', preTaxPriceInPennies: 3325, postTaxPriceInPennies: 3990, pricePerUnitInMinorUnits: 950 },
+      { gramAmount: '28', name: '1 oz', preTaxPriceInPennies: 22400, postTaxPriceInPennies: 26880, pricePerUnitInMinorUnits: 800 },
+    ];
+    server.use(
+      http.get(byRoomsUrl, () =>
+        HttpResponse.json({
+          status: 200,
+          data: [
+            rawInventoryRow(1, { roomId: 'room-a', regulatoryId: '1A4-PKG-1', quantity: 120.5, isSoldByWeight: true, inventoryUnitOfMeasure: 'grams', weightTierInformation: tiers }),
+            rawInventoryRow(1, { roomId: 'room-a', regulatoryId: '1A4-PKG-2', manifestId: null, invoiceNumber: null, expirationDate: '2027-03-01', quantity: 30, isSoldByWeight: true, inventoryUnitOfMeasure: 'grams', weightTierInformation: tiers }),
+          ],
+        }),
+      ),
+    );
+    const { rows, problems } = await client().getInventory(credentials, { byRooms: true });
+    expect(problems).toEqual([]);
+    expect(rows.map((row) => [row.variantId, row.regulatoryId, row.manifestId, row.invoiceNumber, row.expirationDate, row.supplierName, row.quantity])).toEqual([
+      ['variant-1', '1A4-PKG-1', '0004512345', 'INV-1', null, 'Sunny Farms LLC', 120.5],
+      ['variant-1', '1A4-PKG-2', null, null, '2027-03-01', 'Sunny Farms LLC', 30],
+    ]);
+    expect(rows[1]).toMatchObject({ isSoldByWeight: true, inventoryUnitOfMeasure: 'grams' });
+    expect(rows[1].weightTierInformation).toEqual([
+      { name: '1/8 oz', gramAmount: 3.5, preTaxPriceInPennies: 3325, postTaxPriceInPennies: 3990 },
+      { name: '1 oz', gramAmount: 28, preTaxPriceInPennies: 22400, postTaxPriceInPennies: 26880 },
+    ]);
+  });
+
   it('accepts a bare array as well as the envelope', async () => {
     server.use(http.get(inventoryUrl, () => HttpResponse.json([rawInventoryRow(1)])));
     const result = await client().getInventory(credentials, { byRooms: false });

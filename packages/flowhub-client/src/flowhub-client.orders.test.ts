@@ -124,7 +124,7 @@ describe('createOrder', () => {
       }),
     );
     const created = await client().createOrder(credentials, order);
-    expect(created).toEqual({ orderId: 'fh-order-1', status: 'new', customerExternalId: 'aiq-customer-9' });
+    expect(created).toEqual({ orderId: 'fh-order-1', status: 'new', customerExternalId: 'aiq-customer-9', customerNote: null });
     expect(seen?.authorization).toBe('Bearer token-1');
     expect(seen?.body).toEqual(order);
   });
@@ -132,7 +132,7 @@ describe('createOrder', () => {
   it('accepts the answer inside an envelope and a numeric order id', async () => {
     tokenServer();
     server.use(http.post(createUrl, () => HttpResponse.json({ status: 200, data: { orderId: 9912, status: 'new' } })));
-    expect(await client().createOrder(credentials, order)).toEqual({ orderId: '9912', status: 'new', customerExternalId: null });
+    expect(await client().createOrder(credentials, order)).toEqual({ orderId: '9912', status: 'new', customerExternalId: null, customerNote: null });
   });
 
   it('uses the cached token for the next orders', async () => {
@@ -159,6 +159,54 @@ describe('createOrder', () => {
     expect(created.orderId).toBe('fh-order-2');
     expect(tokensSeen).toEqual(['Bearer token-1', 'Bearer token-2']);
     expect(auth.requests).toHaveLength(2);
+  });
+
+  it('fetches a new token once when Flowhub answers 403 too (a 4xx: no order was created), then creates the order', async () => {
+    const auth = tokenServer();
+    const tokensSeen: Array<string | null> = [];
+    server.use(
+      http.post(createUrl, ({ request }) => {
+        tokensSeen.push(request.headers.get('authorization'));
+        return tokensSeen.length === 1
+          ? HttpResponse.json({ message: 'Forbidden' }, { status: 403 })
+          : HttpResponse.json({ orderId: 'fh-order-3', status: 'new' });
+      }),
+    );
+    const created = await client().createOrder(credentials, order);
+    expect(created.orderId).toBe('fh-order-3');
+    expect(tokensSeen).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(auth.requests).toHaveLength(2);
+  });
+
+  it('refreshes only once after a 403 too: a second one is rejected credentials, not sent a third time', async () => {
+    const auth = tokenServer();
+    let creates = 0;
+    server.use(
+      http.post(createUrl, () => {
+        creates += 1;
+        return HttpResponse.html('<html><body><h1>403 Forbidden</h1></body></html>', { status: 403 });
+      }),
+    );
+    const error = await failure(client().createOrder(credentials, order));
+    expect(creates).toBe(2);
+    expect(auth.requests).toHaveLength(2);
+    expect(error).toMatchObject({ kind: 'credentials_rejected', status: 403, sendOutcome: 'rejected', retryable: false });
+  });
+
+  it('gives a create 30 s by default, longer than a read, and createTimeoutMs when set', async () => {
+    tokenServer();
+    server.use(
+      http.post(createUrl, async () => {
+        await delay(300);
+        return HttpResponse.json({ orderId: 'fh-slow', status: 'new' });
+      }),
+    );
+    // timeoutMs (reads) does not bound the create: it waits out a slow answer rather than lose it.
+    expect((await client({ timeoutMs: 100 }).createOrder(credentials, order)).orderId).toBe('fh-slow');
+    const error = await failure(client({ timeoutMs: 10_000, createTimeoutMs: 100 }).createOrder(credentials, order));
+    expect(error).toMatchObject({ kind: 'transient', sendOutcome: 'unknown' });
+    expect(error.message).toContain('did not answer within 100 ms');
+    expect(() => client({ createTimeoutMs: 0 })).toThrow('createTimeoutMs must be a positive number of milliseconds');
   });
 
   it('refreshes only once: a second 401 is rejected credentials', async () => {
@@ -233,7 +281,7 @@ describe('createOrder', () => {
         return HttpResponse.json({ orderId: 'too-late', status: 'new' });
       }),
     );
-    const error = await failure(client({ timeoutMs: 150, maxRetries: 3 }).createOrder(credentials, order));
+    const error = await failure(client({ createTimeoutMs: 150, maxRetries: 3 }).createOrder(credentials, order));
     expect(received).toHaveLength(1);
     expect(error).toMatchObject({ kind: 'transient', sendOutcome: 'unknown', retryable: false });
     expect(error.message).toContain('did not answer within 150 ms');
@@ -354,11 +402,25 @@ describe('getOrderStatus', () => {
       }),
     );
     const flowhub = client();
-    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({ orderId: 'fh-1', status: 'sold', customerExternalId: 'aiq-customer-9' });
+    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({ orderId: 'fh-1', status: 'sold', customerExternalId: 'aiq-customer-9', customerNote: null });
     expect(authorization).toBe('Bearer token-1');
     expect((await flowhub.getOrderStatus(credentials, 'fh-2')).status).toBe('inQueue');
     // unknown statuses are passed on as sent, for the caller to decide
     expect((await flowhub.getOrderStatus(credentials, 'fh-3')).status).toBe('onHold');
+  });
+
+  it("passes on the order's customerNote when the answer carries one (the published answer does not), flat or in the envelope", async () => {
+    tokenServer();
+    server.use(
+      http.get(statusUrl, ({ params }) =>
+        params.orderId === 'fh-1'
+          ? HttpResponse.json({ orderId: 'fh-1', customerExternalId: null, status: 'new', customerNote: 'Order A-1001: Gate code 1234' })
+          : HttpResponse.json({ status: 200, data: { orderId: params.orderId, status: 'ready', customerNote: 'Order A-1002' } }),
+      ),
+    );
+    const flowhub = client();
+    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({ orderId: 'fh-1', status: 'new', customerExternalId: null, customerNote: 'Order A-1001: Gate code 1234' });
+    expect((await flowhub.getOrderStatus(credentials, 'fh-2')).customerNote).toBe('Order A-1002');
   });
 
   it('reports an unknown order as not found', async () => {
@@ -380,6 +442,20 @@ describe('getOrderStatus', () => {
     );
     expect((await client().getOrderStatus(credentials, 'fh-1')).status).toBe('ready');
     expect(calls).toBe(2);
+  });
+
+  it('reads the status again with a fresh token after a 403', async () => {
+    const auth = tokenServer();
+    const tokensSeen: Array<string | null> = [];
+    server.use(
+      http.get(statusUrl, ({ request, params }) => {
+        tokensSeen.push(request.headers.get('authorization'));
+        return tokensSeen.length === 1 ? new HttpResponse(null, { status: 403 }) : HttpResponse.json({ orderId: params.orderId, status: 'new' });
+      }),
+    );
+    expect((await client().getOrderStatus(credentials, 'fh-1')).status).toBe('new');
+    expect(tokensSeen).toEqual(['Bearer token-1', 'Bearer token-2']);
+    expect(auth.requests).toHaveLength(2);
   });
 
   it('reports an answer without a status as malformed', async () => {

@@ -13,7 +13,7 @@ import { parseInventoryStream, type InventoryProblem } from './inventory-stream'
 import type { FlowhubInventoryRow } from './inventory-row';
 import { parseLocations, type FlowhubLocation } from './locations';
 import { orderAheadPayloadProblems, parseOrderAnswer, type FlowhubOrderAnswer, type OrderAheadCreate } from './order-ahead';
-import { budgetKeyFor, type RequestBudget } from './request-budget';
+import { budgetKeyFor, egressKeyFor, type RequestBudget } from './request-budget';
 import { backoffDelayMs, sleep } from './retry-timing';
 
 export interface FlowhubClientOptions {
@@ -23,13 +23,21 @@ export interface FlowhubClientOptions {
   authUrl: string;
   /** OAuth audience of the Order Ahead token. Default https://api.flowhub.co. */
   audience?: string;
-  /** Deadline of one attempt (request and answer) for everything but inventory. Default 15 s. */
+  /** Deadline of one attempt (request and answer) for everything but inventory and the create. Default 15 s. */
   timeoutMs?: number;
+  /**
+   * Deadline of an Order Ahead create (FLOWHUB_CREATE_TIMEOUT_MS). Default 30 s: a create that times out has an
+   * unknown outcome (the order push then needs a person), so it gets longer than a read.
+   */
+  createTimeoutMs?: number;
   /** Deadline of one inventory attempt: a whole location comes in one answer. Default 120 s. */
   inventoryTimeoutMs?: number;
   /** Outbound proxy (HTTPS_PROXY) for accounts that allow-list caller addresses. */
   proxyUrl?: string;
-  /** Shared request budget per credentials; without one, calls are not throttled. */
+  /**
+   * Shared request budget per credentials (and per egress, when it has a global rate: the egress is `proxyUrl`'s
+   * host, or direct); without one, calls are not throttled.
+   */
   budget?: RequestBudget;
   /** How long a call may wait for a budget slot before failing as rate_limited. Default 1000 ms. */
   budgetWaitMs?: number;
@@ -117,6 +125,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
   const authUrl = baseUrl(options.authUrl, 'authUrl');
   const audience = options.audience ?? 'https://api.flowhub.co';
   const timeoutMs = positive(options.timeoutMs, 15_000, 'timeoutMs');
+  const createTimeoutMs = positive(options.createTimeoutMs, 30_000, 'createTimeoutMs');
   const inventoryTimeoutMs = positive(options.inventoryTimeoutMs, 120_000, 'inventoryTimeoutMs');
   const defaultBudgetWaitMs = options.budgetWaitMs ?? 1000;
   const maxRetries = options.maxRetries ?? 2;
@@ -124,6 +133,8 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
   const maxRetryWaitMs = options.maxRetryWaitMs ?? 10_000;
   const { budget, logger } = options;
   const transport = createFlowhubTransport({ proxyUrl: options.proxyUrl, logger, onRequest: options.onRequest });
+  // The road out: a global budget (FLOWHUB_MAX_RPS_GLOBAL) is kept per egress, Flowhub's throttling scope being unknown.
+  const egress = egressKeyFor(options.proxyUrl);
 
   /** How long to wait before trying `error`'s request again, or undefined when it must not be retried. */
   function retryWaitMs(error: FlowhubError, attempt: number): number | undefined {
@@ -140,13 +151,14 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
     const sendOutcome: SendOutcome | undefined = call.idempotent ? undefined : 'not_sent';
     let reservation;
     try {
-      reservation = await budget.reserve(call.budgetKey, call.budgetWaitMs ?? defaultBudgetWaitMs);
+      reservation = await budget.reserve(call.budgetKey, call.budgetWaitMs ?? defaultBudgetWaitMs, egress);
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
       throw new FlowhubError(`the shared Flowhub request budget is unavailable (${why})`, { kind: 'transient', endpoint, sendOutcome });
     }
     if (!reservation.granted) {
-      throw new FlowhubError(`the request budget of these credentials has no free slot for ${reservation.retryInMs} ms`, {
+      const whose = reservation.limitedBy === 'egress' ? `global request budget (${egress})` : 'request budget of these credentials';
+      throw new FlowhubError(`the ${whose} has no free slot for ${reservation.retryInMs} ms`, {
         kind: 'rate_limited',
         endpoint,
         retryAfterMs: reservation.retryInMs,
@@ -245,7 +257,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
     }
   }
 
-  /** Runs an Order Ahead call with a token, and once more with a fresh token if Flowhub answers 401. */
+  /** Runs an Order Ahead call with a token, and once more with a fresh token if Flowhub answers 401 or 403. */
   async function withToken<T>(
     credentials: OrderAheadCredentials,
     signal: AbortSignal | undefined,
@@ -258,8 +270,9 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
     try {
       return await send(token);
     } catch (error) {
-      // A 401 proves Flowhub did not act on the request, so sending it again is safe even for a create.
-      if (!(isFlowhubError(error, 'credentials_rejected') && error.status === 401)) throw error;
+      // A 401 or 403 (a 4xx) proves Flowhub did not act on the request, so sending it again is safe even for a create.
+      // Which of the two a stale token gets is not documented: one fresh token settles it.
+      if (!(isFlowhubError(error, 'credentials_rejected') && (error.status === 401 || error.status === 403))) throw error;
       logger?.info({ endpoint: error.endpoint }, 'Flowhub refused the Order Ahead token; fetching a new one');
       tokens.invalidate(credentials, token);
       token = await tokenFor(credentials, signal, true).catch((refreshError) => {
@@ -346,7 +359,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
             path,
             headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
             body: order,
-            timeoutMs,
+            timeoutMs: createTimeoutMs,
             signal: callOptions.signal,
             budgetKey: budgetKeyFor('order-ahead', credentials.clientId),
             budgetWaitMs: callOptions.budgetWaitMs,
@@ -359,7 +372,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         (error) => error.withSendOutcome('not_sent'),
       );
       logger?.debug({ endpoint, orderId: answer.orderId, status: answer.status, shape: answer.shape }, 'Flowhub order created');
-      return { orderId: answer.orderId, status: answer.status, customerExternalId: answer.customerExternalId };
+      return { orderId: answer.orderId, status: answer.status, customerExternalId: answer.customerExternalId, customerNote: answer.customerNote };
     },
 
     async getOrderStatus(credentials, orderId, callOptions = {}) {
@@ -392,7 +405,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         (error) => error,
       );
       logger?.debug({ endpoint, status: answer.status, shape: answer.shape }, 'Flowhub order status read');
-      return { orderId: answer.orderId, status: answer.status, customerExternalId: answer.customerExternalId };
+      return { orderId: answer.orderId, status: answer.status, customerExternalId: answer.customerExternalId, customerNote: answer.customerNote };
     },
 
     async getAccessToken(credentials, tokenOptions = {}) {

@@ -89,6 +89,47 @@ export class MalformedResponse extends Error {
   override readonly name = 'MalformedResponse';
 }
 
+/**
+ * Thrown by body readers for a 2xx answer whose envelope says it failed (`{"status": 500, "message": "…",
+ * "data": []}`): the transport turns it into the FlowhubError its status calls for, as if the HTTP status were it.
+ */
+export class FailedEnvelope extends Error {
+  override readonly name = 'FailedEnvelope';
+  constructor(
+    /** The envelope's `status`, as sent. */
+    readonly envelopeStatus: unknown,
+    /** The envelope's message fields (`message`, `errors`, `error`, `error_description`), as sent. */
+    readonly fields: Record<string, unknown> = {},
+  ) {
+    super('the answer\'s envelope says the request failed');
+  }
+}
+
+/** The envelope fields a failed envelope's messages are read from (as messagesIn reads an error body). */
+export const ENVELOPE_MESSAGE_FIELDS: ReadonlySet<string> = new Set(['message', 'messages', 'errors', 'error', 'error_description']);
+
+const SUCCESS_WORDS = new Set(['ok', 'success', 'succeeded', 'successful']);
+
+/**
+ * Whether an envelope's top-level `status` says the request failed. Flowhub's published type is a number
+ * (`{status: number, data: T[]}`, 200 on success); absent or null says nothing. A number (or numeric
+ * string) outside 2xx fails; so does any other value but "ok"/"success" and `true`: an envelope that
+ * cannot be read as a success must never pass for an empty or partial feed.
+ */
+export function envelopeStatusFailed(status: unknown): boolean {
+  if (status === undefined || status === null) return false;
+  const numeric = envelopeStatusCode(status);
+  if (numeric !== undefined) return numeric < 200 || numeric >= 300;
+  if (typeof status === 'string') return !SUCCESS_WORDS.has(status.trim().toLowerCase());
+  return status !== true;
+}
+
+function envelopeStatusCode(status: unknown): number | undefined {
+  if (typeof status === 'number' && Number.isInteger(status)) return status;
+  if (typeof status === 'string' && /^\s*\d{3}\s*$/.test(status)) return Number(status);
+  return undefined;
+}
+
 export interface FlowhubTransport {
   /** One HTTP exchange: sends, checks the status, and lets `read` consume a 2xx body within the deadline. */
   exchange<T>(request: FlowhubRequest, read: (response: FlowhubResponse) => Promise<T>): Promise<T>;
@@ -198,6 +239,7 @@ export function createFlowhubTransport(options: {
       try {
         result = await read({ status: response.status, headers, body, signal: controller.signal });
       } catch (error) {
+        if (error instanceof FailedEnvelope) throw errorForEnvelope(error, response.status, headers, request);
         throw failureOf(error, 'response');
       }
       observe(request, status, 'ok', startedAt);
@@ -290,11 +332,38 @@ export async function readText(body: Readable, signal: AbortSignal, limit: numbe
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * A 2xx whose envelope says it failed: the error its stated status calls for (a 5xx transient and retried, a 429
+ * throttled, a 401/403 rejected credentials...), `status` being the envelope's; a status that is no HTTP status
+ * ("error") is transient, one that is not even text (an object) malformed.
+ */
+function errorForEnvelope(failure: FailedEnvelope, httpStatus: number, headers: Record<string, string | undefined>, request: FlowhubRequest): FlowhubError {
+  const stated = failure.envelopeStatus;
+  const text = JSON.stringify(failure.fields);
+  const code = envelopeStatusCode(stated);
+  if (code !== undefined) return errorForStatus(code, headers, text, request, `${code} in the body of an HTTP ${httpStatus} answer`);
+  const messages = messagesIn(text).map((message) => redact(message, request.secrets));
+  const said = messages.length > 0 ? `: ${messages.join('; ')}` : '';
+  const shown = redact(JSON.stringify(stated) ?? String(stated), request.secrets).slice(0, 80);
+  const readable = typeof stated === 'string' || typeof stated === 'boolean';
+  return new FlowhubError(`Flowhub answered HTTP ${httpStatus} but its body says status ${shown}${said}`, {
+    endpoint: request.endpoint,
+    messages,
+    kind: readable ? 'transient' : 'malformed_response',
+    sendOutcome: request.idempotent ? undefined : 'unknown',
+  });
+}
+
+/** Words of a validation message (`must be in format yyyy-mm-dd`, `is required`), never of "X not found". */
+const VALIDATION_WORDING = /\bmust (?:be|have)\b|\b(?:is|are) required\b|\bin format\b|\bvalidation\b/i;
+
 function errorForStatus(
   status: number,
   headers: Record<string, string | undefined>,
   text: string,
   request: FlowhubRequest,
+  /** How the status is shown in the message: the number, or where it came from (a failed envelope). */
+  statusLabel = String(status),
 ): FlowhubError {
   const isHtml = (headers['content-type'] ?? '').includes('html') || /^\s*</.test(text);
   const messages = isHtml ? [] : messagesIn(text).map((message) => redact(message, request.secrets));
@@ -304,14 +373,24 @@ function errorForStatus(
 
   if (status === 401 || status === 403) {
     const page = isHtml ? ' (an HTML page from its gateway)' : '';
-    return new FlowhubError(`Flowhub rejected the ${request.credentialsName ?? 'credentials'} (${status})${page}${said}`, {
+    return new FlowhubError(`Flowhub rejected the ${request.credentialsName ?? 'credentials'} (${statusLabel})${page}${said}`, {
       ...base,
       kind: 'credentials_rejected',
       sendOutcome: outcome('rejected'),
     });
   }
+  // Flowhub answers some validation errors with a 404 (a malformed date: `…must be in format yyyy-mm-dd`,
+  // docs/flowhub-api.md "Errors and limits"): a 404 whose body says what is wrong with the request is a refusal of
+  // the request, not an unknown location or order.
+  if (status === 404 && messages.some((message) => VALIDATION_WORDING.test(message))) {
+    return new FlowhubError(`Flowhub refused the request as invalid (${statusLabel})${said}`, {
+      ...base,
+      kind: 'invalid',
+      sendOutcome: outcome('rejected'),
+    });
+  }
   if (status === 404 || status === 410) {
-    return new FlowhubError(`Flowhub does not know this resource (${status})${said}`, {
+    return new FlowhubError(`Flowhub does not know this resource (${statusLabel})${said}`, {
       ...base,
       kind: 'not_found',
       sendOutcome: outcome('rejected'),
@@ -320,7 +399,7 @@ function errorForStatus(
   if (status === 429) {
     const retryAfterMs =
       parseRetryAfterMs(headers['retry-after']) ?? backoffDelayMs(request.attempt, { baseMs: request.backoffBaseMs });
-    return new FlowhubError(`Flowhub is throttling these credentials (429); try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
+    return new FlowhubError(`Flowhub is throttling these credentials (${statusLabel}); try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
       ...base,
       kind: 'rate_limited',
       retryAfterMs,
@@ -329,14 +408,14 @@ function errorForStatus(
   }
   if (status === 408 || status >= 500) {
     // A 5xx after a create may still have created the order: only a 4xx proves it was not acted on.
-    return new FlowhubError(`Flowhub is unavailable (${status})${said}`, {
+    return new FlowhubError(`Flowhub is unavailable (${statusLabel})${said}`, {
       ...base,
       kind: 'transient',
       sendOutcome: outcome('unknown'),
     });
   }
   if (status >= 400) {
-    return new FlowhubError(`Flowhub refused the request as invalid (${status})${said}`, {
+    return new FlowhubError(`Flowhub refused the request as invalid (${statusLabel})${said}`, {
       ...base,
       kind: 'invalid',
       sendOutcome: outcome('rejected'),
@@ -345,7 +424,7 @@ function errorForStatus(
   const where = status >= 300 && headers.location ? ` to ${headers.location.split('?')[0]}` : '';
   // A 3xx (never followed, see maxRedirects) proves nothing: a server may redirect after it processed the
   // POST, so for a create it is an unknown outcome, like a 5xx. Only a 4xx says it was not acted on.
-  return new FlowhubError(`Flowhub answered with an unexpected status ${status}${where}`, {
+  return new FlowhubError(`Flowhub answered with an unexpected status ${statusLabel}${where}`, {
     ...base,
     kind: 'malformed_response',
     sendOutcome: outcome('unknown'),

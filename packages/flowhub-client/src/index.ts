@@ -12,7 +12,7 @@ export { FlowhubError, FLOWHUB_ERROR_KINDS, isFlowhubError } from './flowhub-err
 export type { FlowhubErrorDetails, FlowhubErrorKind, SendOutcome } from './flowhub-error';
 export type { FlowhubEndpointName, FlowhubLogger, FlowhubRequestEvent, FlowhubRequestObserver } from './flowhub-http';
 export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
-export type { FlowhubAmount, FlowhubInventoryRow, InventoryRowCheck, RowIdentity } from './inventory-row';
+export type { FlowhubAmount, FlowhubInventoryRow, FlowhubWeightTier, InventoryRowCheck, RowIdentity } from './inventory-row';
 export type { InventoryProblem } from './inventory-stream';
 export type { FlowhubLocation } from './locations';
 export {
@@ -23,6 +23,6 @@ export {
   orderAheadPayloadProblems,
 } from './order-ahead';
 export type { FlowhubOrderAnswer, FlowhubOrderStatus, OrderAheadCreate, OrderAheadCustomer, OrderAheadItem } from './order-ahead';
-export { budgetKeyFor, createRedisRequestBudget } from './request-budget';
+export { budgetKeyFor, createRedisRequestBudget, egressKeyFor } from './request-budget';
 export type { BudgetReservation, BudgetScope, RedisRequestBudgetOptions, RequestBudget } from './request-budget';
 export { backoffDelayMs, parseRetryAfterMs } from './retry-timing';

@@ -41,11 +41,18 @@ describe('checkInventoryRow', () => {
       productWeight: 3.5,
       productUnitOfMeasure: 'grams',
       isSoldByWeight: false,
+      inventoryUnitOfMeasure: 'each',
+      weightTierInformation: [],
       productPictureURL: 'https://images.example.test/products/7.jpg',
       productDescription: 'Dense, resinous buds with an earthy, spicy aroma. Grown indoors and hand trimmed.',
       roomId: 'room-1',
       roomName: 'Sales Floor',
       productUpdatedAt: '2024-05-01T12:00:00.000Z',
+      regulatoryId: '1A4060300000000007',
+      manifestId: '0004512345',
+      invoiceNumber: 'INV-7',
+      expirationDate: null,
+      supplierName: 'Sunny Farms LLC',
       cannabinoidInformation: [
         { name: 'thc', lowerRange: 21.3, upperRange: 23.1, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null },
         { name: 'cbd', lowerRange: 0.1, upperRange: 0.2, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null },
@@ -189,6 +196,53 @@ describe('checkInventoryRow', () => {
     expect(rowIdentityFromText('{"variantId":"", "productId": null ,}')).toEqual({ variantId: null, productId: null, roomId: null, purchaseCategory: null });
   });
 
+  it('keeps the package fields and, for an item sold by weight, its unit and weight tiers (gram amounts as numbers or text)', () => {
+    const row = valid(
+      rawInventoryRow(2, {
+        isSoldByWeight: true,
+        inventoryUnitOfMeasure: 'grams',
+        quantity: 448.5,
+        regulatoryId: '1A4060300000000000009999',
+        manifestId: 12345,
+        expirationDate: '2027-01-31',
+        weightTierInformation: [
+          { gramAmount: 1, name: '1g', preTaxPriceInPennies: 1000, postTaxPriceInPennies: 1200, pricePerUnitInMinorUnits: 1000 },
+          { gramAmount: '3.5', name: '1/8 oz', preTaxPriceInPennies: '3325', postTaxPriceInPennies: 'n/a' },
+        ],
+      }),
+    );
+    expect(row).toMatchObject({
+      isSoldByWeight: true,
+      inventoryUnitOfMeasure: 'grams',
+      quantity: 448.5,
+      regulatoryId: '1A4060300000000000009999',
+      manifestId: '12345',
+      invoiceNumber: 'INV-2',
+      expirationDate: '2027-01-31',
+      supplierName: 'Sunny Farms LLC',
+    });
+    expect(row.weightTierInformation).toEqual([
+      { name: '1g', gramAmount: 1, preTaxPriceInPennies: 1000, postTaxPriceInPennies: 1200 },
+      { name: '1/8 oz', gramAmount: 3.5, preTaxPriceInPennies: 3325, postTaxPriceInPennies: null },
+    ]);
+  });
+
+  it('never fails a row for its weight tiers: an odd list is no tiers, an odd entry is dropped', () => {
+    for (const weightTierInformation of [null, undefined, 'tiers', { name: '1g', gramAmount: 1 }, 7]) {
+      expect(valid(rawInventoryRow(1, { weightTierInformation })).weightTierInformation).toEqual([]);
+    }
+    const tiers = valid(
+      rawInventoryRow(1, {
+        weightTierInformation: [null, 'x', { name: '', gramAmount: 1 }, { name: 'none', gramAmount: 0 }, { name: 'bad', gramAmount: 'abc' }, { name: '7g', gramAmount: 7 }],
+      }),
+    ).weightTierInformation;
+    expect(tiers).toEqual([{ name: '7g', gramAmount: 7, preTaxPriceInPennies: null, postTaxPriceInPennies: null }]);
+  });
+
+  it('names a package field of the wrong kind as a problem of the row', () => {
+    expect(problem(rawInventoryRow(1, { regulatoryId: { tag: 'x' } })).reason).toBe('regulatoryId: expected text, got an object');
+  });
+
   it('lists every reason of a row with several problems', () => {
     expect(problem(rawInventoryRow(3, { productId: null, quantity: 'x' })).reason).toBe(
       'productId: missing; quantity: expected a number, got "x"',
@@ -264,6 +318,12 @@ interface SharedFlowhubAmount {
   unitOfMeasure: string | null;
   unitOfMeasureToGramsMultiplier: number | null;
 }
+interface SharedFlowhubWeightTier {
+  name: string;
+  gramAmount: number;
+  preTaxPriceInPennies: number | null;
+  postTaxPriceInPennies: number | null;
+}
 interface SharedFlowhubInventoryItem {
   productId: string;
   variantId: string;
@@ -285,11 +345,18 @@ interface SharedFlowhubInventoryItem {
   productWeight: number | null;
   productUnitOfMeasure: string | null;
   isSoldByWeight: boolean | null;
+  inventoryUnitOfMeasure: string | null;
+  weightTierInformation: SharedFlowhubWeightTier[];
   productPictureURL: string | null;
   productDescription: string | null;
   roomId: string | null;
   roomName: string | null;
   productUpdatedAt: string | null;
+  regulatoryId: string | null;
+  manifestId: string | null;
+  invoiceNumber: string | null;
+  expirationDate: string | null;
+  supplierName: string | null;
   cannabinoidInformation: SharedFlowhubAmount[];
   terpenes: SharedFlowhubAmount[];
 }

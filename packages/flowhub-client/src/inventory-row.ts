@@ -22,6 +22,17 @@ export interface FlowhubAmount {
   unitOfMeasureToGramsMultiplier: number | null;
 }
 
+/**
+ * An entry of weightTierInformation[]: a named amount of an item sold by weight (a "1/8 oz" of bulk flower) and
+ * its price. Flowhub's `gramAmount` arrives as a number or a numeric string; `pricePerUnitInMinorUnits` is not kept.
+ */
+export interface FlowhubWeightTier {
+  name: string;
+  gramAmount: number;
+  preTaxPriceInPennies: number | null;
+  postTaxPriceInPennies: number | null;
+}
+
 export interface FlowhubInventoryRow {
   productId: string;
   variantId: string;
@@ -43,11 +54,20 @@ export interface FlowhubInventoryRow {
   productWeight: number | null;
   productUnitOfMeasure: string | null;
   isSoldByWeight: boolean | null;
+  /** The unit of `quantity` ("grams" for an item sold by weight, "each" otherwise). */
+  inventoryUnitOfMeasure: string | null;
+  weightTierInformation: FlowhubWeightTier[];
   productPictureURL: string | null;
   productDescription: string | null;
   roomId: string | null;
   roomName: string | null;
   productUpdatedAt: string | null;
+  // The package (batch) the row's stock belongs to: Flowhub lists a variant once per package (and room).
+  regulatoryId: string | null;
+  manifestId: string | null;
+  invoiceNumber: string | null;
+  expirationDate: string | null;
+  supplierName: string | null;
   cannabinoidInformation: FlowhubAmount[];
   terpenes: FlowhubAmount[];
 }
@@ -180,6 +200,31 @@ function amounts(raw: Raw, field: string, issues: string[]): FlowhubAmount[] {
 }
 
 /**
+ * weightTierInformation[]: missing, null or not a list is no tiers (a price list is secondary to selling the item,
+ * which still sells by its own unit), and so is an entry without a usable name or a gram amount above 0. An
+ * unreadable price inside an entry becomes null.
+ */
+function weightTiers(raw: Raw): FlowhubWeightTier[] {
+  const value = raw.weightTierInformation;
+  if (!Array.isArray(value) || value.length === 0) return [];
+  const kept: FlowhubWeightTier[] = [];
+  for (const entry of value) {
+    if (entry === null || typeof entry !== 'object') continue;
+    const tier = entry as Raw;
+    const name = lenientText(tier.name);
+    const gramAmount = lenientNumber(tier.gramAmount);
+    if (name === null || name.trim() === '' || gramAmount === null || !(gramAmount > 0)) continue;
+    kept.push({
+      name,
+      gramAmount,
+      preTaxPriceInPennies: lenientNumber(tier.preTaxPriceInPennies),
+      postTaxPriceInPennies: lenientNumber(tier.postTaxPriceInPennies),
+    });
+  }
+  return kept;
+}
+
+/**
  * What a row that failed validation still says about itself, read leniently: which product it is (its ids) and
  * where (room, purchase category), each null when absent or unreadable. A row Flowhub lists is evidence that its
  * product is still for sale even when the row cannot be read, so the sync needs its ids.
@@ -224,11 +269,18 @@ export function checkInventoryRow(raw: unknown): InventoryRowCheck {
     productWeight: number(fields, 'productWeight', issues),
     productUnitOfMeasure: text(fields, 'productUnitOfMeasure', issues),
     isSoldByWeight: boolean(fields, 'isSoldByWeight', issues),
+    inventoryUnitOfMeasure: text(fields, 'inventoryUnitOfMeasure', issues),
+    weightTierInformation: weightTiers(fields),
     productPictureURL: text(fields, 'productPictureURL', issues),
     productDescription: text(fields, 'productDescription', issues),
     roomId: text(fields, 'roomId', issues),
     roomName: text(fields, 'roomName', issues),
     productUpdatedAt: text(fields, 'productUpdatedAt', issues),
+    regulatoryId: text(fields, 'regulatoryId', issues),
+    manifestId: text(fields, 'manifestId', issues),
+    invoiceNumber: text(fields, 'invoiceNumber', issues),
+    expirationDate: text(fields, 'expirationDate', issues),
+    supplierName: text(fields, 'supplierName', issues),
     cannabinoidInformation: amounts(fields, 'cannabinoidInformation', issues),
     terpenes: amounts(fields, 'terpenes', issues),
   };

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ENVELOPE_MESSAGE_FIELDS, envelopeStatusFailed, FailedEnvelope, MalformedResponse } from './flowhub-http';
 import { checkInventoryRow, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
 import { RowSplitter, type ListShape } from './row-splitter';
 
@@ -32,12 +33,37 @@ export interface InventoryParseResult {
  * A body that is not JSON, ends early, has broken structure or no `data` list is a MalformedResponse:
  * with part of the inventory missing we cannot know which products left the feed. A row that is not
  * valid JSON inside intact structure is a problem of that row (see row-splitter.ts).
+ * An envelope whose `status` says failure (`{"status": 500, "data": []}`, before or after the list) is a
+ * FailedEnvelope, never a feed: from the moment the status is read, rows are no longer kept, and nothing
+ * is returned.
  */
 export async function parseInventoryStream(body: Readable, signal: AbortSignal): Promise<InventoryParseResult> {
   const rows: FlowhubInventoryRow[] = [];
   const problems: InventoryProblem[] = [];
+  const envelope: Record<string, unknown> = {};
+  let failed: { status: unknown } | undefined;
   const splitter = new RowSplitter({
+    envelopeFields: new Set(['status', ...ENVELOPE_MESSAGE_FIELDS]),
+    envelopeField(name, text) {
+      let value: unknown;
+      try {
+        value = text === undefined ? undefined : JSON.parse(text);
+      } catch {
+        // Skipped fields are followed by structure only: a status that is not JSON (`tru`) is unreadable.
+        value = { unreadable: text!.slice(0, 80) };
+      }
+      if (name !== 'status') {
+        envelope[name] = value;
+      } else if (text === undefined) {
+        failed ??= { status: { unreadable: 'too large' } };
+      } else if (envelopeStatusFailed(value)) {
+        failed ??= { status: value };
+        rows.length = 0;
+        problems.length = 0;
+      }
+    },
     row(text, index) {
+      if (failed) return;
       let raw: unknown;
       try {
         raw = JSON.parse(text);
@@ -51,6 +77,7 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
       else problems.push({ index, variantId: check.variantId, productId: check.productId, roomId: check.roomId, purchaseCategory: check.purchaseCategory, reason: check.reason });
     },
     oversizedRow(index, bytes) {
+      if (failed) return;
       problems.push({ index, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: `row is too large to read (${bytes} bytes)` });
     },
   });
@@ -60,15 +87,21 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
   if (signal.aborted) onAbort();
   signal.addEventListener('abort', onAbort, { once: true });
   let bytes = 0;
+  let shape: ListShape;
   try {
     for await (const chunk of body) {
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       bytes += buffer.length;
       splitter.push(buffer);
     }
+    shape = splitter.end();
+  } catch (error) {
+    // An envelope that said it failed stays the reason when what follows it is broken too.
+    if (failed && error instanceof MalformedResponse) throw new FailedEnvelope(failed.status, envelope);
+    throw error;
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
-  const shape = splitter.end();
+  if (failed) throw new FailedEnvelope(failed.status, envelope);
   return { rows, problems, fetched: splitter.rowCount, bytes, shape };
 }

@@ -1,4 +1,4 @@
-import { MalformedResponse } from './flowhub-http';
+import { ENVELOPE_MESSAGE_FIELDS, envelopeStatusFailed, FailedEnvelope, MalformedResponse } from './flowhub-http';
 
 /** One of the client's locations (`GET /v0/clientsLocations`). */
 export interface FlowhubLocation {
@@ -7,7 +7,10 @@ export interface FlowhubLocation {
   locationName: string | null;
   timeZone: string | null;
   licenseType: string[];
-  /** Flowhub's address fields as sent (their names are not documented), text only. */
+  /**
+   * Flowhub's address fields as sent, text only (null ones left out). Its published type names them `streetAddress1`,
+   * `streetAddress2`, `city`, `state`, `zip`, `country` and `county`; other names are kept as they come.
+   */
   address: Record<string, string> | null;
 }
 
@@ -25,6 +28,14 @@ function text(value: unknown): string | null {
 }
 
 export function parseLocations(body: unknown): LocationsParseResult {
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    // `{"status": 500, "data": []}` is a failure, not a client without locations.
+    const envelope = body as Record<string, unknown>;
+    if (envelopeStatusFailed(envelope.status)) {
+      const fields = Object.fromEntries(Object.entries(envelope).filter(([name]) => ENVELOPE_MESSAGE_FIELDS.has(name)));
+      throw new FailedEnvelope(envelope.status, fields);
+    }
+  }
   let entries: unknown;
   let shape: LocationsParseResult['shape'];
   if (Array.isArray(body)) {

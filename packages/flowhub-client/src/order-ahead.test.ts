@@ -14,6 +14,14 @@ describe('orderAheadPayloadProblems', () => {
     expect(orderAheadPayloadProblems({ ...pickup, orderItems: [{ productId: 12345, quantityPurchased: 0.5 }] }).problems).toEqual([]);
   });
 
+  it('lets a customer without names or externalId through: Flowhub requires only a phone or a medical id', () => {
+    const nameless = { ...pickup, customer: { phone: '+13035550123', medRecOrBoth: 'rec' }, customerNote: 'Order A-1' };
+    expect(orderAheadPayloadProblems(nameless).problems).toEqual([]);
+    const onlyMedId = { ...pickup, customer: { medRecOrBoth: 'med', medId: 'MED-1', medExp: '2026-01-01' } };
+    expect(orderAheadPayloadProblems(onlyMedId).problems).toEqual([]);
+    expect(orderAheadPayloadProblems({ ...pickup, customer: { medRecOrBoth: 'rec' } }).problems).toEqual(['customer.phone: Flowhub needs a phone number or a medical id']);
+  });
+
   it('accepts a medical id instead of a phone number', () => {
     const medical = { ...pickup, customer: { ...pickup.customer, phone: undefined, medRecOrBoth: 'med', medId: 'MED-1', medExp: '2026-01-01' } };
     expect(orderAheadPayloadProblems(medical).problems).toEqual([]);
@@ -57,14 +65,23 @@ describe('parseOrderAnswer', () => {
       orderId: 'o-1',
       customerExternalId: 'c-1',
       status: 'unableToVerify',
+      customerNote: null,
       shape: 'flat',
     });
     expect(parseOrderAnswer({ status: 200, data: { orderId: 7, status: 'DELIVERED' } })).toEqual({
       orderId: '7',
       customerExternalId: null,
       status: 'delivered',
+      customerNote: null,
       shape: 'envelope',
     });
+  });
+
+  it("reads the order's customerNote when the answer has one, and nothing else as one", () => {
+    expect(parseOrderAnswer({ orderId: 'o-1', status: 'new', customerNote: 'Order A-1' }).customerNote).toBe('Order A-1');
+    expect(parseOrderAnswer({ status: 200, data: { orderId: 'o-1', customerNote: 'Order A-2' } }).customerNote).toBe('Order A-2');
+    expect(parseOrderAnswer({ orderId: 'o-1', customerNote: 42 }).customerNote).toBeNull();
+    expect(parseOrderAnswer({ orderId: 'o-1', customerNote: null }).customerNote).toBeNull();
   });
 
   it('refuses an answer without an order id', () => {

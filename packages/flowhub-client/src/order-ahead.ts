@@ -13,12 +13,14 @@ const isoTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)), '
 export const OrderAheadCreateSchema = z
   .object({
     externalCreatedAt: isoTime,
+    // Flowhub's published schema makes every customer field optional (names and externalId included); what it
+    // requires is a phone or a medical id (below). Sent only when the platform has them.
     customer: z.object({
-      firstName: text,
-      lastName: text,
+      firstName: text.optional(),
+      lastName: text.optional(),
       birthDate: z.string().optional(),
       email: z.string().optional(),
-      externalId: text,
+      externalId: text.optional(),
       phone: z
         .string()
         .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number (+15551234567)')
@@ -105,12 +107,17 @@ export interface FlowhubOrderAnswer {
   /** Canonical spelling when known (see canonicalOrderStatus), null when Flowhub sent none. */
   status: string | null;
   customerExternalId: string | null;
+  /**
+   * The order's customerNote when the answer carries one (Flowhub's published answer has only orderId,
+   * customerExternalId and status: docs/flowhub-api.md), null otherwise.
+   */
+  customerNote: string | null;
 }
 
 /**
  * The create and orderStatus answers: `{orderId, customerExternalId, status}`, accepted bare or
  * inside the inventory-style envelope `{status: 200, data: {...}}` (which form the live API uses
- * is not certain).
+ * is not certain). A `customerNote` beside them is read when present (a string), never required.
  */
 export function parseOrderAnswer(body: unknown): FlowhubOrderAnswer & { shape: 'flat' | 'envelope' } {
   if (!body || typeof body !== 'object') throw new MalformedResponse('the order answer is not an object');
@@ -128,6 +135,7 @@ export function parseOrderAnswer(body: unknown): FlowhubOrderAnswer & { shape: '
     orderId: String(orderId),
     status,
     customerExternalId: typeof externalId === 'string' || typeof externalId === 'number' ? String(externalId) : null,
+    customerNote: typeof order.customerNote === 'string' ? order.customerNote : null,
     shape: useInner ? 'envelope' : 'flat',
   };
 }

@@ -3,7 +3,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createFlowhubClient } from './flowhub-client';
 import { FlowhubError } from './flowhub-error';
-import { budgetKeyFor, createRedisRequestBudget } from './request-budget';
+import { budgetKeyFor, createRedisRequestBudget, egressKeyFor, type RequestBudget } from './request-budget';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
 const API = 'https://api.flowhub.test';
@@ -36,11 +36,11 @@ function recordArrivals(): Array<{ at: number; clientId: string | null }> {
   return arrivals;
 }
 
-function workerClient(redis: Redis, maxRps: number, keyPrefix: string) {
+function workerClient(redis: Redis, maxRps: number, keyPrefix: string, maxRpsGlobal?: number) {
   return createFlowhubClient({
     apiUrl: API,
     authUrl: 'https://auth.flowhub.test',
-    budget: createRedisRequestBudget(redis, { maxRps, prefix: keyPrefix }),
+    budget: createRedisRequestBudget(redis, { maxRps, maxRpsGlobal, prefix: keyPrefix }),
     budgetWaitMs: 10_000,
   });
 }
@@ -184,5 +184,116 @@ describe('shared request budget (real Redis)', () => {
 
   it('refuses a budget without a positive rate', () => {
     expect(() => createRedisRequestBudget(redisA, { maxRps: 0 })).toThrow('maxRps must be a positive number');
+  });
+});
+
+describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)', () => {
+  it('keeps every credentials leaving by one egress within the global rate together', async () => {
+    const arrivals = recordArrivals();
+    const keyPrefix = `${prefix}:global`;
+    // Generous per credentials, tight per egress: three stores on two workers share the 5 per second.
+    // (A window of 800 ms, not 1 s: room for event-loop jitter on a busy machine; unthrottled, all 12 come at once.)
+    const workerA = workerClient(redisA, 100, keyPrefix, 5);
+    const workerB = workerClient(redisB, 100, keyPrefix, 5);
+    const stores = ['client-g1', 'client-g2', 'client-g3'].map((clientId) => ({ clientId, apiKey: `key-${clientId}` }));
+    await Promise.all(stores.flatMap((store) => [workerA.getLocations(store), workerA.getLocations(store), workerB.getLocations(store), workerB.getLocations(store)]));
+    const times = arrivals.map((arrival) => arrival.at);
+    expect(times).toHaveLength(12);
+    expect(busiestWindow(times, 800)).toBeLessThanOrEqual(5);
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(11 * 200 - 100);
+  });
+
+  it('makes a request take both budgets: each credentials within its own rate, all of them within the global one', async () => {
+    const arrivals = recordArrivals();
+    const keyPrefix = `${prefix}:both`;
+    const workerA = workerClient(redisA, 4, keyPrefix, 8);
+    const workerB = workerClient(redisB, 4, keyPrefix, 8);
+    const x = { clientId: 'client-x', apiKey: 'key-x-1' };
+    const y = { clientId: 'client-y', apiKey: 'key-y-1' };
+    const z = { clientId: 'client-z', apiKey: 'key-z-1' };
+    await Promise.all([x, y, z].flatMap((store) => Array.from({ length: 6 }, (_, n) => (n % 2 ? workerA : workerB).getLocations(store))));
+    const of = (clientId: string) => arrivals.filter((arrival) => arrival.clientId === clientId).map((arrival) => arrival.at);
+    for (const clientId of ['client-x', 'client-y', 'client-z']) expect(busiestWindow(of(clientId), 800)).toBeLessThanOrEqual(4);
+    expect(busiestWindow(arrivals.map((arrival) => arrival.at), 800)).toBeLessThanOrEqual(8);
+    expect(arrivals).toHaveLength(18);
+  });
+
+  it('keeps one budget for direct calls and one per proxy host', async () => {
+    const budget = createRedisRequestBudget(redisA, { maxRps: 100, maxRpsGlobal: 1, prefix: `${prefix}:egresses` });
+    const direct = egressKeyFor();
+    const proxyA = egressKeyFor('http://sync:pass-1@proxy-a.internal:3128');
+    expect(await budget.reserve('inventory:one', 0, direct)).toEqual({ granted: true, waitMs: 0 });
+    expect(await budget.reserve('inventory:two', 0, direct)).toMatchObject({ granted: false, limitedBy: 'egress' });
+    // Another road out is another budget...
+    expect(await budget.reserve('inventory:two', 0, proxyA)).toEqual({ granted: true, waitMs: 0 });
+    expect(await budget.reserve('inventory:three', 0, egressKeyFor('https://proxy-b.internal'))).toEqual({ granted: true, waitMs: 0 });
+    // ...but the same proxy host is the same road, whatever its port or user.
+    expect(await budget.reserve('inventory:three', 0, egressKeyFor('http://other:pass-2@PROXY-A.internal:8080'))).toMatchObject({
+      granted: false,
+      limitedBy: 'egress',
+    });
+  });
+
+  it('takes both budgets or neither: a slot refused by one reserves nothing in the other', async () => {
+    const keyPrefix = `${prefix}:atomic`;
+    const budget = createRedisRequestBudget(redisA, { maxRps: 100, maxRpsGlobal: 1, prefix: keyPrefix });
+    expect((await budget.reserve('inventory:first', 0)).granted).toBe(true);
+    expect(await budget.reserve('inventory:second', 0)).toMatchObject({ granted: false, limitedBy: 'egress' });
+    expect(await redisA.get(`${keyPrefix}:inventory:second`)).toBeNull();
+    // The credentials' own budget refusing says so.
+    const tight = createRedisRequestBudget(redisA, { maxRps: 1, maxRpsGlobal: 100, prefix: `${keyPrefix}:tight` });
+    expect((await tight.reserve('inventory:solo', 0)).granted).toBe(true);
+    expect(await tight.reserve('inventory:solo', 0)).toMatchObject({ granted: false, limitedBy: 'credentials' });
+    expect(await redisA.keys(`${keyPrefix}:tight:egress:*`)).toHaveLength(1);
+  });
+
+  it('is off when unset: one key per request, as before', async () => {
+    recordArrivals();
+    const keyPrefix = `${prefix}:off`;
+    await workerClient(redisA, 5, keyPrefix).getLocations({ clientId: 'client-off', apiKey: 'key-off-1' });
+    expect(await redisA.keys(`${keyPrefix}:*`)).toEqual([`${keyPrefix}:${budgetKeyFor('inventory', 'client-off')}`]);
+  });
+
+  it('names the egress and never the proxy credentials', () => {
+    expect(egressKeyFor()).toBe('egress:direct');
+    expect(egressKeyFor(undefined)).toBe('egress:direct');
+    expect(egressKeyFor('http://sync-user:s3cret-pass@Proxy.Example.internal:3128')).toBe('egress:proxy:proxy.example.internal');
+    expect(() => egressKeyFor('not a url')).toThrow(new TypeError('proxyUrl is not a valid URL'));
+  });
+
+  it('hash-tags its keys by default, so that a request\'s two keys share a Redis Cluster slot', async () => {
+    const budget = createRedisRequestBudget(redisA, { maxRps: 100, maxRpsGlobal: 100 });
+    const key = `inventory:default-prefix-test-${process.pid}`;
+    const egress = `egress:default-prefix-test-${process.pid}`;
+    expect((await budget.reserve(key, 0, egress)).granted).toBe(true);
+    expect(await redisA.exists(`{flowhub:budget}:${key}`, `{flowhub:budget}:${egress}`)).toBe(2);
+    await redisA.del(`{flowhub:budget}:${key}`, `{flowhub:budget}:${egress}`);
+  });
+
+  it('tells the caller which budget had no slot, and the egress it takes (a proxy\'s host, never its password)', async () => {
+    recordArrivals();
+    const keyPrefix = `${prefix}:told`;
+    const flowhub = workerClient(redisA, 100, keyPrefix, 1);
+    await flowhub.getLocations({ clientId: 'client-t1', apiKey: 'key-t1-1' });
+    const error = await flowhub.getLocations({ clientId: 'client-t2', apiKey: 'key-t2-1' }, { budgetWaitMs: 0 }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ kind: 'rate_limited', retryable: true });
+    expect((error as FlowhubError).message).toMatch(/^the global request budget \(egress:direct\) has no free slot for \d+ ms/);
+
+    const egresses: Array<string | undefined> = [];
+    const refusing: RequestBudget = {
+      async reserve(_key, _wait, egress) {
+        egresses.push(egress);
+        return { granted: false, retryInMs: 500, limitedBy: 'egress' };
+      },
+    };
+    const proxied = createFlowhubClient({ apiUrl: API, authUrl: 'https://auth.flowhub.test', proxyUrl: 'http://sync:pr0xy-pass@proxy.internal:3128', budget: refusing });
+    const refused = await proxied.getLocations({ clientId: 'client-p', apiKey: 'key-p-1' }).catch((caught: unknown) => caught);
+    expect(egresses).toEqual(['egress:proxy:proxy.internal']);
+    expect((refused as FlowhubError).message).toContain('global request budget (egress:proxy:proxy.internal)');
+    expect(JSON.stringify(refused)).not.toContain('pr0xy-pass');
+  });
+
+  it('refuses a global budget without a positive rate', () => {
+    expect(() => createRedisRequestBudget(redisA, { maxRps: 5, maxRpsGlobal: 0 })).toThrow('maxRpsGlobal must be a positive number');
   });
 });

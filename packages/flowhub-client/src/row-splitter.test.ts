@@ -188,3 +188,59 @@ describe('RowSplitter', () => {
     });
   });
 });
+
+describe('RowSplitter: the envelope fields a sink asks for', () => {
+  /** Splits `body` cut at `cuts`, collecting the wanted top-level fields as their text. */
+  function fieldsOf(body: string, wanted: string[], cuts: number[] = []): Array<[string, string | undefined]> {
+    const seen: Array<[string, string | undefined]> = [];
+    const splitter = new RowSplitter({
+      row: () => undefined,
+      oversizedRow: () => undefined,
+      envelopeFields: new Set(wanted),
+      envelopeField: (name, text) => seen.push([name, text]),
+    });
+    const bytes = Buffer.from(body, 'utf8');
+    let from = 0;
+    for (const cut of [...cuts, bytes.length]) {
+      splitter.push(bytes.subarray(from, cut));
+      from = cut;
+    }
+    splitter.end();
+    return seen;
+  }
+
+  it('hands over the wanted fields as text, before and after the list, and nothing nested', () => {
+    const body = '{"status": 500, "meta": {"status": 200}, "data": [{"status": "row"}], "message": "down \\"for\\" now", "errors": ["a", "b"]}';
+    expect(fieldsOf(body, ['status', 'message', 'errors'])).toEqual([
+      ['status', '500'],
+      ['message', '"down \\"for\\" now"'],
+      ['errors', '["a", "b"]'],
+    ]);
+    expect(fieldsOf(body, [])).toEqual([]);
+  });
+
+  it('hands them over whole wherever the chunks cut them', () => {
+    const body = '{"data":[{"a":1}],"status":"error","message":"Ünïcödé 😀"}';
+    for (const cuts of cutsOf(body)) {
+      expect(fieldsOf(body, ['status', 'message'], cuts)).toEqual([
+        ['status', '"error"'],
+        ['message', '"Ünïcödé 😀"'],
+      ]);
+    }
+  });
+
+  it('hands over undefined for a field too large to keep, and still reads the rows after it', () => {
+    const texts: string[] = [];
+    const seen: Array<string | undefined> = [];
+    const splitter = new RowSplitter({
+      row: (text) => texts.push(text),
+      oversizedRow: () => undefined,
+      envelopeFields: new Set(['message']),
+      envelopeField: (_name, text) => seen.push(text),
+    });
+    splitter.push(Buffer.from(`{"message":"${'x'.repeat(70 * 1024)}","data":[{"a":1}]}`));
+    expect(splitter.end()).toBe('envelope');
+    expect(seen).toStrictEqual([undefined]); // toEqual would take [] for it
+    expect(texts).toEqual(['{"a":1}']);
+  });
+});

@@ -16,7 +16,9 @@ import { MalformedResponse } from './flowhub-http';
  *   a bad escape) cannot move the row's end, so JSON.parse finds it and it is a problem of that row;
  * - broken structure (a `]` closing a `{`, a missing comma between rows, a body that ends early)
  *   leaves no trustworthy row boundary after it, so the whole answer is malformed;
- * - envelope fields other than `data` are skipped by structure only, not validated.
+ * - envelope fields other than `data` are skipped by structure only, not validated; the few the sink asks for
+ *   (`status` and the message fields: a failed envelope must be told from an empty feed) are handed to it as
+ *   text, wherever they come, before or after the list.
  */
 
 /** Where the rows were: inside `{"data":[...]}` or a bare `[...]`. */
@@ -27,10 +29,17 @@ export interface RowSink {
   row(text: string, index: number): void;
   /** A row larger than the limit: its bytes were followed but not kept. */
   oversizedRow(index: number, bytes: number): void;
+  /** Top-level envelope fields whose values the sink wants (`status`, messages), by name. */
+  readonly envelopeFields?: ReadonlySet<string>;
+  /** One of `envelopeFields`, as its JSON text (not yet parsed), or undefined when over MAX_ENVELOPE_FIELD_BYTES. */
+  envelopeField?(name: string, text: string | undefined): void;
 }
 
 /** Far above any real row (~1.5 kB); keeps one absurd row from taking the worker's memory. */
 export const DEFAULT_MAX_ROW_BYTES = 8 * 1024 * 1024;
+
+/** An envelope field kept for the sink (a status, a message) is small; a larger one is not kept. */
+export const MAX_ENVELOPE_FIELD_BYTES = 64 * 1024;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -83,9 +92,12 @@ export class RowSplitter {
   private escaped = false;
   private inScalar = false;
 
-  // The bytes kept of a row or key that spans chunks.
+  // The bytes kept of a row, key or wanted envelope field that spans chunks.
   private pieces: Buffer[] = [];
   private capturedBytes = 0;
+  private captureLimit = 0;
+  /** The envelope field being skipped is one the sink wants: its bytes are kept. */
+  private keepingField = false;
 
   constructor(
     private readonly sink: RowSink,
@@ -135,8 +147,10 @@ export class RowSplitter {
         case IN_SKIPPED_VALUE: {
           const end = this.scanValue(chunk, i);
           if (end < 0) {
+            if (this.keepingField) this.keepTail(chunk, i);
             i = n;
           } else {
+            if (this.keepingField) this.emitField(chunk, i, end);
             this.state = AFTER_FIELD;
             i = end;
           }
@@ -187,6 +201,8 @@ export class RowSplitter {
             break;
           }
           this.startValue(c, i);
+          this.keepingField = this.sink.envelopeFields?.has(this.fieldName) ?? false;
+          if (this.keepingField) this.startCapture(MAX_ENVELOPE_FIELD_BYTES);
           this.state = IN_SKIPPED_VALUE;
           continue;
         case AFTER_FIELD:
@@ -292,16 +308,17 @@ export class RowSplitter {
     return -1;
   }
 
-  private startCapture(): void {
+  private startCapture(limit = this.maxRowBytes): void {
     this.pieces = [];
     this.capturedBytes = 0;
+    this.captureLimit = limit;
   }
 
   /** The value continues in the next chunk: keep its bytes so far (unless it is already too large). */
   private keepTail(chunk: Buffer, start: number): void {
     const piece = chunk.subarray(start);
     this.capturedBytes += piece.length;
-    if (this.capturedBytes <= this.maxRowBytes) this.pieces.push(piece);
+    if (this.capturedBytes <= this.captureLimit) this.pieces.push(piece);
     else this.pieces = [];
   }
 
@@ -309,7 +326,7 @@ export class RowSplitter {
     const bytes = this.capturedBytes + (end - start);
     const pieces = this.pieces;
     this.pieces = [];
-    if (bytes > this.maxRowBytes) return undefined;
+    if (bytes > this.captureLimit) return undefined;
     if (pieces.length === 0) return chunk.toString('utf8', start, end);
     pieces.push(chunk.subarray(start, end));
     return Buffer.concat(pieces, bytes).toString('utf8');
@@ -323,6 +340,12 @@ export class RowSplitter {
     this.rows += 1;
     if (text === undefined) this.sink.oversizedRow(index, bytes);
     else this.sink.row(text, index);
+  }
+
+  /** A wanted envelope field's value is complete: hand its text to the sink. */
+  private emitField(chunk: Buffer, start: number, end: number): void {
+    this.keepingField = false;
+    this.sink.envelopeField?.(this.fieldName, this.capturedText(chunk, start, end));
   }
 
   private keyName(chunk: Buffer, start: number, end: number): string {

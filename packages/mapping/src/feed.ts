@@ -54,17 +54,27 @@ export interface UnreadableRows {
 
 /** The rows of one answer that a store syncs. */
 export interface FeedSelection<Row> {
-  /** One row per variant that syncs, quantities summed over the chosen rooms. */
+  /** One row per variant that syncs, quantities summed over its packages and the chosen rooms. */
   rows: Row[];
-  /** Rows skipped as malformed, each with its reason (a variant listed twice by the summed endpoint included). */
+  /**
+   * Rows skipped as malformed, each with its reason (a variant listed twice in one room with no package fields and
+   * another content included: the first row was kept).
+   */
   invalid: FeedProblem[];
   unreadable: UnreadableRows;
   /** Rows left out by the filters (not problems: the store asked for it). */
   outsideRooms: number;
   outsidePurchaseCategory: number;
+  /** Packages of a variant beyond its first whose quantities were added to it (summed over the variants). */
+  packagesMerged: number;
+  /** Rows that repeated a variant's (room, package) already listed: counted once, the first row kept. */
+  repeatedRows: number;
 }
 
-export type FeedRow = Pick<FlowhubInventoryItem, 'variantId' | 'roomId' | 'purchaseCategory' | 'quantity'>;
+/** The fields that tell a row's package (batch) apart; absent ones count as null. */
+export type FeedPackageFields = Partial<Pick<FlowhubInventoryItem, 'regulatoryId' | 'manifestId' | 'invoiceNumber' | 'expirationDate' | 'supplierName'>>;
+
+export type FeedRow = Pick<FlowhubInventoryItem, 'variantId' | 'roomId' | 'purchaseCategory' | 'quantity'> & FeedPackageFields;
 
 export interface SelectFeedOptions {
   /**
@@ -79,8 +89,49 @@ const roundQuantity = (value: number) => Math.round(value * 1e6) / 1e6;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object';
 const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+const presentOrNull = (value: unknown): string | null => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
 
-/** Keeps the rows of an inventory answer that the store's filters let through, one per variant. */
+/** The row's package fields when it has none at all: then the row's own content is what a repeat must match. */
+const NO_PACKAGE = '';
+
+/**
+ * Which package (batch) a row lists: its regulatoryId when it has one (the package's tag in the state's tracking
+ * system), else the tuple of its other package fields. NO_PACKAGE when the row carries no package field at all.
+ */
+export function packageKeyOf(row: FeedPackageFields): string {
+  if (!isRecord(row)) return NO_PACKAGE;
+  const regulatoryId = presentOrNull(row.regulatoryId);
+  if (regulatoryId !== null) return `r:${regulatoryId}`;
+  const tuple = [presentOrNull(row.manifestId), presentOrNull(row.invoiceNumber), presentOrNull(row.expirationDate), presentOrNull(row.supplierName)];
+  return tuple.every((field) => field === null) ? NO_PACKAGE : `t:${JSON.stringify(tuple)}`;
+}
+
+/**
+ * What the variant's rows so far listed: the merged row, and the (room, package) pairs and packages seen. Most
+ * variants have one row: the maps are made only when a second row comes.
+ */
+interface VariantRows<Row> {
+  row: Row;
+  firstPair: string;
+  firstRow: unknown;
+  firstPackage: string;
+  /** The first row of each (room, package) pair, by pair key. */
+  pairs?: Map<string, unknown>;
+  packages?: Set<string>;
+}
+
+function sameContent(a: unknown, b: unknown): boolean {
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Keeps the rows of an inventory answer that the store's filters let through, one per variant: its first row, with
+ * the quantities of its distinct (room, package) pairs added up (mapping-rules.md "One variant in several packages").
+ */
 export function selectFeedRows<Row extends FeedRow>(
   answer: { rows: readonly Row[]; problems: readonly FeedRowProblem[] },
   filter: FeedFilter,
@@ -109,9 +160,11 @@ export function selectFeedRows<Row extends FeedRow>(
     if (variantId !== null) unreadable.variantIds.add(variantId);
     else if (productId !== null) unreadable.productIds.add(productId);
   }
-  const byVariant = new Map<unknown, Row>();
+  const byVariant = new Map<unknown, VariantRows<Row>>();
   let outsideRooms = 0;
   let outsidePurchaseCategory = 0;
+  let packagesMerged = 0;
+  let repeatedRows = 0;
 
   for (const row of rows) {
     if (!isRecord(row)) continue;
@@ -123,16 +176,43 @@ export function selectFeedRows<Row extends FeedRow>(
       outsidePurchaseCategory += 1;
       continue;
     }
+    // Flowhub lists a variant once per package and room that holds it (the summed endpoint once per package): the
+    // store sells the sum over distinct (room, package) pairs. The summed endpoint's rows have no room: one pair each.
+    const room = byRooms && typeof row.roomId === 'string' ? normalizeRoomId(row.roomId) : '';
+    const packageKey = packageKeyOf(row);
+    const pair = `${room}\u0000${packageKey}`;
     const seen = byVariant.get(row.variantId);
     if (!seen) {
-      byVariant.set(row.variantId, row as unknown as Row);
-    } else if (byRooms) {
-      // The by-rooms endpoint lists a variant once per room that holds it: the store sells their sum.
-      byVariant.set(row.variantId, { ...seen, quantity: roundQuantity(Number(seen.quantity) + Number(row.quantity)) });
-    } else {
-      invalid.push({ variantId: textOrNull(row.variantId), reason: 'the variant is listed twice in the feed; the first row was kept' });
+      byVariant.set(row.variantId, { row: row as unknown as Row, firstPair: pair, firstRow: row, firstPackage: packageKey });
+      continue;
     }
+    seen.pairs ??= new Map([[seen.firstPair, seen.firstRow]]);
+    seen.packages ??= new Set([seen.firstPackage]);
+    const first = seen.pairs.get(pair);
+    if (first !== undefined) {
+      // The same package in the same room again. Without package fields only an identical row is known to be a
+      // repeat; another content may be another package Flowhub did not describe: the first row is kept, and said so.
+      if (packageKey === NO_PACKAGE && !sameContent(first, row)) {
+        invalid.push({
+          variantId: textOrNull(row.variantId),
+          reason: byRooms
+            ? 'the variant is listed twice in one room with other content and no package fields (regulatoryId, manifestId, invoiceNumber, expirationDate, supplierName); the first row was kept'
+            : 'the variant is listed twice in the feed with other content and no package fields (regulatoryId, manifestId, invoiceNumber, expirationDate, supplierName); the first row was kept',
+        });
+      } else {
+        repeatedRows += 1;
+      }
+      continue;
+    }
+    seen.pairs.set(pair, row);
+    if (!seen.packages.has(packageKey)) {
+      seen.packages.add(packageKey);
+      packagesMerged += 1;
+    }
+    seen.row = { ...seen.row, quantity: roundQuantity(Number(seen.row.quantity) + Number(row.quantity)) };
   }
   for (const variantId of unreadable.variantIds) byVariant.delete(variantId);
-  return { rows: [...byVariant.values()], invalid, unreadable, outsideRooms, outsidePurchaseCategory };
+  const selected: Row[] = [];
+  for (const entry of byVariant.values()) selected.push(entry.row);
+  return { rows: selected, invalid, unreadable, outsideRooms, outsidePurchaseCategory, packagesMerged, repeatedRows };
 }

@@ -25,12 +25,13 @@ export {
   normalizePurchaseCategory,
   passesPurchaseCategory,
 } from './purchase-category';
-export type { FlowhubAmount, FlowhubInventoryItem } from './inventory-item';
+export type { FlowhubAmount, FlowhubInventoryItem, FlowhubWeightTier } from './inventory-item';
 export {
   type MappedProduct,
   type MappedTerpene,
   type MappedCannabinoid,
   type ProductWeight,
+  type MappedWeightTier,
   type ProductField,
   type MappingProblems,
   type MappedInventoryItem,
@@ -58,11 +59,13 @@ export { productFingerprint } from './product-fingerprint';
 export { describeMappingMisses, type MappingMissReasons } from './mapping-misses';
 export {
   type FeedFilter,
+  type FeedPackageFields,
   type FeedProblem,
   type FeedRow,
   type FeedRowProblem,
   type FeedSelection,
   type SelectFeedOptions,
   type UnreadableRows,
+  packageKeyOf,
   selectFeedRows,
 } from './feed';

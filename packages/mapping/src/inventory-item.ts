@@ -11,6 +11,14 @@ export interface FlowhubAmount {
   unitOfMeasureToGramsMultiplier: number | null;
 }
 
+/** An entry of weightTierInformation[]: a named amount of an item sold by weight, and its price. */
+export interface FlowhubWeightTier {
+  name: string;
+  gramAmount: number;
+  preTaxPriceInPennies: number | null;
+  postTaxPriceInPennies: number | null;
+}
+
 export interface FlowhubInventoryItem {
   productId: string;
   variantId: string;
@@ -34,12 +42,22 @@ export interface FlowhubInventoryItem {
   productWeight: number | null;
   productUnitOfMeasure: string | null;
   isSoldByWeight: boolean | null;
+  /** The unit of `quantity`: "grams" for an item sold by weight, "each" otherwise. */
+  inventoryUnitOfMeasure: string | null;
+  /** Named amounts of an item sold by weight ("1/8 oz") and their prices. */
+  weightTierInformation: FlowhubWeightTier[];
   productPictureURL: string | null;
   productDescription: string | null;
   /** Only on the by-rooms endpoint. */
   roomId: string | null;
   roomName: string | null;
   productUpdatedAt: string | null;
+  /** The package (batch) the row's stock belongs to (feed.ts: a variant's packages add up). */
+  regulatoryId: string | null;
+  manifestId: string | null;
+  invoiceNumber: string | null;
+  expirationDate: string | null;
+  supplierName: string | null;
   cannabinoidInformation: FlowhubAmount[];
   terpenes: FlowhubAmount[];
 }

@@ -25,8 +25,17 @@ describe('productFingerprint', () => {
     ['description', { description: '' }],
     ['strain name', { strainName: null }],
     ['purchase category', { purchaseCategory: 'both' }],
+    ['sold by weight', { soldByWeight: true }],
+    ['quantity unit', { quantityUnit: 'grams' }],
+    ['weight tiers', { weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3000 }] }],
   ])('a change of %s changes the fingerprint', (_label, change) => {
     expect(productFingerprint({ ...product, ...change })).not.toBe(productFingerprint(product));
+  });
+
+  test("a weight tier's price or grams changes the fingerprint", () => {
+    const weighed = { ...product, soldByWeight: true, weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3000 }] };
+    expect(productFingerprint({ ...weighed, weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3001 }] })).not.toBe(productFingerprint(weighed));
+    expect(productFingerprint({ ...weighed, weightTiers: [{ name: '1/8 oz', grams: 4, priceCents: 3000 }] })).not.toBe(productFingerprint(weighed));
   });
 
   test('null and an empty string are different values', () => {

@@ -31,6 +31,13 @@ function cannabinoidEntries(value: unknown): unknown[] | null {
   return canonical;
 }
 
+function weightTierEntries(value: unknown): unknown[] | null {
+  if (!Array.isArray(value)) return null;
+  const canonical: unknown[] = [];
+  for (const entry of value as unknown[]) canonical.push(isRecord(entry) ? [entry.name ?? null, entry.grams ?? null, entry.priceCents ?? null] : null);
+  return canonical;
+}
+
 // Positions, not object keys, so that key order (a product read back from the database) does not change the hash.
 function canonicalProduct(product: Loose): unknown[] {
   const weight = product.weight;
@@ -51,6 +58,9 @@ function canonicalProduct(product: Loose): unknown[] {
     product.imageUrl ?? null,
     isRecord(weight) ? [weight.value ?? null, weight.unit ?? null] : null,
     product.purchaseCategory ?? null,
+    product.soldByWeight ?? null,
+    product.quantityUnit ?? null,
+    weightTierEntries(product.weightTiers),
     product.quantity ?? null,
   ];
 }

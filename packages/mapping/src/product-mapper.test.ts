@@ -29,6 +29,9 @@ describe('mapInventoryItem', () => {
       imageUrl: 'https://images.example/blue-dream.png',
       weight: { value: 3.5, unit: 'grams' },
       purchaseCategory: 'rec',
+      soldByWeight: false,
+      quantityUnit: 'each',
+      weightTiers: [],
       quantity: 12,
     });
     expect(problems).toEqual({ uncategorized: false, unknownTerpenes: [], unknownStrainType: null });
@@ -137,6 +140,9 @@ describe('mapInventoryItem', () => {
       ['a missing weight', { productWeight: null }, null],
       ['a weight without unit', { productWeight: 1, productUnitOfMeasure: null }, { value: 1, unit: null }],
       ['a numeric-string weight', { productWeight: '28' as never, productUnitOfMeasure: ' grams ' }, { value: 28, unit: 'grams' }],
+      ['no weight when the unit is "each" (an edible\'s 15 "each" is a count)', { productWeight: 15, productUnitOfMeasure: 'each' }, null],
+      ['no weight when the unit is " Each "', { productWeight: 1, productUnitOfMeasure: ' Each ' }, null],
+      ['milligrams are a weight', { productWeight: 100, productUnitOfMeasure: 'milligrams' }, { value: 100, unit: 'milligrams' }],
     ])('weight: %s', (_label, overrides, weight) => {
       expect(mapInventoryItem(buildInventoryItem(overrides), SETTINGS).product.weight).toEqual(weight);
     });
@@ -169,6 +175,62 @@ describe('mapInventoryItem', () => {
 
     test('a numeric product id becomes a string', () => {
       expect(mapInventoryItem(buildInventoryItem({ productId: 123 as never }), SETTINGS).product.productId).toBe('123');
+    });
+  });
+
+  describe('sold by weight', () => {
+    const tiers = [
+      { name: '1g', gramAmount: 1, preTaxPriceInPennies: 1000, postTaxPriceInPennies: 1200 },
+      { name: ' 1/8 oz ', gramAmount: '3.5' as never, preTaxPriceInPennies: 3325, postTaxPriceInPennies: 3990 },
+      { name: '1/8 oz', gramAmount: 4, preTaxPriceInPennies: 1, postTaxPriceInPennies: 1 }, // the name again: the first is kept
+      { name: 'no grams', gramAmount: 0, preTaxPriceInPennies: 1, postTaxPriceInPennies: 1 },
+      { name: '1 oz', gramAmount: 28, preTaxPriceInPennies: null, postTaxPriceInPennies: 22400 },
+    ];
+    const bulk = buildInventoryItem({
+      isSoldByWeight: true,
+      inventoryUnitOfMeasure: 'grams',
+      productWeight: 1,
+      productUnitOfMeasure: 'grams',
+      preTaxPriceInPennies: 1000,
+      postTaxPriceInPennies: 1200,
+      quantity: 448.5,
+      weightTierInformation: tiers,
+    });
+
+    test('keeps the quantity in grams, the unit, and the tiers with their pre-tax prices', () => {
+      const { product } = mapInventoryItem(bulk, SETTINGS);
+      expect(product).toMatchObject({ soldByWeight: true, quantityUnit: 'grams', quantity: 448.5, priceCents: 1000, weight: { value: 1, unit: 'grams' } });
+      expect(product.weightTiers).toEqual([
+        { name: '1g', grams: 1, priceCents: 1000 },
+        { name: '1/8 oz', grams: 3.5, priceCents: 3325 },
+        { name: '1 oz', grams: 28, priceCents: null },
+      ]);
+    });
+
+    test("tiers' prices follow the store's pricesIncludeTax as the product's price does", () => {
+      const { product } = mapInventoryItem(bulk, { ...SETTINGS, pricesIncludeTax: true });
+      expect(product.priceCents).toBe(1200);
+      expect(product.weightTiers.map((tier) => tier.priceCents)).toEqual([1200, 3990, 22400]);
+    });
+
+    test('an item not sold by weight has no tiers, whatever Flowhub lists', () => {
+      const { product } = mapInventoryItem({ ...bulk, isSoldByWeight: false, inventoryUnitOfMeasure: 'each' }, SETTINGS);
+      expect(product).toMatchObject({ soldByWeight: false, quantityUnit: 'each', weightTiers: [] });
+    });
+
+    test.each([
+      ['isSoldByWeight missing, inventory unit grams', { isSoldByWeight: null, inventoryUnitOfMeasure: ' Grams ' }, true],
+      ['isSoldByWeight missing, inventory unit each', { isSoldByWeight: null, inventoryUnitOfMeasure: 'each' }, false],
+      ['isSoldByWeight false wins over grams', { isSoldByWeight: false, inventoryUnitOfMeasure: 'grams' }, false],
+      ['nothing said', { isSoldByWeight: null, inventoryUnitOfMeasure: null }, false],
+    ])('sold by weight: %s', (_label, overrides, soldByWeight) => {
+      expect(mapInventoryItem({ ...bulk, ...overrides }, SETTINGS).product.soldByWeight).toBe(soldByWeight);
+    });
+
+    test('tier lists of the wrong shape give no tiers', () => {
+      for (const weightTierInformation of [null, 'tiers', [null, 3, { name: '1g' }]]) {
+        expect(mapInventoryItem({ ...bulk, weightTierInformation: weightTierInformation as never }, SETTINGS).product.weightTiers).toEqual([]);
+      }
     });
   });
 

@@ -34,6 +34,14 @@ export interface ProductWeight {
   unit: string | null;
 }
 
+/** A named amount of an item sold by weight ("1/8 oz"), from Flowhub's weightTierInformation[]. */
+export interface MappedWeightTier {
+  name: string;
+  grams: number;
+  /** Pre-tax price of the tier in cents (post-tax when the store's pricesIncludeTax), as the product's price. */
+  priceCents: number | null;
+}
+
 /** The product fields a sync derives from one Flowhub row (api-contract.md "Inventory"), plus its quantity. */
 export interface MappedProduct {
   variantId: string;
@@ -52,6 +60,12 @@ export interface MappedProduct {
   imageUrl: string | null;
   weight: ProductWeight | null;
   purchaseCategory: PurchaseCategory | null;
+  /** Sold by weight: its quantity is grams (mapping-rules.md "Sold by weight"). */
+  soldByWeight: boolean;
+  /** Flowhub's unit of the quantity (inventoryUnitOfMeasure): "grams", "each", …; null when Flowhub gives none. */
+  quantityUnit: string | null;
+  /** The item's weight tiers; only an item sold by weight has any. */
+  weightTiers: MappedWeightTier[];
   /** Flowhub's quantity: the product's posQuantity. */
   quantity: number;
 }
@@ -76,6 +90,9 @@ export const MAPPED_PRODUCT_FIELDS: readonly ProductField[] = [
   'imageUrl',
   'weight',
   'purchaseCategory',
+  'soldByWeight',
+  'quantityUnit',
+  'weightTiers',
   'quantity',
 ];
 
@@ -179,11 +196,47 @@ function priceCentsOf(pennies: unknown): number | null {
   return price === null || price < 0 ? null : Math.round(price);
 }
 
-/** A weight of 0 (or less) is Flowhub's "no weight" (pre-rolls sold by the unit, accessories): null. */
+/**
+ * A weight of 0 (or less) is Flowhub's "no weight" (pre-rolls sold by the unit, accessories): null. So is any weight
+ * whose unit is "each": Flowhub fills productWeight with a count then (an edible's 15 "each"), not a weight.
+ */
 function weightOf(row: LooseRow): ProductWeight | null {
   const value = finiteNumber(row.productWeight);
   if (value === null || value <= 0) return null;
-  return { value, unit: presentText(row.productUnitOfMeasure) };
+  const unit = presentText(row.productUnitOfMeasure);
+  if (unit !== null && unit.toLowerCase() === 'each') return null;
+  return { value, unit };
+}
+
+const GRAM_UNITS: ReadonlySet<string> = new Set(['g', 'gram', 'grams']);
+
+/**
+ * Whether the item is sold by weight (its quantity is grams): Flowhub's isSoldByWeight; when Flowhub leaves that
+ * out (null), an inventory unit of grams says so.
+ */
+function soldByWeightOf(row: LooseRow): boolean {
+  if (row.isSoldByWeight === true) return true;
+  if (row.isSoldByWeight === false) return false;
+  const unit = presentText(row.inventoryUnitOfMeasure);
+  return unit !== null && GRAM_UNITS.has(unit.toLowerCase());
+}
+
+// Grams of a tier are summed into holds rounded to 6 decimals (packages/db holds.ts): keep them to 6 as well.
+const roundGrams = (value: number) => Math.round(value * 1e6) / 1e6;
+
+/** The tiers of an item sold by weight, in Flowhub's order; a name listed twice keeps its first tier. */
+function mapWeightTiers(entries: unknown, pricesIncludeTax: boolean): MappedWeightTier[] {
+  const tiers: MappedWeightTier[] = [];
+  if (!Array.isArray(entries)) return tiers;
+  for (const entry of entries as unknown[]) {
+    if (!isRecord(entry)) continue;
+    const name = presentText(entry.name);
+    const grams = finiteNumber(entry.gramAmount);
+    if (name === null || grams === null || !(grams > 0)) continue;
+    if (tiers.some((tier) => tier.name === name)) continue;
+    tiers.push({ name, grams: roundGrams(grams), priceCents: priceCentsOf(pricesIncludeTax ? entry.postTaxPriceInPennies : entry.preTaxPriceInPennies) });
+  }
+  return tiers;
 }
 
 function quantityOf(value: unknown): number {
@@ -201,6 +254,7 @@ function mapWith(item: FlowhubInventoryItem, settings: unknown, lookup: Category
   const { category } = resolveCategoryWith(categoryFields, lookup);
   const strainType = normalizeStrainType(row.speciesName as string);
   const unknownTerpenes: string[] = [];
+  const soldByWeight = soldByWeightOf(row);
 
   const product: MappedProduct = {
     variantId: identifierText(row.variantId),
@@ -220,6 +274,9 @@ function mapWith(item: FlowhubInventoryItem, settings: unknown, lookup: Category
     imageUrl: presentText(row.productPictureURL),
     weight: weightOf(row),
     purchaseCategory: normalizePurchaseCategory(row.purchaseCategory as string),
+    soldByWeight,
+    quantityUnit: presentText(row.inventoryUnitOfMeasure),
+    weightTiers: soldByWeight ? mapWeightTiers(row.weightTierInformation, pricesIncludeTax) : [],
     quantity: quantityOf(row.quantity),
   };
   const problems: MappingProblems = {

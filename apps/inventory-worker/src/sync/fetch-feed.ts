@@ -12,7 +12,7 @@ export interface FeedSettings extends FeedFilter {
 }
 
 export interface Feed {
-  /** One row per variant that syncs, quantities summed over the chosen rooms. */
+  /** One row per variant that syncs, quantities summed over its packages and the chosen rooms. */
   rows: FlowhubInventoryRow[];
   /** Rows Flowhub sent, good and bad. */
   fetched: number;
@@ -23,6 +23,9 @@ export interface Feed {
   /** Rows left out by the filters (not problems: the store asked for it). */
   outsideRooms: number;
   outsidePurchaseCategory: number;
+  /** Packages of a variant beyond its first, added to it; rows repeating a (room, package) of their variant (counted once). */
+  packagesMerged: number;
+  repeatedRows: number;
 }
 
 export interface FetchFeedOptions {

@@ -21,6 +21,10 @@ export interface SyncCounts {
   unknownStrainTypes: number;
   /** Rows that could not be read but name their product (UnreadableRows in packages/mapping/src/feed.ts); also counted in `invalid`. */
   unreadable: number;
+  /** Packages of a variant beyond its first whose quantities were added to it (FeedSelection in packages/mapping/src/feed.ts). */
+  packagesMerged: number;
+  /** Rows that repeated a variant's (room, package) already listed: counted once. */
+  repeatedRows: number;
 }
 
 export const emptyCounts = (): SyncCounts => ({
@@ -35,6 +39,8 @@ export const emptyCounts = (): SyncCounts => ({
   unknownTerpenes: 0,
   unknownStrainTypes: 0,
   unreadable: 0,
+  packagesMerged: 0,
+  repeatedRows: 0,
 });
 
 /**

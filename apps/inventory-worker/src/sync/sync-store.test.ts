@@ -409,3 +409,86 @@ describe('stores that cannot sync', () => {
     expect(await bed.prisma.product.count({ where: { storeId: 'disabled' } })).toBe(0);
   });
 });
+
+describe('one variant in several packages', () => {
+  let packaged: SimLocation;
+  beforeAll(() => {
+    packaged = bed.sim.state.addLocation({
+      locationId: 'packaged',
+      clientId: 'demo-client',
+      key: 'demo-key',
+      orderAheadClientId: 'packaged-oa',
+      rows: 300,
+      seed: 5,
+      malformedEvery: 0,
+      severalPackages: true,
+    });
+  });
+  afterEach(() => packaged.regenerate());
+
+  /** What the store sells of each variant: every package once, an exact repeat not again. */
+  function soldQuantities(): Map<string, number> {
+    const sums = new Map<string, number>();
+    const stocks = new Set<number[]>();
+    for (const item of packaged.catalogue()) {
+      if (stocks.has(item.stock)) continue;
+      stocks.add(item.stock);
+      sums.set(item.variantId, Math.round(((sums.get(item.variantId) ?? 0) + packaged.forSaleQuantity(item)) * 1e6) / 1e6);
+    }
+    for (const [variantId, quantity] of sums) if (quantity === 0) sums.delete(variantId);
+    return sums;
+  }
+  const split = () => {
+    const counts = new Map<string, number>();
+    for (const item of packaged.catalogue()) counts.set(item.variantId, (counts.get(item.variantId) ?? 0) + 1);
+    return [...counts].filter(([, count]) => count > 1).map(([variantId]) => variantId);
+  };
+
+  it.each([
+    ['the location feed', 'packages-all', false],
+    ['the by-rooms feed (every For-Sale room chosen)', 'packages-rooms', true],
+  ])("in %s, adds up a variant's packages, counts an exact repeat once, and says so in the run's counts", async (_feed, storeId, byRooms) => {
+    const roomIds = byRooms ? packaged.rooms.filter((room) => room.forSale).map((room) => room.roomId) : [];
+    await enableStore(bed, storeId, { locationId: 'packaged', roomIds });
+    const outcome = await sync(storeId);
+    expect(outcome.status).toBe('succeeded');
+    const expected = soldQuantities();
+    const stored = await products(storeId);
+    expect(new Map(stored.map((product) => [product.variantId, product.posQuantity]))).toEqual(expected);
+    expect(split().filter((variantId) => expected.has(variantId)).length).toBeGreaterThan(3);
+    expect(outcome.counts.packagesMerged).toBeGreaterThan(3);
+    expect(outcome.counts.repeatedRows).toBeGreaterThan(0);
+    expect(outcome.counts.invalid).toBe(0);
+    expect(await runOf(outcome.runId)).toMatchObject({ packagesMerged: outcome.counts.packagesMerged, repeatedRows: outcome.counts.repeatedRows });
+  });
+
+  it("a sale from one package changes the variant's quantity by what was sold, not to that package's", async () => {
+    await enableStore(bed, 'packages-sale', { locationId: 'packaged' });
+    await sync('packages-sale');
+    const variantId = split().find((id) => packaged.catalogue().filter((item) => item.variantId === id).every((item) => packaged.forSaleQuantity(item) >= 1))!;
+    const before = await productOf('packages-sale', variantId);
+    packaged.recordSale(packaged.variant(variantId)!.productId, 1);
+    await sync('packages-sale');
+    expect((await productOf('packages-sale', variantId)).posQuantity).toBe(Math.round((before.posQuantity - 1) * 1e6) / 1e6);
+  });
+});
+
+describe('items sold by weight', () => {
+  it('keep their grams, unit and weight tiers (prices as the store shows prices); a weight in "each" is no weight', async () => {
+    await enableStore(bed, 'by-weight', { pricesIncludeTax: true });
+    await sync('by-weight');
+    const bulk = location.catalogue().find((item) => item.isSoldByWeight && item.defect === null && location.forSaleQuantity(item) > 0 && location.row(item).isSoldByWeight === true)!;
+    expect(bulk).toBeDefined();
+    const row = location.row(bulk) as { postTaxPriceInPennies: number; weightTierInformation: { name: string; gramAmount: number; postTaxPriceInPennies: number }[] };
+    expect(await productOf('by-weight', bulk.variantId)).toMatchObject({
+      soldByWeight: true,
+      quantityUnit: 'grams',
+      posQuantity: location.forSaleQuantity(bulk),
+      priceCents: Number(row.postTaxPriceInPennies),
+      weightTiers: row.weightTierInformation.map((tier) => ({ name: tier.name, grams: tier.gramAmount, priceCents: tier.postTaxPriceInPennies })),
+    });
+
+    const each = location.catalogue().find((item) => item.defect === null && location.forSaleQuantity(item) > 0 && location.row(item).productUnitOfMeasure === 'each')!;
+    expect(await productOf('by-weight', each.variantId)).toMatchObject({ soldByWeight: false, quantityUnit: 'each', weightTiers: [], weight: null });
+  });
+});

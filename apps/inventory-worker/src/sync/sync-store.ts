@@ -221,6 +221,8 @@ async function fetchAndMap(
   const feed = await fetchFeed(deps.flowhub, settings, { signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
   await options.afterFetch();
   report.counts.fetched = feed.fetched;
+  report.counts.packagesMerged = feed.packagesMerged;
+  report.counts.repeatedRows = feed.repeatedRows;
   for (const problem of feed.invalid) report.invalidRow(problem);
   const mappings = await deps.prisma.categoryMapping.findMany({ where: { storeId: store.id }, orderBy: { createdAt: 'asc' } });
   const map = createInventoryMapper({

@@ -99,7 +99,8 @@ export const ownedFieldsContext = (ownedFields: readonly string[]) => [...ownedF
 
 /**
  * The upsert for one store. A new product gets every mapped field. An existing one gets the fields the store
- * lets the sync own, plus what no owned field covers (ids, purchase category, quantity); fields it does not
+ * lets the sync own, plus what no owned field covers (ids, purchase category, quantity, and how the item is sold:
+ * by weight or not, the quantity's unit, the weight tiers); fields it does not
  * own keep their value (created from Flowhub or edited by the store), read at write time so a concurrent
  * edit is never lost. An edit of a field the sync now owns is overwritten and forgotten (owned wins).
  */
@@ -108,20 +109,26 @@ function upsertStatement(ownedFields: readonly string[]): { statement: string; o
   const ownedColumns = OWNABLE_COLUMNS.filter(([field]) => owned.has(field)).map(([, column]) => `${column} = excluded.${column}`);
   const statement = `
     INSERT INTO products (store_id, variant_id, product_id, sku, name, brand, description, category, subtype, strain_type,
-      strain_name, terpenes, cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, active,
-      content_hash, last_synced_at, created_at, updated_at)
+      strain_name, terpenes, cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, sold_by_weight,
+      quantity_unit, weight_tiers, active, content_hash, last_synced_at, created_at, updated_at)
     SELECT $1, t.variant_id, t.product_id, t.sku, t.name, t.brand, t.description, t.category, t.subtype, t.strain_type,
       t.strain_name, t.terpenes::jsonb, t.cannabinoids::jsonb, t.price_cents, t.image_url, t.weight::jsonb, t.purchase_category,
-      t.pos_quantity, true, t.content_hash, $2::timestamptz, $2::timestamptz, $2::timestamptz
+      t.pos_quantity, t.sold_by_weight, t.quantity_unit, t.weight_tiers::jsonb, true, t.content_hash, $2::timestamptz,
+      $2::timestamptz, $2::timestamptz
     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-      $13::text[], $14::text[], $15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::float8[], $21::text[])
+      $13::text[], $14::text[], $15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::float8[], $21::text[],
+      $22::boolean[], $23::text[], $24::text[])
       AS t(variant_id, product_id, sku, name, brand, description, category, subtype, strain_type, strain_name, terpenes,
-        cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, content_hash)
+        cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, content_hash, sold_by_weight,
+        quantity_unit, weight_tiers)
     ON CONFLICT (store_id, variant_id) DO UPDATE SET
       product_id = excluded.product_id,
       sku = excluded.sku,
       purchase_category = excluded.purchase_category,
       pos_quantity = excluded.pos_quantity,
+      sold_by_weight = excluded.sold_by_weight,
+      quantity_unit = excluded.quantity_unit,
+      weight_tiers = excluded.weight_tiers,
       active = true,
       content_hash = excluded.content_hash,
       last_synced_at = excluded.last_synced_at,
@@ -168,6 +175,9 @@ export async function writeProducts(sql: ProductSql, storeId: string, writes: re
       column((p) => p.purchaseCategory),
       column((p) => p.quantity),
       batch.map((item) => item.contentHash),
+      column((p) => p.soldByWeight === true),
+      column((p) => p.quantityUnit ?? null),
+      column((p) => JSON.stringify(p.weightTiers ?? [])),
     ]);
   }
 }

@@ -10,7 +10,7 @@ import { createRedisConnection, jobIds, type RedisConnection } from '@flowhub-sy
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createOrderPushMetrics } from '../push/push-metrics';
-import { createPushStore, createRequests, createsFor, insertOrder, orderRow, REC_CUSTOMER, seedProducts, type SeededProduct } from '../testing/push-fixtures';
+import { createPushStore, createRequests, createsFor, insertOrder, orderRow, REC_CUSTOMER, seedProducts, simOrdersFor, type SeededProduct } from '../testing/push-fixtures';
 import { createOrderPushProcessor, type OrderPushDependencies, type OrderPushProcessor } from './order-push';
 
 const PUBLIC_URL = 'https://sync.example.com';
@@ -98,7 +98,7 @@ async function finished(storeId: string, externalId: string): Promise<Job> {
   );
 }
 
-const simOrderOf = (externalId: string) => sim.state.orders.all({ customerExternalId: externalId });
+const simOrderOf = (externalId: string) => simOrdersFor(sim, externalId);
 const events = (order: { events: { event: string }[] }) => order.events.map((event) => event.event);
 
 describe('the order push', () => {
@@ -106,7 +106,7 @@ describe('the order push', () => {
     await insertOrder(prisma, 'store-1', {
       externalId: 'DELIV-1',
       type: 'delivery',
-      customer: { ...REC_CUSTOMER, medicalId: 'MED-7', medicalIdExpiration: '2027-06-30' },
+      customer: { ...REC_CUSTOMER, id: 'cust-7', medicalId: 'MED-7', medicalIdExpiration: '2027-06-30' },
       items: [
         { variantId: products[0].variantId, quantity: 2 },
         { variantId: products[1].variantId, quantity: 1 },
@@ -123,9 +123,9 @@ describe('the order push', () => {
     const [received] = simOrderOf('DELIV-1');
     expect(received.payload).toMatchObject({
       orderType: 'delivery',
-      customerNote: 'Gate code 1234, dog is friendly',
+      customerNote: 'Order DELIV-1: Gate code 1234, dog is friendly',
       fees: [{ name: 'Delivery Fee', amount: 750 }],
-      customer: { firstName: 'Ada', lastName: 'Lovelace', externalId: 'DELIV-1', phone: '+15555550123', medId: 'MED-7', medExp: '2027-06-30', medRecOrBoth: 'rec' },
+      customer: { firstName: 'Ada', lastName: 'Lovelace', externalId: 'cust-7', phone: '+15555550123', medId: 'MED-7', medExp: '2027-06-30', medRecOrBoth: 'rec' },
       orderItems: [
         { productId: products[0].productId, quantityPurchased: 2 },
         { productId: products[1].productId, quantityPurchased: 1 },
@@ -145,6 +145,40 @@ describe('the order push', () => {
     // Not a Maui store: the stock stays held until the order completes or is cancelled.
     expect(order.fulfilled).toBe(false);
     expect(order.holds.map((hold) => hold.state)).toEqual(['held', 'held']);
+  });
+
+  it("sends an item that names a weight tier as its grams, quantity × the tier's grams", async () => {
+    const location = sim.state.location('demo-location')!;
+    const bulk = location.catalogue().find((item) => item.isSoldByWeight && item.defect === null && location.forSaleQuantity(item) >= 10)!;
+    await prisma.product.create({
+      data: {
+        storeId: 'store-1',
+        variantId: bulk.variantId,
+        productId: bulk.productId,
+        name: 'Bulk flower',
+        posQuantity: 100,
+        contentHash: 'bulk',
+        soldByWeight: true,
+        quantityUnit: 'grams',
+        weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3325 }],
+      },
+    });
+    await insertOrder(prisma, 'store-1', {
+      externalId: 'TIER-1',
+      items: [
+        { variantId: bulk.variantId, quantity: 2, weightTier: '1/8 oz', tierGrams: 3.5 },
+        { variantId: products[0].variantId, quantity: 1 },
+      ],
+    });
+
+    const job = await push('store-1', 'TIER-1');
+
+    expect(job.returnvalue).toMatchObject({ status: 'pushed' });
+    const [received] = simOrderOf('TIER-1');
+    expect(received.payload.orderItems).toEqual([
+      { productId: bulk.productId, quantityPurchased: 7 },
+      { productId: products[0].productId, quantityPurchased: 1 },
+    ]);
   });
 
   it('running the job again after a push sends nothing', async () => {
@@ -188,9 +222,45 @@ describe('the order push', () => {
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/^Flowhub refused the order: .*is not a product of this location/);
+    // Flowhub named the items: the reason says which setting to try should the ids be what it disputes.
+    expect(job.failedReason).toContain(`set the store's orderItemId to "variantId"`);
     const order = await orderRow(prisma, 'store-1', 'REFUSED-1');
     expect(order).toMatchObject({ pushState: 'failed', pushAttempts: 1, pushError: job.failedReason, flowhubOrderId: null });
     expect(createsFor(sim, 'REFUSED-1')).toBe(0);
+  });
+
+  it('pushes a customer with a phone and no name, sending what the platform has', async () => {
+    await insertOrder(prisma, 'store-1', {
+      externalId: 'NONAME-1',
+      customer: { phone: '+15555550123', purchaseCategory: 'rec' },
+      items: [{ variantId: products[0].variantId, quantity: 1 }],
+    });
+
+    const job = await push('store-1', 'NONAME-1');
+
+    expect(job.returnvalue).toMatchObject({ status: 'pushed' });
+    const [received] = simOrderOf('NONAME-1');
+    expect(received.payload.customer).toEqual({ phone: '+15555550123', medRecOrBoth: 'rec' });
+    expect(received.payload.customerNote).toBe('Order NONAME-1');
+  });
+
+  it("sends the items' variant ids for a store whose orderItemId is variantId; a refusal naming the items says to try productId", async () => {
+    await createPushStore(prisma, secrets, 'by-variant', { orderItemId: 'variantId' });
+    await prisma.product.create({ data: { storeId: 'by-variant', ...products[0], name: 'x', posQuantity: 5, contentHash: 'x' } });
+    await insertOrder(prisma, 'by-variant', { externalId: 'VARIANT-1', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+    const refused = sim.state.orders.rejected.length;
+
+    const job = await push('by-variant', 'VARIANT-1');
+
+    // The simulator takes inventory productIds (docs/flowhub-api.md): a variant id is not a product of the location.
+    expect(sim.state.orders.rejected.slice(refused).map((create) => (create.payload as { orderItems: unknown }).orderItems)).toEqual([
+      [{ productId: products[0].variantId, quantityPurchased: 1 }],
+    ]);
+    expect(await job.getState()).toBe('failed');
+    expect(job.failedReason).toMatch(/^Flowhub refused the order: orderItems\[0\]\.productId .* is not a product of this location/);
+    expect(job.failedReason).toContain(`this store sends each item's variantId as orderItems[].productId`);
+    expect(job.failedReason).toContain(`set the store's orderItemId to "productId"`);
+    expect(await orderRow(prisma, 'by-variant', 'VARIANT-1')).toMatchObject({ pushState: 'failed', pushError: job.failedReason });
   });
 
   it('fails at once when Flowhub rejects the Order Ahead credentials', async () => {
@@ -224,7 +294,7 @@ describe('the order push', () => {
     const rerun = await push('store-1', 'DROP-1');
     expect(rerun.returnvalue).toMatchObject({ status: 'skipped' });
     expect(createsFor(sim, 'DROP-1')).toBe(1);
-    expect(sim.state.orders.all({ customerExternalId: 'DROP-1' })[0].answered).toBe(false);
+    expect(simOrderOf('DROP-1')[0].answered).toBe(false);
   });
 
   it('never sends when a previous run claimed the order and left no outcome (a crash mid-send)', async () => {
@@ -254,7 +324,8 @@ describe('the order push', () => {
 
   it('waits out a 429 without spending an attempt, then pushes once', async () => {
     await insertOrder(prisma, 'store-1', { externalId: 'THROTTLED-1', items: [{ variantId: products[3].variantId, quantity: 1 }] });
-    sim.state.faults.add({ kind: 'rateLimit', count: 1, retryAfterSeconds: 1, endpoints: ['orderCreate'] });
+    // As Flowhub throttles: a 429 with no Retry-After, so the wait is the client's own backoff.
+    sim.state.faults.add({ kind: 'rateLimit', count: 1, endpoints: ['orderCreate'] });
 
     const job = await push('store-1', 'THROTTLED-1');
 

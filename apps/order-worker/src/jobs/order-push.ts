@@ -4,7 +4,7 @@ import type { Logger } from '@flowhub-sync/config';
 import { type Order, type PrismaClient, type SecretOpener, type Sql, type Store, orderColumns, recordPushSkipped } from '@flowhub-sync/db';
 import { FlowhubError, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { InvalidJobPayload, parsePayload } from '@flowhub-sync/queues';
-import { buildOrderAheadPayload } from '../push/order-ahead-payload';
+import { buildOrderAheadPayload, orderItemIdHint } from '../push/order-ahead-payload';
 import { sendPlatformNotices } from '../push/platform-notices';
 import type { OrderPushMetrics } from '../push/push-metrics';
 import { claimPush, PREVIOUS_ATTEMPT_REASON, recordPushed, RESOLVE_HINT, transitionPush } from '../push/push-state';
@@ -45,15 +45,16 @@ export type OrderPushResult =
   | { status: 'pushed'; flowhubOrderId: string; fulfilled: boolean; consumedHolds: number }
   | { status: 'skipped'; reason: string };
 
-type PushStore = Pick<Store, 'enabled' | 'syncOrders' | 'maui' | 'orderAheadClientId' | 'orderAheadTokenEncrypted'>;
-type PushLine = { line: number; variantId: string; quantity: number; product: { productId: string | null } | null };
+type PushStore = Pick<Store, 'enabled' | 'syncOrders' | 'maui' | 'orderAheadClientId' | 'orderAheadTokenEncrypted' | 'orderItemId'>;
+type PushLine = { line: number; variantId: string; quantity: number; tierGrams: number | null; product: { productId: string | null } | null };
 
 /** The order with its store's push settings and its lines with their synced products, in one statement. */
 const PUSHED_ORDER_SQL = `
   SELECT ${orderColumns('o')},
     json_build_object('enabled', s.enabled, 'syncOrders', s.sync_orders, 'maui', s.maui,
-                      'orderAheadClientId', s.order_ahead_client_id, 'orderAheadTokenEncrypted', s.order_ahead_token_encrypted) AS store,
-    coalesce((SELECT json_agg(json_build_object('line', i.line, 'variantId', i.variant_id, 'quantity', i.quantity,
+                      'orderAheadClientId', s.order_ahead_client_id, 'orderAheadTokenEncrypted', s.order_ahead_token_encrypted,
+                      'orderItemId', s.order_item_id) AS store,
+    coalesce((SELECT json_agg(json_build_object('line', i.line, 'variantId', i.variant_id, 'quantity', i.quantity, 'tierGrams', i.tier_grams,
                                                 'product', CASE WHEN p.variant_id IS NULL THEN NULL ELSE json_build_object('productId', p.product_id) END)
                               ORDER BY i.line)
               FROM order_items i LEFT JOIN products p ON p.store_id = o.store_id AND p.variant_id = i.variant_id
@@ -216,7 +217,7 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
 
     // Generated at the first attempt; unguessable, it is the credential of Flowhub's postbacks for this order.
     const postbackToken = order.postbackToken ?? randomBytes(32).toString('base64url');
-    const built = buildOrderAheadPayload({ ...order, postbackToken }, order.items, { publicUrl: deps.publicUrl });
+    const built = buildOrderAheadPayload({ ...order, postbackToken }, order.items, { publicUrl: deps.publicUrl, orderItemId: store.orderItemId });
     if (!built.ok) {
       return fail(`the order cannot be sent to Flowhub: ${built.problems.join('; ')}`, { states: ['queued', 'not_pushed'] });
     }
@@ -247,8 +248,12 @@ export function createOrderPushProcessor(deps: OrderPushDependencies) {
       }
       switch (error.kind) {
         case 'invalid':
-        case 'not_found':
-          return fail(`Flowhub refused the order: ${error.messages?.join('; ') || error.message}`, { states: ['pushing'], attempt });
+        case 'not_found': {
+          // An answered 4xx about the items may mean Flowhub wants the items' other id: the reason says which setting.
+          const answered = error.status !== undefined && error.status >= 400 && error.status < 500;
+          const hint = answered ? orderItemIdHint(error.messages?.length ? error.messages : [error.message], store.orderItemId) : undefined;
+          return fail(`Flowhub refused the order: ${error.messages?.join('; ') || error.message}${hint ? `. ${hint}` : ''}`, { states: ['pushing'], attempt });
+        }
         case 'credentials_rejected':
           return fail(
             `Flowhub rejected the store's Order Ahead credentials (${error.status ?? 'no status'}); fix the Order Ahead Client Id / Token in the store's settings, then push again`,

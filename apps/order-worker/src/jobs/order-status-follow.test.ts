@@ -168,7 +168,7 @@ describe('every followed order is read', () => {
           throw new FlowhubError('Flowhub sent a malformed response: the order status answer has no status', { kind: 'malformed_response', endpoint: 'GET /order-ahead/v0/orderStatus/x' });
         }
         // The newest orders moved on in Flowhub: with the oldest read first at every poll, they never were.
-        return { orderId, customerExternalId: null, status: Number(orderId.slice(3)) >= 1_490 ? 'ready' : 'new' };
+        return { orderId, customerExternalId: null, customerNote: null, status: Number(orderId.slice(3)) >= 1_490 ? 'ready' : 'new' };
       },
     };
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
@@ -48,15 +49,22 @@ beforeEach(async () => {
 });
 afterEach(() => db.drop());
 
-/** An order Flowhub really has (created in the simulator), pushed, holding 2 units of v1. */
-async function pushedOrder(externalId: string, overrides: { status?: 'confirmed' | 'cancelled'; pushState?: 'pushed' | 'needs_reconciliation' } = {}) {
+/**
+ * An order Flowhub really has (created in the simulator, its customerNote naming it as a push names it; every order
+ * of one customer), pushed, holding 2 units of v1.
+ */
+async function pushedOrder(
+  externalId: string,
+  overrides: { status?: 'confirmed' | 'cancelled'; pushState?: 'pushed' | 'needs_reconciliation'; customerNote?: string } = {},
+) {
   const created = await flowhub.createOrder(
     { clientId: 'demo-oa-client', clientSecret: 'demo-oa-secret' },
     {
       externalCreatedAt: new Date().toISOString(),
-      customer: { firstName: 'Ada', lastName: 'L', externalId, phone: '+15555550123', medRecOrBoth: 'rec' },
+      customer: { externalId: 'cust-1', phone: '+15555550123', medRecOrBoth: 'rec' },
       orderItems: [{ productId, quantityPurchased: 1 }],
       orderType: 'pickup',
+      customerNote: overrides.customerNote ?? `Order ${externalId}`,
     } as never,
   );
   const needsReconciliation = overrides.pushState === 'needs_reconciliation';
@@ -80,6 +88,18 @@ async function pushedOrder(externalId: string, overrides: { status?: 'confirmed'
   });
   return { order, flowhubOrderId: created.orderId };
 }
+
+/**
+ * Flowhub as it would be if its orderStatus answer carried the order's customerNote (the published answer does not,
+ * and neither does the simulator): the answer of the simulator, with the note its order was created with.
+ */
+const answersWithNotes = (): StatusPollDependencies['flowhub'] => ({
+  async getOrderStatus(credentials, orderId, options) {
+    const answer = await flowhub.getOrderStatus(credentials, orderId, options);
+    const note = sim.state.orders.get(orderId)?.payload.customerNote;
+    return { ...answer, customerNote: typeof note === 'string' ? note : null };
+  },
+});
 
 const setFlowhubStatus = (flowhubOrderId: string, status: string) =>
   fetch(`${sim.url}/__sim/orders/${flowhubOrderId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
@@ -184,17 +204,61 @@ describe('postbacks', () => {
     }
   });
 
-  it('a postback naming the Flowhub order resolves an order whose push outcome was unknown', async () => {
+  it("a postback naming the Flowhub order resolves an order whose push outcome was unknown, when Flowhub's order names it in its customerNote", async () => {
+    deps.flowhub = answersWithNotes();
     const { order, flowhubOrderId } = await pushedOrder('B-2', { pushState: 'needs_reconciliation' });
+    // Orders of the same customer (customer.externalId cust-1), one of them with a note that only starts like B-2's.
     const other = await pushedOrder('B-3');
-    // An id of another customer's order does not resolve it.
-    expect(await handlePostback(deps, 's1', order.id, other.flowhubOrderId)).toMatchObject({ reconciled: false });
-    expect(await handlePostback(deps, 's1', order.id, 'no-such-order')).toMatchObject({ reconciled: false });
+    const lookalike = await pushedOrder('B-20');
+    for (const claimed of [other.flowhubOrderId, lookalike.flowhubOrderId, 'no-such-order']) {
+      expect(await handlePostback(deps, 's1', order.id, claimed)).toMatchObject({ reconciled: false });
+    }
     expect((await orderOf('B-2')).pushState).toBe('needs_reconciliation');
 
     expect(await handlePostback(deps, 's1', order.id, flowhubOrderId)).toMatchObject({ reconciled: true });
     const resolved = await orderOf('B-2');
     expect(resolved).toMatchObject({ pushState: 'pushed', flowhubOrderId, flowhubStatus: 'new' });
     expect(resolved.events.map((event) => event.event)).toContain('reconciled_by_postback');
+  });
+
+  it("leaves the order for a person when Flowhub's answer cannot tie the claimed order to it (the published answer has no customerNote)", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    deps.logger = createLogger({ name: 'poll-test', level: 'warn', destination: sink });
+    const { order, flowhubOrderId } = await pushedOrder('B-5', { pushState: 'needs_reconciliation' });
+    // The simulator answers as Flowhub documents it: {orderId, customerExternalId, status}, no customerNote.
+    expect(await handlePostback(deps, 's1', order.id, flowhubOrderId)).toMatchObject({ reconciled: false, checked: 0 });
+    expect(await orderOf('B-5')).toMatchObject({ pushState: 'needs_reconciliation', flowhubOrderId: null });
+    expect(lines).toEqual([
+      expect.objectContaining({ externalId: 'B-5', claimedFlowhubOrderId: flowhubOrderId, msg: expect.stringMatching(/cannot be tied to this order.*carries no customerNote.*for a person/) }),
+    ]);
+
+    // A note naming another order does not tie either, even with the customer's externalId matching.
+    deps.flowhub = answersWithNotes();
+    const noted = await pushedOrder('B-6', { pushState: 'needs_reconciliation', customerNote: 'Order B-7: Gate code 1234' });
+    expect(await handlePostback(deps, 's1', noted.order.id, noted.flowhubOrderId)).toMatchObject({ reconciled: false });
+    expect((await orderOf('B-6')).pushState).toBe('needs_reconciliation');
+    expect(lines[1]).toMatchObject({ externalId: 'B-6', msg: expect.stringContaining('its customerNote names another order') });
+  });
+
+  it('a postback resolving an order cancelled here (on a Maui store) says it must be cancelled in Flowhub, and hands no stock over', async () => {
+    deps.flowhub = answersWithNotes();
+    await db.prisma.store.update({ where: { id: 's1' }, data: { maui: true } });
+    try {
+      const { order, flowhubOrderId } = await pushedOrder('B-4', { status: 'cancelled', pushState: 'needs_reconciliation' });
+      expect(await handlePostback(deps, 's1', order.id, flowhubOrderId)).toMatchObject({ reconciled: true });
+      const resolved = await orderOf('B-4');
+      expect(resolved).toMatchObject({ status: 'cancelled', pushState: 'pushed', flowhubOrderId, fulfilled: false });
+      expect(resolved.events.find((event) => event.event === 'flowhub_cancel_required')?.details).toMatchObject({ flowhubOrderId });
+      const deliveries = await db.prisma.webhookDelivery.findMany({ where: { orderId: order.id } });
+      expect(deliveries.map((delivery) => delivery.event)).toContain('cancel_required_in_flowhub');
+    } finally {
+      await db.prisma.store.update({ where: { id: 's1' }, data: { maui: false } });
+    }
   });
 });

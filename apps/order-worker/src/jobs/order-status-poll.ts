@@ -9,6 +9,7 @@ import {
   inOrderTransaction,
   recordEvents,
   recordFollowFailure,
+  recordLinkedCancelledOrder,
   type FlowhubStatusOutcome,
   type FollowedOrder,
   type PrismaClient,
@@ -16,6 +17,7 @@ import {
 import { isFlowhubError, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { parsePayload } from '@flowhub-sync/queues';
 import { fulfilAfterPush } from '../push/maui-fulfilment';
+import { customerNoteNamesOrder } from '../push/order-ahead-payload';
 import { sendPlatformNotices } from '../push/platform-notices';
 import type { StatusPollMetrics } from './status-poll-metrics';
 
@@ -159,7 +161,10 @@ async function afterApplied(
 /**
  * A Flowhub postback for one order. Nothing in the postback is trusted: the status is re-read from Flowhub. When
  * the order's push outcome was unknown (needs_reconciliation) and the postback names a Flowhub order id, that id is
- * checked with Flowhub (it must exist and belong to this customer) before it resolves the order.
+ * read from Flowhub before it resolves the order: it must exist and be tied to this order, its customerNote starting
+ * with `Order <externalId>` (customerNoteFor; customer.externalId is the platform's customer, shared by the
+ * customer's orders). Flowhub's published orderStatus answer carries no customerNote (docs/flowhub-api.md,
+ * "Postbacks"): without one the claim cannot be tied, and the order stays needs_reconciliation for a person (logged).
  */
 export async function handlePostback(deps: StatusPollDependencies, storeId: string, orderId: string, claimedFlowhubOrderId?: string): Promise<StatusPollResult & { reconciled: boolean }> {
   const order = await deps.prisma.order.findFirst({ where: { id: orderId, storeId }, select: { pushState: true, externalId: true } });
@@ -176,9 +181,13 @@ export async function handlePostback(deps: StatusPollDependencies, storeId: stri
       }
       throw error;
     }
-    // The create carried our externalId as the customer's: an id of another order is not this one's.
-    if (answer.customerExternalId !== null && answer.customerExternalId !== order.externalId) {
-      deps.logger.warn({ storeId, externalId: order.externalId }, "postback named a Flowhub order of another customer: ignored");
+    // The create named our order in its customerNote: a Flowhub order whose note does not is not tied to this one.
+    if (!customerNoteNamesOrder(answer.customerNote, order.externalId)) {
+      const why = answer.customerNote === null ? "Flowhub's answer carries no customerNote" : 'its customerNote names another order';
+      deps.logger.warn(
+        { storeId, externalId: order.externalId, claimedFlowhubOrderId },
+        `postback named a Flowhub order that cannot be tied to this order (${why}): the order stays needs_reconciliation for a person`,
+      );
       return { ...emptyResult(), reconciled: false };
     }
     const now = new Date();
@@ -189,9 +198,17 @@ export async function handlePostback(deps: StatusPollDependencies, storeId: stri
       });
       if (updated.count === 0) return null;
       await recordEvents(tx, orderId, now, [{ event: 'reconciled_by_postback', cause: 'flowhub', details: { flowhubOrderId: claimedFlowhubOrderId } }]);
-      // Now known to be in Flowhub: a Maui store hands the stock over, as after a push that answered.
-      const pushed = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { id: true, holdInventory: true, fulfilled: true, store: { select: { maui: true } } } });
-      const fulfilment = await fulfilAfterPush(tx, pushed, pushed.store, now, 'flowhub_postback');
+      const pushed = await tx.order.findUniqueOrThrow({
+        where: { id: orderId },
+        select: { id: true, storeId: true, externalId: true, status: true, flowhubStatus: true, holdInventory: true, fulfilled: true, store: { select: { maui: true } } },
+      });
+      // Cancelled here while its push's outcome was unknown: it is in Flowhub after all, so staff must cancel it
+      // there (as the operator's {"flowhubOrderId"} records it); its stock is not handed over.
+      const fulfilment =
+        pushed.status === 'cancelled'
+          ? { deliveries: await recordLinkedCancelledOrder(tx, { ...pushed, status: 'cancelled' }, claimedFlowhubOrderId, now, 'flowhub') }
+          : // Now known to be in Flowhub: a Maui store hands the stock over, as after a push that answered.
+            await fulfilAfterPush(tx, pushed, pushed.store, now, 'flowhub_postback');
       const outcome = await applyFlowhubStatus(tx, orderId, answer.status, now, 'postback');
       return { ...outcome, deliveryIds: [...fulfilment.deliveries, ...outcome.deliveryIds] };
     });

@@ -1,3 +1,4 @@
+import type { OrderItemId } from '@flowhub-sync/db';
 import { orderAheadPayloadProblems, type OrderAheadCreate } from '@flowhub-sync/flowhub-client';
 
 /**
@@ -24,7 +25,10 @@ export interface PushableOrder {
 export interface PushableLine {
   line: number;
   variantId: string;
+  /** As ordered: units of the line's weight tier when it names one, else Flowhub's unit for the item. */
   quantity: number;
+  /** Grams in one unit of the line's weight tier; null (or absent) when the line names none. */
+  tierGrams?: number | null;
   /** The synced product of the line's variant; null when the store has no such product. */
   product: { productId: string | null } | null;
 }
@@ -35,14 +39,65 @@ export const DELIVERY_FEE_NAME = 'Delivery Fee';
 
 /**
  * THE place where an item's Flowhub product id is chosen. Flowhub's published schema types
- * `orderItems[].productId` as a number, while its inventory gives every variant a string
- * `productId` (UUID-like); integrators report that the inventory id, as Flowhub gave it, is what the
- * create takes. Should that turn out wrong (say, the variant id is wanted, or a number), this
- * function is the only thing to change.
+ * `orderItems[].productId` as a number, while its inventory gives every variant string ids (a UUID-like
+ * `productId` and a `variantId`), and no public source shows a live create (docs/flowhub-api.md, "Orders").
+ * So the store chooses (its `orderItemId` setting): the inventory `productId` of the item's variant (the
+ * default) or its `variantId`, either as Flowhub gave it. A refusal naming the items says which setting to
+ * try (orderItemIdHint below).
  */
-export function flowhubProductIdOf(product: { productId: string | null }): string | undefined {
-  const id = product.productId?.trim();
+export function flowhubProductIdOf(item: { variantId: string; productId: string | null }, orderItemId: OrderItemId = 'productId'): string | undefined {
+  const id = (orderItemId === 'variantId' ? item.variantId : item.productId)?.trim();
   return id ? id : undefined;
+}
+
+/**
+ * When Flowhub refuses a create with a message about the items (`orderItems`, `productId`), the id this store
+ * sends for them may be the wrong one: the push's failure reason then names the other setting to try. Undefined
+ * when the messages are about something else.
+ */
+export function orderItemIdHint(messages: readonly string[], current: OrderItemId): string | undefined {
+  if (!messages.some((message) => /order_?items|product_?id/i.test(message))) return undefined;
+  const other: OrderItemId = current === 'variantId' ? 'productId' : 'variantId';
+  return (
+    `Flowhub refused the items, and this store sends each item's ${current} as orderItems[].productId: ` +
+    `if the ids are what Flowhub disputes, set the store's orderItemId to "${other}" (PUT /v1/stores/{storeId}/flowhub), then push again`
+  );
+}
+
+/** The prefix of every customerNote: `Order <externalId>`, how a Flowhub order names the order it was made for. */
+export const ORDER_NOTE_PREFIX = 'Order ';
+
+/**
+ * THE customerNote of a create: `Order <externalId>`, then the delivery notes. Flowhub keeps no id of ours for the
+ * order itself (customer.externalId identifies the customer), so the note is what ties a Flowhub order to ours
+ * (customerNoteNamesOrder).
+ */
+export function customerNoteFor(order: Pick<PushableOrder, 'externalId' | 'deliveryNotes'>): string {
+  const notes = order.deliveryNotes?.trim();
+  return notes ? `${ORDER_NOTE_PREFIX}${order.externalId}: ${notes}` : `${ORDER_NOTE_PREFIX}${order.externalId}`;
+}
+
+/**
+ * Whether a Flowhub order's customerNote names our order `externalId` (it starts with `Order <externalId>`, the id
+ * ending there: "Order A-1" does not name A-10). A missing note names nothing.
+ */
+export function customerNoteNamesOrder(note: string | null | undefined, externalId: string): boolean {
+  if (typeof note !== 'string') return false;
+  const text = note.trimStart();
+  const prefix = `${ORDER_NOTE_PREFIX}${externalId}`;
+  return text.startsWith(prefix) && !/[A-Za-z0-9._-]/.test(text.charAt(prefix.length));
+}
+
+/**
+ * THE place where a line's Flowhub quantity is chosen. Flowhub's order item has no weight tier field: a line that
+ * names a tier is sent as its grams (quantity × the tier's grams), in the item's inventory unit, as a line without a
+ * tier is. That Flowhub reads `quantityPurchased` of an item sold by weight as grams is an assumption
+ * (docs/flowhub-api.md, "Orders: Order Ahead"); should it turn out otherwise, this function is the only thing to change.
+ */
+export function quantityPurchasedOf(line: Pick<PushableLine, 'quantity' | 'tierGrams'>): number {
+  const grams = line.tierGrams;
+  if (typeof grams !== 'number' || !(grams > 0)) return line.quantity;
+  return Math.round(line.quantity * grams * 1e6) / 1e6;
 }
 
 /**
@@ -71,12 +126,13 @@ function textOf(record: StoredRecord, field: string): string | undefined {
 export function buildOrderAheadPayload(
   order: PushableOrder,
   lines: readonly PushableLine[],
-  options: { publicUrl?: string } = {},
+  options: { publicUrl?: string; orderItemId?: OrderItemId } = {},
 ): OrderAheadPayloadResult {
   const problems: string[] = [];
 
   const customer = recordOf(order.customer);
   const person = {
+    id: textOf(customer, 'id'),
     firstName: textOf(customer, 'firstName'),
     lastName: textOf(customer, 'lastName'),
     birthDate: textOf(customer, 'birthDate'),
@@ -96,12 +152,12 @@ export function buildOrderAheadPayload(
 
   const orderItems: OrderAheadCreate['orderItems'] = [];
   for (const line of [...lines].sort((a, b) => a.line - b.line)) {
-    const productId = line.product ? flowhubProductIdOf(line.product) : undefined;
+    const productId = line.product ? flowhubProductIdOf({ variantId: line.variantId, productId: line.product.productId }, options.orderItemId) : undefined;
     if (productId === undefined) {
       problems.push(`items[${line.line}]: variant ${line.variantId} has no Flowhub product id (is it still in the store's synced inventory?)`);
       continue;
     }
-    orderItems.push({ productId, quantityPurchased: line.quantity });
+    orderItems.push({ productId, quantityPurchased: quantityPurchasedOf(line) });
   }
 
   let address: OrderAheadCreate['address'];
@@ -122,11 +178,13 @@ export function buildOrderAheadPayload(
 
   const payload: OrderAheadCreate = {
     externalCreatedAt: (order.placedAt ?? order.createdAt).toISOString(),
+    // What the platform has: names are optional in Flowhub's schema, a phone or a medical id is what it requires.
+    // customer.externalId is the platform's customer id (Flowhub may match or create its customer by it), never
+    // our order's id: the customerNote names the order.
     customer: {
-      firstName: person.firstName ?? '',
-      lastName: person.lastName ?? '',
-      // Flowhub's only handle on the order is the customer's externalId: it carries our order id.
-      externalId: order.externalId,
+      ...(person.firstName ? { firstName: person.firstName } : {}),
+      ...(person.lastName ? { lastName: person.lastName } : {}),
+      ...(person.id ? { externalId: person.id } : {}),
       medRecOrBoth: person.purchaseCategory!,
       ...(person.birthDate ? { birthDate: person.birthDate } : {}),
       ...(person.email ? { email: person.email } : {}),
@@ -137,7 +195,7 @@ export function buildOrderAheadPayload(
     orderItems,
     orderType: order.type,
     ...(address ? { address } : {}),
-    ...(order.deliveryNotes?.trim() ? { customerNote: order.deliveryNotes.trim() } : {}),
+    customerNote: customerNoteFor(order),
     ...(order.deliveryFeeCents ? { fees: [{ name: DELIVERY_FEE_NAME, amount: order.deliveryFeeCents }] } : {}),
     ...(start ? { requestedFulfillmentTimeStart: start } : {}),
     ...(end ? { requestedFulfillmentTimeEnd: end } : {}),

@@ -15,7 +15,7 @@ export async function createPushStore(
   prisma: PrismaClient,
   secrets: SecretBox,
   id: string,
-  options: { maui?: boolean; syncOrders?: boolean; orderAheadSecret?: string; statusWebhookUrl?: string } = {},
+  options: { maui?: boolean; syncOrders?: boolean; orderAheadSecret?: string; statusWebhookUrl?: string; orderItemId?: 'productId' | 'variantId' } = {},
 ): Promise<void> {
   await prisma.store.create({
     data: {
@@ -28,6 +28,7 @@ export async function createPushStore(
       locationId: 'demo-location',
       orderAheadClientId: DEMO_ORDER_AHEAD.clientId,
       orderAheadTokenEncrypted: secrets.encrypt(options.orderAheadSecret ?? DEMO_ORDER_AHEAD.clientSecret),
+      ...(options.orderItemId ? { orderItemId: options.orderItemId } : {}),
       ...(options.statusWebhookUrl ? { statusWebhookUrl: options.statusWebhookUrl, statusWebhookSecretEncrypted: secrets.encrypt('webhook-secret') } : {}),
     },
   });
@@ -64,7 +65,8 @@ export interface TestOrder {
   status?: 'pending' | 'confirmed' | 'cancelled';
   pushState?: 'not_pushed' | 'queued' | 'pushing' | 'pushed' | 'failed' | 'needs_reconciliation';
   customer?: Record<string, unknown>;
-  items: { variantId: string; quantity: number }[];
+  /** With a weight tier, `quantity` is units of the tier and the line holds quantity × tierGrams (as placeOrder writes it). */
+  items: { variantId: string; quantity: number; weightTier?: string; tierGrams?: number }[];
   deliveryNotes?: string;
   deliveryFeeCents?: number;
   address?: Record<string, unknown>;
@@ -102,23 +104,37 @@ export async function insertOrder(prisma: PrismaClient, storeId: string, order: 
         holdInventory: order.holdInventory ?? false,
         pushState: order.pushState ?? (status === 'confirmed' ? 'queued' : 'not_pushed'),
         confirmedAt: status === 'confirmed' ? new Date() : null,
-        items: { create: order.items.map((item, line) => ({ line, variantId: item.variantId, quantity: item.quantity })) },
+        items: {
+          create: order.items.map((item, line) => ({
+            line,
+            variantId: item.variantId,
+            quantity: item.quantity,
+            weightTier: item.weightTier ?? null,
+            tierGrams: item.weightTier ? (item.tierGrams ?? null) : null,
+          })),
+        },
       },
     });
     for (const [line, item] of order.items.entries()) {
-      await tx.inventoryHold.create({ data: { orderId: created.id, line, storeId, variantId: item.variantId, quantity: item.quantity } });
+      const quantity = item.weightTier && item.tierGrams ? item.quantity * item.tierGrams : item.quantity;
+      await tx.inventoryHold.create({ data: { orderId: created.id, line, storeId, variantId: item.variantId, quantity } });
       await tx.product.update({
         where: { storeId_variantId: { storeId, variantId: item.variantId } },
-        data: { heldQuantity: { increment: item.quantity } },
+        data: { heldQuantity: { increment: quantity } },
       });
     }
     return created.id;
   });
 }
 
-/** How many creates the simulator accepted per customer externalId (our order's externalId). */
+/** How many creates the simulator accepted for one of our orders: those whose customerNote names it ("Order <externalId>"). */
 export function createsFor(sim: RunningSimulator, externalId: string): number {
-  return sim.state.orders.createsByCustomerExternalId()[externalId] ?? 0;
+  return sim.state.orders.createsByNoteOrderId()[externalId] ?? 0;
+}
+
+/** The orders the simulator accepted for one of our orders (named by their customerNote). */
+export function simOrdersFor(sim: RunningSimulator, externalId: string) {
+  return sim.state.orders.all({ noteOrderId: externalId });
 }
 
 /** Order create requests that reached the simulator (accepted, refused or dropped). */

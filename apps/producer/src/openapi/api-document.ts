@@ -44,7 +44,8 @@ interface Operation {
   query?: z.ZodObject;
   /** Descriptions of query parameters, by name. */
   queryNotes?: Record<string, string>;
-  body?: { schema: z.ZodType; required: boolean; description?: string };
+  /** `contentTypes`: the media types the body is documented under (default application/json only). */
+  body?: { schema: z.ZodType; required: boolean; description?: string; contentTypes?: string[] };
   responses: Record<number, Answer>;
 }
 
@@ -53,8 +54,23 @@ const postbackParams = z.object({ token: z.string().regex(TOKEN_PATTERN) });
 /** The body of an action that takes no fields: none at all, an empty one (whatever its Content-Type) or `{}`. */
 const noFields = z.object({}).describe('No fields: send no body, an empty body or {}');
 
-/** Flowhub's postback body: untrusted; only `orderId` is read, to resolve a push whose outcome is unknown. */
-const postbackBody = z.looseObject({ orderId: z.union([z.string(), z.number()]).optional() });
+/**
+ * Flowhub's postback body: untrusted, and its shape documented nowhere (docs/flowhub-api.md, "Postbacks"). Any body
+ * is taken; a Flowhub order id is looked for under these fields, in this order, only to resolve a push whose outcome
+ * is unknown.
+ */
+const flowhubOrderIdField = z.union([z.string(), z.number()]).optional();
+const postbackBody = z
+  .looseObject({
+    orderId: flowhubOrderIdField,
+    id: flowhubOrderIdField,
+    _id: flowhubOrderIdField,
+    data: z.looseObject({ orderId: flowhubOrderIdField }).optional(),
+  })
+  .describe(
+    'any shape: JSON, form-encoded (data.orderId may come as a data[orderId] field), empty or unreadable (taken as empty). ' +
+      'Only a Flowhub order id is read, under orderId, id, _id or data.orderId (the first found)',
+  );
 const json = (description: string, schema: z.ZodType): Answer => ({ description, schema });
 
 const SETTINGS = '/v1/stores/{storeId}/flowhub';
@@ -75,7 +91,9 @@ export const operations: Operation[] = [
       'again at each delivery; WEBHOOK_ALLOW_PRIVATE_NETWORKS=true lifts the rule for local development). A new statusWebhookSecret ' +
       'keeps the replaced one for 24 hours, during which deliveries carry a signature with each (statusWebhookPreviousSecretUntil). ' +
       'Saved enabled with syncOrders, confirmed orders whose push was skipped while the store did not sync orders (push.state ' +
-      'not_pushed with the reason in push.error, webhook push_skipped) are queued again.',
+      'not_pushed with the reason in push.error, webhook push_skipped) are queued again. `orderItemId` (productId, the default, or ' +
+      'variantId) chooses the id each item carries as orderItems[].productId in the Order Ahead create; a push Flowhub refuses ' +
+      'naming its items says in push.error which value to try.',
     queryNotes: { verify: 'false: save without trying the credentials against Flowhub' },
     body: { schema: settingsBody, required: true },
     responses: {
@@ -143,7 +161,10 @@ export const operations: Operation[] = [
     method: 'get', path: '/v1/stores/{storeId}/syncs', operationId: 'listSyncRuns', tag: 'Inventory', bearer: true, params: storeParams,
     query: syncRunsQuery,
     summary: 'Recent sync runs, newest first',
-    description: '`problems` lists at most 100 rows per run.',
+    description:
+      '`problems` lists at most 100 rows per run. Flowhub lists a variant once per package (and room): a variant\'s quantity ' +
+      'adds up over its distinct (room, package) pairs; `packagesMerged` counts the packages added to a variant beyond its ' +
+      'first, `repeatedRows` the rows that repeated a (room, package) already listed (counted once).',
     responses: { 200: json('the runs', syncRunListSchema), 400: 'a malformed limit' },
   },
   {
@@ -152,7 +173,9 @@ export const operations: Operation[] = [
     summary: 'The synced menu',
     description:
       'availableQuantity = posQuantity − heldQuantity, never below 0; sellableQuantity = availableQuantity − quantityThreshold, never ' +
-      'below 0; sellable = active and sellableQuantity > 0.',
+      'below 0; sellable = active and sellableQuantity > 0. Quantities are in Flowhub\'s unit for the item (quantityUnit): whole ' +
+      'numbers unless the item is sold by weight (soldByWeight: grams). An item sold by weight lists its weightTiers, each with ' +
+      'availableUnits = floor(sellableQuantity ÷ grams).',
     queryNotes: {
       category: 'an AIQ category',
       active: 'true (default), false, or all (an addition to the contract: active and inactive together)',
@@ -191,16 +214,20 @@ export const operations: Operation[] = [
     summary: "A new online order: holds its items' quantities at once",
     description:
       '`status` "confirmed" creates and confirms in one call. The same externalId again with the same content answers 200 with the ' +
-      'existing order, nothing changed. 400 also when the customer has neither a phone nor a medical id and the store syncs orders, ' +
-      'when a med customer lacks medicalId or medicalIdExpiration, and for a delivery without an address.',
+      'existing order, nothing changed. `customer.id` (the platform\'s customer id, part of the content) is sent to Flowhub as ' +
+      'customer.externalId; the customer\'s names are sent when given, none is required. An item may name one of its product\'s weightTiers (`weightTier`): its quantity is then a ' +
+      'whole number of units of the tier and it holds quantity × the tier\'s grams. 400 also when the customer has neither a phone ' +
+      'nor a medical id and the store syncs orders, when a med customer lacks medicalId or medicalIdExpiration, for a delivery ' +
+      'without an address, and for a weightTier the product does not list (details name items[i].weightTier).',
     body: { schema: createOrderBody, required: true },
     responses: {
       201: json('the order, created', orderViewSchema),
       200: json('the order, already created with the same content', orderViewSchema),
-      400: 'a malformed or missing field: every one named in details',
+      400: 'a malformed or missing field, or a weight tier the product does not list: every one named in details',
       409:
         'insufficient_inventory (an item asks for more than its sellableQuantity; details has one entry per short item with variantId, ' +
-        'requested, sellable; nothing is held), conflict (the externalId is taken by other content) or integration_disabled',
+        "requested, sellable, in Flowhub's unit for the item (grams for weight tiers); nothing is held), conflict (the externalId is " +
+        'taken by other content) or integration_disabled',
     },
   },
   {
@@ -291,11 +318,19 @@ export const operations: Operation[] = [
     method: 'post', path: '/v1/flowhub/postback/{token}', operationId: 'flowhubPostback', tag: 'Orders', bearer: false, params: postbackParams,
     summary: "Flowhub's status postbacks (no bearer token: the path token is the credential)",
     description:
-      'Each Order Ahead create carries a postbackUrl with an unguessable per-order token. The product re-reads the status from Flowhub ' +
-      'before acting, so a forged postback changes nothing; a postback naming a Flowhub order id resolves needs_reconciliation. ' +
+      'Each Order Ahead create carries a postbackUrl with an unguessable per-order token. The product re-reads the order the token names ' +
+      'from Flowhub before acting, so a forged postback changes nothing. The body may be JSON, form-encoded, empty or unreadable, ' +
+      'whatever the Content-Type: the answer is 202 for a known token (404 for an unknown one). A Flowhub order id in the body ' +
+      '(orderId, id, _id or data.orderId) resolves needs_reconciliation only when Flowhub\'s order is tied to this one (its customerNote ' +
+      'starts with "Order <externalId>"); otherwise the order stays for a person. The body\'s key names (never its values) are logged. ' +
       'Like every Flowhub status read, it applies only when it moves the order forward: new = inQueue < started < ready < inTransit < ' +
       'delivered < sold, and sold, unableToComplete, unableToVerify and deleted are final (a read older than the status recorded changes nothing).',
-    body: { schema: postbackBody, required: false, description: "Flowhub's postback; not trusted" },
+    body: {
+      schema: postbackBody,
+      required: false,
+      description: "Flowhub's postback; not trusted, any shape",
+      contentTypes: ['application/json', 'application/x-www-form-urlencoded', '*/*'],
+    },
     responses: { 202: json('accepted: the status is re-read from Flowhub within moments', postbackAcceptedSchema), 404: 'no order has this token', 503: 'Redis or PostgreSQL unreachable' },
   },
   {
@@ -461,7 +496,9 @@ function buildDocument() {
             requestBody: {
               required: operation.body.required,
               ...(operation.body.description ? { description: operation.body.description } : {}),
-              content: { 'application/json': { schema: idOf(operation.body.schema, 'input') } },
+              content: Object.fromEntries(
+                (operation.body.contentTypes ?? ['application/json']).map((type) => [type, { schema: idOf(operation.body!.schema, 'input') }]),
+              ),
             },
           }
         : {}),

@@ -290,6 +290,33 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
     for (const name of Object.keys(document.components.schemas as Json)) expect(typeof ajv.getSchema(`openapi.json#/${pointer('components', 'schemas', name)}`)).toBe('function');
   });
 
+  it('documents weight tiers on products and order items, and the package counts of a sync run', () => {
+    const schemas = document.components.schemas as Record<string, { properties: Record<string, Json> }>;
+    const tier = { name: '1/8 oz', grams: 3.5, priceCents: 3325, availableUnits: 2 };
+    expect(problems(tier, 'components', 'schemas', 'Product', 'properties', 'weightTiers', 'items')).toBe('');
+    expect(problems({ ...tier, availableUnits: 1.5 }, 'components', 'schemas', 'Product', 'properties', 'weightTiers', 'items')).not.toBe('');
+    expect(Object.keys(schemas.Product.properties)).toEqual(expect.arrayContaining(['soldByWeight', 'quantityUnit', 'weightTiers']));
+    const item = (line: Json) => problems({ externalId: 'A-1', type: 'pickup', customer: { purchaseCategory: 'rec' }, items: [line] }, 'components', 'schemas', 'OrderCreate');
+    expect(item({ variantId: 'v', quantity: 2, weightTier: '1/8 oz' })).toBe('');
+    expect(item({ variantId: 'v', quantity: 2, weightTier: 7 })).not.toBe('');
+    const counts = schemas.SyncRun.properties.counts as { properties: Record<string, unknown>; required: string[] };
+    expect(counts.required).toEqual(expect.arrayContaining(['packagesMerged', 'repeatedRows']));
+  });
+
+  it("documents the store's orderItemId, the customer's id on an order, and postbacks of any shape", () => {
+    const settings = (body: Json) => problems(body, 'components', 'schemas', 'SettingsUpdate');
+    expect(settings({ orderItemId: 'variantId' })).toBe('');
+    expect(settings({ orderItemId: 'sku' })).not.toBe('');
+    const shown = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).Settings.properties.orderItemId;
+    expect(shown.enum).toEqual(['productId', 'variantId']);
+    const order = (customer: Json) => problems({ externalId: 'A-1', type: 'pickup', customer, items: [{ variantId: 'v', quantity: 1 }] }, 'components', 'schemas', 'OrderCreate');
+    expect(order({ id: 'cust-1', phone: '+15555550123', purchaseCategory: 'rec' })).toBe('');
+    expect(order({ id: 'customer #1', purchaseCategory: 'rec' })).not.toBe('');
+    const postback = document.paths['/v1/flowhub/postback/{token}'].post as { requestBody: { required: boolean; content: Record<string, unknown> } };
+    expect(postback.requestBody.required).toBe(false);
+    expect(Object.keys(postback.requestBody.content)).toEqual(['application/json', 'application/x-www-form-urlencoded', '*/*']);
+  });
+
   it("documents the store's status webhook with every event it sends", () => {
     const body = ['webhooks', 'statusWebhook', 'post', 'requestBody', 'content', 'application/json', 'schema'];
     const event = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).StatusWebhook.properties.event;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type OrderLine, type PushState, type Store, demandByVariant, placeOrder } from '@flowhub-sync/db';
+import { type OrderLine, type PushState, type Store, type UnknownTierLine, demandByVariant, placeOrder } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, type ErrorDetail } from '../errors';
 import { loadOrderView, orderView, type OrderView } from '../views/order';
@@ -43,21 +43,40 @@ function compact<T extends object>(value: T): Record<string, unknown> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== null && field !== undefined));
 }
 
-function insufficientInventory(orderLines: readonly OrderLine[], short: { variantId: string; sellable: number }[]): ApiError {
+/**
+ * `requested` and `sellable` are the statement's, in Flowhub's unit for the item: a line naming a weight tier asks
+ * for quantity × the tier's grams.
+ */
+function insufficientInventory(orderLines: readonly OrderLine[], short: { variantId: string; requested: number; sellable: number }[]): ApiError {
   const demands = new Map(demandByVariant(orderLines).map((demand) => [demand.variantId, demand]));
-  const details: ErrorDetail[] = short.map(({ variantId, sellable }) => {
+  const weighed = new Set(orderLines.filter((line) => line.weightTier).map((line) => line.variantId));
+  const details: ErrorDetail[] = short.map(({ variantId, requested, sellable }) => {
     const demand = demands.get(variantId)!;
     const lines = demand.lines.map((line) => `items[${line}]`);
-    const asks = lines.length > 1 ? `${lines.join(' and ')} ask for ${demand.quantity} together` : `asks for ${demand.quantity}`;
+    const unit = weighed.has(variantId) ? ' g' : '';
+    const asks = lines.length > 1 ? `${lines.join(' and ')} ask for ${requested}${unit} together` : `asks for ${requested}${unit}`;
     return {
       path: lines[0],
-      message: `${asks} of ${demand.variantId}, but ${sellable === 0 ? 'none' : `only ${sellable}`} can be sold`,
+      message: `${asks} of ${demand.variantId}, but ${sellable === 0 ? 'none' : `only ${sellable}${unit}`} can be sold`,
       variantId: demand.variantId,
-      requested: demand.quantity,
+      requested,
       sellable,
     };
   });
   return new ApiError('insufficient_inventory', `not enough inventory for ${details.map((detail) => detail.path).join(', ')}: nothing was held`, details);
+}
+
+/** Lines naming a weight tier their product does not list: a 400 naming each line's weightTier. */
+function unknownWeightTiers(lines: readonly UnknownTierLine[]): ApiError {
+  const details: ErrorDetail[] = lines.map(({ line, variantId, weightTier, tiers }) => ({
+    path: `items[${line}].weightTier`,
+    message:
+      tiers.length > 0
+        ? `${JSON.stringify(weightTier)} is not a weight tier of ${variantId}: its tiers are ${tiers.map((name) => JSON.stringify(name)).join(', ')}`
+        : `${JSON.stringify(weightTier)} is not a weight tier of ${variantId}: it has no weight tiers (it is not sold by weight)`,
+    variantId,
+  }));
+  return new ApiError('validation_failed', `invalid order: ${details.map((detail) => detail.path).join(', ')}`, details);
 }
 
 /** The same externalId again: the same content is a repeat (200, nothing written), other content a 409. */
@@ -87,7 +106,9 @@ async function loadStoreForOrders(deps: Deps, storeId: string): Promise<OrderTak
 /**
  * POST …/orders: validates the order, then in one statement records it and holds each of its variants
  * (packages/db placeOrder: all or nothing, products locked in variantId order); if any variant cannot spare
- * its quantity nothing is written and the answer lists every short item. Only PostgreSQL is involved.
+ * its quantity nothing is written and the answer lists every short item. An item naming a weight tier holds
+ * quantity × the tier's grams, read from the locked product in the same statement; a tier the product does not
+ * list is a 400 naming the item's weightTier, nothing written. Only PostgreSQL is involved.
  */
 export async function createOrder(deps: Deps, storeId: string, raw: unknown, now = new Date()): Promise<CreateOrderResult> {
   const store = await loadStoreForOrders(deps, storeId);
@@ -95,7 +116,7 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
   if (!body) throw new ApiError('validation_failed', `invalid order: ${[...new Set(problems.map((problem) => problem.path))].join(', ')}`, problems);
 
   const contentHash = orderContentHash(body);
-  const lines: OrderLine[] = body.items.map((item, line) => ({ line, variantId: item.variantId, quantity: item.quantity }));
+  const lines: OrderLine[] = body.items.map((item, line) => ({ line, variantId: item.variantId, quantity: item.quantity, weightTier: item.weightTier ?? null }));
   const confirmed = body.status === 'confirmed';
   const pushState: PushState = confirmed && store.syncOrders ? 'queued' : 'not_pushed';
   const placed = await placeOrder(
@@ -117,13 +138,19 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
       createdAt: now,
       lines,
       events: [
-        { event: 'created', to: body.status, cause: 'platform', details: { holds: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) } },
+        {
+          event: 'created',
+          to: body.status,
+          cause: 'platform',
+          details: { holds: lines.map(({ variantId, quantity, weightTier }) => ({ variantId, quantity, ...(weightTier ? { weightTier } : {}) })) },
+        },
         ...(pushState === 'queued' ? [{ event: 'push_queued' as const, cause: 'platform' as const }] : []),
       ],
     },
     store.quantityThreshold,
   );
   if (placed.outcome === 'exists') return repeatOf(deps, placed, body.externalId, contentHash);
+  if (placed.outcome === 'unknown_tier') throw unknownWeightTiers(placed.lines);
   if (placed.outcome === 'short') throw insufficientInventory(lines, placed.short);
 
   const created = placed.order;

@@ -22,6 +22,11 @@ const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date and time' });
 
 const customer = z.object({
+  id: z
+    .string()
+    .regex(ID_PATTERN, ID_MESSAGE)
+    .nullish()
+    .describe("the platform's id of the customer (an addition to the contract): sent to Flowhub as customer.externalId, so that Flowhub can match its customer"),
   firstName: optionalText(200),
   lastName: optionalText(200),
   birthDate: isoDate.nullish(),
@@ -32,15 +37,28 @@ const customer = z.object({
   purchaseCategory: z.enum(['rec', 'med']),
 });
 
-const item = z.object({
-  variantId: text(128).min(1, 'must not be empty'),
-  quantity: z
-    .number()
-    .positive('must be greater than 0')
-    .max(100_000, 'must be at most 100000')
-    // Holds are summed to 6 decimals (see holds.ts): finer quantities would be held as 0.
-    .refine((quantity) => Math.abs(quantity * 1e6 - Math.round(quantity * 1e6)) < 1e-6, 'must have at most 6 decimal places'),
-});
+const item = z
+  .object({
+    variantId: text(128).min(1, 'must not be empty'),
+    quantity: z
+      .number()
+      .positive('must be greater than 0')
+      .max(100_000, 'must be at most 100000')
+      // Holds are summed to 6 decimals (see holds.ts): finer quantities would be held as 0.
+      .refine((quantity) => Math.abs(quantity * 1e6 - Math.round(quantity * 1e6)) < 1e-6, 'must have at most 6 decimal places')
+      .describe("in Flowhub's unit for the item (whole numbers unless it is sold by weight: then grams), or units of the weightTier named"),
+    weightTier: text(100)
+      .min(1, 'must not be empty')
+      .nullish()
+      .describe(
+        'the name of one of the product\'s weightTiers (an addition to the contract): the item is quantity units of that tier, and holds quantity × its grams',
+      ),
+  })
+  .superRefine((line, context) => {
+    if (line.weightTier && !Number.isInteger(line.quantity)) {
+      context.addIssue({ code: 'custom', path: ['quantity'], message: 'must be a whole number of units of the weight tier' });
+    }
+  });
 
 const address = z.object({
   street1: text(200).min(1, 'must not be empty'),

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { type Order, type PushState, type Transaction, fulfilMauiPush, inOrderTransaction, isUniqueViolation, recordWebhookDelivery } from '@flowhub-sync/db';
+import { type Order, type PushState, type Transaction, fulfilMauiPush, inOrderTransaction, isUniqueViolation, recordLinkedCancelledOrder } from '@flowhub-sync/db';
 import { addFirstOrderPushJob, ensureOrderPushJob, jobIds, parsePayload, queues, scheduleStatusPoll } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
@@ -181,22 +181,7 @@ async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui
   await tx.orderEvent.create({
     data: { orderId: order.id, at: now, event: 'reconciled', cause: 'operator', details: { flowhubOrderId, previousState: order.pushState, previousError: order.pushError } },
   });
-  if (cancelledUnknown) {
-    const message = `Flowhub order ${flowhubOrderId} is this order, which was cancelled here: cancel it in Flowhub too, Flowhub's API offers no cancel`;
-    await tx.orderEvent.create({
-      data: { orderId: order.id, at: now, event: 'flowhub_cancel_required', cause: 'operator', details: { flowhubOrderId, pushState: 'pushed', message } },
-    });
-    const delivery = await recordWebhookDelivery(tx, {
-      storeId: order.storeId,
-      orderId: order.id,
-      externalId: order.externalId,
-      event: 'cancel_required_in_flowhub',
-      status: order.status,
-      flowhubStatus: order.flowhubStatus,
-      at: now,
-    });
-    return delivery ? [delivery] : [];
-  }
+  if (cancelledUnknown) return recordLinkedCancelledOrder(tx, { ...order, status: 'cancelled' }, flowhubOrderId, now, 'operator');
   if (!store.maui) return [];
   // As a push that answered would have (packages/db, fulfilMauiPush): fulfilled, the holds consumed.
   const { deliveries } = await fulfilMauiPush(tx, order, now, 'operator');

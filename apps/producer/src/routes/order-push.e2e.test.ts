@@ -89,14 +89,15 @@ const orderBody = (externalId: string, variantId: string) => ({
   externalId,
   status: 'confirmed',
   type: 'delivery',
-  customer: { firstName: 'Ada', lastName: 'Lovelace', phone: '+15555550123', purchaseCategory: 'rec' },
+  customer: { id: 'cust-1001', firstName: 'Ada', lastName: 'Lovelace', phone: '+15555550123', purchaseCategory: 'rec' },
   items: [{ variantId, quantity: 2 }],
   deliveryNotes: 'Ring twice',
   deliveryFeeCents: 500,
   address: { street1: '1 Main St', city: 'Denver', state: 'CO', zip: '80202' },
 });
 
-const creates = (externalId: string) => sim.state.orders.createsByCustomerExternalId()[externalId] ?? 0;
+/** Creates that reached Flowhub for one of our orders: those whose customerNote names it ("Order <externalId>"). */
+const creates = (externalId: string) => sim.state.orders.createsByNoteOrderId()[externalId] ?? 0;
 const pushOf = async (app: FastifyInstance, storeId: string, externalId: string) =>
   (await app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth })).json().push;
 
@@ -127,8 +128,13 @@ it('an order confirmed while Redis is down is pushed once Redis is back, by the 
 
   await waitFor(async () => (await pushOf(app, 'redis-down', 'OUTAGE-1')).state === 'pushed', { what: 'the order to be pushed', timeoutMs: 20_000 });
   expect(creates('OUTAGE-1')).toBe(1);
-  const [received] = sim.state.orders.all({ customerExternalId: 'OUTAGE-1' });
-  expect(received.payload).toMatchObject({ customerNote: 'Ring twice', fees: [{ name: 'Delivery Fee', amount: 500 }], orderType: 'delivery' });
+  const [received] = sim.state.orders.all({ noteOrderId: 'OUTAGE-1' });
+  expect(received.payload).toMatchObject({
+    customerNote: 'Order OUTAGE-1: Ring twice',
+    customer: { externalId: 'cust-1001', firstName: 'Ada' },
+    fees: [{ name: 'Delivery Fee', amount: 500 }],
+    orderType: 'delivery',
+  });
 }, 60_000);
 
 it('a push whose answer was lost waits for the operator; {"recreate": true} creates it exactly once more', async () => {
@@ -149,7 +155,7 @@ it('a push whose answer was lost waits for the operator; {"recreate": true} crea
 
   await waitFor(async () => (await pushOf(app, 'lost-answer', 'LOST-1')).state === 'pushed', { what: 'the new create', timeoutMs: 20_000 });
   expect(creates('LOST-1')).toBe(2);
-  const [lost, created] = sim.state.orders.all({ customerExternalId: 'LOST-1' });
+  const [lost, created] = sim.state.orders.all({ noteOrderId: 'LOST-1' });
   expect(lost.answered).toBe(false);
   expect(await pushOf(app, 'lost-answer', 'LOST-1')).toMatchObject({ flowhubOrderId: created.orderId, attempts: 2 });
 }, 60_000);

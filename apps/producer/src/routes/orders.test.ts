@@ -116,6 +116,103 @@ describe('POST /v1/stores/{storeId}/orders', () => {
     expect(await held(storeId, 'v-g')).toBe(0);
   });
 
+  describe('weight tiers', () => {
+    /** A store with bulk flower sold by weight (grams) and its tiers, beside an item sold by the unit. */
+    async function weighedStore(grams: number) {
+      const storeId = await freshStore({}, { 'v-bulk': grams, 'v-a': 10 });
+      await h.db.prisma.product.update({
+        where: { storeId_variantId: { storeId, variantId: 'v-bulk' } },
+        data: {
+          soldByWeight: true,
+          quantityUnit: 'grams',
+          weightTiers: [
+            { name: '1g', grams: 1, priceCents: 1000 },
+            { name: '1/8 oz', grams: 3.5, priceCents: 3325 },
+            { name: '1 oz', grams: 28, priceCents: 22400 },
+          ],
+        },
+      });
+      return storeId;
+    }
+
+    it("holds quantity × the tier's grams for an item that names a weight tier, and shows the tier on the item", async () => {
+      const storeId = await weighedStore(30);
+      const response = await create(
+        storeId,
+        orderBody('T-1', [
+          { variantId: 'v-bulk', quantity: 2, weightTier: '1/8 oz' },
+          { variantId: 'v-a', quantity: 1 },
+          { variantId: 'v-bulk', quantity: 0.75 },
+        ]),
+      );
+      expect(response.statusCode).toBe(201);
+      expect(response.json()).toMatchObject({
+        items: [
+          { variantId: 'v-bulk', quantity: 2, weightTier: '1/8 oz', tierGrams: 3.5 },
+          { variantId: 'v-a', quantity: 1 },
+          { variantId: 'v-bulk', quantity: 0.75 },
+        ],
+        holds: [
+          { variantId: 'v-bulk', quantity: 7, state: 'held' },
+          { variantId: 'v-a', quantity: 1, state: 'held' },
+          { variantId: 'v-bulk', quantity: 0.75, state: 'held' },
+        ],
+      });
+      expect(response.json().items[1]).not.toHaveProperty('weightTier');
+      expect(await held(storeId, 'v-bulk')).toBe(7.75);
+      expect((await get(storeId, 'T-1')).json()).toEqual(response.json());
+    });
+
+    it('refuses an unknown weight tier with a 400 naming items[i].weightTier and the tiers there are, holding nothing', async () => {
+      const storeId = await weighedStore(30);
+      const response = await create(
+        storeId,
+        orderBody('T-unknown', [
+          { variantId: 'v-bulk', quantity: 1, weightTier: '1/8 oz' },
+          { variantId: 'v-bulk', quantity: 1, weightTier: 'half ounce' },
+          { variantId: 'v-a', quantity: 1, weightTier: '1g' },
+        ]),
+      );
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: 'validation_failed', message: 'invalid order: items[1].weightTier, items[2].weightTier' });
+      expect(detailsByPath(response)).toEqual({
+        'items[1].weightTier': '"half ounce" is not a weight tier of v-bulk: its tiers are "1g", "1/8 oz", "1 oz"',
+        'items[2].weightTier': '"1g" is not a weight tier of v-a: it has no weight tiers (it is not sold by weight)',
+      });
+      expect(await held(storeId, 'v-bulk')).toBe(0);
+      expect(await h.db.prisma.order.count({ where: { storeId } })).toBe(0);
+    });
+
+    it('counts a tier in grams against what can be sold: 409 says how many grams were asked and how many can be sold', async () => {
+      const storeId = await weighedStore(30);
+      const response = await create(storeId, orderBody('T-short', [{ variantId: 'v-bulk', quantity: 1, weightTier: '1 oz' }, { variantId: 'v-bulk', quantity: 1, weightTier: '1/8 oz' }]));
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error.details).toEqual([
+        { path: 'items[0]', message: 'items[0] and items[1] ask for 31.5 g together of v-bulk, but only 30 g can be sold', variantId: 'v-bulk', requested: 31.5, sellable: 30 },
+      ]);
+      expect(await held(storeId, 'v-bulk')).toBe(0);
+    });
+
+    it('needs a whole number of tier units, and a tier name that is not empty', async () => {
+      const storeId = await weighedStore(30);
+      const response = await create(storeId, orderBody('T-bad', [{ variantId: 'v-bulk', quantity: 1.5, weightTier: '1/8 oz' }, { variantId: 'v-bulk', quantity: 1, weightTier: ' ' }]));
+      expect(response.statusCode).toBe(400);
+      expect(detailsByPath(response)).toEqual({
+        'items[0].quantity': 'must be a whole number of units of the weight tier',
+        'items[1].weightTier': 'must not be empty',
+      });
+    });
+
+    it('treats a repeat naming the same tier as the same order, and another tier as other content', async () => {
+      const storeId = await weighedStore(30);
+      const body = orderBody('T-repeat', [{ variantId: 'v-bulk', quantity: 1, weightTier: '1/8 oz' }]);
+      expect((await create(storeId, body)).statusCode).toBe(201);
+      expect((await create(storeId, body)).statusCode).toBe(200);
+      expect((await create(storeId, orderBody('T-repeat', [{ variantId: 'v-bulk', quantity: 1, weightTier: '1g' }]))).statusCode).toBe(409);
+      expect(await held(storeId, 'v-bulk')).toBe(3.5);
+    });
+  });
+
   it('answers a repeat with the same content 200 with the order unchanged, and other content 409', async () => {
     const storeId = await freshStore();
     const body = orderBody('A-2000', [{ variantId: 'v-a', quantity: 2 }], { deliveryNotes: null });
@@ -134,6 +231,21 @@ describe('POST /v1/stores/{storeId}/orders', () => {
     expect(changed.json().error.code).toBe('conflict');
     expect(await held(storeId, 'v-a')).toBe(2);
     expect((await get(storeId, 'A-2000')).json().history).toHaveLength(1);
+  });
+
+  it("takes the platform's customer id (customer.id) as part of the order's content: another id is other content", async () => {
+    const storeId = await freshStore();
+    const customer = { id: 'cust-42', phone: '+15555550123', purchaseCategory: 'rec' };
+    const first = await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer }));
+    expect(first.statusCode).toBe(201);
+    expect(JSON.stringify(first.json())).not.toContain('cust-42'); // the customer is not echoed back
+    expect((await h.db.prisma.order.findFirstOrThrow({ where: { storeId, externalId: 'A-2100' } })).customer).toEqual(customer);
+    expect((await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer }))).statusCode).toBe(200);
+    const other = await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer: { ...customer, id: 'cust-43' } }));
+    expect(other.statusCode).toBe(409);
+    const { id: _id, ...anonymous } = customer;
+    expect((await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer: anonymous }))).statusCode).toBe(409);
+    expect(await held(storeId, 'v-a')).toBe(1);
   });
 
   it('ends concurrent creates of one externalId as one order and repeats', async () => {
@@ -177,7 +289,7 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
       orderBody('bad id!', [{ variantId: 'v-a', quantity: 1 }, { variantId: 'v-b', quantity: 0 }, { variantId: 'v-b', quantity: '2' }, { variantId: '', quantity: -1 }, { variantId: 'v-a', quantity: 0.0000001 }], {
         type: 'delivery',
         status: 'completed',
-        customer: { phone: '555-0123', email: 'nope', birthDate: '31/01/1990', purchaseCategory: 'adult' },
+        customer: { id: 'customer #7', phone: '555-0123', email: 'nope', birthDate: '31/01/1990', purchaseCategory: 'adult' },
         address: { street1: '1 Main St', city: 'Springfield', state: 'IL', zip: '1234' },
         deliveryFeeCents: 4.5,
         requestedWindow: { start: '2026-11-27T12:00:00Z', end: '2026-11-27T11:00:00Z' },
@@ -189,6 +301,7 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
       expect.arrayContaining([
         'externalId',
         'status',
+        'customer.id',
         'customer.phone',
         'customer.email',
         'customer.birthDate',

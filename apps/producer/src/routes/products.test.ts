@@ -104,6 +104,61 @@ describe('GET /v1/stores/{storeId}/products/{variantId}', () => {
   });
 });
 
+describe('items sold by weight, and weights in "each"', () => {
+  const TIERS = [
+    { name: '1g', grams: 1, priceCents: 1000 },
+    { name: '1/8 oz', grams: 3.5, priceCents: 3325 },
+    { name: '1 oz', grams: 28, priceCents: null },
+  ];
+  beforeAll(async () => {
+    await db.prisma.store.create({ data: { id: 'weighed', enabled: true, quantityThreshold: 0.5 } });
+    await db.prisma.product.createMany({
+      data: [
+        product({
+          storeId: 'weighed',
+          variantId: 'bulk',
+          name: 'Gelato Bulk',
+          posQuantity: 31.6,
+          heldQuantity: 3.6, // 28 available, 27.5 sellable
+          priceCents: 1000,
+          weight: { value: 1, unit: 'grams' },
+          soldByWeight: true,
+          quantityUnit: 'grams',
+          weightTiers: TIERS,
+        }),
+        product({ storeId: 'weighed', variantId: 'eighths', posQuantity: 7.5, soldByWeight: true, quantityUnit: 'grams', weightTiers: TIERS }), // exactly 7 g sellable
+        product({ storeId: 'weighed', variantId: 'gummies', category: 'Edibles', weight: { value: 15, unit: 'each' }, quantityUnit: 'each' }),
+      ],
+    });
+  });
+
+  it('lists the weight tiers of an item sold by weight, with how many of each can be sold now', async () => {
+    const response = await get('/v1/stores/weighed/products/bulk');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      soldByWeight: true,
+      quantityUnit: 'grams',
+      priceCents: 1000,
+      weight: { value: 1, unit: 'grams' },
+      sellableQuantity: 27.5,
+      weightTiers: [
+        { name: '1g', grams: 1, priceCents: 1000, availableUnits: 27 },
+        { name: '1/8 oz', grams: 3.5, priceCents: 3325, availableUnits: 7 },
+        { name: '1 oz', grams: 28, priceCents: null, availableUnits: 0 },
+      ],
+    });
+    const eighths = (await get('/v1/stores/weighed/products/eighths')).json() as { sellableQuantity: number; weightTiers: { availableUnits: number }[] };
+    expect(eighths.sellableQuantity).toBe(7);
+    expect(eighths.weightTiers.map((tier) => tier.availableUnits)).toEqual([7, 2, 0]);
+  });
+
+  it('shows the same in the list; an item counted "each" has no weight and no tiers', async () => {
+    const { items } = (await get('/v1/stores/weighed/products')).json() as { items: { variantId: string; weight: unknown; soldByWeight: boolean; weightTiers: { availableUnits: number }[] }[] };
+    expect(items.find((item) => item.variantId === 'bulk')!.weightTiers.map((tier) => tier.availableUnits)).toEqual([27, 7, 0]);
+    expect(items.find((item) => item.variantId === 'gummies')).toMatchObject({ weight: null, soldByWeight: false, quantityUnit: 'each', weightTiers: [] });
+  });
+});
+
 describe('GET /v1/stores/{storeId}/products', () => {
   it('lists the store\'s active products by default, no other store\'s', async () => {
     const items = await allPages('?limit=500');

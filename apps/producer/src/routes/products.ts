@@ -108,7 +108,8 @@ export const productRoutes = (deps: Pick<ProducerDependencies, 'prisma'>): Fasti
     const rows = await deps.prisma.$queryRaw<ProductRecord[]>`
       SELECT variant_id AS "variantId", product_id AS "productId", sku, name, brand, description, category, subtype,
         strain_type AS "strainType", strain_name AS "strainName", terpenes, cannabinoids, price_cents AS "priceCents",
-        image_url AS "imageUrl", weight, purchase_category AS "purchaseCategory", pos_quantity AS "posQuantity",
+        image_url AS "imageUrl", weight, purchase_category AS "purchaseCategory", sold_by_weight AS "soldByWeight",
+        quantity_unit AS "quantityUnit", weight_tiers AS "weightTiers", pos_quantity AS "posQuantity",
         held_quantity AS "heldQuantity", active, edited_fields AS "editedFields", last_synced_at AS "lastSyncedAt"
       FROM products
       WHERE ${Prisma.join(where, ' AND ')}

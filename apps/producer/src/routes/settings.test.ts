@@ -90,6 +90,18 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
     expect(body).toMatchObject({ maui: false, purchaseCategory: 'all', quantityThreshold: 0, roomIds: [] });
   });
 
+  it("keeps the store's orderItemId (productId by default, or variantId) and shows it; another value is a 400 naming it", async () => {
+    expect((await put('store-1', validSettings)).json().orderItemId).toBe('productId');
+    expect((await put('store-1', { ...validSettings, orderItemId: 'variantId' })).json().orderItemId).toBe('variantId');
+    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: auth })).json().orderItemId).toBe('variantId');
+    expect((await h.db.prisma.store.findUniqueOrThrow({ where: { id: 'store-1' } })).orderItemId).toBe('variantId');
+    // Replace semantics: left out, it is the default again.
+    expect((await put('store-1', validSettings)).json().orderItemId).toBe('productId');
+    const refused = await put('store-1', { ...validSettings, orderItemId: 'sku' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.details.map((detail: { path: string }) => detail.path)).toEqual(['orderItemId']);
+  });
+
   it('names every wrong field in one 400', async () => {
     const response = await put('store-1', {
       enabled: true,
@@ -131,6 +143,62 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
 
     // ?verify=false skips the check (the operator's call).
     expect((await put('store-1', { ...validSettings, apiKey: 'wrong-key-0000' }, '?verify=false')).statusCode).toBe(200);
+  });
+
+  it('finds the location by its locationId in any case, or by its importId, and saves the location\'s own locationId', async () => {
+    flowhub.use(
+      http.get('http://flowhub.test/v0/clientsLocations', () =>
+        HttpResponse.json({
+          status: 200,
+          data: [
+            { locationId: '5f0c1a2b3c4d5e6f7a8b9c0d', importId: 'STORE-17', locationName: 'Main St' },
+            { locationId: 'ab12cd34', importId: 'store-18', locationName: 'Downtown' },
+          ],
+        }),
+      ),
+    );
+    const byCase = await put('store-1', { ...validSettings, locationId: '5F0C1A2B3C4D5E6F7A8B9C0D' });
+    expect(byCase.statusCode).toBe(200);
+    expect(byCase.json().locationId).toBe('5f0c1a2b3c4d5e6f7a8b9c0d');
+    expect((await h.db.prisma.store.findUniqueOrThrow({ where: { id: 'store-1' } })).locationId).toBe('5f0c1a2b3c4d5e6f7a8b9c0d');
+
+    const byImportId = await put('store-2', { ...validSettings, locationId: 'Store-18' });
+    expect(byImportId.statusCode).toBe(200);
+    expect(byImportId.json().locationId).toBe('ab12cd34');
+
+    // Unverified, the id is saved as given: nothing to match it against.
+    expect((await put('store-3', { ...validSettings, locationId: 'STORE-17' }, '?verify=false')).json().locationId).toBe('STORE-17');
+  });
+
+  it('names the locations the credentials can see when the Location ID is none of them, or more than one', async () => {
+    flowhub.use(
+      http.get('http://flowhub.test/v0/clientsLocations', () =>
+        HttpResponse.json({
+          status: 200,
+          data: [
+            { locationId: 'Loc-A', importId: null, locationName: 'Main St' },
+            { locationId: 'loc-a', importId: null, locationName: 'Main St (old)' },
+            { locationId: 'loc-b', importId: 'imp-b', locationName: 'Downtown' },
+          ],
+        }),
+      ),
+    );
+    const unknown = await put('store-1', { ...validSettings, locationId: 'loc-9' });
+    expect(unknown.statusCode).toBe(422);
+    const { error } = unknown.json();
+    expect(error.code).toBe('flowhub_rejected');
+    expect(error.message).toBe(
+      'Flowhub refused the Location ID: location loc-9 is not among this client\'s locations ' +
+        '(these credentials see: Loc-A "Main St", loc-a "Main St (old)", loc-b "Downtown" (importId imp-b))',
+    );
+    expect(error.details).toEqual([{ path: 'locationId', message: expect.stringContaining('these credentials see: Loc-A "Main St", loc-a') }]);
+
+    // An exact id is never ambiguous; one that matches two locations only in another case is.
+    expect((await put('store-1', { ...validSettings, locationId: 'loc-a' })).json().locationId).toBe('loc-a');
+    const ambiguous = await put('store-2', { ...validSettings, locationId: 'LOC-A' });
+    expect(ambiguous.statusCode).toBe(422);
+    expect(ambiguous.json().error.message).toMatch(/LOC-A matches more than one of this client's locations \(these credentials see: Loc-A "Main St", loc-a "Main St \(old\)"\)$/);
+    expect(await h.db.prisma.store.count({ where: { id: 'store-2' } })).toBe(0);
   });
 
   it('answers 503 naming Flowhub when Flowhub cannot be reached', async () => {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { checkOutboundUrl, isMaskedSecret, maskSecret, WEBHOOK_SECRET_OVERLAP_MS } from '@flowhub-sync/config';
 import { OPEN_ORDER_STATUSES, requeueSkippedPushes, type Store } from '@flowhub-sync/db';
-import { isFlowhubError } from '@flowhub-sync/flowhub-client';
+import { isFlowhubError, type FlowhubLocation } from '@flowhub-sync/flowhub-client';
 import { countRoomRows, normalizeRoomId } from '@flowhub-sync/mapping';
 import { jobIds } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
@@ -103,8 +103,47 @@ function requiredFields(body: RequiredFieldsView, has: { apiKey: boolean; orderA
   return missing;
 }
 
-/** Tries the credentials against Flowhub: refusal → 422 with Flowhub's reason, no answer → 503 naming Flowhub. */
-async function verifyWithFlowhub(deps: ProducerDependencies, body: SettingsBody, secrets: { apiKey: string; orderAheadToken: string | null }) {
+/**
+ * The client's location the settings' Location ID names: its `locationId` as Flowhub spells it, in any case, or
+ * its `importId` (what an operator may have copied instead). An exact locationId wins, then one in another case,
+ * then an importId; two locations matching at the same step are ambiguous (none is taken).
+ */
+function matchLocation(locations: FlowhubLocation[], given: string): { match?: FlowhubLocation; ambiguous: FlowhubLocation[] } {
+  const lower = given.toLowerCase();
+  const steps: Array<(location: FlowhubLocation) => boolean> = [
+    (location) => location.locationId === given,
+    (location) => location.locationId.toLowerCase() === lower,
+    (location) => location.importId === given,
+    (location) => location.importId?.toLowerCase() === lower,
+  ];
+  for (const step of steps) {
+    const found = locations.filter(step);
+    if (found.length === 1) return { match: found[0], ambiguous: [] };
+    if (found.length > 1) return { ambiguous: found };
+  }
+  return { ambiguous: [] };
+}
+
+/** The locations as an operator can pick from them: `id "name"`, at most 20. */
+function locationList(locations: FlowhubLocation[]): string {
+  const shown = locations.slice(0, 20).map((location) =>
+    [location.locationId, location.locationName ? JSON.stringify(location.locationName) : null, location.importId ? `(importId ${location.importId})` : null]
+      .filter(Boolean)
+      .join(' '),
+  );
+  const more = locations.length > shown.length ? `, and ${locations.length - shown.length} more` : '';
+  return locations.length === 0 ? 'none' : `${shown.join(', ')}${more}`;
+}
+
+/**
+ * Tries the credentials against Flowhub: refusal → 422 with Flowhub's reason, no answer → 503 naming Flowhub.
+ * Returns the matched location's own locationId, the one the inventory paths take (see matchLocation).
+ */
+async function verifyWithFlowhub(
+  deps: ProducerDependencies,
+  body: SettingsBody,
+  secrets: { apiKey: string; orderAheadToken: string | null },
+): Promise<{ locationId: string }> {
   const asApiError = (error: unknown, what: string) => {
     if (isFlowhubError(error) && ['credentials_rejected', 'not_found', 'invalid'].includes(error.kind)) {
       return new ApiError('flowhub_rejected', `${error.message} (checking the ${what})`);
@@ -117,9 +156,12 @@ async function verifyWithFlowhub(deps: ProducerDependencies, body: SettingsBody,
   } catch (error) {
     throw asApiError(error, 'Client ID and API Key');
   }
-  if (!locations.some((location) => location.locationId === body.locationId)) {
-    throw new ApiError('flowhub_rejected', `Flowhub refused the Location ID: location ${body.locationId} is not among this client's locations`, [
-      { path: 'locationId', message: "is not among the client's locations in Flowhub" },
+  const { match, ambiguous } = matchLocation(locations, body.locationId!);
+  if (!match) {
+    const why = ambiguous.length > 0 ? "matches more than one of this client's locations" : "is not among this client's locations";
+    const seen = `these credentials see: ${locationList(ambiguous.length > 0 ? ambiguous : locations)}`;
+    throw new ApiError('flowhub_rejected', `Flowhub refused the Location ID: location ${body.locationId} ${why} (${seen})`, [
+      { path: 'locationId', message: `${ambiguous.length > 0 ? "matches more than one of the client's locations" : "is not among the client's locations"} in Flowhub; ${seen}` },
     ]);
   }
   if (body.syncOrders && secrets.orderAheadToken) {
@@ -129,6 +171,7 @@ async function verifyWithFlowhub(deps: ProducerDependencies, body: SettingsBody,
       throw asApiError(error, 'Order Ahead Client Id and Token');
     }
   }
+  return { locationId: match.locationId };
 }
 
 /** Until when deliveries also carry a signature with the previous webhook secret (never the secret itself), or null. */
@@ -159,6 +202,7 @@ export async function settingsView(deps: ProducerDependencies, store: Store): Pr
     roomIds: store.roomIds,
     purchaseCategory: store.purchaseCategory,
     syncOrders: store.syncOrders,
+    orderItemId: store.orderItemId,
     mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
     pricesIncludeTax: store.pricesIncludeTax,
     quantityThreshold: store.quantityThreshold,
@@ -233,11 +277,14 @@ export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync =
     }
     const body = parsed.data;
 
+    // Verified, the Location ID is saved as Flowhub spells the matched location's own id (it may have been given in
+    // another case, or as the location's importId); unverified, as given.
+    let locationId = body.locationId ?? null;
     if (body.enabled && verify) {
-      await verifyWithFlowhub(deps, body, {
+      ({ locationId } = await verifyWithFlowhub(deps, body, {
         apiKey: deps.secrets.decrypt(apiKeyEncrypted!),
         orderAheadToken: orderAheadTokenEncrypted ? deps.secrets.decrypt(orderAheadTokenEncrypted) : null,
-      });
+      }));
     }
 
     const data = {
@@ -245,12 +292,13 @@ export const settingsRoutes = (deps: ProducerDependencies): FastifyPluginAsync =
       maui: body.maui,
       clientId: body.clientId ?? null,
       apiKeyEncrypted,
-      locationId: body.locationId ?? null,
+      locationId,
       orderAheadClientId: body.orderAheadClientId ?? null,
       orderAheadTokenEncrypted,
       roomIds: body.roomIds,
       purchaseCategory: body.purchaseCategory,
       syncOrders: body.syncOrders,
+      orderItemId: body.orderItemId,
       mapCustomCategoryToSubCategory: body.mapCustomCategoryToSubCategory,
       pricesIncludeTax: body.pricesIncludeTax,
       quantityThreshold: body.quantityThreshold,

@@ -36,8 +36,15 @@ export const orderViewSchema = z.object({
       stoppedReason: z.string().nullable().describe("why its Flowhub status is no longer followed (e.g. Flowhub answered 404 five times in a row); null while followed"),
     })
     .describe("following the order's Flowhub status (the status poll and Flowhub's postbacks)"),
-  items: z.array(z.object({ variantId: z.string(), quantity: z.number() })),
-  holds: z.array(z.object({ variantId: z.string(), quantity: z.number(), state: z.enum(HoldState) })),
+  items: z.array(
+    z.object({
+      variantId: z.string(),
+      quantity: z.number().describe("as ordered: units of the weightTier when the item names one, else Flowhub's unit for the item"),
+      weightTier: z.string().optional().describe('present only when the item names a weight tier (an addition to the contract)'),
+      tierGrams: z.number().optional().describe('grams in one unit of that tier when the order was placed: the item holds quantity × tierGrams'),
+    }),
+  ),
+  holds: z.array(z.object({ variantId: z.string(), quantity: z.number().describe("in Flowhub's unit for the item (grams for a weight tier)"), state: z.enum(HoldState) })),
   placedAt: instant.nullable(),
   createdAt: instant,
   confirmedAt: instant.nullable(),
@@ -132,7 +139,13 @@ export function orderView(order: OrderDetails): OrderView {
       errorCount: order.followErrorCount,
       stoppedReason: order.followStoppedReason,
     },
-    items: [...order.items].sort((a, b) => a.line - b.line).map((item) => ({ variantId: item.variantId, quantity: item.quantity })),
+    items: [...order.items]
+      .sort((a, b) => a.line - b.line)
+      .map((item) => ({
+        variantId: item.variantId,
+        quantity: item.quantity,
+        ...(item.weightTier ? { weightTier: item.weightTier, tierGrams: item.tierGrams ?? undefined } : {}),
+      })),
     holds: [...order.holds].sort((a, b) => a.line - b.line).map((hold) => ({ variantId: hold.variantId, quantity: hold.quantity, state: hold.state })),
     placedAt: iso(order.placedAt),
     createdAt: order.createdAt.toISOString(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PurchaseCategoryFilter } from '@flowhub-sync/db';
+import { OrderItemId, PurchaseCategoryFilter } from '@flowhub-sync/db';
 import { syncRunViewSchema } from './sync-run';
 
 const masked = z.string().nullable().describe('masked ("••••abcd"); send it back as shown to keep the stored value');
@@ -18,6 +18,7 @@ export const settingsViewSchema = z.object({
   roomIds: z.array(z.string()).describe('32-character room ids; empty = every For-Sale room'),
   purchaseCategory: z.enum(PurchaseCategoryFilter),
   syncOrders: z.boolean(),
+  orderItemId: z.enum(OrderItemId).describe("the id each item's orderItems[].productId carries in an Order Ahead create: productId or variantId"),
   mapCustomCategoryToSubCategory: z.boolean(),
   pricesIncludeTax: z.boolean(),
   quantityThreshold: z.number().min(0),

@@ -23,6 +23,8 @@ export const syncRunViewSchema = z.object({
     unknownTerpenes: count,
     unknownStrainTypes: count,
     unreadable: count.describe('rows that could not be read but name their product (also counted in invalid): the product kept its last good values'),
+    packagesMerged: count.describe("packages of a variant beyond its first (Flowhub lists a variant once per package and room) whose quantities were added to the variant's"),
+    repeatedRows: count.describe('rows that repeated a (room, package) of their variant already listed: counted once'),
   }),
   error: z.string().nullable(),
   problems: z
@@ -57,6 +59,8 @@ export function syncRunView(run: SyncRun): SyncRunView {
       unknownTerpenes: run.unknownTerpenes,
       unknownStrainTypes: run.unknownStrainTypes,
       unreadable: run.unreadable,
+      packagesMerged: run.packagesMerged,
+      repeatedRows: run.repeatedRows,
     },
     error: run.error,
     // Written by the inventory worker as {variantId, reason}[] (sync-store.ts).

@@ -14,7 +14,10 @@ export type Transaction = Prisma.TransactionClient;
 export interface OrderLine {
   line: number;
   variantId: string;
+  /** In Flowhub's unit for the item, or, when the line names a weight tier, in units of that tier. */
   quantity: number;
+  /** A weight tier of the product (its name): the line then holds quantity × the tier's grams (placeOrder). */
+  weightTier?: string | null;
 }
 
 export interface VariantDemand {

@@ -31,8 +31,8 @@ export const ORDER_EVENTS = [
 ] as const;
 export type OrderEventName = (typeof ORDER_EVENTS)[number];
 
-/** Who or what caused a change: the platform's API call, the expiry job, and later Flowhub. */
-export type OrderEventCause = 'platform' | 'expired' | 'cancelled' | 'completed' | 'flowhub';
+/** Who or what caused a change: the platform's API call, the expiry job, Flowhub, or an operator's request. */
+export type OrderEventCause = 'platform' | 'expired' | 'cancelled' | 'completed' | 'flowhub' | 'operator';
 
 export interface OrderEventInput {
   event: OrderEventName;

@@ -51,7 +51,7 @@ export function orderColumns(alias: string): string {
     .join(', ');
 }
 
-export type OrderLineRow = Pick<OrderItem, 'line' | 'variantId' | 'quantity'>;
+export type OrderLineRow = Pick<OrderItem, 'line' | 'variantId' | 'quantity' | 'weightTier' | 'tierGrams'>;
 export type OrderHoldRow = Pick<InventoryHold, 'line' | 'variantId' | 'quantity' | 'state'>;
 export type OrderEventRow = Pick<OrderEvent, 'at' | 'event' | 'fromStatus' | 'toStatus' | 'cause' | 'details'>;
 
@@ -61,7 +61,8 @@ export type OrderDetails = Order & { items: OrderLineRow[]; holds: OrderHoldRow[
 /** One statement for the whole order (was four with Prisma's include): lines and holds by line, events oldest first. */
 const ORDER_DETAILS_SQL = `
   SELECT ${orderColumns('o')},
-    coalesce((SELECT json_agg(json_build_object('line', i.line, 'variantId', i.variant_id, 'quantity', i.quantity) ORDER BY i.line)
+    coalesce((SELECT json_agg(json_build_object('line', i.line, 'variantId', i.variant_id, 'quantity', i.quantity,
+                                                'weightTier', i.weight_tier, 'tierGrams', i.tier_grams) ORDER BY i.line)
               FROM order_items i WHERE i.order_id = o.id), '[]') AS items,
     coalesce((SELECT json_agg(json_build_object('line', h.line, 'variantId', h.variant_id, 'quantity', h.quantity, 'state', h.state) ORDER BY h.line)
               FROM inventory_holds h WHERE h.order_id = o.id), '[]') AS holds,

@@ -96,14 +96,90 @@ describe('placeOrder', () => {
     expect(await placeOrder(db.sql, order, 0.5)).toEqual({
       outcome: 'short',
       short: [
-        { variantId: 'b', sellable: 2.5 },
-        { variantId: 'c', sellable: 0 },
-        { variantId: 'gone', sellable: 0 },
+        { variantId: 'b', requested: 4, sellable: 2.5 },
+        { variantId: 'c', requested: 1, sellable: 0 },
+        { variantId: 'gone', requested: 1, sellable: 0 },
       ],
     });
     expect(await prisma.order.count({ where: { storeId } })).toBe(0);
     expect(await prisma.inventoryHold.count({ where: { storeId } })).toBe(0);
     expect(await held(storeId, 'a')).toBe(0);
+  });
+
+  describe('weight tiers', () => {
+    const TIERS = [
+      { name: '1g', grams: 1, priceCents: 1000 },
+      { name: '1/8 oz', grams: 3.5, priceCents: 3325 },
+      { name: '1 oz', grams: 28, priceCents: 22400 },
+    ];
+    async function bulkStore(grams: number): Promise<string> {
+      const storeId = await storeWith({ bulk: grams, each: 10 });
+      await prisma.product.update({
+        where: { storeId_variantId: { storeId, variantId: 'bulk' } },
+        data: { soldByWeight: true, quantityUnit: 'grams', weightTiers: TIERS },
+      });
+      return storeId;
+    }
+    const tierOrder = (storeId: string, lines: { variantId: string; quantity: number; weightTier?: string }[]) =>
+      newOrder(storeId, [], { lines: lines.map((line, index) => ({ line: index, ...line })) });
+
+    it("holds quantity × the tier's grams, and keeps the tier and its grams on the line", async () => {
+      const storeId = await bulkStore(100);
+      const order = tierOrder(storeId, [
+        { variantId: 'bulk', quantity: 2, weightTier: '1/8 oz' },
+        { variantId: 'each', quantity: 1 },
+        { variantId: 'bulk', quantity: 1.25 }, // grams, no tier
+      ]);
+      const placed = await placeOrder(db.sql, order, 0);
+      if (placed.outcome !== 'placed') throw new Error(`not placed: ${placed.outcome}`);
+      expect(placed.order).toEqual(await readOrderDetails(db.sql, placed.order.id));
+      expect(placed.order.items).toEqual([
+        { line: 0, variantId: 'bulk', quantity: 2, weightTier: '1/8 oz', tierGrams: 3.5 },
+        { line: 1, variantId: 'each', quantity: 1, weightTier: null, tierGrams: null },
+        { line: 2, variantId: 'bulk', quantity: 1.25, weightTier: null, tierGrams: null },
+      ]);
+      expect(placed.order.holds.map(({ variantId, quantity }) => [variantId, quantity])).toEqual([['bulk', 7], ['each', 1], ['bulk', 1.25]]);
+      expect([await held(storeId, 'bulk'), await held(storeId, 'each')]).toEqual([8.25, 1]);
+    });
+
+    it('writes nothing when a line names a tier its product does not list, and names the line and the tiers there are', async () => {
+      const storeId = await bulkStore(100);
+      const order = tierOrder(storeId, [
+        { variantId: 'bulk', quantity: 1, weightTier: '1/8 oz' },
+        { variantId: 'bulk', quantity: 1, weightTier: '1/4 oz' },
+        { variantId: 'each', quantity: 1, weightTier: '1g' },
+      ]);
+      expect(await placeOrder(db.sql, order, 0)).toEqual({
+        outcome: 'unknown_tier',
+        lines: [
+          { line: 1, variantId: 'bulk', weightTier: '1/4 oz', tiers: ['1g', '1/8 oz', '1 oz'] },
+          { line: 2, variantId: 'each', weightTier: '1g', tiers: [] },
+        ],
+      });
+      expect(await prisma.order.count({ where: { storeId } })).toBe(0);
+      expect(await held(storeId, 'bulk')).toBe(0);
+    });
+
+    it('compares what a tier line holds in grams with the grams that can be sold', async () => {
+      const storeId = await bulkStore(30);
+      const order = tierOrder(storeId, [{ variantId: 'bulk', quantity: 1, weightTier: '1 oz' }, { variantId: 'bulk', quantity: 1, weightTier: '1/8 oz' }]);
+      expect(await placeOrder(db.sql, order, 0)).toEqual({ outcome: 'short', short: [{ variantId: 'bulk', requested: 31.5, sellable: 30 }] });
+      const fits = await placeOrder(db.sql, tierOrder(storeId, [{ variantId: 'bulk', quantity: 1, weightTier: '1 oz' }]), 0);
+      expect(fits.outcome).toBe('placed');
+      expect(await held(storeId, 'bulk')).toBe(28);
+    });
+
+    it('never holds more grams than the stock when tier orders race', async () => {
+      const storeId = await bulkStore(50);
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, n) => placeOrder(db.sql, tierOrder(storeId, [{ variantId: 'bulk', quantity: 1 + (n % 2), weightTier: '1/8 oz' }, { variantId: 'each', quantity: 1 }]), 0)),
+      );
+      expect(results.filter((result) => result.outcome !== 'placed').every((result) => result.outcome === 'short')).toBe(true);
+      const { _sum } = await prisma.inventoryHold.aggregate({ where: { storeId, variantId: 'bulk', state: 'held' }, _sum: { quantity: true } });
+      expect(await held(storeId, 'bulk')).toBe(_sum.quantity ?? 0);
+      expect(await held(storeId, 'bulk')).toBeLessThanOrEqual(50);
+      expect(await held(storeId, 'bulk')).toBeGreaterThan(40);
+    });
   });
 
   it('answers with the order already under that externalId, even when its own holds have used the stock up since', async () => {
@@ -202,7 +278,7 @@ describe('readOrderDetails', () => {
     const { items, holds, events, ...orderFields } = viaPrisma;
     expect(viaSql).toEqual({
       ...orderFields,
-      items: items.map(({ line, variantId, quantity }) => ({ line, variantId, quantity })).sort((x, y) => x.line - y.line),
+      items: items.map(({ line, variantId, quantity, weightTier, tierGrams }) => ({ line, variantId, quantity, weightTier, tierGrams })).sort((x, y) => x.line - y.line),
       holds: holds.map(({ line, variantId, quantity, state }) => ({ line, variantId, quantity, state })).sort((x, y) => x.line - y.line),
       events: expect.arrayContaining(events.map(({ at, event, fromStatus, toStatus, cause, details }) => ({ at, event, fromStatus, toStatus, cause, details }))),
     });

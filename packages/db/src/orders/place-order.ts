@@ -1,6 +1,6 @@
 import type { Order, OrderStatus, OrderType, Prisma, PushState } from '../generated/client';
 import type { Sql } from '../sql';
-import { demandByVariant, type OrderLine } from './holds';
+import { round6, type OrderLine } from './holds';
 import type { OrderEventInput } from './order-events';
 import { orderColumns, type OrderDetails } from './order-rows';
 import { retryingDeadlocks } from './transaction';
@@ -30,68 +30,104 @@ export type PlaceOrderResult =
   | { outcome: 'placed'; order: OrderDetails }
   /** The externalId is taken (by this order sent again, or by another): nothing was written. */
   | { outcome: 'exists'; orderId: string; contentHash: string }
-  /** Some variants cannot spare what the order asks: nothing was written. Sellable is what each could sell. */
-  | { outcome: 'short'; short: { variantId: string; sellable: number }[] };
+  /**
+   * Some lines name a weight tier their (known) product does not list: nothing was written. `tiers` are the names
+   * the product does list.
+   */
+  | { outcome: 'unknown_tier'; lines: UnknownTierLine[] }
+  /**
+   * Some variants cannot spare what the order asks: nothing was written. `requested` is what the order asks of each
+   * (its lines summed, tiers in grams) and `sellable` what each could sell, both in Flowhub's unit for the item.
+   */
+  | { outcome: 'short'; short: { variantId: string; requested: number; sellable: number }[] };
+
+export interface UnknownTierLine {
+  line: number;
+  variantId: string;
+  weightTier: string;
+  tiers: string[];
+}
 
 /*
  * One statement, so one round trip and its own transaction:
  * 1. `locked`: the order's products, locked in variantId order (the order every statement that touches
  *    several products keeps, so two orders never wait on each other in a cycle) and read as they are now,
  *    after any concurrent order holding them has committed;
- * 2. `short`: the variants that cannot spare the quantity asked (unknown, inactive, or
- *    posQuantity − heldQuantity − threshold too low; rounded to 6 decimals as everywhere in the ledger);
- * 3. `new_order`: the order row, only when nothing is short; a concurrent create of the same externalId
- *    makes it wait and then insert nothing;
- * 4. then only if the order row was written: heldQuantity raised, the lines, one hold per line and the
- *    history events.
- * The answer: the new order's row, or the short variants (placeOrder then looks for the order under that externalId).
+ * 2. `priced`: each line with the grams of one unit of the weight tier it names, read from its locked product
+ *    (null without a tier: the line is in Flowhub's unit for the item); `unknown_tier`: lines naming a tier their
+ *    product does not list;
+ * 3. `demand`: what the order asks of each variant, in Flowhub's unit (a tier line: quantity × grams);
+ *    `short`: the variants that cannot spare it (unknown, inactive, or posQuantity − heldQuantity − threshold too
+ *    low; rounded to 6 decimals as everywhere in the ledger);
+ * 4. `new_order`: the order row, only when nothing is short and every tier is known; a concurrent create of the
+ *    same externalId makes it wait and then insert nothing;
+ * 5. then only if the order row was written: heldQuantity raised, the lines (with their tier and its grams), one
+ *    hold per line (in Flowhub's unit) and the history events.
+ * The answer: the new order's row, or the unknown tiers and the short variants (placeOrder then looks for the order
+ * under that externalId).
  */
 const PLACE_ORDER_SQL = `
-  WITH demand AS (
-    SELECT variant_id, quantity FROM unnest($15::text[], $16::float8[]) AS d(variant_id, quantity)
+  WITH lines AS (
+    SELECT line, variant_id, quantity, tier FROM unnest($15::int[], $16::text[], $17::float8[], $18::text[]) AS l(line, variant_id, quantity, tier)
   ), locked AS MATERIALIZED (
-    SELECT p.variant_id, p.active, p.pos_quantity, p.held_quantity FROM products p
-    WHERE p.store_id = $1 AND p.variant_id = ANY($15::text[])
+    SELECT p.variant_id, p.active, p.pos_quantity, p.held_quantity, p.weight_tiers FROM products p
+    WHERE p.store_id = $1 AND p.variant_id = ANY($16::text[])
     ORDER BY p.variant_id
     FOR UPDATE
+  ), priced AS MATERIALIZED (
+    SELECT l.line, l.variant_id, l.quantity, l.tier, k.variant_id IS NOT NULL AS known, k.weight_tiers,
+      CASE WHEN l.tier IS NULL THEN NULL ELSE (
+        SELECT (t->>'grams')::float8 FROM jsonb_array_elements(k.weight_tiers) AS t
+        WHERE t->>'name' = l.tier AND jsonb_typeof(t->'grams') = 'number' AND (t->>'grams')::float8 > 0 LIMIT 1
+      ) END AS tier_grams
+    FROM lines l LEFT JOIN locked k USING (variant_id)
+  ), unknown_tier AS (
+    SELECT line, variant_id, tier, weight_tiers FROM priced WHERE tier IS NOT NULL AND known AND tier_grams IS NULL
+  ), demand AS (
+    SELECT variant_id, round(sum(quantity * coalesce(tier_grams, 1))::numeric, 6)::float8 AS quantity FROM priced GROUP BY variant_id
   ), short AS (
-    SELECT d.variant_id,
-      CASE WHEN l.active THEN GREATEST(round((l.pos_quantity - l.held_quantity - $17::float8)::numeric, 6), 0)::float8 ELSE 0 END AS sellable
+    SELECT d.variant_id, d.quantity AS requested,
+      CASE WHEN l.active THEN GREATEST(round((l.pos_quantity - l.held_quantity - $19::float8)::numeric, 6), 0)::float8 ELSE 0 END AS sellable
     FROM demand d LEFT JOIN locked l USING (variant_id)
     WHERE l.variant_id IS NULL OR NOT l.active
-       OR round((l.pos_quantity - l.held_quantity - $17::float8)::numeric, 6) < round(d.quantity::numeric, 6)
+       OR round((l.pos_quantity - l.held_quantity - $19::float8)::numeric, 6) < round(d.quantity::numeric, 6)
   ), new_order AS (
     INSERT INTO orders (store_id, external_id, status, type, placed_at, customer, delivery_notes, delivery_fee_cents, address,
                         requested_window, content_hash, confirmed_at, push_state, created_at, updated_at)
     SELECT $1, $2, $3::order_status, $4::order_type, $5, $6::jsonb, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13::push_state, $14, $14
-    WHERE NOT EXISTS (SELECT 1 FROM short)
+    WHERE NOT EXISTS (SELECT 1 FROM short) AND NOT EXISTS (SELECT 1 FROM unknown_tier)
     ON CONFLICT (store_id, external_id) DO NOTHING
     RETURNING ${orderColumns('orders')}
   ), held AS (
     UPDATE products p SET held_quantity = round((p.held_quantity + d.quantity)::numeric, 6)::float8
     FROM demand d, new_order
     WHERE p.store_id = $1 AND p.variant_id = d.variant_id
-  ), lines AS (
-    SELECT line, variant_id, quantity FROM unnest($18::int[], $19::text[], $20::float8[]) AS l(line, variant_id, quantity)
   ), items AS (
-    INSERT INTO order_items (order_id, line, variant_id, quantity)
-    SELECT new_order.id, lines.line, lines.variant_id, lines.quantity FROM new_order, lines
+    INSERT INTO order_items (order_id, line, variant_id, quantity, weight_tier, tier_grams)
+    SELECT new_order.id, priced.line, priced.variant_id, priced.quantity, priced.tier, priced.tier_grams FROM new_order, priced
   ), holds AS (
     INSERT INTO inventory_holds (order_id, line, store_id, variant_id, quantity, created_at)
-    SELECT new_order.id, lines.line, $1, lines.variant_id, lines.quantity, $14 FROM new_order, lines
+    SELECT new_order.id, priced.line, $1, priced.variant_id, round((priced.quantity * coalesce(priced.tier_grams, 1))::numeric, 6)::float8, $14
+    FROM new_order, priced
   ), events AS (
     INSERT INTO order_events (order_id, at, event, from_status, to_status, cause, details)
     SELECT new_order.id, $14, e.event, e.from_status, e.to_status, e.cause, e.details
-    FROM new_order, jsonb_to_recordset($21::jsonb) AS e(event text, from_status order_status, to_status order_status, cause text, details jsonb)
+    FROM new_order, jsonb_to_recordset($20::jsonb) AS e(event text, from_status order_status, to_status order_status, cause text, details jsonb)
   )
   SELECT new_order.*,
-    (SELECT json_agg(json_build_object('variantId', variant_id, 'sellable', sellable) ORDER BY variant_id) FROM short) AS short
+    (SELECT json_agg(json_build_object('variantId', variant_id, 'requested', requested, 'sellable', sellable) ORDER BY variant_id) FROM short) AS short,
+    (SELECT json_agg(json_build_object('line', line, 'variantId', variant_id, 'weightTier', tier,
+                                       'tiers', coalesce((SELECT json_agg(t->>'name') FROM jsonb_array_elements(weight_tiers) AS t), '[]'::json))
+                     ORDER BY line) FROM unknown_tier) AS unknown_tiers,
+    (SELECT json_agg(json_build_object('line', line, 'tierGrams', tier_grams) ORDER BY line) FROM priced WHERE tier IS NOT NULL) AS tier_grams
   FROM (SELECT) AS answer LEFT JOIN new_order ON true`;
 
 const EXISTING_SQL = `SELECT id AS "orderId", content_hash AS "contentHash" FROM orders WHERE store_id = $1 AND external_id = $2`;
 
 type PlaceOrderRow = (Order | { [Field in keyof Order]: null }) & {
-  short: { variantId: string; sellable: number }[] | null;
+  short: { variantId: string; requested: number; sellable: number }[] | null;
+  unknown_tiers: UnknownTierLine[] | null;
+  tier_grams: { line: number; tierGrams: number | null }[] | null;
 };
 
 const json = (value: object | null) => (value === null ? null : JSON.stringify(value));
@@ -101,7 +137,6 @@ const json = (value: object | null) => (value === null ? null : JSON.stringify(v
  * a deadlock victim (e.g. against a sync's bulk upsert) runs again.
  */
 export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: number): Promise<PlaceOrderResult> {
-  const demands = demandByVariant(order.lines);
   const values = [
     order.storeId,
     order.externalId,
@@ -117,12 +152,11 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     order.confirmedAt,
     order.pushState,
     order.createdAt,
-    demands.map((demand) => demand.variantId),
-    demands.map((demand) => demand.quantity),
-    quantityThreshold,
     order.lines.map((line) => line.line),
     order.lines.map((line) => line.variantId),
     order.lines.map((line) => line.quantity),
+    order.lines.map((line) => line.weightTier ?? null),
+    quantityThreshold,
     JSON.stringify(
       order.events.map((event) => ({
         event: event.event,
@@ -134,13 +168,18 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     ),
   ];
   const {
-    rows: [{ short, ...row }],
+    rows: [{ short, unknown_tiers: unknownTiers, tier_grams: tierGrams, ...row }],
   } = await retryingDeadlocks(() => sql.query<PlaceOrderRow>({ name: 'place-order', text: PLACE_ORDER_SQL, values }));
   if (row.id !== null) {
+    const gramsOf = new Map((tierGrams ?? []).map((entry) => [entry.line, entry.tierGrams]));
+    const lines = order.lines.map(({ line, variantId, quantity, weightTier }) => {
+      const grams = weightTier ? (gramsOf.get(line) ?? null) : null;
+      return { line, variantId, quantity, weightTier: weightTier ?? null, tierGrams: grams, held: grams === null ? quantity : round6(quantity * grams) };
+    });
     const written: OrderDetails = {
       ...(row as Order),
-      items: order.lines.map(({ line, variantId, quantity }) => ({ line, variantId, quantity })),
-      holds: order.lines.map(({ line, variantId, quantity }) => ({ line, variantId, quantity, state: 'held' })),
+      items: lines.map(({ line, variantId, quantity, weightTier, tierGrams: grams }) => ({ line, variantId, quantity, weightTier, tierGrams: grams })),
+      holds: lines.map(({ line, variantId, held }) => ({ line, variantId, quantity: held, state: 'held' })),
       events: order.events.map((event) => ({
         at: order.createdAt,
         event: event.event,
@@ -153,11 +192,12 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     };
     return { outcome: 'placed', order: written };
   }
-  // Not written: the externalId is taken, or a variant is short. Looked up afresh, not in the statement's
-  // snapshot: a create of the same externalId that committed while this one waited (for the order row, or for
-  // the products whose last units it took) is the answer rather than "short".
+  // Not written: the externalId is taken, a tier is unknown, or a variant is short. Looked up afresh, not in the
+  // statement's snapshot: a create of the same externalId that committed while this one waited (for the order row,
+  // or for the products whose last units it took) is the answer rather than "short".
   const { rows } = await sql.query<{ orderId: string; contentHash: string }>(EXISTING_SQL, [order.storeId, order.externalId]);
   if (rows.length > 0) return { outcome: 'exists', ...rows[0] };
+  if (unknownTiers) return { outcome: 'unknown_tier', lines: unknownTiers };
   if (short) return { outcome: 'short', short };
   throw new Error(`order ${order.externalId} was neither written nor found`);
 }
