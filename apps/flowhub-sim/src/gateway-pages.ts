@@ -1,6 +1,10 @@
-/** The HTML pages Flowhub's gateway answers with instead of JSON: clients must check the status before parsing. */
+/**
+ * HTML pages a gateway in front of Flowhub could answer with instead of JSON (assumed: no public source shows one),
+ * sent by the `forbiddenHtml` and `serverError` faults and the `forbiddenAsHtml` switch: clients must check the
+ * status before parsing.
+ */
 
-/** What Flowhub's gateway answers to a wrong key: an HTML page, not JSON. */
+/** An nginx-style 403 page. */
 export const FORBIDDEN_HTML = `<html>
 <head><title>403 Forbidden</title></head>
 <body>

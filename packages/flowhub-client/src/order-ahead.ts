@@ -93,7 +93,7 @@ export type FlowhubOrderStatus = (typeof FLOWHUB_ORDER_STATUSES)[number];
 
 const STATUS_BY_LOWER_CASE = new Map<string, FlowhubOrderStatus>(FLOWHUB_ORDER_STATUSES.map((status) => [status.toLowerCase(), status]));
 
-/** Flowhub sends statuses in varying case ("Sold", "sold"): the known spelling, or the text as sent. */
+/** A status in any case ("Sold" in a documentation example, "sold" live: docs/flowhub-api.md): the known spelling, or the text as sent. */
 export function canonicalOrderStatus(raw: string): string {
   return STATUS_BY_LOWER_CASE.get(raw.trim().toLowerCase()) ?? raw.trim();
 }
