@@ -62,6 +62,8 @@ describe('inventory-worker process', () => {
     expect(metricSample(metrics, 'flowhub_sync_inventory_sync_outcomes_total', { outcome: 'succeeded' })).toBe(1);
     expect(metricSample(metrics, 'flowhub_sync_inventory_sync_rows_total', { kind: 'created' })).toBeGreaterThan(100);
     expect(metricSample(metrics, 'flowhub_sync_jobs_total', { queue: 'inventory-sync', outcome: 'completed' })).toBe(1);
+    // Its Flowhub requests, under the name and labels the order-worker uses for its own.
+    expect(metricSample(metrics, 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' })).toBeGreaterThanOrEqual(1);
     const exit = await app.stop('SIGTERM');
     expect(exit.code).toBe(0);
     // One line per event, with the store and the job; never a credential.

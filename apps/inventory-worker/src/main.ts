@@ -15,7 +15,7 @@ import {
 } from '@flowhub-sync/config';
 import { createPrismaClient } from '@flowhub-sync/db';
 import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
-import { createMetricsRegistry, createRedisConnection, instrumentWorker, startHealthServer } from '@flowhub-sync/queues';
+import { createMetricsRegistry, createRedisConnection, flowhubRequestObserver, instrumentWorker, startHealthServer } from '@flowhub-sync/queues';
 import { createInventorySyncProcessor } from './jobs/inventory-sync';
 import { createSyncMetrics } from './metrics';
 import { createStoreLockConnection } from './sync/store-lock';
@@ -41,6 +41,7 @@ async function main() {
   const redis = createRedisConnection(env, 'worker');
   // The store locks' own connection: fail-fast, so a lock that cannot be renewed is noticed (sync/store-lock.ts).
   const lockRedis = createStoreLockConnection(env);
+  const registry = createMetricsRegistry('inventory-worker');
   const flowhub = createFlowhubClient({
     apiUrl: env.FLOWHUB_API_URL,
     authUrl: env.FLOWHUB_AUTH_URL,
@@ -51,8 +52,9 @@ async function main() {
     // A longer Retry-After is the job's to wait (delayed), not a worker slot's.
     maxRetryWaitMs: 1_000,
     logger,
+    // Flowhub requests by endpoint and status, under the order-worker's metric name and labels: queries sum both.
+    onRequest: flowhubRequestObserver(registry),
   });
-  const registry = createMetricsRegistry('inventory-worker');
   const metrics = createSyncMetrics(registry);
   const processor = createInventorySyncProcessor({
     prisma,

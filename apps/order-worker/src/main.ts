@@ -22,6 +22,7 @@ import {
   createMetricsRegistry,
   createProductQueues,
   createRedisConnection,
+  flowhubRequestObserver,
   instrumentWorker,
   startHealthServer,
 } from '@flowhub-sync/queues';
@@ -55,7 +56,8 @@ async function main() {
     // Shared by every process: one request budget per store's Flowhub credentials (and one per egress, if set).
     budget: createRedisRequestBudget(redis, { maxRps: env.FLOWHUB_MAX_RPS, maxRpsGlobal: env.FLOWHUB_MAX_RPS_GLOBAL }),
     logger,
-    onRequest: flowhubRequestCounter(registry),
+    // Flowhub requests by endpoint and status (no ids or secrets in the labels), as the inventory-worker counts them.
+    onRequest: flowhubRequestObserver(registry),
   });
   const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
   const push = startOrderPushWorker({
@@ -133,18 +135,6 @@ async function main() {
     () => prisma.$disconnect(),
     () => sql.end(),
   ], { timeoutMs: graceMs });
-}
-
-/** Flowhub requests by endpoint and status, from the client's observer (no ids or secrets in the labels). */
-function flowhubRequestCounter(registry: Registry) {
-  const requests = new Counter({
-    name: 'flowhub_sync_flowhub_requests_total',
-    help: 'Requests to Flowhub by endpoint and status',
-    labelNames: ['endpoint', 'status'],
-    registers: [registry],
-  });
-  return (event: { endpoint: string; status: number | null; outcome: string }) =>
-    requests.inc({ endpoint: event.endpoint, status: event.status === null ? event.outcome : String(event.status) });
 }
 
 function countWebhookOutcomes(registry: Registry, worker: Worker) {

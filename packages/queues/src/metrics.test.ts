@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { metricSample as sample, serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-import { createMetricsRegistry, instrumentWorker, registerQueueGauges } from './metrics';
+import { createMetricsRegistry, flowhubRequestObserver, instrumentWorker, registerQueueGauges } from './metrics';
 
 describe('metrics', () => {
   it('counts job outcomes and durations per queue, and job counts per state', async () => {
@@ -33,5 +33,23 @@ describe('metrics', () => {
       await workerConnection.quit();
       await connection.quit();
     }
+  });
+});
+
+describe('flowhubRequestObserver', () => {
+  it('counts Flowhub requests by endpoint and status, the error kind standing for the status when no answer came', async () => {
+    const registry = createMetricsRegistry('test');
+    const observe = flowhubRequestObserver(registry);
+    observe({ endpoint: 'inventoryNonZero', status: 200, outcome: 'ok' });
+    observe({ endpoint: 'inventoryNonZero', status: 200, outcome: 'ok' });
+    observe({ endpoint: 'createOrder', status: 429, outcome: 'rate_limited' });
+    observe({ endpoint: 'orderStatus', status: null, outcome: 'transient' });
+    // A second observer on the same registry (a second client in one process) counts into the same series.
+    flowhubRequestObserver(registry)({ endpoint: 'inventoryNonZero', status: 503, outcome: 'transient' });
+    const text = await registry.metrics();
+    expect(sample(text, 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' })).toBe(2);
+    expect(sample(text, 'flowhub_sync_flowhub_requests_total', { endpoint: 'createOrder', status: '429' })).toBe(1);
+    expect(sample(text, 'flowhub_sync_flowhub_requests_total', { endpoint: 'orderStatus', status: 'transient' })).toBe(1);
+    expect(sample(text, 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '503' })).toBe(1);
   });
 });

@@ -58,3 +58,27 @@ export function registerQueueGauges(registry: Registry, queues: Record<string, Q
     },
   });
 }
+
+/** One Flowhub HTTP attempt as the Flowhub client's `onRequest` reports it (only what the labels use). */
+export interface FlowhubRequestSample {
+  endpoint: string;
+  status: number | null;
+  outcome: string;
+}
+
+/**
+ * Flowhub requests by endpoint and status, fed by the Flowhub client's `onRequest` observer: the same counter on
+ * every process that calls Flowhub (both workers), so a query sums them. `status` is the HTTP status, or the
+ * attempt's error kind when no answer came (`transient`, `aborted`). No id or secret is ever a label.
+ */
+export function flowhubRequestObserver(registry: Registry): (event: FlowhubRequestSample) => void {
+  const requests =
+    (registry.getSingleMetric('flowhub_sync_flowhub_requests_total') as Counter<'endpoint' | 'status'>) ??
+    new Counter({
+      name: 'flowhub_sync_flowhub_requests_total',
+      help: 'Requests to Flowhub by endpoint and status (the error kind when no answer came)',
+      labelNames: ['endpoint', 'status'],
+      registers: [registry],
+    });
+  return (event) => requests.inc({ endpoint: event.endpoint, status: event.status === null ? event.outcome : String(event.status) });
+}

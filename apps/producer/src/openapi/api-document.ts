@@ -85,7 +85,9 @@ export const operations: Operation[] = [
       'Replace semantics: a non-secret field left out takes its default. A secret (apiKey, orderAheadToken, statusWebhookSecret) left out, ' +
       'or sent back masked as the API showed it, keeps its stored value. Required when `enabled`: clientId, apiKey, locationId; when ' +
       '`syncOrders`: orderAheadClientId, orderAheadToken. When enabling, the credentials are tried against Flowhub before saving ' +
-      '(`?verify=false` skips the check). Enabling schedules the store and starts a first sync at once; `enabled: false` stops its ' +
+      '(`?verify=false` skips the check): locationId may name the location by its locationId in any case or by its importId, and ' +
+      "the location's own locationId is saved; one that matches none is refused listing the locations the credentials see. " +
+      'Enabling schedules the store and starts a first sync at once; `enabled: false` stops its ' +
       'schedules and keeps its data. statusWebhookUrl must point to the public internet: its host, or every A and AAAA address ' +
       'its name resolves to, must be a public unicast address (a name that does not resolve within 2 s is accepted and checked ' +
       'again at each delivery; WEBHOOK_ALLOW_PRIVATE_NETWORKS=true lifts the rule for local development). A new statusWebhookSecret ' +
