@@ -15,6 +15,7 @@ import { renderBanner } from './start/banner.mjs';
 import { loadDemoSecrets } from './start/demo-env.mjs';
 import { configureDemoStore, reportFirstSync, speedUpSimulator } from './start/demo-store.mjs';
 import { waitUntilAnswers } from './start/http.mjs';
+import { createLogLines } from './start/log-lines.mjs';
 import { choosePort } from './start/ports.mjs';
 import { createProcessGroup } from './start/processes.mjs';
 
@@ -26,7 +27,10 @@ const say = (line) => process.stderr.write(`start: ${line}\n`);
 
 const APPS = ['producer', 'inventory-worker', 'order-worker'];
 const demo = !process.env.FLOWHUB_API_URL;
-const group = createProcessGroup(root);
+// The processes log JSON lines, as in production; the terminal shows each as one short line (pino-pretty, loaded
+// once the dependencies are installed).
+let logLines;
+const group = createProcessGroup(root, { logLines: { follow: (stream) => (logLines ??= createLogLines(root)).follow(stream) } });
 let stackReady = null;
 let currentStep = null;
 let stopping = false;

@@ -1,9 +1,13 @@
-// The product's processes as children of `npm start`. They inherit the terminal, so each logs as it would in
-// production: pino-pretty lines (with the process's name) on a terminal, JSON lines otherwise.
+// The product's processes as children of `npm start`. Each logs JSON lines, as in production; given `logLines`
+// (./log-lines.mjs), their stdout goes through it and the terminal shows one short line per entry. Their stderr
+// (a process that cannot start says why there) is the terminal's.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-export function createProcessGroup(root) {
+/** How long a child's output may stay open after it exited (a grandchild holding it): then we stop waiting. */
+const OUTPUT_GRACE_MS = 2_000;
+
+export function createProcessGroup(root, { logLines } = {}) {
   const children = [];
   let stopping = false;
   let unexpectedExit = () => {};
@@ -11,10 +15,17 @@ export function createProcessGroup(root) {
   return {
     /** Starts `node <main>`; resolves nothing, the caller waits for its readiness URL. */
     start(name, main, env) {
-      const child = spawn(process.execPath, [path.join(root, main)], { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [path.join(root, main)], { cwd: root, env, stdio: ['ignore', logLines ? 'pipe' : 'inherit', 'inherit'] });
+      const printed = logLines ? logLines.follow(child.stdout) : Promise.resolve();
+      // Exited, and its last lines printed (a clean shutdown's, or why it stopped).
       const exited = new Promise((resolve) => {
         child.once('exit', (code, signal) => resolve({ code, signal }));
         child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      }).then(async (result) => {
+        let timer;
+        await Promise.race([printed, new Promise((resolve) => (timer = setTimeout(resolve, OUTPUT_GRACE_MS)))]);
+        clearTimeout(timer);
+        return result;
       });
       exited.then((result) => {
         if (!stopping) unexpectedExit(name, result);

@@ -119,6 +119,6 @@ export function buildApp(deps: ProducerDependencies) {
   app.register(platformApi(deps));
   app.register(postbackRoutes(deps));
   app.register(bullBoardRoutes(deps), { prefix: BULL_BOARD_PATH });
-  app.register(referenceRoutes());
+  app.register(referenceRoutes(deps.settings.publicUrl));
   return app;
 }

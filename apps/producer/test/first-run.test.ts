@@ -130,6 +130,9 @@ async function pressCtrlC(run: NpmStart, banner: Banner) {
   clearTimeout(timer);
   expect(stopped).toBe(true);
   expect(run.output()).toContain('start: stopped; the data is kept for the next npm start');
+  // No process printed a Node warning, from its start to its shutdown: Node prints them, Fastify's deprecations
+  // (FSTDEP…) among them, as "(node:<pid>) [code] DeprecationWarning: …".
+  expect(run.output()).not.toMatch(/\(node:\d+\)|Warning:/);
   for (const [name, pid] of Object.entries(banner.pids)) expect({ name, running: isRunning(pid) }).toEqual({ name, running: false });
   for (const url of [banner.apiUrl, ...banner.readyUrls]) expect({ url, answers: await answers(url) }).toEqual({ url, answers: false });
 }
@@ -253,6 +256,13 @@ describe('npm start on a fresh machine', () => {
     expect(logs).not.toContain(first.token);
     expect(logs).not.toContain(first.boardPassword);
     expect(run.output()).not.toContain(kept.ENCRYPTION_KEY);
+
+    // The processes log JSON (as in production), and the terminal shows each entry as one short line.
+    const lines = logs.split('\n');
+    expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(producer\): producer listening port=\d+$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(producer\): PUT \/v1\/stores\/:storeId\/flowhub → 200 in \d+ ms$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(inventory-worker\): inventory sync finished storeId=demo-store status=succeeded /));
 
     await pressCtrlC(run, first);
   }, 420_000);

@@ -26,6 +26,17 @@ describe('docker-compose.yml', () => {
     expect(services.postgres.healthcheck).toBeDefined();
   });
 
+  it('builds every image of the product on Node 24 LTS (Debian bookworm, slim), a Node the root engines admit', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gim)].map((match) => match[1]);
+    expect(bases).toEqual(['node:24-bookworm-slim', 'node:24-bookworm-slim']);
+    for (const [name, service] of Object.entries(services) as [string, { build?: string; image?: string }][]) {
+      if (name !== 'redis' && name !== 'postgres') expect({ service: name, build: service.build }).toEqual({ service: name, build: '.' });
+    }
+    const engines = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).engines.node as string;
+    expect(engines.split('||').map((range) => range.trim())).toContain('>=24');
+  });
+
   it('keeps Redis durable and never evicting (BullMQ needs noeviction)', () => {
     expect(services.redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'noeviction']));
   });

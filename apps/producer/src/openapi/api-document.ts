@@ -349,8 +349,13 @@ export const operations: Operation[] = [
   {
     method: 'get', path: '/metrics', operationId: 'metrics', tag: 'Operations', bearer: false,
     summary: 'Prometheus metrics',
-    description: 'Jobs per queue and state, age of each store\'s last good sync, holds active, orders by store and push state, API requests by route and status.',
-    responses: { 200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' } },
+    description:
+      'Jobs per queue and state, age of each store\'s last good sync, holds active, orders by store and push state, API requests by route and status. ' +
+      'Open unless the producer has a METRICS_TOKEN: then it needs `Authorization: Bearer <METRICS_TOKEN>` (not the API token).',
+    responses: {
+      200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' },
+      401: 'METRICS_TOKEN is set, and the request has no bearer token or another one',
+    },
   },
 ];
 
@@ -513,6 +518,8 @@ function buildDocument() {
     info: {
       title: 'flowhub-sync producer API',
       version: '1',
+      // The repository grants no licence: a private package (package.json), all rights reserved.
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
       description:
         'The contract with the ecommerce platform: JSON in and out, UTF-8. Times are ISO-8601 strings; money is integer cents; ' +
         "quantities are non-negative numbers in Flowhub's unit for the item.\n\n" +
@@ -522,12 +529,14 @@ function buildDocument() {
         'A 503 `unavailable` says what the request needs and cannot reach: PostgreSQL for every route, Redis only for a manual sync, ' +
         'Flowhub for a verifying settings save.\n\nThis document: `GET /openapi.json`; the browsable reference: `/docs`.',
     },
+    servers: serversOf(undefined),
     tags: TAGS,
     security: [{ bearer: [] }],
     paths,
     webhooks: {
       statusWebhook: {
         post: {
+          operationId: 'statusWebhook',
           summary: "What the product POSTs to a store's statusWebhookUrl",
           description:
             'Status changes, push failures and reconciliation needs, fulfilment changes, conflicts, and what staff must do in Flowhub. ' +
@@ -551,10 +560,19 @@ function buildDocument() {
 
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
 
+/**
+ * Where the API is reached: PUBLIC_URL (the address Flowhub's postbacks come to) when the producer has one; otherwise
+ * `/`, the origin the document was fetched from.
+ */
+function serversOf(publicUrl: string | undefined): { url: string; description: string }[] {
+  if (!publicUrl) return [{ url: '/', description: 'the producer serving this document' }];
+  return [{ url: publicUrl.replace(/\/+$/, ''), description: 'this producer (PUBLIC_URL)' }];
+}
+
 let built: OpenApiDocument | undefined;
 
-/** The document, built once on first use. */
-export function openApiDocument(): OpenApiDocument {
+/** The document, built once on first use, with the producer's public address as its server (PUBLIC_URL; `/` without one). */
+export function openApiDocument(publicUrl?: string): OpenApiDocument {
   built ??= buildDocument();
-  return built;
+  return publicUrl ? { ...built, servers: serversOf(publicUrl) } : built;
 }

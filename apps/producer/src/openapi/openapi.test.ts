@@ -40,14 +40,14 @@ async function call(
   method: Method,
   template: string,
   params: Record<string, string> = {},
-  options: { body?: unknown; query?: string; bearer?: boolean } = {},
+  options: { body?: unknown; query?: string; bearer?: boolean; headers?: Record<string, string>; app?: ReturnType<typeof buildApp> } = {},
 ): Promise<LightMyRequestResponse> {
   const url = template.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name])) + (options.query ? `?${options.query}` : '');
   const withBearer = options.bearer ?? (template.startsWith('/v1/') && !template.startsWith('/v1/flowhub/postback/'));
-  const response = await h.app.inject({
+  const response = await (options.app ?? h.app).inject({
     method: method.toUpperCase() as 'GET',
     url,
-    headers: withBearer ? auth : {},
+    headers: { ...(withBearer ? auth : {}), ...options.headers },
     ...(options.body === undefined ? {} : { payload: options.body as object }),
   });
   exchanges.push({ method, template, url, requestBody: options.body, response });
@@ -203,6 +203,12 @@ async function driveEveryRoute() {
   expectStatus(await call('get', '/healthz'), 200);
   expectStatus(await call('get', '/readyz'), 200);
   expectStatus(await call('get', '/metrics'), 200);
+  // A producer with METRICS_TOKEN: /metrics wants that token.
+  const metricsToken = 'metrics-token-0123456789abcdef';
+  const guarded = buildApp({ ...h.deps, settings: { ...h.deps.settings, metricsToken } });
+  expectStatus(await call('get', '/metrics', {}, { app: guarded }), 401);
+  expectStatus(await call('get', '/metrics', {}, { app: guarded, headers: { authorization: `Bearer ${metricsToken}` } }), 200);
+  await guarded.close();
 }
 
 beforeAll(async () => {
@@ -389,6 +395,15 @@ describe('/openapi.json and /docs', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('application/json');
     expect(response.json()).toEqual(JSON.parse(JSON.stringify(document)));
+  });
+
+  it('names the producer as its server: PUBLIC_URL when set, the origin it was fetched from otherwise', async () => {
+    expect((await h.app.inject({ method: 'GET', url: '/openapi.json' })).json().servers).toEqual([expect.objectContaining({ url: '/' })]);
+    const behindProxy = buildApp({ ...h.deps, settings: { ...h.deps.settings, publicUrl: 'https://sync.example.org/flowhub/' } });
+    const served = (await behindProxy.inject({ method: 'GET', url: '/openapi.json' })).json();
+    await behindProxy.close();
+    expect(served.servers).toEqual([expect.objectContaining({ url: 'https://sync.example.org/flowhub' })]);
+    expect({ ...served, servers: document.servers }).toEqual(JSON.parse(JSON.stringify(document)));
   });
 
   it('serves a browsable reference whose assets all load, over this same document', async () => {
