@@ -1,5 +1,6 @@
-// npm start's terminal: the product's processes log JSON lines, as in production (`npm run producer` and the Docker
-// images keep doing so); here each of them becomes one short line through pino-pretty, e.g.
+// npm start's terminal: the product's processes log JSON lines, as in production (a process whose output is not a
+// terminal logs JSON: the Docker images, a service manager); here each line becomes one short line through
+// pino-pretty, e.g.
 //   [10:21:33] INFO (producer): PUT /v1/stores/:storeId/flowhub → 200 in 122 ms
 //   [10:21:34] INFO (inventory-worker): inventory sync started storeId=demo-store trigger=initial
 // Anything that is not a pino line (a crash message, another tool's output) is printed as it came.
@@ -10,7 +11,7 @@ import readline from 'node:readline';
 /** pino's own fields, and ids that only matter to someone searching a log store. */
 const HIDDEN = new Set(['level', 'time', 'name', 'msg', 'pid', 'hostname', 'reqId', 'tokenId', 'jobId', 'runId']);
 const MAX_VALUE = 100;
-const controlCharacters = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]+/g; // a terminal's escapes, line breaks: one line, nothing interpreted
 
 function valueText(value) {
   let text;
@@ -22,14 +23,14 @@ function valueText(value) {
 
 /** The message of one log line: its msg (a request as method, route and status), then its fields as key=value. */
 export function messageOf(log) {
-  const rest = Object.entries(log).filter(([key, value]) => !HIDDEN.has(key) && value !== undefined);
+  let rest = Object.entries(log).filter(([key, value]) => !HIDDEN.has(key) && value !== undefined);
   let message = typeof log.msg === 'string' ? log.msg : '';
   if (message === 'request' && log.method && 'status' in log) {
     message = `${log.method} ${log.route ?? log.url ?? '(no route)'} → ${log.status}${typeof log.ms === 'number' ? ` in ${log.ms} ms` : ''}`;
-    rest.splice(0, rest.length, ...rest.filter(([key]) => !['method', 'route', 'url', 'status', 'ms'].includes(key)));
+    rest = rest.filter(([key]) => !['method', 'route', 'url', 'status', 'ms'].includes(key));
   }
   const fields = rest.map(([key, value]) => `${key}=${valueText(value)}`).join(' ');
-  return `${message}${message && fields ? ' ' : ''}${fields}`.replace(controlCharacters, '');
+  return `${message}${message && fields ? ' ' : ''}${fields}`.replace(controlCharacters, ' ');
 }
 
 /**
