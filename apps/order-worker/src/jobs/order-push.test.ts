@@ -314,8 +314,23 @@ describe('the order push', () => {
     await insertOrder(prisma, 'store-1', { externalId: 'RACE-1', items: [{ variantId: products[1].variantId, quantity: 1 }] });
     sim.state.faults.add({ kind: 'latency', latencyMs: 300, endpoints: ['orderCreate'] });
     const job = (id: string) => ({ id, data: { storeId: 'store-1', externalId: 'RACE-1' }, attemptsMade: 0, opts: { attempts: 8 }, updateData: async () => undefined }) as unknown as Job;
+    // Both runs read the order as queued before either claims it (a barrier in front of the claim), as when a
+    // stalled job is handed to a second worker: only the claim decides which one sends.
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((resolve) => (release = resolve));
+    const sql: Sql = {
+      query: (async (config: unknown, values?: unknown) => {
+        if ((config as { name?: unknown } | null)?.name === 'claim-push') {
+          if (++arrived === 2) release();
+          await bothRead;
+        }
+        return db.sql.query(config as never, values as never);
+      }) as Sql['query'],
+    };
+    const racing = createOrderPushProcessor({ prisma, sql, flowhub, secrets, logger: createLogger({ name: 'order-push-test', level: 'silent' }), publicUrl: PUBLIC_URL, metrics, webhookQueue });
 
-    const results = await Promise.all([processor(job('a')), processor(job('b'))]);
+    const results = await Promise.all([racing(job('a')), racing(job('b'))]);
 
     expect(results.map((result) => result.status).sort()).toEqual(['pushed', 'skipped']);
     expect(createsFor(sim, 'RACE-1')).toBe(1);
