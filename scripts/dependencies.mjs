@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-// Prisma's CLI downloads a native engine from outside the npm registry at install time; stub it (toolchain.md).
+// Prisma's CLI downloads a native engine from outside the npm registry at install time; stub it (docs/architecture.md, "Tooling facts").
 export const prismaEngineStubs = { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/true', PRISMA_QUERY_ENGINE_LIBRARY: '/bin/true' };
 
 export function ensureDependencies(root) {

@@ -9,7 +9,7 @@ import { repoRoot, serviceUrls, waitFor } from '@flowhub-sync/testing';
 import { createProducerHarness, type ProducerHarness } from '../testing/harness';
 
 /**
- * Bull Board as an operator sees it: Debian's Chromium driven by playwright-core (toolchain.md). Where
+ * Bull Board as an operator sees it: Debian's Chromium driven by playwright-core (docs/architecture.md, "Tooling facts"). Where
  * Chromium is missing this fails, it does not skip: .ci/run installs it.
  * UPDATE_SCREENSHOTS=1 writes the README's docs/images/bull-board.png; otherwise the screenshot goes to a temp dir.
  */

@@ -5,7 +5,7 @@ import { createProducerHarness, type ProducerHarness } from '../testing/harness'
 import { openApiDocument, operations } from './api-document';
 
 /**
- * /docs as an engineer sees it: Debian's Chromium driven by playwright-core, as for Bull Board (toolchain.md).
+ * /docs as an engineer sees it: Debian's Chromium driven by playwright-core, as for Bull Board (docs/architecture.md, "Tooling facts").
  * Where Chromium is missing this fails, it does not skip: .ci/run installs it. Every request the page makes
  * is answered by the producer itself (no CDN); the screenshot goes to a temp dir.
  */
