@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { captureLogLines } from '@flowhub-sync/testing';
 import { createLogger } from '@flowhub-sync/config';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { bodyKeyPaths, MAX_KEY_PATHS, namedFlowhubOrderId, postbackBodyOf } from './postback';
 
-const logLines: Record<string, unknown>[] = [];
-const logSink = new Writable({
-  write(chunk, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-    done();
-  },
-});
+const { destination: logSink, lines: logLines } = captureLogLines();
 
 let h: ProducerHarness;
 beforeEach(async () => {

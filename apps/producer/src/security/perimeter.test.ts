@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { captureLogLines } from '@flowhub-sync/testing';
 import { createLogger, tokenId } from '@flowhub-sync/config';
 import { startHealthServer } from '@flowhub-sync/queues';
 import { operations } from '../openapi/api-document';
@@ -13,13 +13,7 @@ import { auth, createProducerHarness, TEST_API_TOKEN, type ProducerHarness } fro
 
 const NEXT_TOKEN = 'next-api-token-abcdefghijklmnop';
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
-const logLines: Record<string, unknown>[] = [];
-const logSink = new Writable({
-  write(chunk, _encoding, done) {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-    done();
-  },
-});
+const { destination: logSink, lines: logLines } = captureLogLines();
 
 let h: ProducerHarness;
 beforeAll(async () => {
