@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
+import { LIVELY_BEHAVIOUR, startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
 import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
 
 export const API_TOKEN = 'reliability-api-token-0123456789';
@@ -47,9 +47,12 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** The simulator, a database and the three processes, configured as production would be (schedules shortened). */
+/**
+ * The simulator, a database and the three processes, configured as production would be (schedules shortened). The
+ * simulator runs with its invented behaviours on (LIVELY_BEHAVIOUR: lifecycles, postbacks, gateway pages, token expiry).
+ */
 export async function startStack(options: { sim?: SimulatorOptions; redisUrl?: string; env?: Record<string, string> } = {}): Promise<Stack> {
-  const [sim, db] = await Promise.all([startSimulator({ rows: 500, seed: 3, ...options.sim }), createTestDatabase()]);
+  const [sim, db] = await Promise.all([startSimulator({ rows: 500, seed: 3, ...options.sim, behaviour: { ...LIVELY_BEHAVIOUR, ...options.sim?.behaviour } }), createTestDatabase()]);
   const prefix = uniqueQueuePrefix('reliability');
   const port = await freePort();
   const env: Record<string, string> = {

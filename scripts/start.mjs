@@ -149,6 +149,8 @@ async function main() {
       SIM_PORT: String(simPort),
       SIM_ROWS: process.env.SIM_ROWS || '3000',
       SIM_CLOCK: process.env.SIM_CLOCK || 'real',
+      // The demo shows orders moving, postbacks arriving and token expiry: the simulator's invented behaviours, on.
+      SIM_BEHAVIOUR: process.env.SIM_BEHAVIOUR ?? 'orderLifecycles,statusPostbacks,gatewayHtmlPages,tokenExpiry',
     });
     waits.push(waitReady(sim, `${simUrl}/__sim/state`).then(() => speedUpSimulator(simUrl)));
   }

@@ -17,7 +17,9 @@ async function call(url, method, body) {
  */
 export async function startSimulator({ heapMb } = {}) {
   const port = await freePort();
-  const sim = startBuiltApp('flowhub-sim', { SIM_PORT: String(port), SIM_ROWS: '10', SIM_SEED: '1', SIM_CLOCK: 'real' }, {
+  // Orders finish and postbacks arrive as in the demo: the simulator's invented behaviours, switched on.
+  const behaviour = 'orderLifecycles,statusPostbacks,gatewayHtmlPages,tokenExpiry';
+  const sim = startBuiltApp('flowhub-sim', { SIM_PORT: String(port), SIM_ROWS: '10', SIM_SEED: '1', SIM_CLOCK: 'real', SIM_BEHAVIOUR: behaviour }, {
     execArgv: heapMb ? [`--max-old-space-size=${heapMb}`] : [],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -121,15 +121,16 @@ describe('admin API (/__sim)', () => {
   });
 
   it('switches invented behaviours, all off by default, and a reset switches them off again', async () => {
-    expect((await admin(sim, 'GET', '/behaviour')).body).toEqual({ forbiddenAsHtml: false });
+    const allOff = { forbiddenAsHtml: false, orderLifecycles: false, statusPostbacks: false, gatewayHtmlPages: false, tokenExpiry: false };
+    expect((await admin(sim, 'GET', '/behaviour')).body).toEqual(allOff);
     const wrongKey = () => fetch(`${sim.url}/v0/clientsLocations`, { headers: { clientId: 'demo-client', key: 'wrong' } });
     expect((await wrongKey()).headers.get('content-type')).toMatch(/^application\/json/);
-    expect((await admin(sim, 'PUT', '/behaviour', { forbiddenAsHtml: true })).body).toEqual({ forbiddenAsHtml: true });
+    expect((await admin(sim, 'PUT', '/behaviour', { forbiddenAsHtml: true })).body).toEqual({ ...allOff, forbiddenAsHtml: true });
     expect(await (await wrongKey()).text()).toContain('<h1>403 Forbidden</h1>');
     expect((await admin(sim, 'PUT', '/behaviour', { meteor: true })).body.error).toContain('forbiddenAsHtml');
     expect((await admin(sim, 'PUT', '/behaviour', { forbiddenAsHtml: 'yes' })).status).toBe(400);
     await admin(sim, 'POST', '/reset');
-    expect((await admin(sim, 'GET', '/state')).body.behaviour).toEqual({ forbiddenAsHtml: false });
+    expect((await admin(sim, 'GET', '/state')).body.behaviour).toEqual(allOff);
   });
 
   it('answers unknown paths with 404 JSON', async () => {
@@ -141,7 +142,7 @@ describe('admin API (/__sim)', () => {
 
 describe('real clock mode', () => {
   it('moves lifecycles with wall-clock time', async () => {
-    const sim = await startSimulator({ rows: 50, clock: 'real', lifecycle: { cancelShare: 0, timeScale: 0.0001 } });
+    const sim = await startSimulator({ rows: 50, clock: 'real', lifecycle: { cancelShare: 0, timeScale: 0.0001 }, behaviour: { orderLifecycles: true } });
     try {
       const token = await getToken(sim);
       const [product] = await inStockProducts(sim, 1);

@@ -121,7 +121,16 @@ describe('Order Ahead token issuer and Bearer tokens', () => {
     expect((await orderStatus(sim, token, 'some-order')).status).toBe(404); // authenticated; no such order
   });
 
-  it('expires tokens after expires_in on the simulated clock, and on demand', async () => {
+  it('keeps a token valid by default, however long, until tokens are expired on demand', async () => {
+    const token = await getToken(sim);
+    sim.state.advanceClock(30 * 86_400_000);
+    expect((await orderStatus(sim, token, 'x')).status).toBe(404);
+    expect(await (await fetch(`${sim.url}/__sim/tokens/expire`, { method: 'POST' })).json()).toEqual({ expired: 1 });
+    expect((await orderStatus(sim, token, 'x')).status).toBe(401);
+  });
+
+  it('expires tokens after expires_in on the simulated clock with the tokenExpiry switch, and on demand', async () => {
+    sim.state.updateBehaviour({ tokenExpiry: true });
     const token = await getToken(sim);
     sim.state.advanceClock(86_399_000);
     expect((await orderStatus(sim, token, 'x')).status).toBe(404);

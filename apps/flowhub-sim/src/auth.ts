@@ -26,13 +26,14 @@ export interface IssuedToken {
 export class TokenIssuer {
   private readonly tokens = new Map<string, { locationId: string; expiresAt: number }>();
 
-  issue(locationId: string, orderAheadClientId: string, now: number): IssuedToken {
+  /** `expires`: the `tokenExpiry` switch; off, a token stays valid until `expireAll`. */
+  issue(locationId: string, orderAheadClientId: string, now: number, expires = false): IssuedToken {
     const issuedAt = Math.floor(now / 1000);
     // Shaped like Auth0's JWTs (header.payload.signature); clients must treat it as opaque.
     const header = base64Json({ alg: 'RS256', typ: 'JWT' });
     const payload = base64Json({ iss: 'https://flowhub.auth0.com/', sub: `${orderAheadClientId}@clients`, aud: FLOWHUB_AUDIENCE, iat: issuedAt, exp: issuedAt + TOKEN_LIFETIME_SECONDS, scope: TOKEN_SCOPE });
     const token = `${header}.${payload}.${randomBytes(32).toString('base64url')}`;
-    this.tokens.set(token, { locationId, expiresAt: now + TOKEN_LIFETIME_SECONDS * 1000 });
+    this.tokens.set(token, { locationId, expiresAt: expires ? now + TOKEN_LIFETIME_SECONDS * 1000 : Infinity });
     return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope: TOKEN_SCOPE };
   }
 
@@ -97,7 +98,7 @@ export function registerTokenRoute(app: FastifyInstance, state: SimulatorState):
   app.post('/oauth/token', { config: { endpoint: 'token' } }, async (request, reply) => {
     const body: TokenRequest = isObject(request.body) ? request.body : {};
     const location = typeof body.client_id === 'string' ? state.locationForOrderAheadClient(body.client_id) : undefined;
-    if (await applyGatewayFaults(state.faults, 'token', location ? [location.locationId] : [], reply, state.shutdown.signal)) return reply;
+    if (await applyGatewayFaults(state.faults, 'token', location ? [location.locationId] : [], reply, state)) return reply;
     if (body.grant_type === undefined) return reply.code(400).send({ error: 'invalid_request', error_description: 'Missing required parameter: grant_type' });
     if (body.grant_type !== 'client_credentials') {
       return reply.code(403).send({ error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${String(body.grant_type)}` });
@@ -109,6 +110,6 @@ export function registerTokenRoute(app: FastifyInstance, state: SimulatorState):
       return reply.code(403).send({ error: 'access_denied', error_description: 'No audience parameter was provided, and no default audience has been configured' });
     }
     if (body.audience !== FLOWHUB_AUDIENCE) return reply.code(403).send({ error: 'access_denied', error_description: `Service not found: ${String(body.audience)}` });
-    return reply.send(state.tokens.issue(location.locationId, location.settings.orderAheadClientId, state.clock.now()));
+    return reply.send(state.tokens.issue(location.locationId, location.settings.orderAheadClientId, state.clock.now(), state.behaviour.tokenExpiry));
   });
 }

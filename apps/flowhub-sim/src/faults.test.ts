@@ -53,7 +53,7 @@ describe('fault injection', () => {
     if (response.status === 429) expect(response.headers.get('retry-after')).toBeNull();
   });
 
-  it('serverError: 500 as JSON, 502-504 as the gateway HTML page', async () => {
+  it('serverError: JSON by default, 502-504 as the gateway HTML page with the gatewayHtmlPages switch', async () => {
     await addFault({ kind: 'serverError', count: 1 });
     await addFault({ kind: 'serverError', status: 503, count: 1 });
     const first = await inventory();
@@ -61,7 +61,14 @@ describe('fault injection', () => {
     expect(await first.json()).toEqual({ status: 500, message: 'Internal Server Error' });
     const second = await inventory();
     expect(second.status).toBe(503);
-    expect(await second.text()).toContain('503 Service Temporarily Unavailable');
+    expect(await second.json()).toEqual({ status: 503, message: 'Service Unavailable' });
+
+    sim.state.updateBehaviour({ gatewayHtmlPages: true });
+    await addFault({ kind: 'serverError', status: 503, count: 1 });
+    const third = await inventory();
+    expect(third.status).toBe(503);
+    expect(third.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await third.text()).toContain('503 Service Temporarily Unavailable');
   });
 
   it('latency: delays the answer', async () => {

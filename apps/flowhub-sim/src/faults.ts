@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { FORBIDDEN_HTML, gatewayErrorHtml } from './gateway-pages';
+import type { SimBehaviour } from './behaviour';
+import { FORBIDDEN_HTML, GATEWAY_MESSAGES, gatewayErrorHtml } from './gateway-pages';
 import { ENDPOINTS, INVENTORY_ENDPOINTS, isEndpoint, type Endpoint } from './endpoints';
 import { SimInputError } from './input-error';
 import { isObject } from './orders';
@@ -202,9 +203,10 @@ export async function applyGatewayFaults(
   endpoint: Endpoint,
   locationIds: readonly string[],
   reply: FastifyReply,
-  shutdown: AbortSignal,
+  sim: { shutdown: AbortController; behaviour: SimBehaviour },
   orderId?: string,
 ): Promise<boolean> {
+  const shutdown = sim.shutdown.signal;
   for (const fault of faults.fireEach('latency', endpoint, locationIds, orderId)) await sleep(fault.latencyMs ?? 0, shutdown);
   const fault = faults.fire(['rateLimit', 'serverError', 'forbiddenHtml', 'timeout'], endpoint, locationIds, orderId);
   if (!fault) return false;
@@ -215,7 +217,7 @@ export async function applyGatewayFaults(
       return true;
     case 'serverError': {
       const status = fault.status ?? 500;
-      if (status === 500) await reply.code(500).send({ status: 500, message: 'Internal Server Error' });
+      if (status === 500 || !sim.behaviour.gatewayHtmlPages) await reply.code(status).send({ status, message: GATEWAY_MESSAGES[status] ?? 'Server Error' });
       else await reply.code(status).type('text/html; charset=utf-8').send(gatewayErrorHtml(status));
       return true;
     }

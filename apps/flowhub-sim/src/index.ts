@@ -4,7 +4,7 @@ export { SimLocation, type LocationOptions, type LocationSettings } from './loca
 export { generateCatalogue, buildRooms, SPECIES_SPELLINGS, TERPENE_SPELLINGS, type CatalogueItem, type Room, type RoomSpec } from './catalogue';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, type Fault } from './faults';
 export { ORDER_STATUSES, type OrderStatus, type LifecycleSettings } from './lifecycle';
-export { BEHAVIOUR_SWITCHES, DEFAULT_BEHAVIOUR, type SimBehaviour } from './behaviour';
+export { BEHAVIOUR_SWITCHES, DEFAULT_BEHAVIOUR, LIVELY_BEHAVIOUR, type SimBehaviour } from './behaviour';
 export type { SimOrder } from './orders';
 export type { PostbackDelivery } from './postbacks';
 export { ENDPOINTS, type Endpoint } from './endpoints';

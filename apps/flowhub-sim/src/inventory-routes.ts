@@ -15,7 +15,7 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
   const inventory = (endpoint: Endpoint, rowsOf: (location: SimLocation) => Iterable<string>) =>
     async (request: FastifyRequest<{ Params: { locationId: string } }>, reply: FastifyReply) => {
       const { locationId } = request.params;
-      if (await applyGatewayFaults(state.faults, endpoint, [locationId], reply, state.shutdown.signal)) return reply;
+      if (await applyGatewayFaults(state.faults, endpoint, [locationId], reply, state)) return reply;
       const credentials = inventoryCredentials(request);
       if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
       const owned = state.locationsOfClient(credentials.clientId, credentials.key);
@@ -40,7 +40,7 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
   app.get('/v0/clientsLocations', { config: { endpoint: 'clientsLocations' } }, async (request, reply) => {
     const credentials = inventoryCredentials(request);
     const scope = credentials ? [...state.locations.values()].filter((l) => l.settings.clientId === credentials.clientId).map((l) => l.locationId) : [];
-    if (await applyGatewayFaults(state.faults, 'clientsLocations', scope, reply, state.shutdown.signal)) return reply;
+    if (await applyGatewayFaults(state.faults, 'clientsLocations', scope, reply, state)) return reply;
     if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
     const owned = state.locationsOfClient(credentials.clientId, credentials.key);
     if (!owned) return sendForbidden(reply, state.behaviour.forbiddenAsHtml);

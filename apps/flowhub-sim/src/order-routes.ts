@@ -16,7 +16,7 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
   const authorise = async (endpoint: Endpoint, request: FastifyRequest, reply: FastifyReply): Promise<SimLocation | undefined> => {
     const locationId = state.tokens.locationFor(request.headers.authorization, state.clock.now());
     const orderId = (request.params as { orderId?: string } | undefined)?.orderId;
-    if (await applyGatewayFaults(state.faults, endpoint, locationId ? [locationId] : [], reply, state.shutdown.signal, orderId)) return undefined;
+    if (await applyGatewayFaults(state.faults, endpoint, locationId ? [locationId] : [], reply, state, orderId)) return undefined;
     const location = locationId === undefined ? undefined : state.location(locationId);
     if (!location) {
       sendUnauthorized(reply, request.headers.authorization ? 'Invalid or expired access token' : 'An Authorization: Bearer token is required');

@@ -93,7 +93,7 @@ describe('orders: create, status, lookups', () => {
   let sim: RunningSimulator;
   let token: string;
   beforeEach(async () => {
-    sim = await startSimulator({ rows: 200, lifecycle: { cancelShare: 0, oddCaseShare: 0 } });
+    sim = await startSimulator({ rows: 200, lifecycle: { cancelShare: 0, oddCaseShare: 0 }, behaviour: { orderLifecycles: true } });
     token = await getToken(sim);
   });
   afterEach(() => sim.close());
@@ -159,13 +159,24 @@ describe('order lifecycle on the simulated clock', () => {
   afterEach(() => sim.close());
 
   async function start(lifecycle: { cancelShare?: number; oddCaseShare?: number } = {}) {
-    sim = await startSimulator({ rows: 300, lifecycle: { cancelShare: 0, oddCaseShare: 0, ...lifecycle } });
+    sim = await startSimulator({ rows: 300, lifecycle: { cancelShare: 0, oddCaseShare: 0, ...lifecycle }, behaviour: { orderLifecycles: true } });
     token = await getToken(sim);
   }
 
   async function statusOf(orderId: string): Promise<string> {
     return ((await (await orderStatus(sim, token, orderId)).json()) as { status: string }).status;
   }
+
+  it('keeps an order at new with the orderLifecycles switch off (the default) until the admin API moves it', async () => {
+    sim = await startSimulator({ rows: 300 });
+    token = await getToken(sim);
+    const [product] = await inStockProducts(sim, 1);
+    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+    expect(sim.state.advanceClock(24 * HOUR)).toBe(0);
+    expect(await statusOf(orderId)).toBe('new');
+    expect((await admin(sim, 'POST', `/orders/${orderId}/status`, { status: 'ready' })).status).toBe(200);
+    expect(await statusOf(orderId)).toBe('ready');
+  });
 
   it('moves a pickup order new → started → ready → sold only as the clock advances, and the sale lowers stock', async () => {
     await start();
@@ -213,7 +224,7 @@ describe('order lifecycle on the simulated clock', () => {
   });
 
   it('sends statuses as documented, in lower camel case, by default', async () => {
-    sim = await startSimulator({ rows: 300, lifecycle: { cancelShare: 0 } });
+    sim = await startSimulator({ rows: 300, lifecycle: { cancelShare: 0 }, behaviour: { orderLifecycles: true } });
     token = await getToken(sim);
     expect(sim.state.lifecycle.oddCaseShare).toBe(0);
     const [product] = await inStockProducts(sim, 1);
@@ -272,7 +283,12 @@ describe('status postbacks', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-    sim = await startSimulator({ rows: 200, lifecycle: { cancelShare: 0, oddCaseShare: 0 }, postbackTimeoutMs: 300 });
+    sim = await startSimulator({
+      rows: 200,
+      lifecycle: { cancelShare: 0, oddCaseShare: 0 },
+      behaviour: { orderLifecycles: true, statusPostbacks: true },
+      postbackTimeoutMs: 300,
+    });
     token = await getToken(sim);
   });
   afterEach(async () => {
@@ -286,6 +302,18 @@ describe('status postbacks', () => {
     const response = await createOrder(sim, token, pickupOrder('A-9', [{ productId: product.productId, quantityPurchased: 1 }], { postbackUrl }));
     return ((await response.json()) as { orderId: string }).orderId;
   }
+
+  it('sends none with the statusPostbacks switch off (the default), though the order moves and a resend answers 204', async () => {
+    sim.state.updateBehaviour({ statusPostbacks: false });
+    const orderId = await orderWithPostback(`${receiverUrl}/hook`);
+    await admin(sim, 'POST', '/clock/advance', { ms: 2 * HOUR });
+    const resend = await fetch(`${sim.url}/orderPostback/${orderId}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(resend.status).toBe(204);
+    await sim.state.postbacks.idle();
+    expect(sim.state.orders.get(orderId)!.status).toBe('sold');
+    expect(received).toEqual([]);
+    expect(sim.state.postbacks.deliveries).toEqual([]);
+  });
 
   it('POSTs every status change to the postbackUrl and records the deliveries', async () => {
     const orderId = await orderWithPostback(`${receiverUrl}/v1/flowhub/postback/secret-token`);

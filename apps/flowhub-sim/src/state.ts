@@ -131,7 +131,8 @@ export class SimulatorState {
       updates: [],
       postbackUrl: typeof payload.postbackUrl === 'string' ? payload.postbackUrl : null,
       answered: true,
-      lifecycle: planLifecycle(this.random, orderType, this.lifecycle, now),
+      // Off (`orderLifecycles`), an order stays `new` until the admin API moves it.
+      lifecycle: this.behaviour.orderLifecycles ? planLifecycle(this.random, orderType, this.lifecycle, now) : null,
       stockTaken: null,
     };
     this.orders.add(order);
@@ -177,7 +178,7 @@ export class SimulatorState {
 
   /** Sends the order's current status to its postbackUrl again (`POST /orderPostback/{orderId}`). */
   resendPostback(order: SimOrder): void {
-    this.postbacks.send(order, 'resend', this.clock.iso());
+    if (this.behaviour.statusPostbacks) this.postbacks.send(order, 'resend', this.clock.iso());
   }
 
   /** Back to the start: locations regenerated from the start options, no orders, faults, tokens or counts; lifecycle and behaviour as started. */
@@ -214,7 +215,7 @@ export class SimulatorState {
     order.history.push({ status, statusAsSent: order.statusAsSent, at: when, by });
     if (FINAL_STATUSES.has(status)) order.lifecycle = null;
     if (SALE_STATUSES.has(status) && order.stockTaken === null) this.takeStock(order);
-    this.postbacks.send(order, 'statusChange', when);
+    if (this.behaviour.statusPostbacks) this.postbacks.send(order, 'statusChange', when);
   }
 
   /** A completed sale lowers the location's stock, as the register would. */

@@ -110,6 +110,11 @@ export const simulatorEnv = {
   SIM_PORT: port.default(4010),
   SIM_ROWS: z.coerce.number().int().min(10).max(100_000).default(2000),
   SIM_SEED: z.coerce.number().int().default(1),
+  /**
+   * Invented behaviours of the simulator to switch on, comma-separated switch names (apps/flowhub-sim behaviour.ts),
+   * e.g. `orderLifecycles,statusPostbacks,gatewayHtmlPages,tokenExpiry`. Default none.
+   */
+  SIM_BEHAVIOUR: z.string().default(''),
 };
 
 export class ConfigError extends Error {
