@@ -26,3 +26,4 @@ export * from './orders/maui-fulfilment';
 export * from './orders/cancel-required';
 export * from './orders/skipped-pushes';
 export * from './orders/order-list';
+export * from './sync/fence';
