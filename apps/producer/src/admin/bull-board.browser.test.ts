@@ -51,9 +51,11 @@ async function work(queue: QueueName, jobs: Job[], processor: (job: Job) => Prom
 /** A store's day in miniature: its schedules, two menu syncs, two orders pushed and one Flowhub refused. */
 async function demoActivity() {
   const { queues: q } = harness.deps;
-  await scheduleInventorySync(q['inventory-sync'], 'demo-store', 600_000);
-  // Long intervals: no scheduled run comes due while the test looks at the board.
-  await scheduleStatusPoll(q['order-status-poll'], 'demo-store', 600_000);
+  // A schedule's first run comes at its staggered slot inside the interval, which may fall within the seconds this test
+  // runs (it did once in CI with ten minutes). Thirty days makes that a few chances in a million.
+  const MONTH = 30 * 24 * 3_600_000;
+  await scheduleInventorySync(q['inventory-sync'], 'demo-store', MONTH);
+  await scheduleStatusPoll(q['order-status-poll'], 'demo-store', MONTH);
 
   const sync = (trigger: 'initial' | 'manual') => {
     const data = { storeId: 'demo-store', trigger, acceptShrink: false };
