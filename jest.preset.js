@@ -13,6 +13,8 @@ module.exports = {
   moduleNameMapper: {
     '^@flowhub-sync/flowhub-sim$': path.join(__dirname, 'apps/flowhub-sim/src'),
     '^@flowhub-sync/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
+    // A package's helpers for other workspaces' tests: its `testing` entry (never a deep import into its src).
+    '^@flowhub-sync/([a-z-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing'),
   },
   testTimeout: 30000,
 };

@@ -2,7 +2,7 @@
 // a database and queue prefix of the scenario's own, and the figures each scenario records for docs/RELIABILITY.md.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { LIVELY_BEHAVIOUR, startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
 import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
 

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { createSecretBox } from '@flowhub-sync/config';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { startSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, requestInventorySync, type RedisConnection } from '@flowhub-sync/queues';
 import { freePort, startApp, startRedisCluster, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type LocalRedisCluster, type RunningApp } from '@flowhub-sync/testing';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '@flowhub-sync/config';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { normalizeMappingKey } from '@flowhub-sync/mapping';
 import type { CheckReport } from './check';

@@ -4,3 +4,4 @@ export * from './health-server';
 export * from './product-queues';
 export * from './scheduling';
 export * from './metrics';
+export * from './processors';

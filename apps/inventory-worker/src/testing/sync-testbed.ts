@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import pino from 'pino';
 import { createSecretBox, type SecretBox } from '@flowhub-sync/config';
 import type { Prisma, PrismaClient } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
 import { testEncryptionKey } from '@flowhub-sync/testing';

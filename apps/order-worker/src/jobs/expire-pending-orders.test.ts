@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger } from '@flowhub-sync/config';
 import { createPrismaClient, type OrderStatus, type PrismaClient } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { parsePayload, queues } from '@flowhub-sync/queues';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { startMaintenanceWorker } from '../maintenance-worker';

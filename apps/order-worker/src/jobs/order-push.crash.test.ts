@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
 import type { PrismaClient } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { buildSimulatorApp, SimulatorState, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, jobIds, type RedisConnection } from '@flowhub-sync/queues';

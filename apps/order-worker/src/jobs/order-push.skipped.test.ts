@@ -4,7 +4,7 @@
 import type { Job } from 'bullmq';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
 import { isSkippedPush, requeueSkippedPushes, type PrismaClient } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { testEncryptionKey } from '@flowhub-sync/testing';
 import { createPushStore, insertOrder, orderRow } from '../testing/push-fixtures';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Queue, Worker, type Job } from 'bullmq';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
 import { createSqlPool, releaseReflectedHolds, type PrismaClient, type Sql } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient, createRedisRequestBudget, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, jobIds, type RedisConnection } from '@flowhub-sync/queues';

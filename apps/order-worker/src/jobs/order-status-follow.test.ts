@@ -8,7 +8,7 @@ import { setupServer } from 'msw/node';
 import { Registry } from 'prom-client';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
 import { readOrderDetails } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient, FlowhubError } from '@flowhub-sync/flowhub-client';
 import { testEncryptionKey } from '@flowhub-sync/testing';
 import { handlePostback, pollStoreStatuses, type StatusPollDependencies } from './order-status-poll';

@@ -4,7 +4,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createLogger, createSecretBox } from '@flowhub-sync/config';
 import { releaseReflectedHolds } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator } from '@flowhub-sync/flowhub-sim';
 import { serviceUrls, testEncryptionKey, waitFor } from '@flowhub-sync/testing';

@@ -3,7 +3,7 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { checkOutboundUrl, createLogger, createSecretBox, verifyWebhookSignature, type HostResolver, type ResolvedAddress } from '@flowhub-sync/config';
 import { recordWebhookDelivery } from '@flowhub-sync/db';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { jobIds, queues } from '@flowhub-sync/queues';
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { deliverWebhook, webhookDeliveryProcessor, type WebhookDeliveryDependencies } from './webhook-delivery';

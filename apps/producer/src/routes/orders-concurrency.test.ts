@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createPrismaClient, type PrismaClient } from '@flowhub-sync/db';
-import type { TestDatabase } from '@flowhub-sync/db/src/testing';
+import type { TestDatabase } from '@flowhub-sync/db/testing';
 import { freePort, serviceUrls, startApp, testEncryptionKey, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
 import { auth, createProducerHarness, TEST_API_TOKEN, type ProducerHarness } from '../testing/harness';
 import { heldQuantity, orderApp, orderBody, seedProduct, seedStore } from '../testing/orders';

@@ -1,5 +1,5 @@
 import { createLogger, createSecretBox, type HostResolver, type Logger } from '@flowhub-sync/config';
-import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/src/testing';
+import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { closeProductQueues, createProductQueues, createRedisConnection } from '@flowhub-sync/queues';
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix } from '@flowhub-sync/testing';

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { TestDatabase } from '@flowhub-sync/db/src/testing';
+import type { TestDatabase } from '@flowhub-sync/db/testing';
 import type { ProducerDependencies } from '../dependencies';
 import { errorHandler } from '../errors';
 import { orderRoutes } from '../routes/orders';
