@@ -13,7 +13,9 @@ module.exports = {
   moduleNameMapper: {
     '^@flowhub-sync/flowhub-sim$': path.join(__dirname, 'apps/flowhub-sim/src'),
     '^@flowhub-sync/([a-z-]+)$': path.join(__dirname, 'packages/$1/src'),
-    // A package's helpers for other workspaces' tests: its `testing` entry (never a deep import into its src).
+    // A workspace's helpers for other workspaces' tests: its `testing` entry (never a deep import into its src).
+    // The producer's is its test harness, for the client package's tests, which drive a real producer.
+    '^@flowhub-sync/producer/testing$': path.join(__dirname, 'apps/producer/src/testing'),
     '^@flowhub-sync/([a-z-]+)/testing$': path.join(__dirname, 'packages/$1/src/testing'),
   },
   testTimeout: 30000,

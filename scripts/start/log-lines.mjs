@@ -11,7 +11,9 @@ import readline from 'node:readline';
 /** pino's own fields, and ids that only matter to someone searching a log store. */
 const HIDDEN = new Set(['level', 'time', 'name', 'msg', 'pid', 'hostname', 'reqId', 'tokenId', 'jobId', 'runId']);
 const MAX_VALUE = 100;
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f]+/g; // a terminal's escapes, line breaks: one line, nothing interpreted
+// A terminal's escapes, line breaks: one line, nothing interpreted. Matching control characters is the point here.
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f]+/g;
 
 function valueText(value) {
   let text;

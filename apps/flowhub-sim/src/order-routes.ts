@@ -4,7 +4,7 @@ import type { Endpoint } from './endpoints';
 import { applyGatewayFaults } from './faults';
 import { FINAL_STATUSES } from './lifecycle';
 import type { SimLocation } from './location';
-import { isObject, refusal, validateOrderPayload, type SimOrder } from './orders';
+import { refusal, validateOrderPayload, type SimOrder } from './orders';
 import type { SimulatorState } from './state';
 
 /**

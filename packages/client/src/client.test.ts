@@ -3,8 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger, signWebhook, type HostResolver } from '@flowhub-sync/config';
 import { recordWebhookDelivery } from '@flowhub-sync/db';
 import { deliverWebhook } from '../../../apps/order-worker/src/jobs/webhook-delivery';
-import { createProducerHarness, TEST_API_TOKEN, type ProducerHarness } from '../../../apps/producer/src/testing/harness';
-import { seedProduct } from '../../../apps/producer/src/testing/orders';
+import { createProducerHarness, seedProduct, TEST_API_TOKEN, type ProducerHarness } from '@flowhub-sync/producer/testing';
 import { createClient, FlowhubSyncError, verifyWebhook, WebhookVerificationError, type FlowhubSyncClient, type OrderCreate, type StatusWebhookEvent } from './index';
 
 /**

@@ -8,6 +8,7 @@ type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 export type RawClient = Client<paths, Media>;
 
 /** What a 2xx answer of an operation carries: its JSON body, or undefined for 204. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- openapi-fetch's own constraint on an operation
 type SuccessData<Operation, Init> = Operation extends Record<string | number, any>
   ? FetchResponse<Operation, Init, Media> extends infer Answer
     ? Answer extends { data: infer Data; error?: never }

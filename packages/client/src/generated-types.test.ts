@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openApiDocument } from '../../../apps/producer/src/openapi/api-document';
+import { openApiDocument } from '@flowhub-sync/producer/testing';
 
 /**
  * src/generated/api.ts is the producer's OpenAPI document as openapi-typescript types it. The document is built

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { createSecretBox } from '@flowhub-sync/config';
 import { createTestDatabase, type TestDatabase } from './testing';
 import { rotateStoredSecrets } from './rotate-secrets';
-import { loadStoreForWork } from './stores';
 
 const key = () => randomBytes(32).toString('base64');
 let db: TestDatabase;
@@ -34,9 +33,18 @@ describe('rotating the encryption key', () => {
     expect(await rotateStoredSecrets(db.prisma, during)).toEqual({ stores: 0, secrets: 0, skipped: 0 });
 
     const after = createSecretBox(newKey); // the old key dropped
-    const store = await loadStoreForWork(db.prisma, after, 's0');
-    expect(store).toMatchObject({ apiKey: 'api-0', orderAheadToken: 'oa-0' });
-    expect((await loadStoreForWork(db.prisma, after, 's2'))!.apiKey).toBe('api-2');
-    expect(await loadStoreForWork(db.prisma, after, 's1')).toMatchObject({ statusWebhookSecret: 'whsec-new', statusWebhookPreviousSecret: 'whsec-old' });
+    const opened = async (id: string) => {
+      const store = await db.prisma.store.findUniqueOrThrow({ where: { id } });
+      const open = (sealed: string | null) => (sealed === null ? null : after.decrypt(sealed));
+      return {
+        apiKey: open(store.apiKeyEncrypted),
+        orderAheadToken: open(store.orderAheadTokenEncrypted),
+        statusWebhookSecret: open(store.statusWebhookSecretEncrypted),
+        statusWebhookPreviousSecret: open(store.statusWebhookPreviousSecretEncrypted),
+      };
+    };
+    expect(await opened('s0')).toMatchObject({ apiKey: 'api-0', orderAheadToken: 'oa-0' });
+    expect((await opened('s2')).apiKey).toBe('api-2');
+    expect(await opened('s1')).toMatchObject({ statusWebhookSecret: 'whsec-new', statusWebhookPreviousSecret: 'whsec-old' });
   });
 });

@@ -269,6 +269,7 @@ function createProxyAgent(proxyUrl: string): Agent {
   if (protocol !== 'http:' && protocol !== 'https:') throw new TypeError('proxyUrl must be an http(s) URL');
   // Loaded only when a proxy is configured: https-proxy-agent 9 is an ES module, which Node 20.19+
   // can require() but Jest (before Node 24.9) cannot load untransformed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, for the reason above
   const { HttpsProxyAgent } = require('https-proxy-agent') as {
     HttpsProxyAgent: new (proxy: string) => Agent;
   };

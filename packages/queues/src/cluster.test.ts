@@ -1,7 +1,8 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { startRedisCluster, uniqueQueuePrefix, waitFor, type LocalRedisCluster } from '@flowhub-sync/testing';
 import { createRedisConnection } from './connection';
 import { requestInventorySync, scheduleInventorySync, scheduledStoreIds } from './scheduling';
+import { startTestWorker } from './testing';
 
 // The product on a Redis Cluster: REDIS_CLUSTER_NODES and a hash-tagged QUEUE_PREFIX keep each queue's keys in one slot.
 let cluster: LocalRedisCluster;
@@ -17,7 +18,7 @@ describe('Redis Cluster', () => {
     const workerConnection = createRedisConnection({ REDIS_CLUSTER_NODES: cluster.nodes }, 'worker');
     const queue = new Queue('inventory-sync', { connection: api, prefix });
     const ran: string[] = [];
-    const worker = new Worker('inventory-sync', async (job) => void ran.push(job.data.storeId), { connection: workerConnection, prefix });
+    const worker = startTestWorker('inventory-sync', async (job) => void ran.push(job.data.storeId), { connection: workerConnection, prefix });
     try {
       await scheduleInventorySync(queue, 'store-1', 600_000);
       expect(await scheduledStoreIds(queue, 'inventory')).toEqual(new Set(['store-1']));

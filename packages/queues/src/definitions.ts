@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JobsOptions } from 'bullmq';
+import { idSchema } from '@flowhub-sync/config';
 
 /**
  * Every queue of the product, its payload schema and its default job options, in one place.
@@ -7,8 +8,8 @@ import type { JobsOptions } from 'bullmq';
  * A job carries ids, never documents or secrets: everything else is read fresh from the database.
  */
 
-const storeId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a store id');
-const externalId = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an order external id');
+const storeId = idSchema('must be a store id');
+const externalId = idSchema('must be an order external id');
 
 export const syncTriggers = ['scheduled', 'manual', 'initial'] as const;
 export type SyncTrigger = (typeof syncTriggers)[number];

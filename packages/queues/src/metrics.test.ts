@@ -1,7 +1,8 @@
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Queue, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { metricSample as sample, serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { createMetricsRegistry, flowhubRequestObserver, instrumentWorker, registerQueueGauges } from './metrics';
+import { startTestWorker } from './testing';
 
 describe('metrics', () => {
   it('counts job outcomes and durations per queue, and job counts per state', async () => {
@@ -10,7 +11,7 @@ describe('metrics', () => {
     const queue = new Queue('order-push', { connection, prefix });
     const registry = createMetricsRegistry('test');
     const workerConnection = connection.duplicate();
-    const worker = new Worker('order-push', async (job) => {
+    const worker = startTestWorker('order-push', async (job) => {
       if (job.data.fail) throw new UnrecoverableError('refused');
     }, { connection: workerConnection, prefix });
     instrumentWorker(registry, worker);

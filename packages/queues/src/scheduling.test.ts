@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import {
@@ -8,6 +8,7 @@ import {
   staggerOffset,
   unscheduleInventorySync,
 } from './scheduling';
+import { startTestWorker } from './testing';
 
 const { REDIS_URL } = serviceUrls();
 let connection: Redis;
@@ -75,7 +76,7 @@ describe('one sync lane per store', () => {
     const running = new Promise<void>((resolve) => (release = resolve));
     const seen: Job[] = [];
     const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const worker = new Worker('inventory-sync', async (job) => {
+    const worker = startTestWorker('inventory-sync', async (job) => {
       seen.push(job);
       if (seen.length === 1) await running;
     }, { connection: workerConnection, prefix });

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { QUEUE_NAMES, queues, scheduleInventorySync, scheduleStatusPoll, type QueueName } from '@flowhub-sync/queues';
 import { repoRoot, serviceUrls, waitFor } from '@flowhub-sync/testing';
 import { createProducerHarness, type ProducerHarness } from '../testing/harness';
+import { startTestWorker } from '@flowhub-sync/queues/testing';
 
 /**
  * Bull Board as an operator sees it: Debian's Chromium driven by playwright-core (docs/architecture.md, "Tooling facts"). Where
@@ -40,7 +41,7 @@ const workers: Array<{ worker: Worker; connection: Redis }> = [];
  */
 async function work(queue: QueueName, jobs: Job[], processor: (job: Job) => Promise<unknown> = async () => undefined) {
   const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
-  const worker = new Worker(queue, processor, { connection, prefix: harness.prefix });
+  const worker = startTestWorker(queue, processor, { connection, prefix: harness.prefix });
   workers.push({ worker, connection });
   await waitFor(async () => {
     const states = await Promise.all(jobs.map((job) => job.getState()));

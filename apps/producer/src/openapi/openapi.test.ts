@@ -283,7 +283,10 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
     const walk = (value: unknown) => {
       if (Array.isArray(value)) value.forEach(walk);
       else if (value && typeof value === 'object') {
-        for (const [key, inner] of Object.entries(value)) (key === '$ref' && typeof inner === 'string' ? refs.push(inner) : walk(inner));
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === '$ref' && typeof inner === 'string') refs.push(inner);
+          else walk(inner);
+        }
       }
     };
     walk(document);

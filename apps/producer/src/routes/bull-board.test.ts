@@ -1,9 +1,10 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAMES, queues } from '@flowhub-sync/queues';
 import { serviceUrls, waitFor } from '@flowhub-sync/testing';
 import { createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { hasBoardCredentials } from './bull-board';
+import { startTestWorker } from '@flowhub-sync/queues/testing';
 
 const board = { user: 'ops', password: 'board-password-123' };
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -22,7 +23,7 @@ async function failedOrderPush(externalId: string, reason: string) {
   const data = { storeId: 'demo-store', externalId };
   const job = await harness.deps.queues['order-push'].add(queues['order-push'].jobName(data), data, { attempts: 1 });
   const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
-  const worker = new Worker('order-push', async () => {
+  const worker = startTestWorker('order-push', async () => {
     throw new UnrecoverableError(reason);
   }, { connection, prefix: harness.prefix });
   try {

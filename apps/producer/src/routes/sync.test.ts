@@ -1,9 +1,10 @@
-import { Worker, type Job } from 'bullmq';
+import { type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startSimulator } from '@flowhub-sync/flowhub-sim';
 import { serviceUrls, waitFor } from '@flowhub-sync/testing';
 import { isValidRoomId } from '@flowhub-sync/mapping';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
+import { startTestWorker } from '@flowhub-sync/queues/testing';
 
 const demo = { enabled: true, clientId: 'demo-client', apiKey: 'demo-key', locationId: 'demo-location' };
 
@@ -40,7 +41,7 @@ describe('POST /v1/stores/{storeId}/sync', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const processed: Job[] = [];
     const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
-    const worker = new Worker('inventory-sync', async (job) => {
+    const worker = startTestWorker('inventory-sync', async (job) => {
       processed.push(job);
       if (job.data.trigger === 'initial') await held;
     }, { connection, prefix: h.prefix });

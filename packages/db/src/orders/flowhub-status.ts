@@ -64,9 +64,6 @@ export function orderStatusForFlowhub(flowhubStatus: string | null | undefined):
   return FLOWHUB_TO_ORDER[flowhubStatus.trim().toLowerCase()] ?? null;
 }
 
-export const isFinalFlowhubStatus = (status: string | null | undefined) =>
-  typeof status === 'string' && FINAL_FLOWHUB_STATUSES.some((final) => final.toLowerCase() === status.trim().toLowerCase());
-
 /**
  * The orders whose Flowhub status is still followed: pushed, with a Flowhub id, not finished in Flowhub, following
  * not stopped (follow_stopped). That includes orders cancelled here (for a while: a Flowhub sale of one is a conflict
