@@ -2,23 +2,14 @@
 // benchmarks read about them: readiness, output for errors, and peak resident memory.
 import { fork, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sleep } from './measure.mjs';
+import { createRequire } from 'node:module';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+// The workspaces' test kit (packages/testing, built by the bench's build step): one waitFor and one freePort for all.
+const testKit = createRequire(import.meta.url)('@flowhub-sync/testing');
+export const { freePort } = testKit;
 
 /** Peak resident set size of a running process in MB (VmHWM), or null once it is gone. */
 export function peakRssMb(pid) {
@@ -81,21 +72,13 @@ const profiling = (name) =>
   process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
 
 /** Polls until `check` gives something truthy; fails with a watched process's output when it died meanwhile. */
-export async function waitFor(check, { timeoutMs = 30_000, intervalMs = 50, what = 'a condition', process: watched } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  while (Date.now() < deadline) {
+/** The test kit's waitFor, giving up at once when a watched process has exited (its output says why). */
+export function waitFor(check, { process: watched, ...options } = {}) {
+  const giveUpIf = () => {
     const dead = [watched ?? []].flat().find((app) => !app.running());
-    if (dead) throw new Error(`${dead.name} exited while waiting for ${what}:\n${dead.output()}`);
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(intervalMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (${lastError.message})` : ''}`);
+    return dead ? `${dead.name} exited:\n${dead.output()}` : undefined;
+  };
+  return testKit.waitFor(check, { intervalMs: 50, ...options, giveUpIf });
 }
 
 export const waitForHttp = (url, options = {}) =>

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
+import { waitFor } from '@flowhub-sync/testing';
 import { DEFAULT_MIGRATIONS_DIR, MigrationError, markMigrationRolledBack, migrateDatabase } from './index';
 import { ADVISORY_LOCK_KEY } from '../scripts/migration-runner.cjs';
 import { databaseServerUrl } from './testing';
@@ -208,7 +209,7 @@ describe('npm run db:migrate (scripts/migrate.cjs)', () => {
 
     const first = cli(url, '--migrations', dir);
     // Start the second once the first holds the lock (it sleeps inside the slow migration).
-    await waitFor(async () => (await query(url, MIGRATION_LOCK_HELD, [ADVISORY_LOCK_KEY])).length > 0);
+    await waitFor(async () => (await query(url, MIGRATION_LOCK_HELD, [ADVISORY_LOCK_KEY])).length > 0, { intervalMs: 20, what: 'the migration lock' });
     const second = cli(url, '--migrations', dir);
     const outputs = await Promise.all([first, second]);
 
@@ -241,11 +242,3 @@ describe('npm run db:migrate (scripts/migrate.cjs)', () => {
 const MIGRATION_LOCK_HELD = `SELECT 1 FROM pg_locks
   WHERE locktype = 'advisory' AND granted AND objid = $1
     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

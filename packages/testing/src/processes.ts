@@ -55,11 +55,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface WaitOptions {
+  timeoutMs?: number;
+  intervalMs?: number;
+  /** Named in the timeout's message. */
+  what?: string;
+  /** Checked before each try: a reason to give up at once (a process the wait depends on has exited, say). */
+  giveUpIf?: () => string | undefined;
+}
+
 /** Polls until `check` resolves truthy (generous by default: the machines are shared and noisy). */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  { timeoutMs = 30_000, intervalMs = 100, what = 'condition', giveUpIf }: WaitOptions = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    const reason = giveUpIf?.();
+    if (reason) throw new Error(`${reason} while waiting for ${what}`);
     try {
       const value = await check();
       if (value) return value;
