@@ -48,7 +48,7 @@ const report = [
   'socket against every operation of the route table (`request-targets.test.ts`: 401 or 404, database unchanged), empty',
   'bodies under any Content-Type, several API tokens and `METRICS_TOKEN` (`perimeter.test.ts`), and the webhook URL guard',
   'at save (`apps/producer/src/routes/settings.test.ts`, `packages/config/src/outbound-guard.test.ts`) and at delivery, with',
-  'a resolver that answers a private address (`apps/order-worker/src/jobs/webhook-delivery.test.ts`).',
+  'a resolver that answers a private address (`packages/orders/src/jobs/webhook-delivery.test.ts`).',
   '',
   `Last run: ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${((Date.now() - started) / 60_000).toFixed(1)} min, on ${process.platform} with Node ${process.version}.`,
   '',

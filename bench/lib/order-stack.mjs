@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { inPool } from './measure.mjs';
 import { freePort, startBuiltApp, waitForHttp } from './processes.mjs';
-import { built, createScratchDatabase, fromProduct, pgPool, scratchQueuePrefix } from './scratch.mjs';
+import { createScratchDatabase, fromProduct, pgPool, scratchQueuePrefix } from './scratch.mjs';
 import { startSimulator } from './simulator.mjs';
 
 const { createPrismaClient } = fromProduct('@flowhub-sync/db');
 const { createSecretBox } = fromProduct('@flowhub-sync/config');
 const { createFlowhubClient } = fromProduct('@flowhub-sync/flowhub-client');
-const { syncStore } = built('apps/inventory-worker/dist/sync/sync-store.js');
+const { syncStore } = fromProduct('@flowhub-sync/inventory-sync');
 
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
 

@@ -10,7 +10,7 @@ const { Client, Pool } = require('pg');
 const { Redis } = require('ioredis');
 const { migrateDatabase } = require('@flowhub-sync/db');
 
-/** Requires a built module of the product (a workspace's dist), e.g. built('apps/order-worker/dist/jobs/order-status-poll.js'). */
+/** Requires a built module of the product by its path in a workspace's dist; a package's own entry is fromProduct('@flowhub-sync/…'). */
 export const built = (file) => require(path.join(repoRoot, file));
 export const fromProduct = (name) => require(name);
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // A process that runs inventory syncs one after the other, like a worker, so that its peak memory is its own.
-// Started with fork() and a JSON argument naming the way to sync: `product` (the inventory worker's syncStore,
+// Started with fork() and a JSON argument naming the way to sync: `product` (the inventory sync's syncStore,
 // built), `naive` or `ceiling` (references). It first runs a warm-up sync and re-sync of a small location (a worker
 // that has been up for a while has compiled its code), then answers IPC messages:
 //   {sync: {storeId, location}}  →  {ms, phases, fetched, written, counts, maxRssMb, windowUs}
 //   (windowUs: the sync's start and end on the clock of a `--cpu-prof` profile, to cut the profile to it)
 //   {finish: true}               →  {maxRssMb}, then exits
 // maxRssMb is the process's peak resident memory so far (process.resourceUsage().maxRSS).
-import { built, fromProduct, newRedis, pgClient, pgPool } from './scratch.mjs';
+import { fromProduct, newRedis, pgClient, pgPool } from './scratch.mjs';
 import { naiveSync } from '../references/naive-sync.mjs';
 import { ceilingSync } from '../references/ceiling-sync.mjs';
 
@@ -15,7 +15,7 @@ const args = JSON.parse(process.argv[2]);
 const { createPrismaClient } = fromProduct('@flowhub-sync/db');
 const { createSecretBox } = fromProduct('@flowhub-sync/config');
 const { createFlowhubClient, createRedisRequestBudget } = fromProduct('@flowhub-sync/flowhub-client');
-const { syncStore } = built('apps/inventory-worker/dist/sync/sync-store.js');
+const { syncStore } = fromProduct('@flowhub-sync/inventory-sync');
 
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
 const secrets = createSecretBox(args.encryptionKey);
@@ -39,7 +39,7 @@ async function productRunner() {
     maxRetryWaitMs: 1_000,
     logger: silent,
   });
-  // As the worker's main.ts: a pool for the bulk product statements beside Prisma.
+  // A pool for the bulk product statements beside Prisma's own (apps/inventory-worker/src/main.ts shares one pool).
   const sql = pgPool(args.databaseUrl);
   await prisma.$queryRaw`SELECT 1`;
   const deps = { prisma, sql, flowhub, secrets, logger: silent, budgetWaitMs: 500 };

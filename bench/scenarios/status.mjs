@@ -1,4 +1,4 @@
-// Scenario 5: order statuses. (a) The cost of one status poll of a store (the order-worker's pollStoreStatuses,
+// Scenario 5: order statuses. (a) The cost of one status poll of a store (@flowhub-sync/orders' pollStoreStatuses,
 // built) with 10, 100 and 1,000 open orders, created in the simulator and marked pushed in the database. (b) A
 // Flowhub postback until the new status is visible through the API: POST the producer's postback route, then
 // poll GET …/orders/{externalId} (a real producer and order-worker process).
@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { inPool, median, percentile, result, sleep, target, timed } from '../lib/measure.mjs';
 import { waitFor } from '../lib/processes.mjs';
 import { startOrderStack } from '../lib/order-stack.mjs';
-import { built, fromProduct, newRedis } from '../lib/scratch.mjs';
+import { fromProduct, newRedis } from '../lib/scratch.mjs';
 
 export const title = 'Order statuses: poll cycles and postbacks';
 export const targets = [{ name: 'status: postback visible through the API, p95', target: '< 1000 ms' }];
 
-const { pollStoreStatuses } = built('apps/order-worker/dist/jobs/order-status-poll.js');
+const { pollStoreStatuses } = fromProduct('@flowhub-sync/orders');
 const { createFlowhubClient, createRedisRequestBudget } = fromProduct('@flowhub-sync/flowhub-client');
 
 const OPEN_ORDERS = [10, 100, 1_000];

@@ -195,7 +195,7 @@ export class OrderBook {
 
 /**
  * The caller's order id an order's customerNote names: flowhub-sync starts every customerNote with
- * `Order <externalId>` (apps/order-worker/src/push/order-ahead-payload.ts, customerNoteFor). Null when it names none.
+ * `Order <externalId>` (packages/orders/src/push/order-ahead-payload.ts, customerNoteFor). Null when it names none.
  * Nothing in Flowhub reads it: a test helper.
  */
 export function noteOrderIdOf(order: Pick<SimOrder, 'payload'>): string | null {

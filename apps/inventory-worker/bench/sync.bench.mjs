@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Benchmark (not a test): one store's inventory sync against a 10,000-row location of the Flowhub simulator
-// (its own process, as Flowhub would be), through the built worker code and a real PostgreSQL. Times a first sync (every row created), an unchanged
+// (its own process, as Flowhub would be), through the built sync (@flowhub-sync/inventory-sync) and a real
+// PostgreSQL. Times a first sync (every row created), an unchanged
 // re-sync (nothing written) and a re-sync where a tenth of the quantities moved; prints a table and writes
 // bench/results/inventory-sync.json at the repository root ($BENCH_RESULTS_DIR/inventory-sync.json when set).
 //   DATABASE_URL=postgresql://… npm run bench -w @flowhub-sync/inventory-worker
@@ -16,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const require = createRequire(import.meta.url);
-const { syncStore } = require(path.join(here, '../dist/sync/sync-store.js'));
-const { createPrismaClient, migrateDatabase } = require('@flowhub-sync/db');
+const { syncStore } = require('@flowhub-sync/inventory-sync');
+// A scratch database of its own (cloned from the migrated template), its Prisma and SQL on one pool as the worker's.
+const { createTestDatabase } = require('@flowhub-sync/db/testing');
 const { createSecretBox } = require('@flowhub-sync/config');
 const { createFlowhubClient } = require('@flowhub-sync/flowhub-client');
-const { Client, Pool } = require('pg');
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000);
 const RUNS = 3;
@@ -28,17 +29,6 @@ const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) {
   process.stderr.write('sync.bench: DATABASE_URL must name a PostgreSQL server where a scratch database may be created\n');
   process.exit(1);
-}
-
-const withDatabase = (url, name) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
-async function admin(sql) {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 async function freePort() {
@@ -84,14 +74,10 @@ const silent = { info() {}, warn() {}, error() {} };
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
-  const database = `flowhub_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE "${database}"`);
-  const url = withDatabase(serverUrl, database);
+  const database = await createTestDatabase();
   const sim = await startSimulatorProcess();
-  const prisma = createPrismaClient(url);
-  const sql = new Pool({ connectionString: url, max: 4 });
+  const { prisma, sql } = database;
   try {
-    await migrateDatabase(url);
     const secrets = createSecretBox(randomBytes(32).toString('base64'));
     const deps = { prisma, sql, secrets, logger: silent, flowhub: createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url }) };
 
@@ -175,10 +161,8 @@ async function main() {
     );
     console.log(`written to ${path.relative(process.cwd(), file) || file}`);
   } finally {
-    await sql.end();
-    await prisma.$disconnect();
     await sim.close();
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await database.drop();
   }
 }
 

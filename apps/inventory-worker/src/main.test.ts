@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { queues } from '@flowhub-sync/queues';
 import { freePort, metricSample, serviceUrls, startApp, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
-import { enableStore, startSyncTestbed, type SyncTestbed } from './testing/sync-testbed';
+import { enableStore, startSyncTestbed, type SyncTestbed } from '@flowhub-sync/inventory-sync/testing';
 
 let bed: SyncTestbed;
 let prefix: string;
@@ -66,8 +66,8 @@ describe('inventory-worker process', () => {
     expect(metricSample(metrics, 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' })).toBeGreaterThanOrEqual(1);
     const exit = await app.stop('SIGTERM');
     expect(exit.code).toBe(0);
-    // One line per event, with the store and the job; never a credential.
-    expect(app.output()).toMatch(/"storeId":"metrics".*"jobId":"[^"]+".*"msg":"inventory sync finished"/);
+    // One line per event, with the job and the store (bound by the job registry in that order); never a credential.
+    expect(app.output()).toMatch(/"jobId":"[^"]+".*"storeId":"metrics".*"msg":"inventory sync finished"/);
     expect(app.output()).not.toContain('demo-key');
   });
 

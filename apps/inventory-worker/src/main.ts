@@ -1,5 +1,3 @@
-import { Worker } from 'bullmq';
-import { Pool } from 'pg';
 import {
   createLogger,
   createSecretBox,
@@ -13,17 +11,21 @@ import {
   logEnv,
   redisEnv,
 } from '@flowhub-sync/config';
-import { createPrismaClient } from '@flowhub-sync/db';
+import { createPrismaClient, createSqlPool, pingDatabase } from '@flowhub-sync/db';
 import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
-import { createMetricsRegistry, createRedisConnection, flowhubRequestObserver, instrumentWorker, startHealthServer } from '@flowhub-sync/queues';
-import { createInventorySyncProcessor } from './jobs/inventory-sync';
-import { createSyncMetrics } from './metrics';
-import { createStoreLockConnection } from './sync/store-lock';
-
-/** Jobs one process works at once: syncs mostly wait on Flowhub and PostgreSQL, not on this CPU. */
-const CONCURRENCY = 4;
-/** On SIGTERM, syncs in hand get this long to finish before they are handed back to the queue. */
-const SHUTDOWN_GRACE_MS = 8_000;
+import {
+  createStoreLockConnection,
+  createSyncMetrics,
+  INVENTORY_SYNC_CONCURRENCY,
+  inventorySyncProcessor,
+} from '@flowhub-sync/inventory-sync';
+import {
+  createMetricsRegistry,
+  createRedisConnection,
+  flowhubRequestObserver,
+  startHealthServer,
+  startWorkers,
+} from '@flowhub-sync/queues';
 
 async function main() {
   const env = loadEnvOrExit(
@@ -32,14 +34,18 @@ async function main() {
   );
   const logger = createLogger({ name: 'inventory-worker', level: env.LOG_LEVEL });
   const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
-  const prisma = createPrismaClient(env.DATABASE_URL);
-  // The bulk product statements bypass Prisma (see ProductSql in sync/write-products.ts): one connection per job.
-  const sql = new Pool({ connectionString: env.DATABASE_URL, max: CONCURRENCY });
-  sql.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL pool connection error'));
+  // One pool for Prisma and the bulk product statements (ProductSql in packages/db/src/sync/product-writes.ts). A sync
+  // holds at most one connection at a time; twice the syncs in hand leaves room for the readiness check and spares.
+  const sql = createSqlPool(env.DATABASE_URL, {
+    max: 2 * INVENTORY_SYNC_CONCURRENCY,
+    onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL pool connection error'),
+  });
+  const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
   // BullMQ's blocking connection, and a second one for the request budget (never blocked).
   const workerConnection = createRedisConnection(env, 'worker');
   const redis = createRedisConnection(env, 'worker');
-  // The store locks' own connection: fail-fast, so a lock that cannot be renewed is noticed (sync/store-lock.ts).
+  // The store locks' own connection: fail-fast, so a lock that cannot be renewed is noticed
+  // (packages/inventory-sync/src/store-lock.ts).
   const lockRedis = createStoreLockConnection(env);
   const registry = createMetricsRegistry('inventory-worker');
   const flowhub = createFlowhubClient({
@@ -55,61 +61,48 @@ async function main() {
     // Flowhub requests by endpoint and status, under the order-worker's metric name and labels: queries sum both.
     onRequest: flowhubRequestObserver(registry),
   });
-  const metrics = createSyncMetrics(registry);
-  const processor = createInventorySyncProcessor({
-    prisma,
-    sql,
-    flowhub,
-    secrets,
-    logger,
-    redis: lockRedis,
-    queuePrefix: env.QUEUE_PREFIX,
-    budgetWaitMs: 500,
-    metrics,
-  });
+  for (const connection of [redis, workerConnection, lockRedis]) {
+    connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
+  }
 
-  const worker = new Worker('inventory-sync', (job, token) => processor.process(job, token), {
-    connection: workerConnection,
-    prefix: env.QUEUE_PREFIX,
-    concurrency: CONCURRENCY,
-  });
-  instrumentWorker(registry, worker);
-  for (const connection of [redis, workerConnection, lockRedis]) connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
-  worker.on('error', (error) => logger.error({ err: error }, 'inventory-sync worker error'));
+  const running = startWorkers(
+    [
+      inventorySyncProcessor({
+        prisma,
+        sql,
+        flowhub,
+        secrets,
+        redis: lockRedis,
+        queuePrefix: env.QUEUE_PREFIX,
+        budgetWaitMs: 500,
+        metrics: createSyncMetrics(registry),
+      }),
+    ],
+    { owns: ['inventory-sync'], connection: workerConnection, prefix: env.QUEUE_PREFIX, logger, metrics: registry },
+  );
 
   const health = await startHealthServer({
     port: env.HEALTH_PORT,
-    readiness: async () => {
-      let postgres: 'up' | 'down' = 'up';
-      try {
-        await prisma.$queryRaw`SELECT 1`;
-      } catch {
-        postgres = 'down';
-      }
-      return {
-        redis: [redis, workerConnection, lockRedis].every((connection) => connection.status === 'ready') ? 'up' : 'down',
-        postgres,
-        worker: worker.isRunning() ? 'up' : 'down',
-      };
-    },
+    readiness: async () => ({
+      redis: [redis, workerConnection, lockRedis].every((connection) => connection.status === 'ready') ? 'up' : 'down',
+      postgres: (await pingDatabase(sql)) ? 'up' : 'down',
+      worker: running.isRunning() ? 'up' : 'down',
+    }),
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     metricsToken: env.METRICS_TOKEN,
   });
-  logger.info({ healthPort: health.port, concurrency: CONCURRENCY, queuePrefix: env.QUEUE_PREFIX }, 'inventory-worker started');
+  logger.info(
+    { healthPort: health.port, concurrency: INVENTORY_SYNC_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX },
+    'inventory-worker started',
+  );
 
   handleShutdown(logger, [
-    async () => {
-      // Stop taking jobs; give the syncs in hand a moment, then hand them back so another worker runs them.
-      const grace = setTimeout(() => processor.interruptAll('the worker is shutting down; the sync was handed back'), SHUTDOWN_GRACE_MS);
-      try {
-        await worker.close();
-      } finally {
-        clearTimeout(grace);
-      }
-    },
+    // Stops taking jobs; the syncs in hand get a moment, then are handed back for another worker (the processor's
+    // interruptOnShutdown).
+    () => running.close(),
     () => health.close(),
-    () => sql.end(),
     () => prisma.$disconnect(),
+    () => sql.end(),
     () => redis.quit(),
     () => lockRedis.quit(),
     () => workerConnection.quit(),

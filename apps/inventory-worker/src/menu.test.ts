@@ -2,13 +2,13 @@
 // API (the producer's product and sync routes) shows the result, through edits and later syncs.
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { PrismaClient } from '@flowhub-sync/db';
-import { requestInventorySync } from '@flowhub-sync/queues';
+import { inventorySyncProcessor } from '@flowhub-sync/inventory-sync';
+import { enableStore, silentLogger, startSyncTestbed, type SyncTestbed } from '@flowhub-sync/inventory-sync/testing';
+import { requestInventorySync, startWorkers, type RunningWorkers } from '@flowhub-sync/queues';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-import { createInventorySyncProcessor } from './jobs/inventory-sync';
-import { enableStore, silentLogger, startSyncTestbed, type SyncTestbed } from './testing/sync-testbed';
 
 // The routes belong to another app: loaded at run time (Jest compiles them) rather than compiled into this one.
 const producerSource = path.resolve(__dirname, '../../producer/src');
@@ -22,7 +22,7 @@ let api: FastifyInstance;
 let prefix: string;
 let connections: Redis[];
 let queue: Queue;
-let worker: Worker;
+let workers: RunningWorkers;
 
 beforeAll(async () => {
   bed = await startSyncTestbed({ rows: 250, seed: 21 });
@@ -35,11 +35,11 @@ beforeAll(async () => {
   prefix = uniqueQueuePrefix('menu');
   connections = [0, 1, 2].map(() => new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null }));
   queue = new Queue('inventory-sync', { connection: connections[0], prefix });
-  const processor = createInventorySyncProcessor({ ...bed.deps, logger: silentLogger, redis: connections[1], queuePrefix: prefix });
-  worker = new Worker('inventory-sync', (job, token) => processor.process(job, token), { connection: connections[2], prefix });
+  const processor = inventorySyncProcessor({ ...bed.deps, redis: connections[1], queuePrefix: prefix });
+  workers = startWorkers([processor], { owns: ['inventory-sync'], connection: connections[2], prefix, logger: silentLogger });
 });
 afterAll(async () => {
-  await worker.close();
+  await workers.close();
   await queue.obliterate({ force: true });
   await queue.close();
   await Promise.all(connections.map((connection) => connection.quit()));

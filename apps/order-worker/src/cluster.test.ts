@@ -5,7 +5,7 @@ import { startSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, requestInventorySync, type RedisConnection } from '@flowhub-sync/queues';
 import { freePort, startApp, startRedisCluster, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type LocalRedisCluster, type RunningApp } from '@flowhub-sync/testing';
 import { ensureOrderPushJob } from '@flowhub-sync/queues';
-import { createPushStore, insertOrder, orderRow } from './testing/push-fixtures';
+import { createPushStore, insertOrder, orderRow } from '@flowhub-sync/orders/testing';
 
 /*
  * The product on a Redis Cluster (REDIS_CLUSTER_NODES, hash-tagged QUEUE_PREFIX): a real three-node cluster from

@@ -15,27 +15,29 @@ import {
   systemResolver,
   webhookEnv,
 } from '@flowhub-sync/config';
-import { createPrismaClient, createSqlPool } from '@flowhub-sync/db';
+import { createPrismaClient, createSqlPool, pingDatabase } from '@flowhub-sync/db';
 import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flowhub-client';
+import {
+  countWebhookOutcomes,
+  createOrderPushMetrics,
+  createStatusPollMetrics,
+  maintenanceProcessor,
+  orderPushProcessor,
+  orderStatusPollProcessor,
+  shutdownGraceMs,
+  webhookDeliveryProcessor,
+} from '@flowhub-sync/orders';
 import {
   closeProductQueues,
   createMetricsRegistry,
   createProductQueues,
   createRedisConnection,
   flowhubRequestObserver,
-  instrumentWorker,
   startHealthServer,
+  startWorkers,
 } from '@flowhub-sync/queues';
-import { Counter, type Registry } from 'prom-client';
-import { Worker } from 'bullmq';
-import { orderStatusPollProcessor } from './jobs/order-status-poll';
-import { createStatusPollMetrics } from './jobs/status-poll-metrics';
-import { webhookDeliveryProcessor } from './jobs/webhook-delivery';
-import { startMaintenanceWorker } from './maintenance-worker';
-import { createOrderPushMetrics } from './push/push-metrics';
-import { startOrderPushWorker } from './push/push-worker';
-import { shutdownGraceMs } from './shutdown-grace';
 
+/** The order-worker: wiring only. Its jobs are @flowhub-sync/orders' processors, started by startWorkers. */
 async function main() {
   const env = loadEnvOrExit(
     { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...retentionEnv, PUBLIC_URL: producerEnv.PUBLIC_URL, ...healthEnv(9465), ...metricsEnv, ...webhookEnv, ...logEnv },
@@ -60,92 +62,58 @@ async function main() {
     onRequest: flowhubRequestObserver(registry),
   });
   const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
-  const push = startOrderPushWorker({
-    connection: redis,
-    prefix: env.QUEUE_PREFIX,
-    prisma,
-    sql,
-    flowhub,
-    secrets,
-    logger,
-    publicUrl: env.PUBLIC_URL,
-    webhookQueue: queues['webhook-delivery'],
-    metrics: createOrderPushMetrics(registry),
-  });
-  const maintenance = startMaintenanceWorker({
-    connection: redis,
-    prefix: env.QUEUE_PREFIX,
-    prisma,
-    logger,
-    outbox: { orderPush: queues['order-push'], webhookDelivery: queues['webhook-delivery'] },
-    retention: {
-      syncRunMaxAgeDays: env.SYNC_RUN_RETENTION_DAYS,
-      syncRunsPerStore: env.SYNC_RUNS_PER_STORE,
-      webhookDeliveryMaxAgeDays: env.WEBHOOK_RETENTION_DAYS,
+  const webhookQueue = queues['webhook-delivery'];
+
+  // Pushes; statuses coming back per store (scheduled polls, and postbacks' re-reads); webhooks, one delivery per job;
+  // the app-wide maintenance tasks (the producer owns their schedulers).
+  const running = startWorkers(
+    [
+      orderPushProcessor({ prisma, sql, flowhub, secrets, logger, publicUrl: env.PUBLIC_URL, webhookQueue, metrics: createOrderPushMetrics(registry) }),
+      orderStatusPollProcessor({ prisma, flowhub, secrets, logger, webhookQueue, metrics: createStatusPollMetrics(registry) }),
+      webhookDeliveryProcessor({ prisma, secrets, logger, resolve: systemResolver, allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS }),
+      maintenanceProcessor({
+        prisma,
+        logger,
+        outbox: { orderPush: queues['order-push'], webhookDelivery: webhookQueue },
+        retention: {
+          syncRunMaxAgeDays: env.SYNC_RUN_RETENTION_DAYS,
+          syncRunsPerStore: env.SYNC_RUNS_PER_STORE,
+          webhookDeliveryMaxAgeDays: env.WEBHOOK_RETENTION_DAYS,
+        },
+      }),
+    ],
+    {
+      owns: ['order-push', 'order-status-poll', 'webhook-delivery', 'maintenance'],
+      connection: redis,
+      prefix: env.QUEUE_PREFIX,
+      logger,
+      metrics: registry,
+      onWorker: countWebhookOutcomes(registry),
     },
-  });
-  // Statuses come back per store (scheduled polls, and postbacks' re-reads); webhooks go out one delivery per job.
-  const statusPoll = new Worker('order-status-poll', orderStatusPollProcessor({ prisma, flowhub, secrets, logger, webhookQueue: queues['webhook-delivery'], metrics: createStatusPollMetrics(registry) }), {
-    connection: redis,
-    prefix: env.QUEUE_PREFIX,
-    concurrency: 8,
-  });
-  const webhookDeliveries = webhookDeliveryProcessor({
-    prisma,
-    secrets,
-    logger,
-    resolve: systemResolver,
-    allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
-  });
-  const webhooks = new Worker('webhook-delivery', webhookDeliveries, {
-    connection: redis,
-    prefix: env.QUEUE_PREFIX,
-    concurrency: 20,
-  });
-  countWebhookOutcomes(registry, webhooks);
-  const workers = [push, maintenance, statusPoll, webhooks];
-  for (const worker of workers) {
-    instrumentWorker(registry, worker);
-    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
-  }
+  );
 
   const health = await startHealthServer({
     port: env.HEALTH_PORT,
-    readiness: async () => {
-      let postgres: 'up' | 'down' = 'up';
-      try {
-        await prisma.$queryRaw`SELECT 1`;
-      } catch {
-        postgres = 'down';
-      }
-      return { redis: redis.status === 'ready' ? 'up' : 'down', postgres, worker: workers.every((worker) => worker.isRunning()) ? 'up' : 'down' };
-    },
+    readiness: async () => ({
+      redis: redis.status === 'ready' ? 'up' : 'down',
+      postgres: (await pingDatabase(sql)) ? 'up' : 'down',
+      worker: running.isRunning() ? 'up' : 'down',
+    }),
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     metricsToken: env.METRICS_TOKEN,
   });
-  // push.close() lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'. A create may take
-  // FLOWHUB_CREATE_TIMEOUT_MS, so the grace before the process exits anyway is derived from it.
+  // Closing the workers lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'. A create may
+  // take FLOWHUB_CREATE_TIMEOUT_MS, so the grace before the process exits anyway is derived from it.
   const graceMs = shutdownGraceMs(env.FLOWHUB_CREATE_TIMEOUT_MS);
   logger.info({ healthPort: health.port, createTimeoutMs: env.FLOWHUB_CREATE_TIMEOUT_MS, shutdownGraceMs: graceMs }, 'order-worker started');
   handleShutdown(logger, [
     () => health.close(),
-    () => Promise.all(workers.map((worker) => worker.close())),
+    () => running.close(),
     () => closeProductQueues(queues),
     () => redis.quit(),
     () => prisma.$disconnect(),
     () => sql.end(),
   ], { timeoutMs: graceMs });
-}
-
-function countWebhookOutcomes(registry: Registry, worker: Worker) {
-  const deliveries = new Counter({
-    name: 'flowhub_sync_webhook_deliveries_total',
-    help: 'Webhook deliveries to the platform by outcome (failed = an attempt failed)',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  worker.on('completed', () => deliveries.inc({ outcome: 'delivered' }));
-  worker.on('failed', () => deliveries.inc({ outcome: 'failed' }));
 }
 
 main().catch((error) => {

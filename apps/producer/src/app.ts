@@ -1,6 +1,5 @@
 import { createBearerCheck } from '@flowhub-sync/config';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { ProducerDependencies } from './dependencies';
 import { ApiError, errorHandler, parseWith } from './errors';
 import { healthRoutes } from './routes/health';
@@ -15,9 +14,7 @@ import { postbackRoutes } from './routes/postback';
 import { orderPushRoutes } from './routes/order-push';
 import { BULL_BOARD_PATH, bullBoardRoutes } from './routes/bull-board';
 import { referenceRoutes } from './openapi/reference-routes';
-
-export const idPattern = /^[A-Za-z0-9._-]{1,64}$/;
-export const storeParams = z.object({ storeId: z.string().regex(idPattern, 'must match ^[A-Za-z0-9._-]{1,64}$') });
+import { storeParams } from './params';
 
 declare module 'fastify' {
   interface FastifyRequest {

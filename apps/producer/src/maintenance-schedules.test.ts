@@ -1,5 +1,6 @@
 import { createProducerHarness, type ProducerHarness } from './testing/harness';
-import { MAINTENANCE_SCHEDULES, maintenanceSchedulerId, reconcileSchedules } from './schedules';
+import { MAINTENANCE_SCHEDULES, maintenanceSchedulerId } from '@flowhub-sync/queues';
+import { reconcileSchedules } from './schedules';
 
 describe('maintenance schedules', () => {
   let h: ProducerHarness;

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { PushState } from '@flowhub-sync/db';
+import { activeHolds, lastGoodSyncAges, orderCountsByPushState, PushState } from '@flowhub-sync/db';
 import { createMetricsRegistry, registerQueueGauges } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from './dependencies';
 
@@ -31,13 +31,7 @@ export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' 
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await deps.prisma.$queryRaw<{ store: string; age: number }[]>`
-        SELECT s.id AS store,
-               EXTRACT(EPOCH FROM (now() - COALESCE(MAX(r.finished_at), s.updated_at)))::float8 AS age
-        FROM stores s
-        LEFT JOIN sync_runs r ON r.store_id = s.id AND r.status = 'succeeded'
-        WHERE s.enabled
-        GROUP BY s.id, s.updated_at`;
+      const rows = await lastGoodSyncAges(deps.prisma);
       for (const row of rows) this.set({ store: row.store }, Math.max(0, row.age));
     },
   });
@@ -47,10 +41,9 @@ export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' 
     labelNames: ['measure'],
     registers: [registry],
     async collect() {
-      const [row] = await deps.prisma.$queryRaw<{ count: bigint; units: number | null }[]>`
-        SELECT count(*) AS count, sum(quantity)::float8 AS units FROM inventory_holds WHERE state = 'held'`;
-      this.set({ measure: 'holds' }, Number(row?.count ?? 0));
-      this.set({ measure: 'units' }, row?.units ?? 0);
+      const { holds, units } = await activeHolds(deps.prisma);
+      this.set({ measure: 'holds' }, holds);
+      this.set({ measure: 'units' }, units);
     },
   });
   new Gauge({
@@ -59,8 +52,7 @@ export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' 
     labelNames: ['store', 'push_state'],
     registers: [registry],
     async collect() {
-      const rows = await deps.prisma.$queryRaw<{ store: string; state: PushState; count: number }[]>`
-        SELECT store_id AS store, push_state::text AS state, count(*)::int AS count FROM orders GROUP BY store_id, push_state`;
+      const rows = await orderCountsByPushState(deps.prisma);
       this.reset();
       const stores = new Set(rows.map((row) => row.store));
       for (const store of stores) for (const state of Object.values(PushState)) this.set({ store, push_state: state }, 0);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, signWebhook, type HostResolver } from '@flowhub-sync/config';
 import { recordWebhookDelivery } from '@flowhub-sync/db';
-import { deliverWebhook } from '../../../apps/order-worker/src/jobs/webhook-delivery';
+import { deliverWebhook } from '@flowhub-sync/orders';
 import { createProducerHarness, seedProduct, TEST_API_TOKEN, type ProducerHarness } from '@flowhub-sync/producer/testing';
 import { createClient, FlowhubSyncError, verifyWebhook, WebhookVerificationError, type FlowhubSyncClient, type OrderCreate, type StatusWebhookEvent } from './index';
 

@@ -55,7 +55,7 @@ describe('docker-compose.yml', () => {
     const seconds = /^(\d+)s$/.exec(order.stop_grace_period ?? '')?.[1];
     expect(seconds).toBeDefined();
     const createTimeoutMs = env.loadEnv(env.flowhubEnv, {}).FLOWHUB_CREATE_TIMEOUT_MS;
-    // The worker waits createTimeoutMs + 5 s (apps/order-worker/src/shutdown-grace.ts) before exiting anyway.
+    // The worker waits createTimeoutMs + 5 s (packages/orders/src/shutdown-grace.ts) before exiting anyway.
     expect(Number(seconds) * 1000).toBeGreaterThan(createTimeoutMs + 5_000);
   });
 

@@ -41,7 +41,7 @@ export const flowhubEnv = {
   FLOWHUB_MAX_RPS_GLOBAL: z.coerce.number().positive().optional(),
   /**
    * Deadline of an Order Ahead create: one that times out has an unknown outcome (needs_reconciliation), so it is
-   * generous. The order-worker's shutdown grace is derived from it (apps/order-worker/src/shutdown-grace.ts).
+   * generous. The order-worker's shutdown grace is derived from it (packages/orders/src/shutdown-grace.ts).
    */
   FLOWHUB_CREATE_TIMEOUT_MS: positiveMs.default(30_000),
   HTTPS_PROXY: url.optional(),

@@ -5,3 +5,4 @@ export * from './shutdown';
 export * from './webhook-signature';
 export * from './bearer';
 export * from './outbound-guard';
+export * from './ids';

@@ -1,5 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaPg } from '@prisma/adapter-pg';
-import type { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from './generated/client';
 
 export interface CreatePrismaClientOptions {
@@ -10,12 +11,42 @@ export interface CreatePrismaClientOptions {
 }
 
 /**
+ * The connection of the Prisma transaction being started in this async context (inSqlTransaction,
+ * ./orders/transaction.ts): the first connection the adapter takes from the pool there is the transaction's own.
+ */
+export const transactionConnections = new AsyncLocalStorage<{ client?: PoolClient }>();
+
+/**
+ * The pool as Prisma's adapter sees it: the same pool, except that a connection taken while inSqlTransaction starts
+ * a transaction is noted, so that plain SQL (named statements) can run inside that very transaction.
+ */
+function notingTransactionConnections(pool: Pool): Pool {
+  return new Proxy(pool, {
+    get(target, property) {
+      if (property === 'connect') {
+        return async (...args: unknown[]) => {
+          if (args.length > 0) return (target.connect as (...rest: unknown[]) => unknown)(...args);
+          const client = await target.connect();
+          const slot = transactionConnections.getStore();
+          if (slot && !slot.client) slot.client = client;
+          return client;
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * A Prisma client over @prisma/adapter-pg (no native engine). One per process or per test: callers
  * own it and `$disconnect()` it; there is deliberately no global instance.
  */
 export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {
   const adapter = options.pool
-    ? new PrismaPg(options.pool)
-    : new PrismaPg({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) });
+    ? new PrismaPg(notingTransactionConnections(options.pool))
+    : new PrismaPg(notingTransactionConnections(new Pool({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) })), {
+        disposeExternalPool: true,
+      });
   return new PrismaClient({ adapter });
 }

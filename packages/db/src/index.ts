@@ -12,6 +12,11 @@ export {
 // and enums (OrderStatus, PushState, HoldState, ...).
 export * from './generated/client';
 export * from './stores';
+export * from './store-secrets';
+export * from './category-mappings';
+export * from './monitoring';
+export * from './products/quantities';
+export * from './products/products';
 export * from './rotate-secrets';
 export * from './retention';
 export * from './webhooks';
@@ -26,4 +31,11 @@ export * from './orders/maui-fulfilment';
 export * from './orders/cancel-required';
 export * from './orders/skipped-pushes';
 export * from './orders/order-list';
+export * from './orders/lock-order';
+export * from './orders/push-state';
+export * from './orders/expiry';
+export * from './orders/order-statuses';
 export * from './sync/fence';
+export * from './sync/sync-runs';
+export * from './sync/product-writes';
+export { pingDatabase } from './ping';

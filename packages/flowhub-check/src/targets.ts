@@ -83,7 +83,7 @@ export async function targetFromStore(databaseUrl: string, secrets: Pick<SecretB
       .filter((name) => !store[name]?.trim())
       .map((name) => (name === 'apiKeyEncrypted' ? 'apiKey' : name));
     if (missing.length > 0) throw new CheckSetupError(`store ${storeId}'s Flowhub settings lack ${missing.join(', ')}: save them first`);
-    // As the sync maps (apps/inventory-worker/src/sync/sync-store.ts): the store's rows in the order they were made.
+    // As the sync maps (packages/inventory-sync/src/sync-store.ts): the store's rows in the order they were made.
     const mappings = await prisma.categoryMapping.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' }, select: { flowhubValue: true, category: true } });
     const open = (sealed: string, what: string) => {
       try {

@@ -84,3 +84,39 @@ function addressOf(value: unknown): Record<string, string> | null {
   }
   return address;
 }
+
+/**
+ * The client's location a store's Location ID names: its `locationId` as Flowhub spells it, in any case, or its
+ * `importId` (what an operator may have copied instead). An exact locationId wins, then one in another case, then an
+ * importId; two locations matching at the same step are ambiguous (none is taken).
+ */
+export function matchLocation(locations: FlowhubLocation[], given: string): { match?: FlowhubLocation; ambiguous: FlowhubLocation[] } {
+  const lower = given.toLowerCase();
+  const steps: Array<(location: FlowhubLocation) => boolean> = [
+    (location) => location.locationId === given,
+    (location) => location.locationId.toLowerCase() === lower,
+    (location) => location.importId === given,
+    (location) => location.importId?.toLowerCase() === lower,
+  ];
+  for (const step of steps) {
+    const found = locations.filter(step);
+    if (found.length === 1) return { match: found[0], ambiguous: [] };
+    if (found.length > 1) return { ambiguous: found };
+  }
+  return { ambiguous: [] };
+}
+
+/** The locations as an operator can pick from them: `id "name" (importId …)`, at most 20. */
+export function describeLocations(locations: FlowhubLocation[]): string {
+  const shown = locations.slice(0, 20).map((location) =>
+    [
+      location.locationId,
+      location.locationName ? JSON.stringify(location.locationName) : null,
+      location.importId ? `(importId ${location.importId})` : null,
+    ]
+      .filter(Boolean)
+      .join(' '),
+  );
+  const more = locations.length > shown.length ? `, and ${locations.length - shown.length} more` : '';
+  return locations.length === 0 ? 'none' : `${shown.join(', ')}${more}`;
+}

@@ -1,1 +1,29 @@
-export {};
+// The inventory sync: one store's Flowhub feed to its online menu, under the store's lock. The inventory-worker wires
+// the job (inventorySyncProcessor) into startWorkers; tools and benchmarks call syncStore directly.
+export {
+  INVENTORY_SYNC_CONCURRENCY,
+  inventorySyncProcessor,
+  type InventorySyncJobDependencies,
+  type InventorySyncProcessor,
+} from './jobs/inventory-sync';
+export {
+  syncStore,
+  SyncFailed,
+  type SyncLock,
+  type SyncOutcome,
+  type SyncPhase,
+  type SyncProgress,
+  type SyncRequest,
+  type SyncStoreDependencies,
+} from './sync-store';
+export { createSyncMetrics, type SyncMetrics, type SyncOutcomeLabel } from './metrics';
+export {
+  acquireStoreLock,
+  createStoreLockConnection,
+  storeFenceKey,
+  storeLockKey,
+  type StoreLock,
+  type StoreLockOptions,
+} from './store-lock';
+export { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
+export { MAX_LISTED_PROBLEMS, type SyncCounts, type SyncProblem } from './sync-report';

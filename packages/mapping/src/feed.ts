@@ -4,7 +4,7 @@ import { normalizeRoomId } from './room';
 
 /*
  * Which rows of a location's inventory a store syncs (mapping-rules.md "Which rows sync"), applied to one answer of
- * Flowhub: the inventory worker's sync (apps/inventory-worker/src/sync/fetch-feed.ts) and `npm run flowhub:check`
+ * Flowhub: the inventory worker's sync (packages/inventory-sync/src/fetch-feed.ts) and `npm run flowhub:check`
  * (packages/flowhub-check) both select a feed with this. Tolerant like the rest of the package: rows, problems or
  * settings of the wrong shape are skipped, never thrown on.
  */

@@ -19,6 +19,8 @@ export {
   resolveSubtype,
 } from './category';
 export { isValidRoomId, normalizeRoomId, countRoomRows, type RoomRows } from './room';
+export { type FeedSettings, sameFeed } from './feed-settings';
+export { type CategorySettingsProblem, categoryMappingProblems } from './category-settings';
 export {
   type PurchaseCategory,
   type PurchaseCategoryFilter,
@@ -49,6 +51,7 @@ export {
   type SyncWriteInput,
   type SyncWrite,
   ownedFieldCovering,
+  ownedFieldsEdited,
   isOwnedField,
   isEditableProductField,
   productFieldsOwned,

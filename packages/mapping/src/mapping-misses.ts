@@ -3,7 +3,7 @@ import type { MappingProblems } from './product-mapper';
 /**
  * What an operator reads about a row's mapping misses (the product still syncs; a mapping row and a re-sync fix the
  * category): one sentence per kind of miss, null when the row has none of that kind. A sync run lists these
- * (apps/inventory-worker/src/sync/sync-report.ts), and `npm run flowhub:check` shows the same sentences.
+ * (packages/inventory-sync/src/sync-report.ts), and `npm run flowhub:check` shows the same sentences.
  */
 export interface MappingMissReasons {
   /** `uncategorized: no category mapping for custom category "…", type "…", category "…"` (the fields it had). */

@@ -8,6 +8,7 @@ import {
   fieldsToWriteOnSync,
   mapInventoryItem,
   ownedFieldCovering,
+  ownedFieldsEdited,
   productFieldsOwned,
 } from './index';
 import { amount, buildInventoryItem } from './testing/inventory-item';
@@ -192,5 +193,15 @@ describe('fieldsToWriteOnSync: create then re-sync', () => {
     const { product } = mapInventoryItem(created, { mapCustomCategoryToSubCategory: false, pricesIncludeTax: false });
     const stored = JSON.parse(JSON.stringify({ ...product, weight: { unit: 'grams', value: 3.5 } }));
     expect(fieldsToWriteOnSync({ mapped: product, stored }).fields).toEqual({});
+  });
+});
+
+describe('ownedFieldsEdited', () => {
+  test('names the edited fields the store\'s sync owns, with the owned field covering each', () => {
+    expect(ownedFieldsEdited(['subtype', 'priceCents', 'brand'], ['category', 'price'])).toEqual([
+      { field: 'subtype', owner: 'category' },
+      { field: 'priceCents', owner: 'price' },
+    ]);
+    expect(ownedFieldsEdited(['name', 'imageUrl'], [])).toEqual([]);
   });
 });

@@ -57,6 +57,17 @@ export function ownedFieldCovering(productField: string): OwnedField | null {
   return OWNER_OF_PRODUCT_FIELD.get(productField) ?? null;
 }
 
+/**
+ * The fields of a store's product edit that its sync owns (`ownedFields`, the store's setting), each with the owned
+ * field covering it: the next sync would overwrite them, so such an edit is refused.
+ */
+export function ownedFieldsEdited(fields: readonly string[], ownedFields: readonly string[]): Array<{ field: string; owner: OwnedField }> {
+  if (!Array.isArray(fields) || !Array.isArray(ownedFields)) return [];
+  return fields
+    .map((field) => ({ field, owner: ownedFieldCovering(field) }))
+    .filter((edit): edit is { field: string; owner: OwnedField } => edit.owner !== null && ownedFields.includes(edit.owner));
+}
+
 export function isOwnedField(value: unknown): value is OwnedField {
   return typeof value === 'string' && OWNED_FIELD_SET.has(value);
 }

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import { startRedisCluster, uniqueQueuePrefix, waitFor, type LocalRedisCluster } from '@flowhub-sync/testing';
 import { createRedisConnection } from './connection';
-import { requestInventorySync, scheduleInventorySync, scheduledStoreIds } from './scheduling';
+import { scheduleInventorySync, scheduledStoreIds } from './schedules';
+import { requestInventorySync } from './scheduling';
 import { startTestWorker } from './testing';
 
 // The product on a Redis Cluster: REDIS_CLUSTER_NODES and a hash-tagged QUEUE_PREFIX keep each queue's keys in one slot.

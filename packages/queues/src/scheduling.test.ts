@@ -1,13 +1,7 @@
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-import {
-  requestInventorySync,
-  scheduledStoreIds,
-  scheduleInventorySync,
-  staggerOffset,
-  unscheduleInventorySync,
-} from './scheduling';
+import { requestInventorySync } from './scheduling';
 import { startTestWorker } from './testing';
 
 const { REDIS_URL } = serviceUrls();
@@ -24,34 +18,6 @@ afterEach(async () => {
   await queue.obliterate({ force: true });
   await queue.close();
   await connection.quit();
-});
-
-describe('inventory schedules', () => {
-  it('schedules a store every interval and unschedules it', async () => {
-    await scheduleInventorySync(queue, 'store-1', 600_000);
-    await scheduleInventorySync(queue, 'store-1', 600_000); // idempotent
-    await scheduleInventorySync(queue, '123', 600_000);
-    expect(await scheduledStoreIds(queue, 'inventory')).toEqual(new Set(['store-1', '123']));
-    const scheduler = await queue.getJobScheduler('inventory-sync~store-1');
-    expect(scheduler).toMatchObject({ every: 600_000, name: 'inventory-sync:store-1' });
-    await unscheduleInventorySync(queue, 'store-1');
-    expect(await scheduledStoreIds(queue, 'inventory')).toEqual(new Set(['123']));
-  });
-
-  it('does not run a store\'s scheduled sync at creation (the first sync is enqueued explicitly)', async () => {
-    await scheduleInventorySync(queue, 'store-2', 600_000);
-    expect(await queue.getWaitingCount()).toBe(0);
-  });
-
-  it('spreads many stores across the interval instead of firing them at once', () => {
-    const everyMs = 600_000;
-    const buckets = new Array(10).fill(0);
-    for (let i = 0; i < 2000; i++) buckets[Math.floor((staggerOffset(`store-${i}`, everyMs) / everyMs) * 10)]++;
-    // A uniform spread puts 200 stores in each minute; none of the ten minutes gets more than 1.5x that.
-    expect(Math.max(...buckets)).toBeLessThan(300);
-    expect(Math.min(...buckets)).toBeGreaterThan(100);
-    expect(staggerOffset('store-7', everyMs)).toBe(staggerOffset('store-7', everyMs));
-  });
 });
 
 describe('one sync lane per store', () => {

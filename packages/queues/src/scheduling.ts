@@ -1,57 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import { jobIds, parsePayload, queues, type SyncTrigger } from './definitions';
 
-/**
- * Where in the interval a store's scheduled work runs: a stable position derived from the store id, so that
- * thousands of stores spread evenly over the 10 minutes instead of all calling Flowhub at once, and a store
- * keeps its slot across restarts.
+/*
+ * One-off jobs: a store's sync asked for now, an order's push. The repeating ones, what runs when, are in
+ * packages/queues/src/schedules.ts.
  */
-export function staggerOffset(storeId: string, everyMs: number): number {
-  const hash = createHash('sha1').update(storeId).digest().readUInt32BE(0);
-  return hash % everyMs;
-}
-
-/**
- * The store's periodic inventory sync. With an offset BullMQ waits for the next slot before the first run, so
- * enabling a store also enqueues a first sync at once (requestInventorySync 'initial'): exactly one first sync.
- */
-export async function scheduleInventorySync(queue: Queue, storeId: string, everyMs: number): Promise<void> {
-  const data = parsePayload('inventory-sync', { storeId, trigger: 'scheduled' });
-  await queue.upsertJobScheduler(
-    jobIds.inventorySchedule(storeId),
-    { every: everyMs, offset: staggerOffset(storeId, everyMs) },
-    { name: queues['inventory-sync'].jobName(data), data, opts: queues['inventory-sync'].defaults },
-  );
-}
-
-export async function scheduleStatusPoll(queue: Queue, storeId: string, everyMs: number): Promise<void> {
-  const data = parsePayload('order-status-poll', { storeId });
-  await queue.upsertJobScheduler(
-    jobIds.statusPollSchedule(storeId),
-    { every: everyMs, offset: staggerOffset(`${storeId}#poll`, everyMs) },
-    { name: queues['order-status-poll'].jobName(data), data, opts: queues['order-status-poll'].defaults },
-  );
-}
-
-export const unscheduleInventorySync = (queue: Queue, storeId: string) => queue.removeJobScheduler(jobIds.inventorySchedule(storeId));
-export const unscheduleStatusPoll = (queue: Queue, storeId: string) => queue.removeJobScheduler(jobIds.statusPollSchedule(storeId));
-
-/** The store ids that currently have a scheduler of the given kind. */
-export async function scheduledStoreIds(queue: Queue, kind: 'inventory' | 'status'): Promise<Set<string>> {
-  const prefix = kind === 'inventory' ? jobIds.inventorySchedule('') : jobIds.statusPollSchedule('');
-  const ids = new Set<string>();
-  const pageSize = 1000;
-  for (let start = 0; ; start += pageSize) {
-    const page = await queue.getJobSchedulers(start, start + pageSize - 1, true);
-    for (const scheduler of page) {
-      const id = scheduler.key ?? scheduler.id;
-      if (id?.startsWith(prefix)) ids.add(id.slice(prefix.length));
-    }
-    if (page.length < pageSize) break;
-  }
-  return ids;
-}
 
 const pendingStates = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
 
@@ -106,6 +59,15 @@ async function pendingSyncJob(queue: Queue, storeId: string) {
 export async function addFirstOrderPushJob(queue: Queue, storeId: string, externalId: string): Promise<void> {
   const data = parsePayload('order-push', { storeId, externalId });
   await queue.add(queues['order-push'].jobName(data), data, { ...queues['order-push'].defaults, jobId: jobIds.orderPush(storeId, externalId) });
+}
+
+/**
+ * Adds the `webhook-delivery` job of a delivery recorded in PostgreSQL (with the change it reports), under its one
+ * id: an add whose id exists is ignored, so the producer, the order-worker and the outbox sweep may all add it.
+ */
+export async function addWebhookDeliveryJob(queue: Queue, storeId: string, deliveryId: string): Promise<void> {
+  const data = parsePayload('webhook-delivery', { deliveryId, storeId });
+  await queue.add(queues['webhook-delivery'].jobName(data), data, { ...queues['webhook-delivery'].defaults, jobId: jobIds.webhookDelivery(deliveryId) });
 }
 
 export type EnsureJobResult = 'added' | 'present';

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { createOrderBody, orderListQuery, orderParams, patchOrderBody } from '../orders/order-schema';
+import { ID_PATTERN } from '@flowhub-sync/config';
+import { createOrderBody, orderListQuery, patchOrderBody } from '../orders/order-schema';
+import { orderParams, storeParams } from '../params';
 import { pushBody } from '../routes/order-push';
 import { TOKEN_PATTERN } from '../routes/postback';
 import { editBody as productEditBody, listQuery as productListQuery, productParams } from '../routes/products';
-import { settingsQuery } from '../routes/settings';
 import { syncRunsQuery } from '../routes/syncs';
-import { categoryMappingsBody, settingsBody, syncBody } from '../settings-schema';
+import { categoryMappingsBody } from '../routes/category-mappings';
+import { settingsBody, settingsQuery } from '../routes/settings/save-schema';
+import { syncBody } from '../routes/sync';
 import { errorBodySchema, errorCodesFor } from '../views/error';
 import { livenessSchema, readinessSchema } from '../views/health';
 import { orderAnswerSchema, orderPageSchema, orderViewSchema, postbackAcceptedSchema } from '../views/order';
@@ -49,7 +52,6 @@ interface Operation {
   responses: Record<number, Answer>;
 }
 
-const storeParams = orderParams.pick({ storeId: true });
 const postbackParams = z.object({ token: z.string().regex(TOKEN_PATTERN) });
 /** The body of an action that takes no fields: none at all, an empty one (whatever its Content-Type) or `{}`. */
 const noFields = z.object({}).describe('No fields: send no body, an empty body or {}');
@@ -524,7 +526,8 @@ function buildDocument() {
         'The contract with the ecommerce platform: JSON in and out, UTF-8. Times are ISO-8601 strings; money is integer cents; ' +
         "quantities are non-negative numbers in Flowhub's unit for the item.\n\n" +
         'Every `/v1` route except the Flowhub postback route needs `Authorization: Bearer <API_TOKEN>`, otherwise 401. ' +
-        '`storeId` and `externalId` match `^[A-Za-z0-9._-]{1,64}$`; anything else is a 400. An unknown store is a 404 on every store route. ' +
+        `\`storeId\` and \`externalId\` match \`${ID_PATTERN.source}\`; anything else is a 400. ` +
+        'An unknown store is a 404 on every store route. ' +
         'Errors are `{"error": {"code", "message", "details": [{"path", "message"}]}}`; a 400 names every wrong field in `details`. ' +
         'A 503 `unavailable` says what the request needs and cannot reach: PostgreSQL for every route, Redis only for a manual sync, ' +
         'Flowhub for a verifying settings save.\n\nThis document: `GET /openapi.json`; the browsable reference: `/docs`.',

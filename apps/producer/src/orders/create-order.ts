@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { type OrderLine, type PushState, type Store, type UnknownTierLine, demandByVariant, placeOrder } from '@flowhub-sync/db';
+import {
+  type OrderLine,
+  type PushState,
+  type StoreOrderSettings,
+  type UnknownTierLine,
+  demandByVariant,
+  loadStoreOrderSettings,
+  placeOrder,
+} from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, type ErrorDetail } from '../errors';
 import { loadOrderView, orderView, type OrderView } from '../views/order';
@@ -89,15 +97,8 @@ async function repeatOf(deps: Deps, existing: { orderId: string; contentHash: st
   return { statusCode: 200, order: await loadOrderView(deps.sql, existing.orderId) };
 }
 
-type OrderTaking = Pick<Store, 'enabled' | 'syncOrders' | 'quantityThreshold'>;
-
-async function loadStoreForOrders(deps: Deps, storeId: string): Promise<OrderTaking> {
-  const { rows } = await deps.sql.query<OrderTaking>({
-    name: 'store-order-settings',
-    text: 'SELECT enabled, sync_orders AS "syncOrders", quantity_threshold AS "quantityThreshold" FROM stores WHERE id = $1',
-    values: [storeId],
-  });
-  const store = rows[0];
+async function loadStoreForOrders(deps: Deps, storeId: string): Promise<StoreOrderSettings> {
+  const store = await loadStoreOrderSettings(deps.sql, storeId);
   if (!store) throw notFound('store');
   if (!store.enabled) throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before taking orders');
   return store;

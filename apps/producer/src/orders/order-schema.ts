@@ -1,17 +1,11 @@
 import { z } from 'zod';
+import { externalIdSchema, idSchema } from '@flowhub-sync/config';
 import { decodeOrderCursor } from '@flowhub-sync/db';
 import type { ErrorDetail } from '../errors';
 import { formatPath } from '../errors';
 
-/** storeId and externalId (api-contract.md, "Conventions"). */
-export const ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-const ID_MESSAGE = 'must match ^[A-Za-z0-9._-]{1,64}$';
-
-export const orderParams = z.object({
-  storeId: z.string().regex(ID_PATTERN, ID_MESSAGE),
-  externalId: z.string().regex(ID_PATTERN, ID_MESSAGE),
-});
-export type OrderParams = z.output<typeof orderParams>;
+/** The order routes' path parameters (apps/producer/src/params.ts), for the routes that import them from here. */
+export { orderParams } from '../params';
 
 /** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
 export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
@@ -22,9 +16,7 @@ const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date and time' });
 
 const customer = z.object({
-  id: z
-    .string()
-    .regex(ID_PATTERN, ID_MESSAGE)
+  id: idSchema()
     .nullish()
     .describe("the platform's id of the customer (an addition to the contract): sent to Flowhub as customer.externalId, so that Flowhub can match its customer"),
   firstName: optionalText(200),
@@ -70,7 +62,7 @@ const address = z.object({
 
 /** POST /v1/stores/{storeId}/orders. Unknown fields are ignored (the platform may send more than we use). */
 export const createOrderBody = z.object({
-  externalId: z.string().regex(ID_PATTERN, ID_MESSAGE),
+  externalId: externalIdSchema,
   status: z.enum(['pending', 'confirmed']).default('pending'),
   type: z.enum(['pickup', 'delivery', 'kiosk']),
   placedAt: isoDateTime.nullish(),

@@ -1,13 +1,13 @@
-import type { Queue } from 'bullmq';
-import { type Order, type PushState, type Transaction, fulfilMauiPush, inOrderTransaction, isUniqueViolation, recordLinkedCancelledOrder } from '@flowhub-sync/db';
-import { addFirstOrderPushJob, ensureOrderPushJob, jobIds, parsePayload, queues, scheduleStatusPoll } from '@flowhub-sync/queues';
+import { type Order, type PushState, type Sql, type Transaction, inOrderTransaction, isUniqueViolation, lockOrder, recordEvents } from '@flowhub-sync/db';
+import { recordPushedToFlowhub } from '@flowhub-sync/orders';
+import { addFirstOrderPushJob, addWebhookDeliveryJob, ensureOrderPushJob, parsePayload, queues, scheduleStatusPoll } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { withRedis } from '../schedules';
 import { loadOrderView, type OrderView } from '../views/order';
 
 /**
- * The producer's side of the order push (the worker's is apps/order-worker/src/jobs/order-push.ts):
+ * The producer's side of the order push (the worker's is packages/orders/src/jobs/order-push.ts):
  * - enqueueOrderPush: after a confirmation is committed, add the `order-push` job;
  * - requestPush: POST …/push, an operator pushing again after a failure or resolving a push whose
  *   outcome is unknown.
@@ -16,7 +16,6 @@ import { loadOrderView, type OrderView } from '../views/order';
  */
 
 type QueueDeps = Pick<ProducerDependencies, 'queues' | 'redis' | 'logger'>;
-
 
 /**
  * Queues the push of a confirmed order whose confirmation is committed. Never throws: with Redis away it
@@ -56,15 +55,9 @@ const PUSHABLE: Record<'push' | 'recreate', readonly PushState[]> = {
   recreate: ['failed', 'not_pushed', 'queued', 'needs_reconciliation'],
 };
 
-async function lockOrder(tx: Transaction, storeId: string, externalId: string): Promise<Order | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM orders WHERE store_id = ${storeId} AND external_id = ${externalId} FOR UPDATE`;
-  return rows.length === 0 ? null : tx.order.findUniqueOrThrow({ where: { id: rows[0].id } });
-}
-
 /** POST …/push. 202 with the order as it now is; 409 when the order's push is not in a state the request fits. */
 export async function requestPush(deps: Deps, ref: { storeId: string; externalId: string }, request: PushRequest, now = new Date()): Promise<OrderView> {
-  const store = await deps.prisma.store.findUnique({ where: { id: ref.storeId }, select: { enabled: true, syncOrders: true, maui: true } });
+  const store = await deps.prisma.store.findUnique({ where: { id: ref.storeId }, select: { enabled: true, syncOrders: true } });
   if (!store) throw notFound('store');
 
   let enqueue = false;
@@ -72,12 +65,12 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
   const deliveries: string[] = [];
   let orderId: string;
   try {
-    orderId = await inOrderTransaction(deps.prisma, async (tx) => {
+    orderId = await inOrderTransaction(deps.prisma, async (tx, sql) => {
       deliveries.length = 0; // a deadlock victim runs again from the start
-      const order = await lockOrder(tx, ref.storeId, ref.externalId);
+      const order = await lockOrder(tx, ref);
       if (!order) throw notFound(`order ${ref.externalId}`);
       if (request.kind === 'record') {
-        const recorded = await recordFlowhubOrderId(tx, order, store, request.flowhubOrderId, now);
+        const recorded = await recordFlowhubOrderId({ tx, sql }, order, request.flowhubOrderId, now);
         follow = recorded !== null;
         deliveries.push(...(recorded ?? []));
         return order.id;
@@ -97,15 +90,13 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
       enqueue = true;
       if (state === 'queued') return order.id; // already waiting: only make sure its job exists
       await tx.order.update({ where: { id: order.id }, data: { pushState: 'queued', pushError: null } });
-      await tx.orderEvent.create({
-        data: {
-          orderId: order.id,
-          at: now,
+      await recordEvents(tx, order.id, now, [
+        {
           event: request.kind === 'recreate' ? 'push_recreate_requested' : 'push_requested',
           cause: 'operator',
           details: { previousState: state, previousError: order.pushError },
         },
-      });
+      ]);
       return order.id;
     });
   } catch (error) {
@@ -140,10 +131,9 @@ async function followNow(deps: Pick<Deps, 'queues' | 'redis' | 'logger' | 'setti
 /** Best effort after the commit: a delivery not queued now is queued by the worker's outbox sweep. */
 export async function queueWebhookDeliveries(deps: QueueDeps, storeId: string, deliveryIds: readonly string[]): Promise<void> {
   for (const deliveryId of deliveryIds) {
-    const data = parsePayload('webhook-delivery', { deliveryId, storeId });
-    await withRedis(deps, () =>
-      deps.queues['webhook-delivery'].add(queues['webhook-delivery'].jobName(data), data, { ...queues['webhook-delivery'].defaults, jobId: jobIds.webhookDelivery(deliveryId) }),
-    ).catch((error: unknown) => deps.logger.warn({ storeId, deliveryId, reason: (error as Error).message }, 'webhook delivery not queued now; the outbox sweep will'));
+    await withRedis(deps, () => addWebhookDeliveryJob(deps.queues['webhook-delivery'], storeId, deliveryId)).catch((error: unknown) =>
+      deps.logger.warn({ storeId, deliveryId, reason: (error as Error).message }, 'webhook delivery not queued now; the outbox sweep will'),
+    );
   }
 }
 
@@ -157,10 +147,11 @@ const RECORDABLE: readonly PushState[] = ['not_pushed', 'failed', 'needs_reconci
  * order whose push needs reconciliation: staff link the Flowhub order they found, which must be cancelled in
  * Flowhub too (`flowhub_cancel_required`, and the platform's `cancel_required_in_flowhub`); a cancelled order
  * is not fulfilled. Anything else is a 409: a pending order would become confirmed through the status poll,
- * a queued or running push may create the order itself.
+ * a queued or running push may create the order itself. The record and what follows from it are the pushed
+ * recorder's (packages/orders/src/push/record-pushed.ts), as for the worker's push and Flowhub's postbacks.
  * Returns the webhook deliveries recorded with it, or null when it changed nothing (the same id again).
  */
-async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui: boolean }, flowhubOrderId: string, now: Date): Promise<string[] | null> {
+async function recordFlowhubOrderId(db: { tx: Transaction; sql: Sql }, order: Order, flowhubOrderId: string, now: Date): Promise<string[] | null> {
   if (order.pushState === 'pushed') {
     if (order.flowhubOrderId === flowhubOrderId) return null;
     throw conflict(`order ${order.externalId} is already recorded as Flowhub order ${order.flowhubOrderId}`, 'flowhubOrderId');
@@ -174,16 +165,7 @@ async function recordFlowhubOrderId(tx: Transaction, order: Order, store: { maui
       order.status === 'confirmed' ? 'push.state' : 'status',
     );
   }
-  await tx.order.update({
-    where: { id: order.id },
-    data: { pushState: 'pushed', flowhubOrderId, pushedAt: now, pushError: null },
-  });
-  await tx.orderEvent.create({
-    data: { orderId: order.id, at: now, event: 'reconciled', cause: 'operator', details: { flowhubOrderId, previousState: order.pushState, previousError: order.pushError } },
-  });
-  if (cancelledUnknown) return recordLinkedCancelledOrder(tx, { ...order, status: 'cancelled' }, flowhubOrderId, now, 'operator');
-  if (!store.maui) return [];
-  // As a push that answered would have (packages/db, fulfilMauiPush): fulfilled, the holds consumed.
-  const { deliveries } = await fulfilMauiPush(tx, order, now, 'operator');
+  const pushedBy = { by: 'operator', previousState: order.pushState, previousError: order.pushError } as const;
+  const { deliveries } = await recordPushedToFlowhub(db, order.id, flowhubOrderId, pushedBy, now);
   return deliveries;
 }

@@ -2,12 +2,13 @@ import {
   type ChangedHold,
   type Order,
   type OrderEventInput,
-  type OrderStatus,
   type Transaction,
   confirmPendingOrder,
   consumeHandedOverHolds,
   inOrderTransaction,
+  isOpenOrderStatus,
   isSkippedPush,
+  lockOrder,
   readOrderDetailsByRef,
   recordEvents,
   recordWebhookDelivery,
@@ -21,9 +22,6 @@ import { queueWebhookDeliveries } from './push-queue';
 
 type Deps = Pick<ProducerDependencies, 'prisma' | 'sql' | 'logger' | 'queues' | 'redis'>;
 
-/** Statuses in which an order still moves towards completion. */
-const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'confirmed', 'preparing', 'ready', 'out_for_delivery'];
-
 export interface TransitionResult {
   /** 202 only when this confirmation queued a push. */
   statusCode: 200 | 202;
@@ -35,13 +33,6 @@ export interface TransitionResult {
 interface OrderRef {
   storeId: string;
   externalId: string;
-}
-
-/** Locks the order's row for the rest of the transaction: two changes of one order take turns. */
-async function lockOrder(tx: Transaction, { storeId, externalId }: OrderRef): Promise<Order | null> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM orders WHERE store_id = ${storeId} AND external_id = ${externalId} FOR UPDATE`;
-  return rows.length === 0 ? null : tx.order.findUniqueOrThrow({ where: { id: rows[0].id } });
 }
 
 async function orderNotFound(deps: Deps, ref: OrderRef): Promise<ApiError> {
@@ -98,7 +89,7 @@ export async function confirmOrder(deps: Deps, ref: OrderRef, now = new Date()):
  * POST …/cancel: releases the holds. An order whose push was claimed or sent ('pushing', 'needs_reconciliation',
  * 'pushed') is, or may be, in Flowhub: it must also be cancelled there, which the answer, the history
  * (`flowhub_cancel_required`) and the platform's webhook (`cancel_required_in_flowhub`) say. A push not claimed yet
- * never sends: the worker's claim requires a confirmed order (apps/order-worker/src/push/push-state.ts).
+ * never sends: the worker's claim requires a confirmed order (packages/db/src/orders/push-state.ts, claimPush).
  */
 export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
   let notice: string | undefined;
@@ -107,7 +98,9 @@ export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): 
     deliveries.length = 0; // a deadlock victim runs again from the start
     notice = flowhubCancelNotice(current);
     if (current.status === 'cancelled') return { changed: false };
-    if (!OPEN_STATUSES.includes(current.status)) throw illegal('cancel', current, current.status === 'expired' ? ' (its holds were released when it expired)' : '');
+    if (!isOpenOrderStatus(current.status)) {
+      throw illegal('cancel', current, current.status === 'expired' ? ' (its holds were released when it expired)' : '');
+    }
     await tx.order.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now } });
     const released = await settleHolds(tx, current.id, 'released', now);
     await recordEvents(tx, current.id, now, [
@@ -148,7 +141,7 @@ export async function completeOrder(deps: Deps, ref: OrderRef, now = new Date())
     if (store.syncOrders && !isSkippedPush(current)) {
       throw new ApiError('conflict', `cannot complete order ${current.externalId} here: this store syncs orders, so Flowhub reports its completion`);
     }
-    if (!OPEN_STATUSES.includes(current.status)) throw illegal('complete', current);
+    if (!isOpenOrderStatus(current.status)) throw illegal('complete', current);
     await tx.order.update({ where: { id: current.id }, data: { status: 'completed', completedAt: now } });
     const consumed = await settleHolds(tx, current.id, 'consumed', now);
     await recordEvents(tx, current.id, now, [

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { listStoreOrders } from '@flowhub-sync/db';
+import { listStoreOrders, storeExists } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, parseWith, validationError } from '../errors';
 import { createOrder } from '../orders/create-order';
-import { orderListQuery, orderParams, patchOrderBody, requiredFieldMessages } from '../orders/order-schema';
+import { orderListQuery, patchOrderBody, requiredFieldMessages } from '../orders/order-schema';
+import { orderParams, storeParams } from '../params';
 import { orderSummaryView } from '../views/order';
 import { cancelOrder, completeOrder, confirmOrder, getOrder, setHoldInventory, type TransitionResult } from '../orders/transitions';
 
@@ -17,7 +18,7 @@ export const orderRoutes = (deps: ProducerDependencies): FastifyPluginAsync => a
   const answer = (result: TransitionResult) => ({ ...result.order, ...(result.notice ? { notice: result.notice } : {}) });
 
   app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/orders', async (request, reply) => {
-    const { storeId } = parseWith(orderParams.pick({ storeId: true }), request.params);
+    const { storeId } = parseWith(storeParams, request.params);
     if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) {
       throw new ApiError('validation_failed', 'the body must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]);
     }
@@ -27,10 +28,9 @@ export const orderRoutes = (deps: ProducerDependencies): FastifyPluginAsync => a
 
   // The store's orders, newest first; `attention=true`: only those that need a person (on-call's list).
   app.get<{ Params: { storeId: string } }>('/v1/stores/:storeId/orders', async (request) => {
-    const { storeId } = parseWith(orderParams.pick({ storeId: true }), request.params);
+    const { storeId } = parseWith(storeParams, request.params);
     const query = parseWith(orderListQuery, request.query ?? {});
-    const store = await deps.prisma.store.findUnique({ where: { id: storeId }, select: { id: true } });
-    if (!store) throw notFound('store');
+    if (!(await storeExists(deps.prisma, storeId))) throw notFound('store');
     const page = await listStoreOrders(deps.sql, storeId, query);
     return { items: page.items.map(orderSummaryView), nextCursor: page.nextCursor };
   });

@@ -4,7 +4,7 @@ import type { HostResolver } from '@flowhub-sync/config';
 import { jobIds } from '@flowhub-sync/queues';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { reconcileSchedules } from '../schedules';
-import { ROOM_ID_MESSAGE } from '../settings-schema';
+import { ROOM_ID_MESSAGE } from './settings/save-schema';
 
 const flowhub = setupServer(
   http.get('http://flowhub.test/v0/clientsLocations', ({ request }) => {

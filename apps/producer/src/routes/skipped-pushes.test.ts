@@ -40,7 +40,7 @@ async function storeWithSkippedOrders(storeId: string, externalIds: string[]) {
     await (await pushJob(storeId, externalId))?.remove(); // as if the worker had run it: see below
   }
   expect((await put(storeId, settings(false))).statusCode).toBe(200);
-  // What the order-push job does when it finds the store no longer syncing orders (apps/order-worker/src/jobs/order-push.ts).
+  // What the order-push job does when it finds the store no longer syncing orders (packages/orders/src/jobs/order-push.ts).
   for (const externalId of externalIds) {
     expect(await recordPushSkipped(h.db.prisma, await orderId(storeId, externalId), 'not pushed: the store stopped syncing orders to Flowhub before the push ran')).toMatchObject({
       skipped: true,
@@ -67,7 +67,11 @@ describe('orders skipped while the store did not sync orders', () => {
     for (const externalId of ['S-1', 'S-2']) {
       const order = await get('requeue', externalId);
       expect(order).toMatchObject({ status: 'confirmed', push: { state: 'queued', error: null } });
-      expect(order.history.at(-1)).toMatchObject({ event: 'push_queued', cause: 'the store syncs orders again', details: { skippedBecause: expect.stringContaining('stopped syncing') } });
+      expect(order.history.at(-1)).toMatchObject({
+        event: 'push_queued',
+        cause: null,
+        details: { skippedBecause: expect.stringContaining('stopped syncing'), reason: 'the store syncs orders again' },
+      });
       expect(await pushJob('requeue', externalId)).toMatchObject({ data: { storeId: 'requeue', externalId } });
     }
     expect(await get('requeue', 'N-1')).toMatchObject({ push: { state: 'not_pushed', error: null } });

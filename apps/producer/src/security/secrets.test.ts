@@ -7,8 +7,9 @@ import type { PrismaClient } from '@flowhub-sync/db';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { serviceUrls, waitFor } from '@flowhub-sync/testing';
-import { createInventorySyncProcessor } from '../../../inventory-worker/src/jobs/inventory-sync';
-import { createOrderPushProcessor } from '../../../order-worker/src/jobs/order-push';
+import { createInventorySyncProcessor } from '@flowhub-sync/inventory-sync/testing';
+import { orderPushProcessor } from '@flowhub-sync/orders';
+import { startWorkers } from '@flowhub-sync/queues';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { orderBody } from '../testing/orders';
 
@@ -100,7 +101,12 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
   const sync = createInventorySyncProcessor({ prisma, sql: pool, flowhub, secrets: h.deps.secrets, logger, redis: connections[2], queuePrefix: h.prefix });
   const workers = [
     new Worker('inventory-sync', (job, token) => sync.process(job, token), { connection: connections[0], prefix: h.prefix }),
-    new Worker('order-push', createOrderPushProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger }), { connection: connections[1], prefix: h.prefix }),
+    startWorkers([orderPushProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger })], {
+      owns: ['order-push'],
+      connection: connections[1],
+      prefix: h.prefix,
+      logger,
+    }),
   ];
   try {
     const menu = await waitFor(async () => {

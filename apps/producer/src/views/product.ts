@@ -1,54 +1,5 @@
 import { z } from 'zod';
-import type { Product } from '@flowhub-sync/db';
-
-/** The columns a product view needs (a raw list query selects exactly these). */
-export type ProductRecord = Pick<
-  Product,
-  | 'variantId'
-  | 'productId'
-  | 'sku'
-  | 'name'
-  | 'brand'
-  | 'description'
-  | 'category'
-  | 'subtype'
-  | 'strainType'
-  | 'strainName'
-  | 'terpenes'
-  | 'cannabinoids'
-  | 'priceCents'
-  | 'imageUrl'
-  | 'weight'
-  | 'purchaseCategory'
-  | 'soldByWeight'
-  | 'quantityUnit'
-  | 'weightTiers'
-  | 'posQuantity'
-  | 'heldQuantity'
-  | 'active'
-  | 'editedFields'
-  | 'lastSyncedAt'
->;
-
-// Weighed stock is decimal grams: no 0.30000000000000004 on a menu.
-const round = (value: number) => Math.round(value * 1e6) / 1e6;
-
-/**
- * What a store may sell of a product (api-contract.md): available = pos − held, sellable = available − the
- * store's threshold, neither below 0; sellable only while the product is active. The SQL filter on
- * `sellable` in the product routes computes the same, rounding included.
- */
-export function productQuantities(product: Pick<Product, 'posQuantity' | 'heldQuantity' | 'active'>, quantityThreshold: number) {
-  const availableQuantity = round(Math.max(0, round(product.posQuantity - product.heldQuantity)));
-  const sellableQuantity = round(Math.max(0, availableQuantity - quantityThreshold));
-  return {
-    posQuantity: product.posQuantity,
-    heldQuantity: product.heldQuantity,
-    availableQuantity,
-    sellableQuantity,
-    sellable: product.active && sellableQuantity > 0,
-  };
-}
+import { productQuantities, round6, type ProductRecord } from '@flowhub-sync/db';
 
 const quantity = z.number().min(0);
 const range = { lower: z.number().nullable(), upper: z.number().nullable(), unit: z.string().nullable() };
@@ -77,7 +28,7 @@ export function weightTierViews(tiers: unknown, sellableQuantity: number): Produ
     name: tier.name,
     grams: tier.grams,
     priceCents: typeof tier.priceCents === 'number' ? tier.priceCents : null,
-    availableUnits: Math.max(0, Math.floor(round(sellableQuantity / tier.grams))),
+    availableUnits: Math.max(0, Math.floor(round6(sellableQuantity / tier.grams))),
   }));
 }
 

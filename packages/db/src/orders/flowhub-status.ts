@@ -81,6 +81,12 @@ export function followedOrdersWhere(now = new Date(), options: { includeStopped?
   };
 }
 
+/** The stores that have followed orders (followedOrdersWhere): their Flowhub statuses are polled. `storeId`: that store only. */
+export async function storesWithFollowedOrders(prisma: PrismaClient, storeId?: string): Promise<Set<string>> {
+  const rows = await prisma.order.groupBy({ by: ['storeId'], where: { ...followedOrdersWhere(), ...(storeId ? { storeId } : {}) } });
+  return new Set(rows.map((row) => row.storeId));
+}
+
 export interface FollowedOrder {
   id: string;
   externalId: string;

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/client';
+import { round6 } from '../products/quantities';
 
 /**
  * Hold accounting (holds are taken by placeOrder, ./place-order.ts). Product.heldQuantity is the sum of the product's holds that still keep units from sale
@@ -38,8 +39,6 @@ export function demandByVariant(lines: readonly OrderLine[]): VariantDemand[] {
   }
   return [...byVariant.values()].sort((a, b) => (a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0));
 }
-
-export const round6 = (value: number) => Math.round(value * 1e6) / 1e6;
 
 export interface ChangedHold {
   variantId: string;

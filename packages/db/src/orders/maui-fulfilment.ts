@@ -1,6 +1,7 @@
 import type { Prisma } from '../generated/client';
 import { recordWebhookDelivery } from '../webhooks';
 import { settleHolds, type ChangedHold } from './holds';
+import { recordEvents, type OrderEventCause } from './order-events';
 
 /**
  * Flowhub Maui (seed: "Order Syncing (Maui customers only)"): once an order is in Flowhub, Maui handles its
@@ -12,10 +13,9 @@ import { settleHolds, type ChangedHold } from './holds';
  * - holdInventory (the "Fulfilled" toggle): the holds stay held until the order completes or is cancelled;
  *   turning it off later consumes them (apps/producer/src/orders/transitions.ts, setHoldInventory).
  * - A Flowhub cancel before that sync releases them (applyFlowhubStatus: cancelled → released).
- * The one place this is written: the worker's push (apps/order-worker/src/push/push-state.ts), a postback that
- * resolves an unknown outcome (apps/order-worker/src/jobs/order-status-poll.ts) and the operator recording the
- * Flowhub id (apps/producer/src/orders/push-queue.ts) all call it, inside the transaction that records the push,
- * so "pushed" and "fulfilled" never disagree.
+ * Applied in one place: the pushed recorder (packages/orders/src/push/record-pushed.ts), which the worker's push, a
+ * postback or status poll that resolves an unknown outcome, and the operator recording the Flowhub id all go through,
+ * inside the transaction that records the push, so "pushed" and "fulfilled" never disagree.
  */
 
 export interface MauiFulfilment {
@@ -28,12 +28,21 @@ export interface MauiFulfilment {
 
 const holdsDetails = (holds: readonly ChangedHold[]) => ({ holds: holds.map(({ variantId, quantity }) => ({ variantId, quantity })) });
 
+/** Why the order's stock was handed over: who recorded the push (`cause`; none for the worker's own push) and, in words, `reason`. */
+export interface HandOver {
+  cause?: OrderEventCause;
+  reason?: string;
+}
+
+/** Why Maui has a pushed order's holds (the `holds_consumed` event's details.reason). */
+export const HANDED_OVER_REASON = 'Maui handles the stock of a pushed order';
+
 /** What a push that reached Flowhub Maui means for the order and its stock; call inside the push's transaction. */
 export async function fulfilMauiPush(
   tx: Prisma.TransactionClient,
   order: { id: string; holdInventory: boolean; fulfilled: boolean },
   at: Date,
-  cause: string,
+  why: HandOver,
 ): Promise<MauiFulfilment> {
   const deliveries: string[] = [];
   if (!order.fulfilled) {
@@ -42,12 +51,12 @@ export async function fulfilMauiPush(
       data: { fulfilled: true },
       select: { storeId: true, externalId: true, status: true, flowhubStatus: true },
     });
-    await tx.orderEvent.create({ data: { orderId: order.id, at, event: 'fulfilled', cause, details: { maui: true } } });
+    await recordEvents(tx, order.id, at, [{ event: 'fulfilled', cause: why.cause, details: { maui: true, ...(why.reason ? { reason: why.reason } : {}) } }]);
     const delivery = await recordWebhookDelivery(tx, { ...row, orderId: order.id, event: 'fulfilled_changed', at });
     if (delivery) deliveries.push(delivery);
   }
   if (order.holdInventory) return { fulfilled: true, consumed: [], deliveries };
-  const consumed = await consumeHandedOverHolds(tx, order.id, at);
+  const consumed = await consumeHandedOverHolds(tx, order.id, at, why.cause);
   return { fulfilled: true, consumed, deliveries };
 }
 
@@ -55,12 +64,10 @@ export async function fulfilMauiPush(
  * The order's held holds become consumed, with their history event: Maui has the stock of this pushed order.
  * Also what turning holdInventory off after the push does.
  */
-export async function consumeHandedOverHolds(tx: Prisma.TransactionClient, orderId: string, at: Date): Promise<ChangedHold[]> {
+export async function consumeHandedOverHolds(tx: Prisma.TransactionClient, orderId: string, at: Date, cause?: OrderEventCause): Promise<ChangedHold[]> {
   const consumed = await settleHolds(tx, orderId, 'consumed', at);
   if (consumed.length > 0) {
-    await tx.orderEvent.create({
-      data: { orderId, at, event: 'holds_consumed', cause: 'Maui handles the stock of a pushed order', details: holdsDetails(consumed) },
-    });
+    await recordEvents(tx, orderId, at, [{ event: 'holds_consumed', cause, details: { ...holdsDetails(consumed), reason: HANDED_OVER_REASON } }]);
   }
   return consumed;
 }

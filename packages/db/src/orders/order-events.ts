@@ -8,6 +8,9 @@ import type { Transaction } from './holds';
 export const ORDER_EVENTS = [
   'created',
   'status_changed',
+  // An operator's POST …/push: push again after a failure, or create anew ({"recreate": true}).
+  'push_requested',
+  'push_recreate_requested',
   'push_queued',
   'push_started',
   'push_retrying',
@@ -31,8 +34,13 @@ export const ORDER_EVENTS = [
 ] as const;
 export type OrderEventName = (typeof ORDER_EVENTS)[number];
 
-/** Who or what caused a change: the platform's API call, the expiry job, Flowhub, or an operator's request. */
-export type OrderEventCause = 'platform' | 'expired' | 'cancelled' | 'completed' | 'flowhub' | 'operator';
+/**
+ * Who or what caused a change: the platform's API call, the expiry job, the order's cancellation or completion,
+ * Flowhub, or an operator's request; none for the push's own steps. Never free text: why, in words, goes into the
+ * event's `details.reason` (a push failure's reason, say).
+ */
+export const ORDER_EVENT_CAUSES = ['platform', 'expired', 'cancelled', 'completed', 'flowhub', 'operator'] as const;
+export type OrderEventCause = (typeof ORDER_EVENT_CAUSES)[number];
 
 export interface OrderEventInput {
   event: OrderEventName;
@@ -42,6 +50,10 @@ export interface OrderEventInput {
   details?: Prisma.InputJsonValue;
 }
 
+/**
+ * The one writer of an order's history through Prisma (the hot statements of ./place-order.ts, ./confirm-order.ts,
+ * ./push-state.ts and ./skipped-pushes.ts insert theirs in their own SQL): a typo in an event name does not compile.
+ */
 export async function recordEvents(tx: Transaction, orderId: string, at: Date, events: readonly OrderEventInput[]): Promise<void> {
   if (events.length === 0) return;
   await tx.orderEvent.createMany({

@@ -1,7 +1,17 @@
 // The order statements on plain SQL (place, confirm, read back) against a migrated database: what they write is
 // what Prisma reads, the hold ledger adds up under concurrency, and every refusal writes nothing.
 import { randomUUID } from 'node:crypto';
-import { confirmPendingOrder, createPrismaClient, createSqlPool, placeOrder, readOrderDetails, readOrderDetailsByRef, type NewOrder, type PrismaClient } from '../index';
+import {
+  confirmPendingOrder,
+  createPrismaClient,
+  createSqlPool,
+  placeOrder,
+  productQuantities,
+  readOrderDetails,
+  readOrderDetailsByRef,
+  type NewOrder,
+  type PrismaClient,
+} from '../index';
 import { createTestDatabase, type TestDatabase } from '../testing';
 
 let db: TestDatabase;
@@ -104,6 +114,19 @@ describe('placeOrder', () => {
     expect(await prisma.order.count({ where: { storeId } })).toBe(0);
     expect(await prisma.inventoryHold.count({ where: { storeId } })).toBe(0);
     expect(await held(storeId, 'a')).toBe(0);
+  });
+
+  it('holds up to what the product view calls sellable, rounding included (productQuantities)', async () => {
+    // Available is rounded before the threshold is taken off: 1.0000005 → 1.000001, − 0.0000004 → 1.000001 sellable.
+    const storeId = await storeWith({ a: 1.0000005 });
+    const sellable = productQuantities({ posQuantity: 1.0000005, heldQuantity: 0, active: true }, 0.0000004).sellableQuantity;
+    expect(sellable).toBe(1.000001);
+    expect(await placeOrder(db.sql, newOrder(storeId, [['a', 1.000002]]), 0.0000004)).toEqual({
+      outcome: 'short',
+      short: [{ variantId: 'a', requested: 1.000002, sellable }],
+    });
+    expect((await placeOrder(db.sql, newOrder(storeId, [['a', sellable]]), 0.0000004)).outcome).toBe('placed');
+    expect(await held(storeId, 'a')).toBe(1.000001);
   });
 
   describe('weight tiers', () => {

@@ -1,6 +1,7 @@
-import type { Order, OrderStatus, OrderType, Prisma, PushState } from '../generated/client';
+import { Prisma, type Order, type OrderStatus, type OrderType, type PushState } from '../generated/client';
+import { round6, sellableQuantitySql } from '../products/quantities';
 import type { Sql } from '../sql';
-import { round6, type OrderLine } from './holds';
+import type { OrderLine } from './holds';
 import type { OrderEventInput } from './order-events';
 import { orderColumns, type OrderDetails } from './order-rows';
 import { retryingDeadlocks } from './transaction';
@@ -57,8 +58,8 @@ export interface UnknownTierLine {
  *    (null without a tier: the line is in Flowhub's unit for the item); `unknown_tier`: lines naming a tier their
  *    product does not list;
  * 3. `demand`: what the order asks of each variant, in Flowhub's unit (a tier line: quantity × grams);
- *    `short`: the variants that cannot spare it (unknown, inactive, or posQuantity − heldQuantity − threshold too
- *    low; rounded to 6 decimals as everywhere in the ledger);
+ *    `short`: the variants that cannot spare it (unknown, inactive, or their sellable quantity too low: the
+ *    product views' arithmetic, packages/db/src/products/quantities.ts);
  * 4. `new_order`: the order row, only when nothing is short and every tier is known; a concurrent create of the
  *    same externalId makes it wait and then insert nothing;
  * 5. then only if the order row was written: heldQuantity raised, the lines (with their tier and its grams), one
@@ -66,6 +67,8 @@ export interface UnknownTierLine {
  * The answer: the new order's row, or the unknown tiers and the short variants (placeOrder then looks for the order
  * under that externalId).
  */
+const SELLABLE = sellableQuantitySql(Prisma.raw('$19::float8')).text;
+
 const PLACE_ORDER_SQL = `
   WITH lines AS (
     SELECT line, variant_id, quantity, tier FROM unnest($15::int[], $16::text[], $17::float8[], $18::text[]) AS l(line, variant_id, quantity, tier)
@@ -87,10 +90,9 @@ const PLACE_ORDER_SQL = `
     SELECT variant_id, round(sum(quantity * coalesce(tier_grams, 1))::numeric, 6)::float8 AS quantity FROM priced GROUP BY variant_id
   ), short AS (
     SELECT d.variant_id, d.quantity AS requested,
-      CASE WHEN l.active THEN GREATEST(round((l.pos_quantity - l.held_quantity - $19::float8)::numeric, 6), 0)::float8 ELSE 0 END AS sellable
+      CASE WHEN l.active THEN ${SELLABLE} ELSE 0 END AS sellable
     FROM demand d LEFT JOIN locked l USING (variant_id)
-    WHERE l.variant_id IS NULL OR NOT l.active
-       OR round((l.pos_quantity - l.held_quantity - $19::float8)::numeric, 6) < round(d.quantity::numeric, 6)
+    WHERE l.variant_id IS NULL OR NOT l.active OR ${SELLABLE} < d.quantity
   ), new_order AS (
     INSERT INTO orders (store_id, external_id, status, type, placed_at, customer, delivery_notes, delivery_fee_cents, address,
                         requested_window, content_hash, confirmed_at, push_state, created_at, updated_at)

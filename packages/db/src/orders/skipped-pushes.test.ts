@@ -45,7 +45,7 @@ describe('recordPushSkipped', () => {
     const row = await prisma.order.findUniqueOrThrow({ where: { id }, include: { events: true, webhookDeliveries: true } });
     expect(row).toMatchObject({ pushState: 'not_pushed', pushError: REASON });
     expect(isSkippedPush(row)).toBe(true);
-    expect(row.events).toEqual([expect.objectContaining({ event: 'push_skipped', cause: REASON })]);
+    expect(row.events).toEqual([expect.objectContaining({ event: 'push_skipped', cause: null, details: { reason: REASON } })]);
     expect(row.webhookDeliveries).toEqual([expect.objectContaining({ id: outcome.skipped ? outcome.deliveries[0] : '', event: 'push_skipped' })]);
     expect(row.webhookDeliveries[0].payload).toMatchObject({ externalId: 'S-1', event: 'push_skipped', status: 'confirmed' });
 
@@ -108,7 +108,7 @@ describe('requeueSkippedPushes', () => {
     expect(await state(failed.id)).toEqual({ pushState: 'failed', pushError: 'Flowhub refused the order' });
     expect(await state(elsewhere.id)).toEqual({ pushState: 'not_pushed', pushError: REASON });
     const [requeued] = await prisma.orderEvent.findMany({ where: { orderId: skipped.id, event: 'push_queued' } });
-    expect(requeued).toMatchObject({ cause: 'the store syncs orders again', details: { skippedBecause: REASON } });
+    expect(requeued).toMatchObject({ cause: null, details: { skippedBecause: REASON, reason: 'the store syncs orders again' } });
 
     // Once only.
     expect(await requeueSkippedPushes(db.sql, storeId)).toEqual([]);

@@ -1,6 +1,7 @@
 import type { Order, PrismaClient } from '../generated/client';
 import type { Sql } from '../sql';
 import { recordWebhookDelivery } from '../webhooks';
+import { recordEvents } from './order-events';
 
 /*
  * A confirmed order whose push was queued, but whose store was disabled or stopped syncing orders before the push
@@ -44,7 +45,7 @@ export async function recordPushSkipped(prisma: Pick<PrismaClient, '$transaction
       data: { pushState: 'not_pushed', pushError: reason },
     });
     if (count === 0) return { skipped: false, storeSyncsOrders: false } as const;
-    await tx.orderEvent.create({ data: { orderId, at, event: 'push_skipped', cause: reason } });
+    await recordEvents(tx, orderId, at, [{ event: 'push_skipped', details: { reason } }]);
     const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { storeId: true, externalId: true, status: true, flowhubStatus: true } });
     const delivery = await recordWebhookDelivery(tx, { ...order, orderId, event: 'push_skipped', at });
     return { skipped: true, deliveries: delivery ? [delivery] : [] } as const;
@@ -53,7 +54,7 @@ export async function recordPushSkipped(prisma: Pick<PrismaClient, '$transaction
 
 /*
  * One statement: the store's skipped pushes (see above) back to queued, each with a `push_queued` event that keeps
- * the reason it was skipped for. Only while the store is enabled and syncs orders.
+ * the reason it was skipped for (details.skippedBecause) beside its own (details.reason). Only while the store is enabled and syncs orders.
  */
 const REQUEUE_SKIPPED_SQL = `
   WITH target AS MATERIALIZED (
@@ -68,7 +69,7 @@ const REQUEUE_SKIPPED_SQL = `
     RETURNING o.id
   ), events AS (
     INSERT INTO order_events (order_id, at, event, cause, details)
-    SELECT target.id, $2, 'push_queued', 'the store syncs orders again', jsonb_build_object('skippedBecause', target.push_error)
+    SELECT target.id, $2, 'push_queued', NULL, jsonb_build_object('skippedBecause', target.push_error, 'reason', 'the store syncs orders again')
     FROM target JOIN requeued USING (id)
   )
   SELECT target.external_id AS "externalId" FROM target JOIN requeued USING (id) ORDER BY target.external_id`;

@@ -1,4 +1,7 @@
+import type { PoolClient } from 'pg';
+import { transactionConnections } from '../client';
 import type { PrismaClient } from '../generated/client';
+import type { Sql } from '../sql';
 import type { Transaction } from './holds';
 
 /**
@@ -35,9 +38,34 @@ export async function retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs `work` in one Prisma transaction and hands it, beside Prisma's `tx`, plain SQL (`sql`) on the transaction's own
+ * connection: a named statement (../sql.ts) run through it is part of the transaction, so one statement has one path,
+ * whether it runs on its own or with Prisma's writes around it. Needs a client made by createPrismaClient.
+ */
+export async function inSqlTransaction<T>(
+  prisma: PrismaClient,
+  work: (tx: Transaction, sql: Sql) => Promise<T>,
+  options?: { maxWait?: number; timeout?: number },
+): Promise<T> {
+  const slot: { client?: PoolClient } = {};
+  const sql: Sql = {
+    query: ((...args: Parameters<PoolClient['query']>) => {
+      // No connection: the transaction is over, or the client was not made by createPrismaClient.
+      if (!slot.client) throw new Error('plain SQL of a Prisma transaction runs only inside it, on a client made by createPrismaClient');
+      return (slot.client.query as (...rest: unknown[]) => unknown)(...args);
+    }) as Sql['query'],
+  };
+  try {
+    return await transactionConnections.run(slot, () => prisma.$transaction((tx) => work(tx, sql), options));
+  } finally {
+    slot.client = undefined; // back in the pool: never used from here again
+  }
+}
+
 /** Runs `work` in one transaction; PostgreSQL rolls it back on any error, and a deadlock victim runs again. */
-export async function inOrderTransaction<T>(prisma: PrismaClient, work: (tx: Transaction) => Promise<T>): Promise<T> {
-  return retryingDeadlocks(() => prisma.$transaction(work, TRANSACTION_OPTIONS));
+export async function inOrderTransaction<T>(prisma: PrismaClient, work: (tx: Transaction, sql: Sql) => Promise<T>): Promise<T> {
+  return retryingDeadlocks(() => inSqlTransaction(prisma, work, TRANSACTION_OPTIONS));
 }
 
 /** Prisma's unique-constraint violation (P2002), e.g. a concurrent create of the same externalId. */

@@ -7,9 +7,9 @@ export interface FenceSqlPool extends FenceSql {
 }
 
 /**
- * Fencing the sync's writes to a store's menu. The store lock (apps/inventory-worker/src/sync/store-lock.ts) hands every holder a token greater
- * than all earlier ones; `stores.sync_fence` keeps the token of the last sync that wrote the menu. PostgreSQL, not
- * Redis, then decides who may write, in the same transaction as the write itself:
+ * Fencing the sync's writes to a store's menu. The store lock (packages/inventory-sync/src/store-lock.ts) hands every
+ * holder a token greater than all earlier ones; `stores.sync_fence` keeps the token of the last sync that wrote the
+ * menu. PostgreSQL, not Redis, then decides who may write, in the same transaction as the write itself:
  *
  *   UPDATE stores SET sync_fence = $token WHERE id = $store AND sync_fence <= $token
  *

@@ -1,0 +1,293 @@
+import type { Logger } from '@flowhub-sync/config';
+import {
+  claimSyncFence,
+  databaseNow,
+  deactivateProducts,
+  fencedStatements,
+  releaseReflectedHolds,
+  SyncFenceRefused,
+  upsertProducts,
+  type PrismaClient,
+  type ProductSqlPool,
+  type SecretOpener,
+  type Store,
+  type SyncRun,
+} from '@flowhub-sync/db';
+import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
+import { createInventoryMapper, productFieldsOwned, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
+import type { SyncTrigger } from '@flowhub-sync/queues';
+import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
+import { fetchFeed, type FeedSettings, type UnreadableRows } from './fetch-feed';
+import { feedFingerprint, shrinkVerdict } from './shrink-guard';
+import { SyncReport, type SyncCounts } from './sync-report';
+import { ownedFieldsContext, planProductWrites, type HashedProduct } from './write-plan';
+
+/**
+ * One inventory sync of one store (docs/architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
+ * fetch and filter the feed, map it, write what changed, deactivate what left (unless the shrink guard says
+ * no), release the holds the new quantities reflect, and record the run. The caller holds the store's lock.
+ *
+ * A product whose row Flowhub still lists but that cannot be read is neither written nor deactivated: it keeps its
+ * last good values, its row is reported like any skipped row, and the shrink guard counts it as present (see
+ * UnreadableRows in packages/mapping/src/feed.ts for what ties a row to a product, and what a row without any id does).
+ *
+ * With the caller's lock (`request.lock`), the sync checks that it still holds it before the write phase and before
+ * each batch, and every write carries the lock's fencing token (packages/db/src/sync/fence.ts): a sync that lost its
+ * lock fails, saying so, and writes nothing more.
+ */
+
+export interface SyncStoreDependencies {
+  prisma: PrismaClient;
+  /** A PostgreSQL pool for the bulk product statements (ProductSqlPool, packages/db/src/sync/product-writes.ts). */
+  sql: ProductSqlPool;
+  flowhub: FlowhubClient;
+  secrets: SecretOpener;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** How long a Flowhub call may wait for the shared request budget before the job is delayed instead. */
+  budgetWaitMs?: number;
+  /** Rows per bulk upsert. */
+  batchSize?: number;
+}
+
+export type SyncPhase = 'starting' | 'fetching' | 'mapping' | 'writing' | 'finishing' | 'done';
+export interface SyncProgress {
+  phase: SyncPhase;
+  percent: number;
+}
+
+export interface SyncRequest {
+  storeId: string;
+  trigger: SyncTrigger;
+  acceptShrink: boolean;
+  /** The BullMQ job: a retried job keeps updating its own run. */
+  jobId?: string;
+  /** Whether a retryable failure ends the job (its last attempt): the run is then `failed`, else `queued` again. */
+  finalAttempt?: boolean;
+  /** Aborted when the worker stops (SyncInterrupted) or loses the store's lock (StoreLockLost). */
+  signal?: AbortSignal;
+  onProgress?: (progress: SyncProgress) => unknown;
+  /** The store lock the caller holds (store-lock.ts). Without one (tools, benchmarks) the writes are not fenced. */
+  lock?: SyncLock;
+}
+
+export interface SyncLock {
+  /** The lock's fencing token: every write of this sync carries it (packages/db/src/sync/fence.ts). */
+  readonly fence: number;
+  /** False once the lock may have passed to another sync: nothing more may be written. */
+  held(): boolean;
+}
+
+export type SyncOutcome =
+  | { status: 'skipped'; reason: string }
+  | { status: 'succeeded' | 'suspicious'; runId: string; counts: SyncCounts; reason: string | null; releasedHolds: number };
+
+/** A sync that did not finish: what to do about it, and the run it was recorded on. */
+export class SyncFailed extends Error {
+  override readonly name = 'SyncFailed';
+  constructor(readonly handling: FailureHandling, readonly runId: string) {
+    super(handling.reason);
+  }
+}
+
+export async function syncStore(deps: SyncStoreDependencies, request: SyncRequest): Promise<SyncOutcome> {
+  const { prisma } = deps;
+  const { storeId } = request;
+  const store = await prisma.store.findUnique({ where: { id: storeId } });
+  if (!store) return { status: 'skipped', reason: 'the store is unknown' };
+  if (!store.enabled) return { status: 'skipped', reason: 'the store has the integration disabled' };
+
+  // The database's clock, as consumed holds' consumedAt: which sales this sync's feed reflects is decided on one clock.
+  const startedAt = await databaseNow(prisma);
+  const run = await startRun(prisma, request, startedAt);
+  const progress = async (phase: SyncPhase, percent: number) => {
+    await request.onProgress?.({ phase, percent: Math.round(percent) });
+  };
+  // Whether product writes of this sync have committed: what a lost lock's reason says about them.
+  let wrote = false;
+  const stopIfInterrupted = () => {
+    if (request.signal?.aborted) {
+      const cause: unknown = request.signal.reason;
+      if (cause instanceof StoreLockLost) throw cause;
+      throw new SyncInterrupted(cause instanceof Error ? cause.message : 'the sync was interrupted');
+    }
+    if (request.lock && !request.lock.held()) {
+      throw new StoreLockLost('lost the store lock: it could not be renewed in time (Redis did not answer), so it may have passed to another sync');
+    }
+  };
+
+  try {
+    deps.logger.info({ runId: run.id, trigger: request.trigger }, 'inventory sync started');
+    const settings = feedSettings(store, deps.secrets);
+    await progress('fetching', 5);
+    const report = new SyncReport();
+    const { products, unreadable } = await fetchAndMap(deps, store, settings, report, {
+      signal: request.signal,
+      afterFetch: async () => {
+        stopIfInterrupted();
+        await progress('mapping', 40);
+      },
+    });
+    const { counts } = report;
+    counts.kept = products.length;
+    counts.unreadable = unreadable.variantIds.size + unreadable.productIds.size;
+
+    // The write phase: only while the lock holds, and fenced. The fence is claimed before reading what is stored, so
+    // the plan sees every write of an earlier holder that could still land (packages/db/src/sync/fence.ts).
+    stopIfInterrupted();
+    const fence = request.lock ? { storeId, token: request.lock.fence } : null;
+    if (fence) await claimSyncFence(deps.sql, fence);
+    const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
+    const plan = await planProductWrites(deps.sql, storeId, products, unreadable);
+    counts.created = plan.created;
+    counts.updated = plan.updated;
+    counts.unchanged = plan.unchanged;
+    const fingerprint = feedFingerprint(store);
+    const lastGood = await prisma.syncRun.findFirst({
+      where: { storeId, status: 'succeeded', id: { not: run.id } },
+      orderBy: { finishedAt: 'desc' },
+      select: { kept: true, unreadable: true, feedFingerprint: true, finishedAt: true },
+    });
+    const verdict = shrinkVerdict({
+      kept: products.length,
+      unreadable: counts.unreadable,
+      leaving: plan.leaving.length,
+      acceptShrink: request.acceptShrink,
+      feedFingerprint: fingerprint,
+      lastGood,
+    });
+
+    await progress('writing', 50);
+    await upsertProducts(writer, storeId, plan.writes, {
+      ownedProductFields: productFieldsOwned(store.ownedFields),
+      syncedAt: new Date(),
+      batchSize: deps.batchSize,
+      beforeBatch: async (written, total) => {
+        wrote ||= written > 0;
+        stopIfInterrupted();
+        await progress('writing', 50 + (40 * written) / total);
+      },
+    });
+    wrote ||= plan.writes.length > 0;
+    stopIfInterrupted();
+
+    await progress('finishing', 90);
+    const finishedAt = new Date();
+    let releasedHolds = 0;
+    if (verdict.deactivate) {
+      counts.deactivated = await deactivateProducts(writer, storeId, plan.leaving, finishedAt);
+      releasedHolds = await releaseReflectedHolds(prisma, storeId, startedAt, finishedAt, { notReflected: plan.unread });
+    }
+    const status = verdict.deactivate ? 'succeeded' : 'suspicious';
+    const reason = verdict.deactivate ? null : verdict.reason;
+    await prisma.syncRun.update({
+      where: { id: run.id },
+      data: {
+        status,
+        finishedAt,
+        ...counts,
+        error: reason,
+        problems: report.problems.map((problem) => ({ variantId: problem.variantId, reason: problem.reason })),
+        problemsTruncated: report.truncated,
+        feedFingerprint: fingerprint,
+      },
+    });
+    await progress('done', 100);
+    const summary = { runId: run.id, status, ...counts, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
+    if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
+    else deps.logger.info(summary, 'inventory sync finished');
+    return { status, runId: run.id, counts, reason, releasedHolds };
+  } catch (thrown) {
+    // A refused fence means this sync lost its lock: a newer sync of the store has written since.
+    const caught = thrown instanceof SyncFenceRefused ? new StoreLockLost(thrown.message) : thrown;
+    // A lost lock, however it showed (a refused write, an aborted Flowhub call), fails the run with its reason.
+    const lockLost = caught instanceof StoreLockLost ? caught : request.signal?.aborted && request.signal.reason instanceof StoreLockLost ? request.signal.reason : null;
+    const error = lockLost ? new StoreLockLost(`${lockLost.message}; ${wrote ? 'nothing more was written' : 'nothing was written'}`) : caught;
+    const handling = failureHandling(error, request.signal);
+    const final = handling.action === 'fail' || (handling.action === 'retry' && request.finalAttempt !== false);
+    const error_ = final ? handling.reason : `${handling.reason} (the sync will run again)`;
+    await prisma.syncRun
+      .update({ where: { id: run.id }, data: { status: final ? 'failed' : 'queued', finishedAt: final ? new Date() : null, error: error_ } })
+      .catch((recordError: unknown) => deps.logger.error({ runId: run.id, err: recordError }, 'could not record the sync failure'));
+    const log = final ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
+    log({ runId: run.id, action: handling.action, reason: handling.reason }, final ? 'inventory sync failed' : 'inventory sync stopped; it will run again');
+    throw new SyncFailed(handling, run.id);
+  }
+}
+
+/**
+ * Fetches the store's feed and maps it. Only the mapped products leave this function: the feed's rows are garbage
+ * before the writes start (50,000 rows hold about 50 MB that the mapped products do not share).
+ */
+async function fetchAndMap(
+  deps: SyncStoreDependencies,
+  store: Store,
+  settings: FeedSettings,
+  report: SyncReport,
+  options: { signal?: AbortSignal; afterFetch: () => Promise<void> },
+): Promise<{ products: HashedProduct[]; unreadable: UnreadableRows }> {
+  const feed = await fetchFeed(deps.flowhub, settings, { signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
+  await options.afterFetch();
+  report.counts.fetched = feed.fetched;
+  report.counts.packagesMerged = feed.packagesMerged;
+  report.counts.repeatedRows = feed.repeatedRows;
+  for (const problem of feed.invalid) report.invalidRow(problem);
+  const mappings = await deps.prisma.categoryMapping.findMany({ where: { storeId: store.id }, orderBy: { createdAt: 'asc' } });
+  const map = createInventoryMapper({
+    mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
+    pricesIncludeTax: store.pricesIncludeTax,
+    categoryMappings: {
+      useDefaults: store.categoryUseDefaults,
+      rows: mappings.map((row) => ({ flowhubValue: row.flowhubValue, category: row.category as AiqCategory })),
+    },
+  });
+  const context = ownedFieldsContext(store.ownedFields);
+  const products = feed.rows.map((row) => {
+    const { product, problems } = map(row);
+    report.mappingMisses(product.variantId, problems, row);
+    return { product, contentHash: productFingerprint(product, context) };
+  });
+  return { products, unreadable: feed.unreadable };
+}
+
+/**
+ * The run this sync records into. A job that runs again (a retry, a delay, a hand-back) keeps its run;
+ * any other run of the store still marked running was left by a worker that died: the caller holds the
+ * store's lock, so nothing else can be running.
+ */
+async function startRun(prisma: PrismaClient, request: SyncRequest, startedAt: Date): Promise<SyncRun> {
+  const { storeId, jobId } = request;
+  const own = jobId
+    ? await prisma.syncRun.findFirst({ where: { storeId, jobId, status: { in: ['queued', 'running'] } }, orderBy: { createdAt: 'desc' } })
+    : null;
+  await prisma.syncRun.updateMany({
+    where: { storeId, status: 'running', ...(own ? { id: { not: own.id } } : {}) },
+    data: { status: 'failed', finishedAt: startedAt, error: 'interrupted: the worker running this sync stopped before it finished' },
+  });
+  const fresh = {
+    trigger: request.trigger,
+    status: 'running' as const,
+    acceptShrink: request.acceptShrink,
+    startedAt,
+    finishedAt: null,
+    error: null,
+  };
+  if (own) return prisma.syncRun.update({ where: { id: own.id }, data: fresh });
+  return prisma.syncRun.create({ data: { storeId, jobId: jobId ?? null, ...fresh } });
+}
+
+function feedSettings(store: Store, secrets: SecretOpener) {
+  const missing = (['clientId', 'apiKeyEncrypted', 'locationId'] as const)
+    .filter((name) => !store[name]?.trim())
+    .map((name) => (name === 'apiKeyEncrypted' ? 'apiKey' : name));
+  if (missing.length > 0) {
+    throw new StoreSettingsError(`the store's Flowhub settings lack ${missing.join(', ')}: save them again to sync`);
+  }
+  // Only the secret this sync needs is opened (an unreadable webhook secret must not stop the menu).
+  return {
+    clientId: store.clientId!,
+    apiKey: secrets.decrypt(store.apiKeyEncrypted!),
+    locationId: store.locationId!,
+    roomIds: store.roomIds,
+    purchaseCategory: store.purchaseCategory,
+  };
+}
