@@ -1,21 +1,16 @@
-// End to end as a store sees it: the store is enabled, the worker syncs its Flowhub inventory, and the menu
-// API (the producer's product and sync routes) shows the result, through edits and later syncs.
-import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+// End to end as a store sees it: the store is enabled, the inventory sync job (as the inventory-worker runs it)
+// syncs its Flowhub inventory, and the menu API (the producer's product and sync routes) shows the result,
+// through edits and later syncs.
+import Fastify, { type FastifyInstance } from 'fastify';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { PrismaClient } from '@flowhub-sync/db';
 import { inventorySyncProcessor } from '@flowhub-sync/inventory-sync';
 import { enableStore, silentLogger, startSyncTestbed, type SyncTestbed } from '@flowhub-sync/inventory-sync/testing';
 import { requestInventorySync, startWorkers, type RunningWorkers } from '@flowhub-sync/queues';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-
-// The routes belong to another app: loaded at run time (Jest compiles them) rather than compiled into this one.
-const producerSource = path.resolve(__dirname, '../../producer/src');
-type RouteFactory = (deps: { prisma: PrismaClient }) => FastifyPluginAsync;
-const { productRoutes } = require(path.join(producerSource, 'routes/products')) as { productRoutes: RouteFactory };
-const { syncRunRoutes } = require(path.join(producerSource, 'routes/syncs')) as { syncRunRoutes: RouteFactory };
-const { errorHandler } = require(path.join(producerSource, 'errors')) as { errorHandler: Parameters<FastifyInstance['setErrorHandler']>[0] };
+import { errorHandler } from '../src/errors';
+import { productRoutes } from '../src/routes/products';
+import { syncRunRoutes } from '../src/routes/syncs';
 
 let bed: SyncTestbed;
 let api: FastifyInstance;
