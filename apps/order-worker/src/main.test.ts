@@ -21,6 +21,7 @@ describe('order-worker process', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain('# TYPE flowhub_sync_order_pushes_total counter');
       expect(metrics).toContain('# TYPE flowhub_sync_stale_flowhub_statuses_total counter');
+      expect(metrics).toContain('# TYPE flowhub_sync_webhook_deliveries_total counter');
     } finally {
       const exit = await app.stop('SIGTERM');
       expect(exit.code).toBe(0);

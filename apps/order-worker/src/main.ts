@@ -40,11 +40,24 @@ import {
 /** The order-worker: wiring only. Its jobs are @flowhub-sync/orders' processors, started by startWorkers. */
 async function main() {
   const env = loadEnvOrExit(
-    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...retentionEnv, PUBLIC_URL: producerEnv.PUBLIC_URL, ...healthEnv(9465), ...metricsEnv, ...webhookEnv, ...logEnv },
+    {
+      ...databaseEnv,
+      ...redisEnv,
+      ...flowhubEnv,
+      ...encryptionEnv,
+      ...retentionEnv,
+      PUBLIC_URL: producerEnv.PUBLIC_URL,
+      ...healthEnv(9465),
+      ...metricsEnv,
+      ...webhookEnv,
+      ...logEnv,
+    },
     'order-worker',
   );
   const logger = createLogger({ name: 'order-worker', level: env.LOG_LEVEL });
-  const sql = createSqlPool(env.DATABASE_URL, { onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed') });
+  const sql = createSqlPool(env.DATABASE_URL, {
+    onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed'),
+  });
   const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
   const redis = createRedisConnection(env, 'worker');
   redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
@@ -68,9 +81,24 @@ async function main() {
   // the app-wide maintenance tasks (the producer owns their schedulers).
   const running = startWorkers(
     [
-      orderPushProcessor({ prisma, sql, flowhub, secrets, logger, publicUrl: env.PUBLIC_URL, webhookQueue, metrics: createOrderPushMetrics(registry) }),
+      orderPushProcessor({
+        prisma,
+        sql,
+        flowhub,
+        secrets,
+        logger,
+        publicUrl: env.PUBLIC_URL,
+        webhookQueue,
+        metrics: createOrderPushMetrics(registry),
+      }),
       orderStatusPollProcessor({ prisma, flowhub, secrets, logger, webhookQueue, metrics: createStatusPollMetrics(registry) }),
-      webhookDeliveryProcessor({ prisma, secrets, logger, resolve: systemResolver, allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS }),
+      webhookDeliveryProcessor({
+        prisma,
+        secrets,
+        logger,
+        resolve: systemResolver,
+        allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      }),
       maintenanceProcessor({
         prisma,
         logger,
@@ -105,15 +133,22 @@ async function main() {
   // Closing the workers lets the pushes in hand finish: a clean shutdown never leaves an order 'pushing'. A create may
   // take FLOWHUB_CREATE_TIMEOUT_MS, so the grace before the process exits anyway is derived from it.
   const graceMs = shutdownGraceMs(env.FLOWHUB_CREATE_TIMEOUT_MS);
-  logger.info({ healthPort: health.port, createTimeoutMs: env.FLOWHUB_CREATE_TIMEOUT_MS, shutdownGraceMs: graceMs }, 'order-worker started');
-  handleShutdown(logger, [
-    () => health.close(),
-    () => running.close(),
-    () => closeProductQueues(queues),
-    () => redis.quit(),
-    () => prisma.$disconnect(),
-    () => sql.end(),
-  ], { timeoutMs: graceMs });
+  logger.info(
+    { healthPort: health.port, createTimeoutMs: env.FLOWHUB_CREATE_TIMEOUT_MS, shutdownGraceMs: graceMs },
+    'order-worker started',
+  );
+  handleShutdown(
+    logger,
+    [
+      () => health.close(),
+      () => running.close(),
+      () => closeProductQueues(queues),
+      () => redis.quit(),
+      () => prisma.$disconnect(),
+      () => sql.end(),
+    ],
+    { timeoutMs: graceMs },
+  );
 }
 
 main().catch((error) => {

@@ -45,8 +45,13 @@ function notingTransactionConnections(pool: Pool): Pool {
 export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {
   const adapter = options.pool
     ? new PrismaPg(notingTransactionConnections(options.pool))
-    : new PrismaPg(notingTransactionConnections(new Pool({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) })), {
-        disposeExternalPool: true,
-      });
+    : new PrismaPg(
+        notingTransactionConnections(
+          new Pool({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) }),
+        ),
+        {
+          disposeExternalPool: true,
+        },
+      );
   return new PrismaClient({ adapter });
 }

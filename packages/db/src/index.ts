@@ -17,6 +17,7 @@ export * from './category-mappings';
 export * from './monitoring';
 export * from './products/quantities';
 export * from './products/products';
+export * from './products/changes';
 export * from './rotate-secrets';
 export * from './retention';
 export * from './webhooks';

@@ -201,7 +201,8 @@ describe('the committed migrations on data written by earlier versions', () => {
     const committed = fs.readdirSync(DEFAULT_MIGRATIONS_DIR).filter((entry) => /^\d{14}_/.test(entry)).sort();
     const index = committed.findIndex((entry) => entry.endsWith(`_${name}`));
     expect(index).toBeGreaterThan(0);
-    const earlier = committed.slice(0, index).map((entry) => [entry, fs.readFileSync(path.join(DEFAULT_MIGRATIONS_DIR, entry, 'migration.sql'), 'utf8')]);
+    const sqlOf = (entry: string) => fs.readFileSync(path.join(DEFAULT_MIGRATIONS_DIR, entry, 'migration.sql'), 'utf8');
+    const earlier = committed.slice(0, index).map((entry) => [entry, sqlOf(entry)]);
     const url = await emptyDatabase();
     await migrateDatabase(url, { migrationsDir: migrationsFolder(Object.fromEntries(earlier)) });
     return url;
@@ -212,16 +213,26 @@ describe('the committed migrations on data written by earlier versions', () => {
     await query(url, "INSERT INTO stores (id) VALUES ('old-store')");
     const [{ id: orderId }] = await query<{ id: string }>(
       url,
-      "INSERT INTO orders (store_id, external_id, type, customer, content_hash) VALUES ('old-store', 'OLD-1', 'pickup', '{}', 'h') RETURNING id",
+      "INSERT INTO orders (store_id, external_id, type, customer, content_hash) " +
+        "VALUES ('old-store', 'OLD-1', 'pickup', '{}', 'h') RETURNING id",
     );
     const holds = { holds: [{ variantId: 'v-1', quantity: 2 }] };
-    for (const [event, cause] of [['fulfilled', 'operator'], ['holds_released', 'Maui handles the stock of a pushed order'], ['hold_released', 'cancelled']]) {
-      await query(url, 'INSERT INTO order_events (order_id, event, cause, details) VALUES ($1, $2, $3, $4)', [orderId, event, cause, holds]);
+    const old = [
+      ['fulfilled', 'operator'],
+      ['holds_released', 'Maui handles the stock of a pushed order'],
+      ['hold_released', 'cancelled'],
+    ];
+    for (const [event, cause] of old) {
+      const insert = 'INSERT INTO order_events (order_id, event, cause, details) VALUES ($1, $2, $3, $4)';
+      await query(url, insert, [orderId, event, cause, holds]);
     }
 
     await migrateDatabase(url);
 
-    const events = await query<{ event: string; cause: string; details: unknown }>(url, 'SELECT event, cause, details FROM order_events ORDER BY cause COLLATE "C"');
+    const events = await query<{ event: string; cause: string; details: unknown }>(
+      url,
+      'SELECT event, cause, details FROM order_events ORDER BY cause COLLATE "C"',
+    );
     expect(events).toEqual([
       { event: 'hold_released', cause: 'Maui handles the stock of a pushed order', details: holds },
       { event: 'hold_released', cause: 'cancelled', details: holds },

@@ -66,7 +66,12 @@ export async function recordWebhookDelivery(tx: Prisma.TransactionClient, notice
  * Records the platform's notification of a change to the order (its status and Flowhub status as they now are), in
  * the change's transaction; null without a webhook URL.
  */
-export async function recordOrderWebhook(tx: Prisma.TransactionClient, orderId: string, event: WebhookEvent, at: Date): Promise<string | null> {
+export async function recordOrderWebhook(
+  tx: Prisma.TransactionClient,
+  orderId: string,
+  event: WebhookEvent,
+  at: Date,
+): Promise<string | null> {
   const order = await tx.order.findUniqueOrThrow({
     where: { id: orderId },
     select: { storeId: true, externalId: true, status: true, flowhubStatus: true },

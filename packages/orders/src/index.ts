@@ -1,6 +1,12 @@
 // @flowhub-sync/orders: the order follow-up the order-worker runs (its jobs, one processor per queue), and the rules
 // the producer shares with it (the pushed recorder, the order-ahead payload, the platform's notices).
-export { orderPushProcessor, ORDER_PUSH_CONCURRENCY, type OrderPushDependencies, type OrderPushProcessor, type OrderPushResult } from './jobs/order-push';
+export {
+  orderPushProcessor,
+  ORDER_PUSH_CONCURRENCY,
+  type OrderPushDependencies,
+  type OrderPushProcessor,
+  type OrderPushResult,
+} from './jobs/order-push';
 export {
   handlePostback,
   MAX_FAILURES_IN_A_ROW,
@@ -22,7 +28,14 @@ export {
 export { maintenanceProcessor, maintenanceTasks, type MaintenanceDependencies, type MaintenanceTaskRun } from './jobs/maintenance';
 export { expirePendingOrders, type ExpirePendingOrdersOptions } from './maintenance/expire-pending-orders';
 export { sweepOutbox, type OutboxSweepDependencies, type OutboxSweepReport } from './maintenance/outbox-sweep';
-export { countWebhookOutcomes, createOrderPushMetrics, createStatusPollMetrics, type OrderPushMetrics, type PushOutcome, type StatusPollMetrics } from './metrics';
+export {
+  countWebhookOutcomes,
+  createOrderPushMetrics,
+  createStatusPollMetrics,
+  type OrderPushMetrics,
+  type PushOutcome,
+  type StatusPollMetrics,
+} from './metrics';
 export * from './push/order-ahead-payload';
 export { sendPlatformNotices } from './push/platform-notices';
 export { PREVIOUS_ATTEMPT_REASON, RESOLVE_HINT } from './push/push-state';

@@ -1,7 +1,8 @@
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
-import { requestInventorySync } from './scheduling';
+import { jobIds, queues } from './definitions';
+import { addWebhookDeliveryJob, requestInventorySync } from './scheduling';
 import { startTestWorker } from './testing';
 
 const { REDIS_URL } = serviceUrls();
@@ -62,6 +63,24 @@ describe('one sync lane per store', () => {
     } finally {
       await worker.close();
       await workerConnection.quit();
+    }
+  });
+});
+
+describe('addWebhookDeliveryJob', () => {
+  it('adds a delivery once under its one id, with the queue defaults, however many times it is asked', async () => {
+    const webhooks = new Queue('webhook-delivery', { connection, prefix });
+    try {
+      await addWebhookDeliveryJob(webhooks, 'store-1', 'delivery-1');
+      await addWebhookDeliveryJob(webhooks, 'store-1', 'delivery-1');
+      expect(await webhooks.getJobCounts('waiting')).toMatchObject({ waiting: 1 });
+      const job = await webhooks.getJob(jobIds.webhookDelivery('delivery-1'));
+      expect(job).toMatchObject({ name: 'webhook-delivery:store-1:delivery-1', data: { storeId: 'store-1', deliveryId: 'delivery-1' } });
+      expect(job?.opts.attempts).toBe(queues['webhook-delivery'].defaults.attempts);
+      await expect(addWebhookDeliveryJob(webhooks, 'store 1', 'delivery-2')).rejects.toThrow(/invalid webhook-delivery job payload/);
+    } finally {
+      await webhooks.obliterate({ force: true });
+      await webhooks.close();
     }
   });
 });

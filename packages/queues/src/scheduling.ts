@@ -67,7 +67,8 @@ export async function addFirstOrderPushJob(queue: Queue, storeId: string, extern
  */
 export async function addWebhookDeliveryJob(queue: Queue, storeId: string, deliveryId: string): Promise<void> {
   const data = parsePayload('webhook-delivery', { deliveryId, storeId });
-  await queue.add(queues['webhook-delivery'].jobName(data), data, { ...queues['webhook-delivery'].defaults, jobId: jobIds.webhookDelivery(deliveryId) });
+  const jobId = jobIds.webhookDelivery(deliveryId);
+  await queue.add(queues['webhook-delivery'].jobName(data), data, { ...queues['webhook-delivery'].defaults, jobId });
 }
 
 export type EnsureJobResult = 'added' | 'present';

@@ -1,6 +1,22 @@
-import { type Order, type PushState, type Sql, type Transaction, inOrderTransaction, isUniqueViolation, lockOrder, recordEvents } from '@flowhub-sync/db';
+import {
+  type Order,
+  type PushState,
+  type Sql,
+  type Transaction,
+  inOrderTransaction,
+  isUniqueViolation,
+  lockOrder,
+  recordEvents,
+} from '@flowhub-sync/db';
 import { recordPushedToFlowhub } from '@flowhub-sync/orders';
-import { addFirstOrderPushJob, addWebhookDeliveryJob, ensureOrderPushJob, parsePayload, queues, scheduleStatusPoll } from '@flowhub-sync/queues';
+import {
+  addFirstOrderPushJob,
+  addWebhookDeliveryJob,
+  ensureOrderPushJob,
+  parsePayload,
+  queues,
+  scheduleStatusPoll,
+} from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
 import { withRedis } from '../schedules';
@@ -151,7 +167,12 @@ const RECORDABLE: readonly PushState[] = ['not_pushed', 'failed', 'needs_reconci
  * recorder's (packages/orders/src/push/record-pushed.ts), as for the worker's push and Flowhub's postbacks.
  * Returns the webhook deliveries recorded with it, or null when it changed nothing (the same id again).
  */
-async function recordFlowhubOrderId(db: { tx: Transaction; sql: Sql }, order: Order, flowhubOrderId: string, now: Date): Promise<string[] | null> {
+async function recordFlowhubOrderId(
+  db: { tx: Transaction; sql: Sql },
+  order: Order,
+  flowhubOrderId: string,
+  now: Date,
+): Promise<string[] | null> {
   if (order.pushState === 'pushed') {
     if (order.flowhubOrderId === flowhubOrderId) return null;
     throw conflict(`order ${order.externalId} is already recorded as Flowhub order ${order.flowhubOrderId}`, 'flowhubOrderId');

@@ -18,12 +18,18 @@ export interface PendingOrderDue {
  * Pending orders created before now − their store's pendingHoldMinutes, oldest first, after `after` (keyset over
  * (createdAt, id): an order skipped because it was locked is not fetched again by the same run).
  */
-export async function pendingOrdersPastHold(prisma: Pick<PrismaClient, '$queryRaw'>, now: Date, after: PendingOrderDue | null, limit: number): Promise<PendingOrderDue[]> {
+export async function pendingOrdersPastHold(
+  prisma: Pick<PrismaClient, '$queryRaw'>,
+  now: Date,
+  after: PendingOrderDue | null,
+  limit: number,
+): Promise<PendingOrderDue[]> {
   const rows = await prisma.$queryRaw<{ id: string; created_at: Date }[]>`
       SELECT o.id, o.created_at FROM orders o JOIN stores s ON s.id = o.store_id
       WHERE o.status = 'pending'::order_status
         AND o.created_at < ${now}::timestamptz - make_interval(mins => s.pending_hold_minutes)
-        AND (${after?.createdAt ?? null}::timestamptz IS NULL OR (o.created_at, o.id) > (${after?.createdAt ?? null}::timestamptz, ${after?.id ?? null}::uuid))
+        AND (${after?.createdAt ?? null}::timestamptz IS NULL
+             OR (o.created_at, o.id) > (${after?.createdAt ?? null}::timestamptz, ${after?.id ?? null}::uuid))
       ORDER BY o.created_at, o.id
       LIMIT ${limit}`;
   return rows.map((row) => ({ id: row.id, createdAt: row.created_at }));
@@ -40,7 +46,11 @@ export interface ExpiredOrder {
  * locked at this moment (being confirmed or cancelled) is skipped (null), as is one no longer pending: expiring twice
  * changes nothing more.
  */
-export async function expirePendingOrder(prisma: Pick<PrismaClient, '$transaction'>, orderId: string, now: Date): Promise<ExpiredOrder | null> {
+export async function expirePendingOrder(
+  prisma: Pick<PrismaClient, '$transaction'>,
+  orderId: string,
+  now: Date,
+): Promise<ExpiredOrder | null> {
   return prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ store_id: string; external_id: string }[]>`
     SELECT store_id, external_id FROM orders WHERE id = ${orderId}::uuid AND status = 'pending'::order_status FOR UPDATE SKIP LOCKED`;

@@ -1,5 +1,6 @@
-import type { Prisma, PrismaClient } from '../generated/client';
+import { Prisma, type PrismaClient } from '../generated/client';
 import { round6 } from '../products/quantities';
+import { STAMP_PRODUCT_CHANGE } from '../products/changes';
 
 /**
  * Hold accounting (holds are taken by placeOrder, ./place-order.ts). Product.heldQuantity is the sum of the product's holds that still keep units from sale
@@ -74,7 +75,8 @@ export async function settleHolds(tx: Transaction, orderId: string, to: 'release
   for (const demand of demandByVariant(rows.map((row) => ({ line: row.line, variantId: row.variant_id, quantity: row.quantity })))) {
     // GREATEST: heldQuantity can never go below 0 (a CHECK refuses it), whatever went wrong before.
     await tx.$executeRaw`
-      UPDATE products SET held_quantity = GREATEST(round((held_quantity - ${demand.quantity}::float8)::numeric, 6)::float8, 0)
+      UPDATE products SET held_quantity = GREATEST(round((held_quantity - ${demand.quantity}::float8)::numeric, 6)::float8, 0),
+        ${Prisma.raw(STAMP_PRODUCT_CHANGE)}
       WHERE store_id = ${storeId} AND variant_id = ${demand.variantId}`;
   }
   return rows.map((row) => ({ variantId: row.variant_id, line: row.line, quantity: row.quantity })).sort((a, b) => a.line - b.line);
@@ -116,7 +118,8 @@ export async function releaseReflectedHolds(
       SELECT variant_id, sum(quantity) AS quantity FROM released GROUP BY variant_id
     ), updated AS (
       UPDATE products p
-      SET held_quantity = GREATEST(round((p.held_quantity - per_product.quantity)::numeric, 6)::float8, 0)
+      SET held_quantity = GREATEST(round((p.held_quantity - per_product.quantity)::numeric, 6)::float8, 0),
+        ${Prisma.raw(STAMP_PRODUCT_CHANGE)}
       FROM per_product
       WHERE p.store_id = ${storeId} AND p.variant_id = per_product.variant_id
       RETURNING 1

@@ -62,7 +62,12 @@ async function pushedOrder(options: { holdInventory?: boolean; webhook?: boolean
 
 const fulfil = (orderId: string, options: { at?: Date; holdInventory?: boolean; fulfilled?: boolean } = {}) =>
   prisma.$transaction((tx) =>
-    fulfilMauiPush(tx, { id: orderId, holdInventory: options.holdInventory ?? false, fulfilled: options.fulfilled ?? false }, options.at ?? new Date(), { reason: 'pushed to Flowhub Maui' }),
+    fulfilMauiPush(
+      tx,
+      { id: orderId, holdInventory: options.holdInventory ?? false, fulfilled: options.fulfilled ?? false },
+      options.at ?? new Date(),
+      { reason: 'pushed to Flowhub Maui' },
+    ),
   );
 const held = async (storeId: string) => (await prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: 'a' } } })).heldQuantity;
 const holdStates = async (orderId: string) => (await prisma.inventoryHold.findMany({ where: { orderId }, orderBy: { line: 'asc' } })).map((hold) => hold.state);

@@ -51,7 +51,8 @@ export async function fulfilMauiPush(
       data: { fulfilled: true },
       select: { storeId: true, externalId: true, status: true, flowhubStatus: true },
     });
-    await recordEvents(tx, order.id, at, [{ event: 'fulfilled', cause: why.cause, details: { maui: true, ...(why.reason ? { reason: why.reason } : {}) } }]);
+    const details = { maui: true, ...(why.reason ? { reason: why.reason } : {}) };
+    await recordEvents(tx, order.id, at, [{ event: 'fulfilled', cause: why.cause, details }]);
     const delivery = await recordWebhookDelivery(tx, { ...row, orderId: order.id, event: 'fulfilled_changed', at });
     if (delivery) deliveries.push(delivery);
   }
@@ -64,10 +65,16 @@ export async function fulfilMauiPush(
  * The order's held holds become consumed, with their history event: Maui has the stock of this pushed order.
  * Also what turning holdInventory off after the push does.
  */
-export async function consumeHandedOverHolds(tx: Prisma.TransactionClient, orderId: string, at: Date, cause?: OrderEventCause): Promise<ChangedHold[]> {
+export async function consumeHandedOverHolds(
+  tx: Prisma.TransactionClient,
+  orderId: string,
+  at: Date,
+  cause?: OrderEventCause,
+): Promise<ChangedHold[]> {
   const consumed = await settleHolds(tx, orderId, 'consumed', at);
   if (consumed.length > 0) {
-    await recordEvents(tx, orderId, at, [{ event: 'holds_consumed', cause, details: { ...holdsDetails(consumed), reason: HANDED_OVER_REASON } }]);
+    const details = { ...holdsDetails(consumed), reason: HANDED_OVER_REASON };
+    await recordEvents(tx, orderId, at, [{ event: 'holds_consumed', cause, details }]);
   }
   return consumed;
 }

@@ -1,5 +1,6 @@
 import { Prisma, type Order, type OrderStatus, type OrderType, type PushState } from '../generated/client';
 import { round6, sellableQuantitySql } from '../products/quantities';
+import { STAMP_PRODUCT_CHANGE } from '../products/changes';
 import type { Sql } from '../sql';
 import type { OrderLine } from './holds';
 import type { OrderEventInput } from './order-events';
@@ -101,7 +102,7 @@ const PLACE_ORDER_SQL = `
     ON CONFLICT (store_id, external_id) DO NOTHING
     RETURNING ${orderColumns('orders')}
   ), held AS (
-    UPDATE products p SET held_quantity = round((p.held_quantity + d.quantity)::numeric, 6)::float8
+    UPDATE products p SET held_quantity = round((p.held_quantity + d.quantity)::numeric, 6)::float8, ${STAMP_PRODUCT_CHANGE}
     FROM demand d, new_order
     WHERE p.store_id = $1 AND p.variant_id = d.variant_id
   ), items AS (

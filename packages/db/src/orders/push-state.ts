@@ -13,7 +13,13 @@ import { orderColumns } from './order-rows';
  */
 
 export type PushStore = Pick<Store, 'enabled' | 'syncOrders' | 'maui' | 'orderAheadClientId' | 'orderAheadTokenEncrypted' | 'orderItemId'>;
-export type PushLine = { line: number; variantId: string; quantity: number; tierGrams: number | null; product: { productId: string | null } | null };
+export type PushLine = {
+  line: number;
+  variantId: string;
+  quantity: number;
+  tierGrams: number | null;
+  product: { productId: string | null } | null;
+};
 export type PushedOrder = Order & { store: PushStore; items: PushLine[] };
 
 /** The order with its store's push settings and its lines with their synced products, in one statement. */
@@ -67,7 +73,11 @@ export async function claimPush(
   postbackToken: string,
   at = new Date(),
 ): Promise<number | undefined> {
-  const { rows } = await sql.query<{ attempt: number }>({ name: 'claim-push', text: CLAIM_PUSH_SQL, values: [order.id, order.postbackToken, at, postbackToken] });
+  const { rows } = await sql.query<{ attempt: number }>({
+    name: 'claim-push',
+    text: CLAIM_PUSH_SQL,
+    values: [order.id, order.postbackToken, at, postbackToken],
+  });
   return rows[0]?.attempt;
 }
 
@@ -96,10 +106,15 @@ export interface TransitionResult {
 }
 
 /** Moves an order's push state if it is still where the caller saw it, with its history event (and webhook). */
-export async function transitionPush(prisma: Pick<PrismaClient, '$transaction'>, orderId: string, change: PushTransition): Promise<TransitionResult> {
+export async function transitionPush(
+  prisma: Pick<PrismaClient, '$transaction'>,
+  orderId: string,
+  change: PushTransition,
+): Promise<TransitionResult> {
   const at = change.at ?? new Date();
   const reason = change.reason ?? change.pushError;
-  const details = change.details === undefined && reason === null ? undefined : { ...change.details, ...(reason === null ? {} : { reason }) };
+  const details =
+    change.details === undefined && reason === null ? undefined : { ...change.details, ...(reason === null ? {} : { reason }) };
   return prisma.$transaction(async (tx) => {
     const { count } = await tx.order.updateMany({
       where: { id: orderId, pushState: { in: change.from }, ...(change.attempt === undefined ? {} : { pushAttempts: change.attempt }) },
@@ -152,12 +167,13 @@ const RECORD_PUSHED_SQL = `
     FROM decided WHERE applied AND recordable AND cancelled
     UNION ALL
     SELECT id, $5, 'duplicate_in_flowhub', NULL,
-           jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id, 'pushState', push_state,
-                              'reason', $9::text)
+           jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id,
+                              'pushState', push_state, 'reason', $9::text)
     FROM duplicated JOIN decided USING (id)
     UNION ALL
     SELECT id, $5, 'push_answer_unrecorded', NULL,
-           jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id, 'reason', $6::text)
+           jsonb_build_object('flowhubOrderId', $3::text, 'attempt', $2::int, 'recordedFlowhubOrderId', flowhub_order_id,
+                              'reason', $6::text)
     FROM decided WHERE applied AND NOT recordable AND NOT duplicate
   )
   SELECT id, applied, recordable AS recorded, cancelled, duplicate, hold_inventory AS "holdInventory", fulfilled,
@@ -199,7 +215,8 @@ export async function recordPushAnswer(
     `Flowhub created order ${flowhubOrderId} for attempt ${order.attempt}, but the order's push had already been resolved`,
     inTransaction,
     `Flowhub created order ${flowhubOrderId} after this order was cancelled here: cancel it in Flowhub too, Flowhub's API offers no cancel`,
-    `Flowhub created order ${flowhubOrderId} for attempt ${order.attempt} after the order's push had been resolved otherwise: a second Flowhub order for it, cancel it in Flowhub`,
+    `Flowhub created order ${flowhubOrderId} for attempt ${order.attempt} after the order's push had been resolved otherwise: ` +
+      'a second Flowhub order for it, cancel it in Flowhub',
   ];
   const {
     rows: [row],
@@ -212,7 +229,13 @@ export async function recordPushAnswer(
  * Records a Flowhub order id found for the order (an operator's, or one a Flowhub postback named) as its push's
  * outcome: pushed, with that id, if its push is still in one of `from`. False when it was not (nothing written).
  */
-export async function markPushed(tx: Transaction, orderId: string, from: readonly PushState[], flowhubOrderId: string, at: Date): Promise<boolean> {
+export async function markPushed(
+  tx: Transaction,
+  orderId: string,
+  from: readonly PushState[],
+  flowhubOrderId: string,
+  at: Date,
+): Promise<boolean> {
   const { count } = await tx.order.updateMany({
     where: { id: orderId, pushState: { in: [...from] } },
     data: { pushState: 'pushed', flowhubOrderId, pushedAt: at, pushError: null },

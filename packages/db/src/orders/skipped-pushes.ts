@@ -69,7 +69,8 @@ const REQUEUE_SKIPPED_SQL = `
     RETURNING o.id
   ), events AS (
     INSERT INTO order_events (order_id, at, event, cause, details)
-    SELECT target.id, $2, 'push_queued', NULL, jsonb_build_object('skippedBecause', target.push_error, 'reason', 'the store syncs orders again')
+    SELECT target.id, $2, 'push_queued', NULL,
+           jsonb_build_object('skippedBecause', target.push_error, 'reason', 'the store syncs orders again')
     FROM target JOIN requeued USING (id)
   )
   SELECT target.external_id AS "externalId" FROM target JOIN requeued USING (id) ORDER BY target.external_id`;

@@ -26,7 +26,11 @@ describe('inSqlTransaction: plain SQL inside a Prisma transaction', () => {
     await db.prisma.store.create({ data: { id: 'rolled-back' } });
     await expect(
       inOrderTransaction(db.prisma, async (tx, sql) => {
-        await sql.query({ name: 'test-rename', text: 'UPDATE stores SET location_id = $2 WHERE id = $1', values: ['rolled-back', 'written'] });
+        await sql.query({
+          name: 'test-rename',
+          text: 'UPDATE stores SET location_id = $2 WHERE id = $1',
+          values: ['rolled-back', 'written'],
+        });
         await tx.store.update({ where: { id: 'rolled-back' }, data: { clientId: 'written too' } });
         throw new Error('changed my mind');
       }),

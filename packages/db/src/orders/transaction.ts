@@ -71,5 +71,8 @@ export async function inOrderTransaction<T>(prisma: PrismaClient, work: (tx: Tra
 /** Prisma's unique-constraint violation (P2002), e.g. a concurrent create of the same externalId. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
-  return code === 'P2002' || /23505|unique constraint/i.test(`${(error as Error)?.message ?? ''} ${safeJson((error as { meta?: unknown })?.meta)}`);
+  return (
+    code === 'P2002' ||
+    /23505|unique constraint/i.test(`${(error as Error)?.message ?? ''} ${safeJson((error as { meta?: unknown })?.meta)}`)
+  );
 }

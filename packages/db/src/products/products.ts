@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient, type Product } from '../generated/client';
+import { STAMP_PRODUCT_CHANGE } from './changes';
 import { sellableQuantitySql } from './quantities';
 
 /** The columns a product view needs (the list reads exactly these). */
@@ -117,6 +118,7 @@ export async function editProduct(prisma: PrismaClient, storeId: string, variant
     const [current] = await tx.$queryRaw<{ edited_fields: string[] }[]>`
         SELECT edited_fields FROM products WHERE store_id = ${storeId} AND variant_id = ${variantId} FOR UPDATE`;
     if (!current) return null;
+    await tx.$executeRaw`UPDATE products SET ${Prisma.raw(STAMP_PRODUCT_CHANGE)} WHERE store_id = ${storeId} AND variant_id = ${variantId}`;
     return tx.product.update({
       where: { storeId_variantId: { storeId, variantId } },
       data: {

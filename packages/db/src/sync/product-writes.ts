@@ -1,4 +1,5 @@
 import type { FenceSql, FenceSqlPool } from './fence';
+import { STAMP_PRODUCT_CHANGE } from '../products/changes';
 
 /**
  * Writing a feed into the store's menu: only what changed, in bulk. The inventory sync (packages/inventory-sync) decides
@@ -112,6 +113,7 @@ function upsertStatement(owned: ReadonlySet<string>): { statement: string; owned
       content_hash = excluded.content_hash,
       last_synced_at = excluded.last_synced_at,
       updated_at = excluded.updated_at,
+      ${STAMP_PRODUCT_CHANGE},
       ${ownedColumns.map((assignment) => `${assignment},`).join('\n      ')}
       edited_fields = ARRAY(SELECT f FROM unnest(products.edited_fields) AS f WHERE NOT (f = ANY($3::text[])))`;
   return { statement, ownedProductFields: [...owned] };
@@ -172,7 +174,8 @@ export async function upsertProducts(
 export async function deactivateProducts(sql: ProductSql, storeId: string, variantIds: readonly string[], at: Date): Promise<number> {
   if (variantIds.length === 0) return 0;
   const { rowCount } = await sql.query(
-    'UPDATE products SET active = false, pos_quantity = 0, updated_at = $1 WHERE store_id = $2 AND active AND variant_id = ANY($3::text[])',
+    `UPDATE products SET active = false, pos_quantity = 0, updated_at = $1, ${STAMP_PRODUCT_CHANGE}
+     WHERE store_id = $2 AND active AND variant_id = ANY($3::text[])`,
     [at, storeId, [...variantIds]],
   );
   return rowCount ?? 0;

@@ -37,7 +37,9 @@ describe('the maintenance processor', () => {
 
   it("runs 'expire-pending-orders' jobs from the maintenance queue", async () => {
     await db.prisma.store.create({ data: { id: 'live', enabled: true, pendingHoldMinutes: 5 } });
-    await db.prisma.product.create({ data: { storeId: 'live', variantId: 'v-a', name: 'v-a', posQuantity: 3, heldQuantity: 2, contentHash: 'v-a' } });
+    await db.prisma.product.create({
+      data: { storeId: 'live', variantId: 'v-a', name: 'v-a', posQuantity: 3, heldQuantity: 2, contentHash: 'v-a' },
+    });
     const createdAt = new Date(Date.now() - 6 * 60_000);
     await db.prisma.order.create({
       data: {
@@ -58,8 +60,12 @@ describe('the maintenance processor', () => {
     await finished(job, 'the expiry job');
     expect(await job.getState()).toBe('completed');
     expect((await queue.getJob(job.id!))!.returnvalue).toEqual({ expired: 1 });
-    expect((await db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: 'live', externalId: 'abandoned' } } })).status).toBe('expired');
-    expect((await db.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId: 'live', variantId: 'v-a' } } })).heldQuantity).toBe(0);
+    expect(
+      (await db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: 'live', externalId: 'abandoned' } } })).status,
+    ).toBe('expired');
+    expect(
+      (await db.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId: 'live', variantId: 'v-a' } } })).heldQuantity,
+    ).toBe(0);
   });
 
   it('fails at once, without retries, a task no version knows', async () => {

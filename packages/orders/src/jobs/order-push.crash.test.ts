@@ -6,7 +6,16 @@ import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing'
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { buildSimulatorApp, SimulatorState, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, jobIds, startWorkers, type RedisConnection } from '@flowhub-sync/queues';
-import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
+import {
+  freePort,
+  serviceUrls,
+  startApp,
+  testEncryptionKey,
+  uniqueQueuePrefix,
+  waitFor,
+  waitForHttp,
+  type RunningApp,
+} from '@flowhub-sync/testing';
 import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createPushStore, createRequests, createsFor, insertOrder, orderRow, seedProducts } from '../testing/push-fixtures';
 import { orderPushProcessor } from './order-push';

@@ -32,7 +32,13 @@ beforeAll(async () => {
 afterAll(() => db?.drop());
 
 const jobOf = (storeId: string, externalId: string) =>
-  ({ id: `order-push:${storeId}:${externalId}`, data: { storeId, externalId }, attemptsMade: 0, opts: { attempts: 8 }, updateData: async () => undefined }) as unknown as Job;
+  ({
+    id: `order-push:${storeId}:${externalId}`,
+    data: { storeId, externalId },
+    attemptsMade: 0,
+    opts: { attempts: 8 },
+    updateData: async () => undefined,
+  }) as unknown as Job;
 
 async function storeWithOrder(storeId: string, externalId: string) {
   await createPushStore(prisma, secrets, storeId, { statusWebhookUrl: 'https://platform.example.com/hooks/flowhub' });
@@ -73,7 +79,10 @@ describe('a push whose store stopped syncing orders before it ran', () => {
 
   it('an order cancelled before its push is skipped quietly: not an order waiting for its store', async () => {
     await storeWithOrder('skipped-cancelled', 'CANCELLED-1');
-    await prisma.order.update({ where: { storeId_externalId: { storeId: 'skipped-cancelled', externalId: 'CANCELLED-1' } }, data: { status: 'cancelled' } });
+    await prisma.order.update({
+      where: { storeId_externalId: { storeId: 'skipped-cancelled', externalId: 'CANCELLED-1' } },
+      data: { status: 'cancelled' },
+    });
     expect(await processor(jobOf('skipped-cancelled', 'CANCELLED-1'))).toMatchObject({ status: 'skipped' });
     const order = await orderRow(prisma, 'skipped-cancelled', 'CANCELLED-1');
     expect(order).toMatchObject({ pushState: 'not_pushed', pushError: null });

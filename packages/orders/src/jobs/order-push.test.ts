@@ -10,7 +10,17 @@ import { createRedisConnection, jobIds, startWorkers, type RedisConnection, type
 import { serviceUrls, testEncryptionKey, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createOrderPushMetrics } from '../metrics';
-import { createPushStore, createRequests, createsFor, insertOrder, orderRow, REC_CUSTOMER, seedProducts, simOrdersFor, type SeededProduct } from '../testing/push-fixtures';
+import {
+  createPushStore,
+  createRequests,
+  createsFor,
+  insertOrder,
+  orderRow,
+  REC_CUSTOMER,
+  seedProducts,
+  simOrdersFor,
+  type SeededProduct,
+} from '../testing/push-fixtures';
 import { orderPushProcessor, type OrderPushProcessor, type OrderPushResult } from './order-push';
 
 const PUBLIC_URL = 'https://sync.example.com';
@@ -64,7 +74,13 @@ beforeAll(async () => {
   await createPushStore(prisma, secrets, 'maui-1', { maui: true });
   products = await seedProducts(prisma, sim, 'store-1', 4);
   await prisma.product.createMany({
-    data: products.map((product, index) => ({ storeId: 'maui-1', ...product, name: `Maui ${index}`, posQuantity: 100, contentHash: `m-${index}` })),
+    data: products.map((product, index) => ({
+      storeId: 'maui-1',
+      ...product,
+      name: `Maui ${index}`,
+      posQuantity: 100,
+      contentHash: `m-${index}`,
+    })),
   });
 });
 
@@ -127,7 +143,15 @@ describe('the order push', () => {
       orderType: 'delivery',
       customerNote: 'Order DELIV-1: Gate code 1234, dog is friendly',
       fees: [{ name: 'Delivery Fee', amount: 750 }],
-      customer: { firstName: 'Ada', lastName: 'Lovelace', externalId: 'cust-7', phone: '+15555550123', medId: 'MED-7', medExp: '2027-06-30', medRecOrBoth: 'rec' },
+      customer: {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        externalId: 'cust-7',
+        phone: '+15555550123',
+        medId: 'MED-7',
+        medExp: '2027-06-30',
+        medRecOrBoth: 'rec',
+      },
       orderItems: [
         { productId: products[0].productId, quantityPurchased: 2 },
         { productId: products[1].productId, quantityPurchased: 1 },
@@ -138,7 +162,13 @@ describe('the order push', () => {
     });
 
     const order = await orderRow(prisma, 'store-1', 'DELIV-1');
-    expect(order).toMatchObject({ pushState: 'pushed', flowhubOrderId: received.orderId, pushAttempts: 1, pushError: null, flowhubStatus: 'new' });
+    expect(order).toMatchObject({
+      pushState: 'pushed',
+      flowhubOrderId: received.orderId,
+      pushAttempts: 1,
+      pushError: null,
+      flowhubStatus: 'new',
+    });
     expect(order.pushedAt).toBeInstanceOf(Date);
     // The postback credential is stored on the order and is what Flowhub was given.
     expect(order.postbackToken).toMatch(/^[A-Za-z0-9_-]{40,}$/);
@@ -208,14 +238,23 @@ describe('the order push', () => {
     expect(order).toMatchObject({ pushState: 'failed', pushAttempts: 0 });
     expect(order.pushError).toBe(job.failedReason);
     expect(events(order)).toContain('push_failed');
+    // Why, in words, is the event's details.reason; its cause is only ever who or what caused it (none: the push itself).
+    expect(order.events.find((event) => event.event === 'push_failed')).toMatchObject({
+      cause: null,
+      details: { reason: order.pushError },
+    });
     expect(createRequests(sim)).toBe(before);
   });
 
   it("fails at once on Flowhub's 422, with Flowhub's reason on the order and as the job's failure reason", async () => {
     // A product the store still lists but Flowhub no longer has: Flowhub refuses the order (422).
     const location = sim.state.location('demo-location')!;
-    const gone = location.catalogue().find((item) => item.defect === null && !products.some((product) => product.variantId === item.variantId))!;
-    await prisma.product.create({ data: { storeId: 'store-1', variantId: gone.variantId, productId: gone.productId, name: 'Gone', posQuantity: 5, contentHash: 'gone' } });
+    const gone = location
+      .catalogue()
+      .find((item) => item.defect === null && !products.some((product) => product.variantId === item.variantId))!;
+    await prisma.product.create({
+      data: { storeId: 'store-1', variantId: gone.variantId, productId: gone.productId, name: 'Gone', posQuantity: 5, contentHash: 'gone' },
+    });
     location.removeProduct(gone.variantId);
     await insertOrder(prisma, 'store-1', { externalId: 'REFUSED-1', items: [{ variantId: gone.variantId, quantity: 1 }] });
 
@@ -291,6 +330,10 @@ describe('the order push', () => {
     const order = await orderRow(prisma, 'store-1', 'DROP-1');
     expect(order).toMatchObject({ pushState: 'needs_reconciliation', flowhubOrderId: null, pushError: job.failedReason });
     expect(events(order)).toContain('needs_reconciliation');
+    expect(order.events.find((event) => event.event === 'needs_reconciliation')).toMatchObject({
+      cause: null,
+      details: { reason: order.pushError },
+    });
 
     // The job runs again (an operator's retry in Bull Board, a re-add): still one order in Flowhub.
     const rerun = await push('store-1', 'DROP-1');
@@ -300,7 +343,11 @@ describe('the order push', () => {
   });
 
   it('never sends when a previous run claimed the order and left no outcome (a crash mid-send)', async () => {
-    await insertOrder(prisma, 'store-1', { externalId: 'CRASHED-1', pushState: 'pushing', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+    await insertOrder(prisma, 'store-1', {
+      externalId: 'CRASHED-1',
+      pushState: 'pushing',
+      items: [{ variantId: products[0].variantId, quantity: 1 }],
+    });
     const before = createRequests(sim);
 
     const job = await push('store-1', 'CRASHED-1');
@@ -315,7 +362,14 @@ describe('the order push', () => {
   it('lets only one of two runs of the same push send (a stalled job handed to a second worker)', async () => {
     await insertOrder(prisma, 'store-1', { externalId: 'RACE-1', items: [{ variantId: products[1].variantId, quantity: 1 }] });
     sim.state.faults.add({ kind: 'latency', latencyMs: 300, endpoints: ['orderCreate'] });
-    const job = (id: string) => ({ id, data: { storeId: 'store-1', externalId: 'RACE-1' }, attemptsMade: 0, opts: { attempts: 8 }, updateData: async () => undefined }) as unknown as Job;
+    const job = (id: string) =>
+      ({
+        id,
+        data: { storeId: 'store-1', externalId: 'RACE-1' },
+        attemptsMade: 0,
+        opts: { attempts: 8 },
+        updateData: async () => undefined,
+      }) as unknown as Job;
     // Both runs read the order as queued before either claims it (a barrier in front of the claim), as when a
     // stalled job is handed to a second worker: only the claim decides which one sends.
     let arrived = 0;
@@ -369,7 +423,12 @@ describe('the order push', () => {
   });
 
   it('skips an order cancelled before its push ran', async () => {
-    await insertOrder(prisma, 'store-1', { externalId: 'CANCELLED-1', status: 'cancelled', pushState: 'queued', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+    await insertOrder(prisma, 'store-1', {
+      externalId: 'CANCELLED-1',
+      status: 'cancelled',
+      pushState: 'queued',
+      items: [{ variantId: products[0].variantId, quantity: 1 }],
+    });
     const job = await push('store-1', 'CANCELLED-1');
     expect(job.returnvalue).toMatchObject({ status: 'skipped', reason: expect.stringContaining('cancelled') });
     expect(createsFor(sim, 'CANCELLED-1')).toBe(0);
@@ -411,7 +470,11 @@ describe('Maui stores', () => {
   });
 
   it('keep holding when holdInventory is set: fulfilled, but the stock stays held', async () => {
-    await insertOrder(prisma, 'maui-1', { externalId: 'MAUI-HOLD-1', holdInventory: true, items: [{ variantId: products[1].variantId, quantity: 2 }] });
+    await insertOrder(prisma, 'maui-1', {
+      externalId: 'MAUI-HOLD-1',
+      holdInventory: true,
+      items: [{ variantId: products[1].variantId, quantity: 2 }],
+    });
 
     await push('maui-1', 'MAUI-HOLD-1');
 
@@ -437,10 +500,22 @@ describe('Maui stores', () => {
 describe('the platform', () => {
   it('hears through its webhook of a push that needs reconciliation, a failed push and a fulfilment', async () => {
     await createPushStore(prisma, secrets, 'hooked', { maui: true, statusWebhookUrl: 'https://platform.example.com/hooks/flowhub' });
-    await prisma.product.createMany({ data: products.map((product, index) => ({ storeId: 'hooked', ...product, name: `H ${index}`, posQuantity: 100, contentHash: `h-${index}` })) });
+    await prisma.product.createMany({
+      data: products.map((product, index) => ({
+        storeId: 'hooked',
+        ...product,
+        name: `H ${index}`,
+        posQuantity: 100,
+        contentHash: `h-${index}`,
+      })),
+    });
     const item = [{ variantId: products[0].variantId, quantity: 1 }];
     await insertOrder(prisma, 'hooked', { externalId: 'HOOK-OK', items: item });
-    await insertOrder(prisma, 'hooked', { externalId: 'HOOK-NOPHONE', customer: { firstName: 'A', lastName: 'B', purchaseCategory: 'rec' }, items: item });
+    await insertOrder(prisma, 'hooked', {
+      externalId: 'HOOK-NOPHONE',
+      customer: { firstName: 'A', lastName: 'B', purchaseCategory: 'rec' },
+      items: item,
+    });
     await insertOrder(prisma, 'hooked', { externalId: 'HOOK-DROP', items: item });
 
     await push('hooked', 'HOOK-OK');
@@ -448,7 +523,10 @@ describe('the platform', () => {
     sim.state.faults.add({ kind: 'dropAfterCreate', count: 1 });
     await push('hooked', 'HOOK-DROP');
 
-    const deliveries = await prisma.webhookDelivery.findMany({ where: { storeId: 'hooked' }, include: { order: { select: { externalId: true } } } });
+    const deliveries = await prisma.webhookDelivery.findMany({
+      where: { storeId: 'hooked' },
+      include: { order: { select: { externalId: true } } },
+    });
     expect(deliveries.map((delivery) => [delivery.order?.externalId, delivery.event]).sort()).toEqual([
       ['HOOK-DROP', 'needs_reconciliation'],
       ['HOOK-NOPHONE', 'push_failed'],
@@ -464,10 +542,19 @@ describe('the platform', () => {
 describe('races with the platform, operators and Flowhub', () => {
   const logger = createLogger({ name: 'order-push-race-test', level: 'silent' });
   const jobOf = (storeId: string, externalId: string, data: Record<string, unknown> = {}) =>
-    ({ id: `race-${externalId}`, data: { storeId, externalId, ...data }, attemptsMade: 0, opts: { attempts: 8 }, updateData: async () => undefined }) as unknown as Job;
+    ({
+      id: `race-${externalId}`,
+      data: { storeId, externalId, ...data },
+      attemptsMade: 0,
+      opts: { attempts: 8 },
+      updateData: async () => undefined,
+    }) as unknown as Job;
 
   /** The processor on connections where `around.before` runs right before the push's claim and `around.after` right after it, as another request would in between. */
-  function processorAroundClaim(around: { before?: () => Promise<unknown>; after?: () => Promise<unknown> }): (job: Job) => Promise<OrderPushResult> {
+  function processorAroundClaim(around: {
+    before?: () => Promise<unknown>;
+    after?: () => Promise<unknown>;
+  }): (job: Job) => Promise<OrderPushResult> {
     const sql: Sql = {
       query: (async (config: unknown, values?: unknown) => {
         const claim = typeof config === 'object' && config !== null && (config as { name?: unknown }).name === 'claim-push';
@@ -488,19 +575,27 @@ describe('races with the platform, operators and Flowhub', () => {
       await client.query('BEGIN');
       const {
         rows: [order],
-      } = await client.query<{ id: string; status: string }>('SELECT id, status FROM orders WHERE store_id = $1 AND external_id = $2 FOR UPDATE', [storeId, externalId]);
+      } = await client.query<{ id: string; status: string }>(
+        'SELECT id, status FROM orders WHERE store_id = $1 AND external_id = $2 FOR UPDATE',
+        [storeId, externalId],
+      );
       await client.query("UPDATE orders SET status = 'cancelled', cancelled_at = now(), updated_at = now() WHERE id = $1", [order.id]);
       const { rows: released } = await client.query<{ variant_id: string; quantity: number }>(
         "UPDATE inventory_holds SET state = 'released', released_at = now() WHERE order_id = $1 AND state = 'held' RETURNING variant_id, quantity",
         [order.id],
       );
       for (const hold of released) {
-        await client.query('UPDATE products SET held_quantity = GREATEST(held_quantity - $3, 0) WHERE store_id = $1 AND variant_id = $2', [storeId, hold.variant_id, hold.quantity]);
+        await client.query('UPDATE products SET held_quantity = GREATEST(held_quantity - $3, 0) WHERE store_id = $1 AND variant_id = $2', [
+          storeId,
+          hold.variant_id,
+          hold.quantity,
+        ]);
       }
-      await client.query("INSERT INTO order_events (order_id, at, event, from_status, to_status, cause) VALUES ($1, now(), 'status_changed', $2::order_status, 'cancelled', 'platform')", [
-        order.id,
-        order.status,
-      ]);
+      await client.query(
+        'INSERT INTO order_events (order_id, at, event, from_status, to_status, cause) ' +
+          "VALUES ($1, now(), 'status_changed', $2::order_status, 'cancelled', 'platform')",
+        [order.id, order.status],
+      );
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK');
@@ -512,17 +607,23 @@ describe('races with the platform, operators and Flowhub', () => {
 
   async function hookedMauiStore(storeId: string): Promise<void> {
     await createPushStore(prisma, secrets, storeId, { maui: true, statusWebhookUrl: 'https://platform.example.com/hooks/flowhub' });
-    await prisma.product.createMany({ data: products.map((product, index) => ({ storeId, ...product, name: `R ${index}`, posQuantity: 100, contentHash: `r-${index}` })) });
+    await prisma.product.createMany({
+      data: products.map((product, index) => ({ storeId, ...product, name: `R ${index}`, posQuantity: 100, contentHash: `r-${index}` })),
+    });
   }
 
   const deliveriesOf = async (storeId: string, externalId: string) =>
-    (await prisma.webhookDelivery.findMany({ where: { storeId, order: { externalId } }, orderBy: { sequence: 'asc' } })).map((delivery) => delivery.event);
+    (await prisma.webhookDelivery.findMany({ where: { storeId, order: { externalId } }, orderBy: { sequence: 'asc' } })).map(
+      (delivery) => delivery.event,
+    );
 
   it('a cancel committed between the read and the claim wins: nothing reaches Flowhub and a Maui order is not marked fulfilled', async () => {
     await insertOrder(prisma, 'maui-1', { externalId: 'RACE-CANCEL-1', items: [{ variantId: products[0].variantId, quantity: 1 }] });
     const before = createRequests(sim);
 
-    const result = await processorAroundClaim({ before: () => cancelFromAnotherConnection('maui-1', 'RACE-CANCEL-1') })(jobOf('maui-1', 'RACE-CANCEL-1'));
+    const result = await processorAroundClaim({ before: () => cancelFromAnotherConnection('maui-1', 'RACE-CANCEL-1') })(
+      jobOf('maui-1', 'RACE-CANCEL-1'),
+    );
 
     expect(result).toMatchObject({ status: 'skipped', reason: expect.stringContaining('cancelled') });
     expect(createRequests(sim)).toBe(before);
@@ -539,7 +640,9 @@ describe('races with the platform, operators and Flowhub', () => {
     await prisma.product.create({ data: { storeId: 'stopping', ...products[1], name: 'S', posQuantity: 10, contentHash: 's' } });
     await insertOrder(prisma, 'stopping', { externalId: 'RACE-STOP-1', items: [{ variantId: products[1].variantId, quantity: 1 }] });
 
-    const result = await processorAroundClaim({ before: () => otherPool.query("UPDATE stores SET sync_orders = false WHERE id = 'stopping'") })(jobOf('stopping', 'RACE-STOP-1'));
+    const result = await processorAroundClaim({
+      before: () => otherPool.query("UPDATE stores SET sync_orders = false WHERE id = 'stopping'"),
+    })(jobOf('stopping', 'RACE-STOP-1'));
 
     expect(result).toMatchObject({ status: 'skipped' });
     expect(createsFor(sim, 'RACE-STOP-1')).toBe(0);
@@ -550,7 +653,9 @@ describe('races with the platform, operators and Flowhub', () => {
     await hookedMauiStore('race-maui');
     await insertOrder(prisma, 'race-maui', { externalId: 'RACE-LATE-1', items: [{ variantId: products[2].variantId, quantity: 1 }] });
 
-    const result = await processorAroundClaim({ after: () => cancelFromAnotherConnection('race-maui', 'RACE-LATE-1') })(jobOf('race-maui', 'RACE-LATE-1'));
+    const result = await processorAroundClaim({ after: () => cancelFromAnotherConnection('race-maui', 'RACE-LATE-1') })(
+      jobOf('race-maui', 'RACE-LATE-1'),
+    );
 
     expect(createsFor(sim, 'RACE-LATE-1')).toBe(1);
     const [created] = simOrderOf('RACE-LATE-1');
@@ -574,7 +679,10 @@ describe('races with the platform, operators and Flowhub', () => {
     // While the create is on its way, the push is resolved otherwise: as when a stalled run was marked
     // needs_reconciliation and an operator recorded the Flowhub order staff found.
     const resolvedByOperator = () =>
-      otherPool.query("UPDATE orders SET push_state = 'pushed', flowhub_order_id = 'fh-found-by-staff', pushed_at = now() WHERE store_id = 'race-dup' AND external_id = 'RACE-DUP-1'");
+      otherPool.query(
+        "UPDATE orders SET push_state = 'pushed', flowhub_order_id = 'fh-found-by-staff', pushed_at = now() " +
+          "WHERE store_id = 'race-dup' AND external_id = 'RACE-DUP-1'",
+      );
 
     const result = await processorAroundClaim({ after: resolvedByOperator })(jobOf('race-dup', 'RACE-DUP-1'));
 
@@ -609,7 +717,11 @@ describe('races with the platform, operators and Flowhub', () => {
       await insertOrder(prisma, 'store-1', { externalId: 'REDIRECT-1', items: [{ variantId: products[0].variantId, quantity: 1 }] });
 
       await expect(redirected(jobOf('store-1', 'REDIRECT-1'))).rejects.toThrow(/may or may not exist in Flowhub/);
-      expect(await orderRow(prisma, 'store-1', 'REDIRECT-1')).toMatchObject({ pushState: 'needs_reconciliation', flowhubOrderId: null, pushAttempts: 1 });
+      expect(await orderRow(prisma, 'store-1', 'REDIRECT-1')).toMatchObject({
+        pushState: 'needs_reconciliation',
+        flowhubOrderId: null,
+        pushAttempts: 1,
+      });
 
       expect(await redirected(jobOf('store-1', 'REDIRECT-1'))).toMatchObject({ status: 'skipped' });
       expect(creates).toBe(1);

@@ -45,7 +45,11 @@ beforeEach(async () => {
       const orderId = String(params.orderId);
       reads.push(orderId);
       const answer = answers.get(orderId) ?? { status: 'new' };
-      if ('httpStatus' in answer) return HttpResponse.json({ message: `answer ${answer.httpStatus}` }, { status: answer.httpStatus, headers: answer.httpStatus === 429 ? { 'retry-after': '60' } : {} });
+      if ('httpStatus' in answer)
+        return HttpResponse.json(
+          { message: `answer ${answer.httpStatus}` },
+          { status: answer.httpStatus, headers: answer.httpStatus === 429 ? { 'retry-after': '60' } : {} },
+        );
       if ('body' in answer) return HttpResponse.json(answer.body as Record<string, unknown>);
       return HttpResponse.json({ orderId, customerExternalId: null, status: answer.status });
     }),
@@ -53,7 +57,9 @@ beforeEach(async () => {
   db = await createTestDatabase();
   metrics = createStatusPollMetrics(new Registry());
   queued = [];
-  const webhookQueue = { add: async (_name: string, data: { deliveryId: string }) => void queued.push(data.deliveryId) } as unknown as Queue;
+  const webhookQueue = {
+    add: async (_name: string, data: { deliveryId: string }) => void queued.push(data.deliveryId),
+  } as unknown as Queue;
   deps = {
     prisma: db.prisma,
     flowhub: createFlowhubClient({ apiUrl: API, authUrl: AUTH, maxRetries: 0 }),
@@ -98,7 +104,8 @@ async function pushedOrders(count: number, overrides: { status?: 'confirmed' | '
   return rows.map((row) => row.externalId);
 }
 
-const orderOf = (externalId: string) => db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: STORE, externalId } } });
+const orderOf = (externalId: string) =>
+  db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId: STORE, externalId } } });
 const detailsOf = async (externalId: string) => (await readOrderDetails(db.sql, (await orderOf(externalId)).id))!;
 /** The reads of one call, by order index. */
 async function readsOf(work: () => Promise<unknown>): Promise<number[]> {
@@ -106,7 +113,11 @@ async function readsOf(work: () => Promise<unknown>): Promise<number[]> {
   await work();
   return reads.slice(before).map((orderId) => Number(orderId.slice(3)));
 }
-const staleCount = async () => ((await metrics.registry.getSingleMetric('flowhub_sync_stale_flowhub_statuses_total')?.get())?.values ?? []).reduce((sum, value) => sum + value.value, 0);
+const staleCount = async () =>
+  ((await metrics.registry.getSingleMetric('flowhub_sync_stale_flowhub_statuses_total')?.get())?.values ?? []).reduce(
+    (sum, value) => sum + value.value,
+    0,
+  );
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => from + index);
 
 describe('an order whose status cannot be read', () => {
@@ -119,9 +130,16 @@ describe('an order whose status cannot be read', () => {
     answers.set(flowhubId(1), poison);
 
     expect(await pollStoreStatuses(deps, STORE)).toMatchObject({ checked: 4, changed: 4, failed: 1 });
-    for (const externalId of ['A-0', 'A-2', 'A-3', 'A-4']) expect(await orderOf(externalId)).toMatchObject({ status: 'completed', flowhubStatus: 'sold', followErrorCount: 0 });
+    for (const externalId of ['A-0', 'A-2', 'A-3', 'A-4'])
+      expect(await orderOf(externalId)).toMatchObject({ status: 'completed', flowhubStatus: 'sold', followErrorCount: 0 });
     const poisoned = await detailsOf('A-1');
-    expect(poisoned).toMatchObject({ status: 'confirmed', followErrorCount: 1, followError: expect.stringContaining(message), followCheckedAt: expect.any(Date), followStoppedReason: null });
+    expect(poisoned).toMatchObject({
+      status: 'confirmed',
+      followErrorCount: 1,
+      followError: expect.stringContaining(message),
+      followCheckedAt: expect.any(Date),
+      followStoppedReason: null,
+    });
 
     // Still followed, and still failing: the count grows. Once it answers, the error is gone.
     await pollStoreStatuses(deps, STORE);
@@ -165,7 +183,10 @@ describe('every followed order is read', () => {
       async getOrderStatus(_credentials, orderId) {
         reads.push(orderId);
         if (orderId === flowhubId(7)) {
-          throw new FlowhubError('Flowhub sent a malformed response: the order status answer has no status', { kind: 'malformed_response', endpoint: 'GET /order-ahead/v0/orderStatus/x' });
+          throw new FlowhubError('Flowhub sent a malformed response: the order status answer has no status', {
+            kind: 'malformed_response',
+            endpoint: 'GET /order-ahead/v0/orderStatus/x',
+          });
         }
         // The newest orders moved on in Flowhub: with the oldest read first at every poll, they never were.
         return { orderId, customerExternalId: null, customerNote: null, status: Number(orderId.slice(3)) >= 1_490 ? 'ready' : 'new' };
@@ -181,7 +202,11 @@ describe('every followed order is read', () => {
     expect(await db.prisma.order.count({ where: { storeId: STORE, status: 'ready' } })).toBe(10);
     expect(await db.prisma.order.count({ where: { storeId: STORE, followErrorCount: { gt: 0 } } })).toBe(1);
     // Read in both polls (among the first 1,000, then among the 500 least recently checked).
-    expect(await orderOf('A-7')).toMatchObject({ status: 'confirmed', followErrorCount: 2, followError: expect.stringContaining('no status') });
+    expect(await orderOf('A-7')).toMatchObject({
+      status: 'confirmed',
+      followErrorCount: 2,
+      followError: expect.stringContaining('no status'),
+    });
   });
 });
 
@@ -198,7 +223,15 @@ describe('Flowhub does not know the order', () => {
     expect(stopped).toMatchObject({ followErrorCount: 5, followStoppedReason: expect.stringContaining('404') });
     expect(stopped.events.map((event) => event.event)).toContain('follow_stopped');
     const [delivery] = await db.prisma.webhookDelivery.findMany({ where: { orderId: stopped.id } });
-    expect(delivery).toMatchObject({ event: 'follow_stopped', payload: expect.objectContaining({ event: 'follow_stopped', externalId: 'A-0', status: 'confirmed', reason: stopped.followStoppedReason }) });
+    expect(delivery).toMatchObject({
+      event: 'follow_stopped',
+      payload: expect.objectContaining({
+        event: 'follow_stopped',
+        externalId: 'A-0',
+        status: 'confirmed',
+        reason: stopped.followStoppedReason,
+      }),
+    });
     expect(queued).toEqual([delivery.id]);
 
     // No longer read; the other order still is.
@@ -302,6 +335,8 @@ describe('statuses only move forward', () => {
     await pollStoreStatuses(deps, STORE);
     await pollStoreStatuses(deps, STORE);
     expect(await orderOf('A-0')).toMatchObject({ status: 'cancelled', flowhubStatus: 'sold' });
-    expect((await db.prisma.webhookDelivery.findMany({ where: { orderId: order.id } })).map((delivery) => delivery.event)).toEqual(['conflict']);
+    expect((await db.prisma.webhookDelivery.findMany({ where: { orderId: order.id } })).map((delivery) => delivery.event)).toEqual([
+      'conflict',
+    ]);
   });
 });

@@ -21,7 +21,8 @@ const secrets = createSecretBox(testEncryptionKey());
 
 beforeAll(async () => {
   sim = await startSimulator({ rows: 50, seed: 5 });
-  const page = (await (await fetch(`${sim.url}/__sim/locations/demo-location/products?limit=5`)).json()) as { items?: { productId: string; quantity?: number }[] } | { productId: string }[];
+  const page = (await (await fetch(`${sim.url}/__sim/locations/demo-location/products?limit=5`)).json()) as
+    { items?: { productId: string; quantity?: number }[] } | { productId: string }[];
   const items = Array.isArray(page) ? page : page.items!;
   productId = items[0].productId;
 });
@@ -46,7 +47,9 @@ beforeEach(async () => {
       statusWebhookSecretEncrypted: secrets.encrypt('whsec'),
     },
   });
-  await db.prisma.product.create({ data: { storeId: 's1', variantId: 'v1', name: 'Gummies', contentHash: 'x', posQuantity: 10, heldQuantity: 2 } });
+  await db.prisma.product.create({
+    data: { storeId: 's1', variantId: 'v1', name: 'Gummies', contentHash: 'x', posQuantity: 10, heldQuantity: 2 },
+  });
 });
 afterEach(() => db.drop());
 
@@ -58,16 +61,13 @@ async function pushedOrder(
   externalId: string,
   overrides: { status?: 'confirmed' | 'cancelled'; pushState?: 'pushed' | 'needs_reconciliation'; customerNote?: string } = {},
 ) {
-  const created = await flowhub.createOrder(
-    { clientId: 'demo-oa-client', clientSecret: 'demo-oa-secret' },
-    {
-      externalCreatedAt: new Date().toISOString(),
-      customer: { externalId: 'cust-1', phone: '+15555550123', medRecOrBoth: 'rec' },
-      orderItems: [{ productId, quantityPurchased: 1 }],
-      orderType: 'pickup',
-      customerNote: overrides.customerNote ?? `Order ${externalId}`,
-    } as never,
-  );
+  const created = await flowhub.createOrder({ clientId: 'demo-oa-client', clientSecret: 'demo-oa-secret' }, {
+    externalCreatedAt: new Date().toISOString(),
+    customer: { externalId: 'cust-1', phone: '+15555550123', medRecOrBoth: 'rec' },
+    orderItems: [{ productId, quantityPurchased: 1 }],
+    orderType: 'pickup',
+    customerNote: overrides.customerNote ?? `Order ${externalId}`,
+  } as never);
   const needsReconciliation = overrides.pushState === 'needs_reconciliation';
   const order = await db.prisma.order.create({
     data: {
@@ -84,7 +84,18 @@ async function pushedOrder(
       pushedAt: new Date(),
       postbackToken: randomBytes(24).toString('base64url'),
       items: { create: [{ line: 0, variantId: 'v1', quantity: 2 }] },
-      holds: { create: [{ line: 0, storeId: 's1', variantId: 'v1', quantity: 2, state: overrides.status === 'cancelled' ? 'released' : 'held', releasedAt: overrides.status === 'cancelled' ? new Date() : null }] },
+      holds: {
+        create: [
+          {
+            line: 0,
+            storeId: 's1',
+            variantId: 'v1',
+            quantity: 2,
+            state: overrides.status === 'cancelled' ? 'released' : 'held',
+            releasedAt: overrides.status === 'cancelled' ? new Date() : null,
+          },
+        ],
+      },
     },
   });
   return { order, flowhubOrderId: created.orderId };
@@ -103,8 +114,13 @@ const answersWithNotes = (): StatusPollDependencies['flowhub'] => ({
 });
 
 const setFlowhubStatus = (flowhubOrderId: string, status: string) =>
-  fetch(`${sim.url}/__sim/orders/${flowhubOrderId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
-const orderOf = (externalId: string) => db.prisma.order.findFirstOrThrow({ where: { externalId }, include: { holds: true, events: { orderBy: { at: 'asc' } } } });
+  fetch(`${sim.url}/__sim/orders/${flowhubOrderId}/status`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ status }),
+  });
+const orderOf = (externalId: string) =>
+  db.prisma.order.findFirstOrThrow({ where: { externalId }, include: { holds: true, events: { orderBy: { at: 'asc' } } } });
 const held = async () => (await db.prisma.product.findFirstOrThrow({ where: { variantId: 'v1' } })).heldQuantity;
 const statusReads = () => sim.state.requests.snapshot().byEndpoint.orderStatus ?? 0;
 
@@ -128,12 +144,9 @@ describe('status poll', () => {
     expect(order.completedAt).not.toBeNull();
     expect(order.holds.map((hold) => hold.state)).toEqual(['consumed']);
     expect(await held()).toBe(2); // the sale may not be in Flowhub's quantity yet
-    expect(order.events.filter((event) => event.event === 'status_changed').map((event) => `${event.fromStatus}>${event.toStatus}`)).toEqual([
-      'confirmed>preparing',
-      'preparing>ready',
-      'ready>out_for_delivery',
-      'out_for_delivery>completed',
-    ]);
+    expect(
+      order.events.filter((event) => event.event === 'status_changed').map((event) => `${event.fromStatus}>${event.toStatus}`),
+    ).toEqual(['confirmed>preparing', 'preparing>ready', 'ready>out_for_delivery', 'out_for_delivery>completed']);
     const deliveries = await db.prisma.webhookDelivery.findMany({ orderBy: { sequence: 'asc' } });
     expect(deliveries.map((delivery) => [delivery.sequence, (delivery.payload as { status: string }).status])).toEqual([
       [1, 'preparing'],
@@ -168,7 +181,9 @@ describe('status poll', () => {
     const order = await orderOf('A-3');
     expect(order.status).toBe('cancelled');
     expect(order.flowhubStatus).toBe('sold');
-    expect(order.events.find((event) => event.event === 'flowhub_conflict')?.details).toMatchObject({ message: expect.stringContaining('cancelled here') });
+    expect(order.events.find((event) => event.event === 'flowhub_conflict')?.details).toMatchObject({
+      message: expect.stringContaining('cancelled here'),
+    });
     expect((await db.prisma.webhookDelivery.findFirstOrThrow()).event).toBe('conflict');
   });
 
@@ -235,7 +250,11 @@ describe('postbacks', () => {
     expect(await handlePostback(deps, 's1', order.id, flowhubOrderId)).toMatchObject({ reconciled: false, checked: 0 });
     expect(await orderOf('B-5')).toMatchObject({ pushState: 'needs_reconciliation', flowhubOrderId: null });
     expect(lines).toEqual([
-      expect.objectContaining({ externalId: 'B-5', claimedFlowhubOrderId: flowhubOrderId, msg: expect.stringMatching(/cannot be tied to this order.*carries no customerNote.*for a person/) }),
+      expect.objectContaining({
+        externalId: 'B-5',
+        claimedFlowhubOrderId: flowhubOrderId,
+        msg: expect.stringMatching(/cannot be tied to this order.*carries no customerNote.*for a person/),
+      }),
     ]);
 
     // A note naming another order does not tie either, even with the customer's externalId matching.
@@ -271,7 +290,11 @@ describe('the order-status-poll processor', () => {
     const queueConnection = connection.duplicate();
     const queue = new Queue('order-status-poll', { connection: queueConnection, prefix });
     try {
-      const job = await queue.add('order-status-poll:s1', { storeId: 's1', orderId: 'not-a-uuid' }, { attempts: 3, backoff: { type: 'fixed', delay: 10 } });
+      const job = await queue.add(
+        'order-status-poll:s1',
+        { storeId: 's1', orderId: 'not-a-uuid' },
+        { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
+      );
       await waitFor(async () => (await job.getState()) === 'failed', { what: 'the invalid job to fail' });
       const failed = (await queue.getJob(job.id!))!;
       expect(failed.attemptsMade).toBe(1);

@@ -68,7 +68,11 @@ const emptyResult = (): StatusPollResult => ({ checked: 0, changed: 0, conflicts
  * `orderIds` (a postback's re-read): only those orders, also when their following had stopped; a failed read is
  * recorded too, and thrown unless it was a 404, so that BullMQ retries it.
  */
-export async function pollStoreStatuses(deps: StatusPollDependencies, storeId: string, options: { orderIds?: string[]; via?: 'poll' | 'postback' } = {}): Promise<StatusPollResult> {
+export async function pollStoreStatuses(
+  deps: StatusPollDependencies,
+  storeId: string,
+  options: { orderIds?: string[]; via?: 'poll' | 'postback' } = {},
+): Promise<StatusPollResult> {
   const result = emptyResult();
   const via = options.via ?? 'poll';
   const store = await deps.prisma.store.findUnique({
@@ -108,7 +112,10 @@ export async function pollStoreStatuses(deps: StatusPollDependencies, storeId: s
       const message = error instanceof Error ? error.message : String(error);
       const failure = await inOrderTransaction(deps.prisma, (tx) => recordFollowFailure(tx, order.id, new Date(), { message, notFound }));
       result.failed += 1;
-      deps.logger.warn({ storeId, externalId: order.externalId, flowhubOrderId: order.flowhubOrderId, errorCount: failure.errorCount, reason: message }, "the order's Flowhub status could not be read");
+      deps.logger.warn(
+        { storeId, externalId: order.externalId, flowhubOrderId: order.flowhubOrderId, errorCount: failure.errorCount, reason: message },
+        "the order's Flowhub status could not be read",
+      );
       if (failure.stoppedReason) {
         result.stopped += 1;
         deps.logger.warn({ storeId, externalId: order.externalId, reason: failure.stoppedReason }, 'the order is no longer followed');
@@ -165,9 +172,17 @@ async function afterApplied(
  * customer's orders). Flowhub's published orderStatus answer carries no customerNote (docs/flowhub-api.md,
  * "Postbacks"): without one the claim cannot be tied, and the order stays needs_reconciliation for a person (logged).
  */
-export async function handlePostback(deps: StatusPollDependencies, storeId: string, orderId: string, claimedFlowhubOrderId?: string): Promise<StatusPollResult & { reconciled: boolean }> {
+export async function handlePostback(
+  deps: StatusPollDependencies,
+  storeId: string,
+  orderId: string,
+  claimedFlowhubOrderId?: string,
+): Promise<StatusPollResult & { reconciled: boolean }> {
   const order = await deps.prisma.order.findFirst({ where: { id: orderId, storeId }, select: { pushState: true, externalId: true } });
-  const store = await deps.prisma.store.findUnique({ where: { id: storeId }, select: { orderAheadClientId: true, orderAheadTokenEncrypted: true } });
+  const store = await deps.prisma.store.findUnique({
+    where: { id: storeId },
+    select: { orderAheadClientId: true, orderAheadTokenEncrypted: true },
+  });
   if (order?.pushState === 'needs_reconciliation' && claimedFlowhubOrderId && store?.orderAheadClientId && store.orderAheadTokenEncrypted) {
     const credentials = { clientId: store.orderAheadClientId, clientSecret: deps.secrets.decrypt(store.orderAheadTokenEncrypted) };
     let answer;
@@ -199,7 +214,10 @@ export async function handlePostback(deps: StatusPollDependencies, storeId: stri
       return { ...outcome, deliveryIds: [...pushed.deliveries, ...outcome.deliveryIds] };
     });
     if (resolved) {
-      deps.logger.info({ storeId, externalId: order.externalId, flowhubOrderId: claimedFlowhubOrderId }, 'push outcome resolved by Flowhub postback');
+      deps.logger.info(
+        { storeId, externalId: order.externalId, flowhubOrderId: claimedFlowhubOrderId },
+        'push outcome resolved by Flowhub postback',
+      );
       const result = { ...emptyResult(), checked: 1 };
       await afterApplied(deps, storeId, order.externalId, answer.status, 'postback', resolved, result);
       return { ...result, reconciled: true };
@@ -215,7 +233,8 @@ export const STATUS_POLL_CONCURRENCY = 8;
 export function orderStatusPollProcessor(deps: StatusPollDependencies) {
   return defineProcessor(
     'order-status-poll',
-    async (data) => (data.orderId ? handlePostback(deps, data.storeId, data.orderId, data.flowhubOrderId) : pollStoreStatuses(deps, data.storeId)),
+    async (data) =>
+      data.orderId ? handlePostback(deps, data.storeId, data.orderId, data.flowhubOrderId) : pollStoreStatuses(deps, data.storeId),
     { concurrency: STATUS_POLL_CONCURRENCY },
   );
 }

@@ -2,7 +2,14 @@ import http from 'node:http';
 import { Queue, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { checkOutboundUrl, createLogger, createSecretBox, verifyWebhookSignature, type HostResolver, type ResolvedAddress } from '@flowhub-sync/config';
+import {
+  checkOutboundUrl,
+  createLogger,
+  createSecretBox,
+  verifyWebhookSignature,
+  type HostResolver,
+  type ResolvedAddress,
+} from '@flowhub-sync/config';
 import { recordWebhookDelivery } from '@flowhub-sync/db';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { jobIds, queues, startWorkers } from '@flowhub-sync/queues';
@@ -28,11 +35,18 @@ function startReceiver(status: number) {
     });
   });
   server.on('connection', () => (connections.count += 1));
-  return new Promise<{ url: string; port: number; received: Received[]; connections: { count: number }; close: () => Promise<void> }>((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({ url: `http://127.0.0.1:${port}/hook`, port, received, connections, close: () => new Promise((done) => server.close(() => done())) });
-    }),
+  return new Promise<{ url: string; port: number; received: Received[]; connections: { count: number }; close: () => Promise<void> }>(
+    (resolve) =>
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        resolve({
+          url: `http://127.0.0.1:${port}/hook`,
+          port,
+          received,
+          connections,
+          close: () => new Promise((done) => server.close(() => done())),
+        });
+      }),
   );
 }
 
@@ -77,7 +91,10 @@ describe('webhook deliveries', () => {
       logger: silent,
     });
     try {
-      for (const [id, receiver] of [['dead-store', dead], ['good-store', healthy]] as const) {
+      for (const [id, receiver] of [
+        ['dead-store', dead],
+        ['good-store', healthy],
+      ] as const) {
         await db.prisma.store.create({
           data: { id, statusWebhookUrl: receiver.url, statusWebhookSecretEncrypted: secrets.encrypt(`secret-of-${id}`) },
         });
@@ -86,10 +103,22 @@ describe('webhook deliveries', () => {
       const enqueue = async (storeId: string, status: string) => {
         const order = await db.prisma.order.findFirstOrThrow({ where: { storeId } });
         const deliveryId = await db.prisma.$transaction((tx) =>
-          recordWebhookDelivery(tx, { storeId, orderId: order.id, externalId: 'A-1', event: 'status_changed', status, flowhubStatus: 'ready', at: new Date() }),
+          recordWebhookDelivery(tx, {
+            storeId,
+            orderId: order.id,
+            externalId: 'A-1',
+            event: 'status_changed',
+            status,
+            flowhubStatus: 'ready',
+            at: new Date(),
+          }),
         );
         const data = { deliveryId: deliveryId!, storeId };
-        await queue.add(queues['webhook-delivery'].jobName(data), data, { jobId: jobIds.webhookDelivery(deliveryId!), attempts: 3, backoff: { type: 'fixed', delay: 300 } });
+        await queue.add(queues['webhook-delivery'].jobName(data), data, {
+          jobId: jobIds.webhookDelivery(deliveryId!),
+          attempts: 3,
+          backoff: { type: 'fixed', delay: 300 },
+        });
       };
       // The dead endpoint's deliveries go first; the healthy store's are not held up behind their retries.
       for (let i = 0; i < 5; i++) await enqueue('dead-store', 'ready');
@@ -152,7 +181,15 @@ async function storeWithDelivery(
 async function nextDelivery(storeId: string, orderId?: string): Promise<string> {
   const order = orderId ?? (await db.prisma.order.findFirstOrThrow({ where: { storeId } })).id;
   const id = await db.prisma.$transaction((tx) =>
-    recordWebhookDelivery(tx, { storeId, orderId: order, externalId: 'A-1', event: 'status_changed', status: 'ready', flowhubStatus: 'ready', at: new Date() }),
+    recordWebhookDelivery(tx, {
+      storeId,
+      orderId: order,
+      externalId: 'A-1',
+      event: 'status_changed',
+      status: 'ready',
+      flowhubStatus: 'ready',
+      at: new Date(),
+    }),
   );
   return id!;
 }
@@ -175,25 +212,39 @@ describe('the webhook perimeter at delivery', () => {
     try {
       // What the settings save saw: public addresses.
       for (const host of ['hooks.example', 'rebound.example']) {
-        expect(await checkOutboundUrl(`http://${host}:${receiver.port}/hook`, { resolve: dns.resolve })).toMatchObject({ verdict: 'allowed' });
+        expect(await checkOutboundUrl(`http://${host}:${receiver.port}/hook`, { resolve: dns.resolve })).toMatchObject({
+          verdict: 'allowed',
+        });
       }
       // Then the names move: into the private network, and onto this machine, where the receiver listens.
       dns.table['hooks.example'] = '10.0.0.5';
       dns.table['rebound.example'] = '127.0.0.1';
       const deliveries: Record<string, string> = {};
-      for (const [storeId, host] of [['private-store', 'hooks.example'], ['loopback-store', 'rebound.example']] as const) {
+      for (const [storeId, host] of [
+        ['private-store', 'hooks.example'],
+        ['loopback-store', 'rebound.example'],
+      ] as const) {
         deliveries[storeId] = await storeWithDelivery(secrets, storeId, `http://${host}:${receiver.port}/hook`);
         const data = { deliveryId: deliveries[storeId], storeId };
-        await queue.add(queues['webhook-delivery'].jobName(data), data, { jobId: jobIds.webhookDelivery(data.deliveryId), attempts: 3, backoff: { type: 'fixed', delay: 100 } });
+        await queue.add(queues['webhook-delivery'].jobName(data), data, {
+          jobId: jobIds.webhookDelivery(data.deliveryId),
+          attempts: 3,
+          backoff: { type: 'fixed', delay: 100 },
+        });
       }
       await waitFor(async () => (await queue.getFailedCount()) === 2, { what: 'both deliveries to fail', timeoutMs: 10_000 });
       await new Promise((resolve) => setTimeout(resolve, 500)); // time for a retry, were there one
 
-      for (const [storeId, address] of [['private-store', '10.0.0.5'], ['loopback-store', '127.0.0.1']] as const) {
+      for (const [storeId, address] of [
+        ['private-store', '10.0.0.5'],
+        ['loopback-store', '127.0.0.1'],
+      ] as const) {
         const job = (await queue.getJob(jobIds.webhookDelivery(deliveries[storeId])))!;
         expect(await job.getState()).toBe('failed');
         expect(job.attemptsMade).toBe(1);
-        expect(job.failedReason).toMatch(new RegExp(`^the webhook URL was refused: .* resolves to ${address.replace(/\./g, '\\.')}, which is not a public address`));
+        expect(job.failedReason).toMatch(
+          new RegExp(`^the webhook URL was refused: .* resolves to ${address.replace(/\./g, '\\.')}, which is not a public address`),
+        );
         const row = await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveries[storeId] } });
         expect(row).toMatchObject({ status: 'failed', attempts: 1, responseStatus: null, lastError: job.failedReason });
       }
@@ -214,7 +265,13 @@ describe('the webhook perimeter at delivery', () => {
     const receiver = await startReceiver(204);
     // receiver.test exists only in this table: the delivery can reach the receiver only through the checked address.
     const dns = tableResolver({ 'receiver.test': '127.0.0.1' });
-    const deps: WebhookDeliveryDependencies = { prisma: db.prisma, secrets, logger: silent, resolve: dns.resolve, allowPrivateNetworks: true };
+    const deps: WebhookDeliveryDependencies = {
+      prisma: db.prisma,
+      secrets,
+      logger: silent,
+      resolve: dns.resolve,
+      allowPrivateNetworks: true,
+    };
     try {
       const deliveryId = await storeWithDelivery(secrets, 'dev-store', `http://receiver.test:${receiver.port}/hook?x=1`);
       expect(await deliverWebhook(deps, deliveryId, { lastAttempt: false })).toBe('delivered');
@@ -222,11 +279,17 @@ describe('the webhook perimeter at delivery', () => {
       expect(receiver.received).toHaveLength(1);
       expect(receiver.received[0].headers.host).toBe(`receiver.test:${receiver.port}`);
       expect(JSON.parse(receiver.received[0].body)).toMatchObject({ id: deliveryId, storeId: 'dev-store' });
-      expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: 'delivered', responseStatus: 204, attempts: 1 });
+      expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+        status: 'delivered',
+        responseStatus: 204,
+        attempts: 1,
+      });
 
       // The same URL with the guard on: refused before any connection, for good.
       const refusedId = await nextDelivery('dev-store');
-      await expect(deliverWebhook({ ...deps, allowPrivateNetworks: false }, refusedId, { lastAttempt: false })).rejects.toBeInstanceOf(UnrecoverableError);
+      await expect(deliverWebhook({ ...deps, allowPrivateNetworks: false }, refusedId, { lastAttempt: false })).rejects.toBeInstanceOf(
+        UnrecoverableError,
+      );
       expect(receiver.received).toHaveLength(1);
       expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: refusedId } })).toMatchObject({
         status: 'failed',
@@ -241,8 +304,13 @@ describe('the webhook perimeter at delivery', () => {
     const secrets = createSecretBox(testEncryptionKey());
     const deps: WebhookDeliveryDependencies = { prisma: db.prisma, secrets, logger: silent, resolve: tableResolver({}).resolve };
     const deliveryId = await storeWithDelivery(secrets, 'gone-store', 'https://gone.example/hook');
-    await expect(deliverWebhook(deps, deliveryId, { lastAttempt: false })).rejects.toThrow(/could not be reached \(gone\.example could not be resolved \(ENOTFOUND\)\)/);
-    expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({ status: 'pending', attempts: 1 });
+    await expect(deliverWebhook(deps, deliveryId, { lastAttempt: false })).rejects.toThrow(
+      /could not be reached \(gone\.example could not be resolved \(ENOTFOUND\)\)/,
+    );
+    expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: deliveryId } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
   });
 });
 
@@ -254,7 +322,11 @@ describe('webhook secret rotation', () => {
     const deps: WebhookDeliveryDependencies = { prisma: db.prisma, secrets, logger: silent, resolve: noDns, allowPrivateNetworks: true };
     const signatureOf = (index: number) => receiver.received[index].headers['x-flowhub-sync-signature'] as string;
     try {
-      await deliverWebhook(deps, await storeWithDelivery(secrets, 'rotating', receiver.url, { current: 'whsec-new', previous: 'whsec-old', changedAt }), { lastAttempt: false });
+      await deliverWebhook(
+        deps,
+        await storeWithDelivery(secrets, 'rotating', receiver.url, { current: 'whsec-new', previous: 'whsec-old', changedAt }),
+        { lastAttempt: false },
+      );
       expect(signatureOf(0)).toMatch(/^t=\d+,v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/);
       // A receiver that has not switched yet, one that has, and one holding both, all accept it.
       for (const known of ['whsec-old', 'whsec-new', ['whsec-new', 'whsec-old']]) {
@@ -262,13 +334,18 @@ describe('webhook secret rotation', () => {
       }
 
       // 24 hours after the change (by the clock): the new secret alone.
-      await deliverWebhook({ ...deps, now: () => new Date(changedAt.getTime() + 24 * 3600 * 1000) }, await nextDelivery('rotating'), { lastAttempt: false });
+      await deliverWebhook({ ...deps, now: () => new Date(changedAt.getTime() + 24 * 3600 * 1000) }, await nextDelivery('rotating'), {
+        lastAttempt: false,
+      });
       expect(signatureOf(1)).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
       expect(verifyWebhookSignature('whsec-new', receiver.received[1].body, signatureOf(1))).toMatchObject({ valid: true });
       expect(verifyWebhookSignature('whsec-old', receiver.received[1].body, signatureOf(1))).toEqual({ valid: false, reason: 'mismatch' });
 
       // …and by the change's time in the database.
-      await db.prisma.store.update({ where: { id: 'rotating' }, data: { statusWebhookSecretChangedAt: new Date(Date.now() - 25 * 3600 * 1000) } });
+      await db.prisma.store.update({
+        where: { id: 'rotating' },
+        data: { statusWebhookSecretChangedAt: new Date(Date.now() - 25 * 3600 * 1000) },
+      });
       await deliverWebhook(deps, await nextDelivery('rotating'), { lastAttempt: false });
       expect(signatureOf(2)).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
       expect(verifyWebhookSignature('whsec-old', receiver.received[2].body, signatureOf(2))).toEqual({ valid: false, reason: 'mismatch' });
@@ -285,7 +362,12 @@ describe('the webhook-delivery processor', () => {
     const queue = new Queue('webhook-delivery', { connection, prefix });
     const workerConnection = connection.duplicate();
     const registry = new Registry();
-    const processor = webhookDeliveryProcessor({ prisma: db.prisma, secrets: createSecretBox(testEncryptionKey()), logger: silent, resolve: noDns });
+    const processor = webhookDeliveryProcessor({
+      prisma: db.prisma,
+      secrets: createSecretBox(testEncryptionKey()),
+      logger: silent,
+      resolve: noDns,
+    });
     const worker = startWorkers([processor], {
       owns: ['webhook-delivery'],
       connection: workerConnection,
@@ -294,7 +376,11 @@ describe('the webhook-delivery processor', () => {
       onWorker: countWebhookOutcomes(registry),
     });
     try {
-      const job = await queue.add('webhook-delivery:bad', { storeId: 'no spaces allowed', deliveryId: 'd-1' }, { attempts: 10, backoff: { type: 'fixed', delay: 10 } });
+      const job = await queue.add(
+        'webhook-delivery:bad',
+        { storeId: 'no spaces allowed', deliveryId: 'd-1' },
+        { attempts: 10, backoff: { type: 'fixed', delay: 10 } },
+      );
       await waitFor(async () => (await job.getState()) === 'failed', { what: 'the invalid job to fail' });
       const failed = (await queue.getJob(job.id!))!;
       expect(failed.attemptsMade).toBe(1);

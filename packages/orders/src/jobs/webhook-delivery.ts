@@ -39,12 +39,19 @@ export class WebhookEndpointError extends Error {
 
 /** A lookup for node:http that answers only the addresses the outbound guard checked: no second resolution. */
 function pinnedLookup(addresses: ResolvedAddress[]) {
-  return (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+  return (
+    hostname: string,
+    options: LookupOptions,
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     const usable = options.family === 4 || options.family === 6 ? addresses.filter((entry) => entry.family === options.family) : addresses;
     if (usable.length === 0) {
       callback(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
     } else if (options.all) {
-      callback(null, usable.map(({ address, family }) => ({ address, family })));
+      callback(
+        null,
+        usable.map(({ address, family }) => ({ address, family })),
+      );
     } else {
       callback(null, usable[0].address, usable[0].family);
     }
@@ -104,7 +111,12 @@ export async function deliverWebhook(
     where: { id: deliveryId },
     include: {
       store: {
-        select: { statusWebhookUrl: true, statusWebhookSecretEncrypted: true, statusWebhookPreviousSecretEncrypted: true, statusWebhookSecretChangedAt: true },
+        select: {
+          statusWebhookUrl: true,
+          statusWebhookSecretEncrypted: true,
+          statusWebhookPreviousSecretEncrypted: true,
+          statusWebhookSecretChangedAt: true,
+        },
       },
     },
   });
@@ -112,7 +124,10 @@ export async function deliverWebhook(
   if (delivery.status === 'delivered') return 'already_delivered';
   const { statusWebhookUrl: url, statusWebhookSecretEncrypted: sealed } = delivery.store;
   if (!url || !sealed) {
-    await deps.prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: 'the store has no webhook URL or secret any more' } });
+    await deps.prisma.webhookDelivery.update({
+      where: { id: deliveryId },
+      data: { status: 'failed', lastError: 'the store has no webhook URL or secret any more' },
+    });
     return 'no_endpoint';
   }
 
@@ -154,7 +169,10 @@ export async function deliverWebhook(
       );
       if (status < 200 || status >= 300) failure = `the webhook endpoint answered ${status}`;
     } catch (error) {
-      failure = (error as Error).name === 'TimeoutError' ? 'the webhook endpoint did not answer in time' : `the webhook endpoint could not be reached (${(error as Error).message})`;
+      failure =
+        (error as Error).name === 'TimeoutError'
+          ? 'the webhook endpoint did not answer in time'
+          : `the webhook endpoint could not be reached (${(error as Error).message})`;
     }
   }
   await deps.prisma.webhookDelivery.update({

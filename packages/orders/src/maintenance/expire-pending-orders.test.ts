@@ -38,7 +38,10 @@ async function seedOrder(
     },
   });
   for (const line of lines) {
-    await db.prisma.product.update({ where: { storeId_variantId: { storeId, variantId: line.variantId } }, data: { heldQuantity: { increment: line.quantity } } });
+    await db.prisma.product.update({
+      where: { storeId_variantId: { storeId, variantId: line.variantId } },
+      data: { heldQuantity: { increment: line.quantity } },
+    });
   }
   return order;
 }
@@ -59,7 +62,11 @@ describe('expirePendingOrders', () => {
   it("expires pending orders older than their store's pendingHoldMinutes and releases their holds", async () => {
     await seedStore('s30', 30, { 'v-a': 10, 'v-b': 10 });
     await seedStore('s90', 90, { 'v-a': 10 });
-    await seedOrder('s30', 'old', [{ variantId: 'v-a', quantity: 2 }, { variantId: 'v-b', quantity: 1 }, { variantId: 'v-a', quantity: 1 }]);
+    await seedOrder('s30', 'old', [
+      { variantId: 'v-a', quantity: 2 },
+      { variantId: 'v-b', quantity: 1 },
+      { variantId: 'v-a', quantity: 1 },
+    ]);
     await seedOrder('s30', 'young', [{ variantId: 'v-a', quantity: 4 }], { createdAt: new Date(T0.getTime() + minutes(20)) });
     await seedOrder('s30', 'confirmed', [{ variantId: 'v-b', quantity: 3 }], { status: 'confirmed' });
     await seedOrder('s90', 'patient', [{ variantId: 'v-a', quantity: 5 }]);
@@ -89,7 +96,9 @@ describe('expirePendingOrders', () => {
       ['released', now.toISOString()],
       ['released', now.toISOString()],
     ]);
-    expect(order.events.map(({ event, fromStatus, toStatus, cause, at }) => ({ event, fromStatus, toStatus, cause, at: at.toISOString() }))).toEqual(
+    expect(
+      order.events.map(({ event, fromStatus, toStatus, cause, at }) => ({ event, fromStatus, toStatus, cause, at: at.toISOString() })),
+    ).toEqual(
       expect.arrayContaining([
         { event: 'status_changed', fromStatus: 'pending', toStatus: 'expired', cause: 'expired', at: now.toISOString() },
         { event: 'hold_released', fromStatus: null, toStatus: null, cause: 'expired', at: now.toISOString() },

@@ -22,7 +22,10 @@ export interface ExpirePendingOrdersOptions {
 
 export type { ExpiredOrder };
 
-export async function expirePendingOrders(prisma: PrismaClient, { now, logger, batchSize = 200 }: ExpirePendingOrdersOptions): Promise<{ expired: ExpiredOrder[] }> {
+export async function expirePendingOrders(
+  prisma: PrismaClient,
+  { now, logger, batchSize = 200 }: ExpirePendingOrdersOptions,
+): Promise<{ expired: ExpiredOrder[] }> {
   const expired: ExpiredOrder[] = [];
   // Keyset over (created_at, id): an order skipped because it was locked is not fetched again in this run.
   let after: PendingOrderDue | null = null;
@@ -32,7 +35,10 @@ export async function expirePendingOrders(prisma: PrismaClient, { now, logger, b
       const result = await expirePendingOrder(prisma, order.id, now);
       if (result) {
         expired.push(result);
-        logger?.info({ storeId: result.storeId, externalId: result.externalId, releasedHolds: result.releasedHolds }, 'pending order expired, holds released');
+        logger?.info(
+          { storeId: result.storeId, externalId: result.externalId, releasedHolds: result.releasedHolds },
+          'pending order expired, holds released',
+        );
       }
     }
     if (due.length < batchSize) break;

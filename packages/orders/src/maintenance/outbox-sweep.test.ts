@@ -77,7 +77,11 @@ describe('the outbox sweep', () => {
   it('replaces a finished job of an earlier push under the same id, so an order queued again is not swallowed', async () => {
     await insertOrder(prisma, 'store-1', { externalId: 'AGAIN-1', items: [{ variantId: products[1].variantId, quantity: 1 }] });
     // An earlier push of the order failed (its job is kept for Bull Board); the order was queued again since.
-    await queue.add('order-push:store-1:AGAIN-1', { storeId: 'store-1', externalId: 'AGAIN-1' }, { jobId: jobIds.orderPush('store-1', 'AGAIN-1') });
+    await queue.add(
+      'order-push:store-1:AGAIN-1',
+      { storeId: 'store-1', externalId: 'AGAIN-1' },
+      { jobId: jobIds.orderPush('store-1', 'AGAIN-1') },
+    );
     const connection = createRedisConnection({ REDIS_URL: serviceUrls().REDIS_URL }, 'worker');
     // Not the product's processor: a stand-in whose push fails, as an earlier one did.
     const failing = startTestWorker(
@@ -100,7 +104,12 @@ describe('the outbox sweep', () => {
   });
 
   it('leaves pushed, failed and reconciliation orders alone', async () => {
-    for (const [externalId, pushState] of [['DONE-1', 'pushed'], ['FAILED-1', 'failed'], ['RECON-1', 'needs_reconciliation'], ['NOTSYNCED-1', 'not_pushed']] as const) {
+    for (const [externalId, pushState] of [
+      ['DONE-1', 'pushed'],
+      ['FAILED-1', 'failed'],
+      ['RECON-1', 'needs_reconciliation'],
+      ['NOTSYNCED-1', 'not_pushed'],
+    ] as const) {
       await insertOrder(prisma, 'store-1', { externalId, pushState, items: [{ variantId: products[0].variantId, quantity: 1 }] });
     }
     await sweepOutbox(sweepDeps({ now: later(10_000) }));
@@ -110,13 +119,19 @@ describe('the outbox sweep', () => {
   it('adds the job of a webhook delivery recorded with its change but never queued, once', async () => {
     const webhookQueue = new Queue('webhook-delivery', { connection: redis, prefix });
     try {
-      const orderId = await insertOrder(prisma, 'store-1', { externalId: 'HOOK-1', pushState: 'failed', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+      const orderId = await insertOrder(prisma, 'store-1', {
+        externalId: 'HOOK-1',
+        pushState: 'failed',
+        items: [{ variantId: products[0].variantId, quantity: 1 }],
+      });
       const delivery = await prisma.webhookDelivery.create({
         data: { storeId: 'store-1', orderId, event: 'push_failed', sequence: 1, payload: { event: 'push_failed' } },
       });
 
       expect(await sweepOutbox(sweepDeps({ webhookQueue, now: later(10_000) }))).toMatchObject({ webhooks: 1 });
-      expect(await webhookQueue.getJob(jobIds.webhookDelivery(delivery.id))).toMatchObject({ data: { deliveryId: delivery.id, storeId: 'store-1' } });
+      expect(await webhookQueue.getJob(jobIds.webhookDelivery(delivery.id))).toMatchObject({
+        data: { deliveryId: delivery.id, storeId: 'store-1' },
+      });
       expect(await sweepOutbox(sweepDeps({ webhookQueue, now: later(10_000) }))).toMatchObject({ webhooks: 0 });
     } finally {
       await webhookQueue.obliterate({ force: true }).catch(() => undefined);
@@ -125,7 +140,11 @@ describe('the outbox sweep', () => {
   });
 
   it('marks a push stuck in pushing with no job left (Redis lost it) for reconciliation, without sending', async () => {
-    const orderId = await insertOrder(prisma, 'store-1', { externalId: 'STUCK-1', pushState: 'pushing', items: [{ variantId: products[0].variantId, quantity: 1 }] });
+    const orderId = await insertOrder(prisma, 'store-1', {
+      externalId: 'STUCK-1',
+      pushState: 'pushing',
+      items: [{ variantId: products[0].variantId, quantity: 1 }],
+    });
     await prisma.order.update({ where: { id: orderId }, data: { pushStartedAt: new Date(), pushAttempts: 1 } });
 
     expect(await sweepOutbox(sweepDeps({ now: later(60_000) }))).toMatchObject({ reconciliation: 0 });

@@ -113,5 +113,7 @@ export async function sweepOutbox(deps: OutboxSweepDependencies): Promise<Outbox
 export const outboxSweepTask: MaintenanceTaskRun = async (deps, now) => {
   if (!deps.outbox) throw new UnrecoverableError('this order-worker was started without the queues the outbox sweep needs');
   const { orderPush, webhookDelivery } = deps.outbox;
-  return { ...(await sweepOutbox({ prisma: deps.prisma, logger: deps.logger, queue: orderPush, webhookQueue: webhookDelivery, now: () => now })) };
+  return {
+    ...(await sweepOutbox({ prisma: deps.prisma, logger: deps.logger, queue: orderPush, webhookQueue: webhookDelivery, now: () => now })),
+  };
 };

@@ -16,7 +16,9 @@ describe('maintenance / retention', () => {
   it("deletes finished webhook deliveries past the policy's age, on the environment's policy or the default one", async () => {
     const now = new Date();
     await db.prisma.store.create({ data: { id: 'kept' } });
-    const order = await db.prisma.order.create({ data: { storeId: 'kept', externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x' } });
+    const order = await db.prisma.order.create({
+      data: { storeId: 'kept', externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x' },
+    });
     const delivery = (sequence: number, ageDays: number, status: 'delivered' | 'failed' | 'pending') => ({
       storeId: 'kept',
       orderId: order.id,
@@ -26,7 +28,9 @@ describe('maintenance / retention', () => {
       status,
       createdAt: new Date(now.getTime() - ageDays * DAY),
     });
-    await db.prisma.webhookDelivery.createMany({ data: [delivery(1, 20, 'delivered'), delivery(2, 10, 'failed'), delivery(3, 20, 'pending')] });
+    await db.prisma.webhookDelivery.createMany({
+      data: [delivery(1, 20, 'delivered'), delivery(2, 10, 'failed'), delivery(3, 20, 'pending')],
+    });
 
     // The default keeps 14 days: only the 20-day-old finished delivery goes.
     expect(DEFAULT_RETENTION.webhookDeliveryMaxAgeDays).toBe(14);

@@ -85,12 +85,18 @@ describe('the Order Ahead payload', () => {
   });
 
   it('refuses an order with neither a phone nor a medical id, saying so', () => {
-    const result = buildOrderAheadPayload({ ...baseOrder, customer: { firstName: 'Ada', lastName: 'Lovelace', purchaseCategory: 'rec' } }, lines);
+    const result = buildOrderAheadPayload(
+      { ...baseOrder, customer: { firstName: 'Ada', lastName: 'Lovelace', purchaseCategory: 'rec' } },
+      lines,
+    );
     expect(result).toEqual({ ok: false, problems: [expect.stringContaining('needs a phone number or a medical id')] });
   });
 
   it('sends a North American phone number in E.164, and drops one it cannot read when a medical id is there', () => {
-    const written = buildOrderAheadPayload({ ...baseOrder, customer: { ...(baseOrder.customer as object), phone: '(555) 555-0123' } }, lines);
+    const written = buildOrderAheadPayload(
+      { ...baseOrder, customer: { ...(baseOrder.customer as object), phone: '(555) 555-0123' } },
+      lines,
+    );
     expect(written.ok && written.payload.customer.phone).toBe('+15555550123');
     const unreadable = buildOrderAheadPayload({ ...baseOrder, customer: { ...(baseOrder.customer as object), phone: '12' } }, lines);
     expect(unreadable.ok && unreadable.payload.customer).not.toHaveProperty('phone');
@@ -110,11 +116,22 @@ describe('the Order Ahead payload', () => {
 
 describe('the customer, as the platform has it', () => {
   it('is sent without the names it lacks: a phone (or a medical id) is what Flowhub requires', () => {
-    const result = buildOrderAheadPayload({ ...baseOrder, customer: { phone: '+15555550123', purchaseCategory: 'rec', firstName: '  ', lastName: null } }, lines);
+    const result = buildOrderAheadPayload(
+      { ...baseOrder, customer: { phone: '+15555550123', purchaseCategory: 'rec', firstName: '  ', lastName: null } },
+      lines,
+    );
     if (!result.ok) throw new Error(result.problems.join('; '));
     expect(result.payload.customer).toEqual({ phone: '+15555550123', medRecOrBoth: 'rec' });
-    const onlyFirst = buildOrderAheadPayload({ ...baseOrder, customer: { firstName: 'Ada', medicalId: 'MED-1', medicalIdExpiration: '2027-01-31', purchaseCategory: 'med' } }, lines);
-    expect(onlyFirst.ok && onlyFirst.payload.customer).toEqual({ firstName: 'Ada', medRecOrBoth: 'med', medId: 'MED-1', medExp: '2027-01-31' });
+    const onlyFirst = buildOrderAheadPayload(
+      { ...baseOrder, customer: { firstName: 'Ada', medicalId: 'MED-1', medicalIdExpiration: '2027-01-31', purchaseCategory: 'med' } },
+      lines,
+    );
+    expect(onlyFirst.ok && onlyFirst.payload.customer).toEqual({
+      firstName: 'Ada',
+      medRecOrBoth: 'med',
+      medId: 'MED-1',
+      medExp: '2027-01-31',
+    });
   });
 
   it("sends the platform's customer id as customer.externalId, and none without one; the note names the order", () => {
@@ -126,7 +143,7 @@ describe('the customer, as the platform has it', () => {
   });
 });
 
-describe("the customerNote that names our order", () => {
+describe('the customerNote that names our order', () => {
   it('starts with "Order <externalId>", then the delivery notes', () => {
     expect(customerNoteFor({ externalId: 'A-1', deliveryNotes: '  Ring twice ' })).toBe('Order A-1: Ring twice');
     expect(customerNoteFor({ externalId: 'A-1', deliveryNotes: null })).toBe('Order A-1');
@@ -144,7 +161,7 @@ describe("the customerNote that names our order", () => {
   });
 });
 
-describe("an item that names a weight tier", () => {
+describe('an item that names a weight tier', () => {
   it("is sent as its grams, quantity × the tier's grams (Flowhub's order item has no tier field)", () => {
     const weighed: PushableLine[] = [
       { line: 0, variantId: 'bulk', quantity: 2, tierGrams: 3.5, product: { productId: 'p-bulk' } },
@@ -167,9 +184,11 @@ describe("an item that names a weight tier", () => {
   });
 });
 
-describe('the single choice of an item\'s Flowhub product id', () => {
+describe("the single choice of an item's Flowhub product id", () => {
   it('is by default the inventory productId of the variant, as Flowhub gave it', () => {
-    expect(flowhubProductIdOf({ variantId: 'v-1', productId: '4f0c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6' })).toBe('4f0c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6');
+    expect(flowhubProductIdOf({ variantId: 'v-1', productId: '4f0c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6' })).toBe(
+      '4f0c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+    );
     expect(flowhubProductIdOf({ variantId: 'v-1', productId: '4f0c2a9e' }, 'productId')).toBe('4f0c2a9e');
     expect(flowhubProductIdOf({ variantId: 'v-1', productId: '  ' })).toBeUndefined();
     expect(flowhubProductIdOf({ variantId: 'v-1', productId: null })).toBeUndefined();
@@ -184,11 +203,15 @@ describe('the single choice of an item\'s Flowhub product id', () => {
       { productId: 'v-2', quantityPurchased: 1.5 },
     ]);
     // A variant the store no longer has is still refused before sending.
-    expect(buildOrderAheadPayload(baseOrder, [{ line: 0, variantId: 'gone', quantity: 1, product: null }], { orderItemId: 'variantId' }).ok).toBe(false);
+    expect(
+      buildOrderAheadPayload(baseOrder, [{ line: 0, variantId: 'gone', quantity: 1, product: null }], { orderItemId: 'variantId' }).ok,
+    ).toBe(false);
   });
 
   it("names the other setting when Flowhub's refusal is about the items, and says nothing otherwise", () => {
-    expect(orderItemIdHint(['orderItems[0].productId 4f0c is not a product of this location'], 'productId')).toMatch(/set the store's orderItemId to "variantId"/);
+    expect(orderItemIdHint(['orderItems[0].productId 4f0c is not a product of this location'], 'productId')).toMatch(
+      /set the store's orderItemId to "variantId"/,
+    );
     expect(orderItemIdHint(['Invalid productId'], 'variantId')).toMatch(/set the store's orderItemId to "productId"/);
     expect(orderItemIdHint(['"orderItems.0.productId" must be a number'], 'productId')).toMatch(/sends each item's productId/);
     expect(orderItemIdHint(['customer.phone must be an E.164 phone number'], 'productId')).toBeUndefined();

@@ -45,7 +45,10 @@ export const DELIVERY_FEE_NAME = 'Delivery Fee';
  * default) or its `variantId`, either as Flowhub gave it. A refusal naming the items says which setting to
  * try (orderItemIdHint below).
  */
-export function flowhubProductIdOf(item: { variantId: string; productId: string | null }, orderItemId: OrderItemId = 'productId'): string | undefined {
+export function flowhubProductIdOf(
+  item: { variantId: string; productId: string | null },
+  orderItemId: OrderItemId = 'productId',
+): string | undefined {
   const id = (orderItemId === 'variantId' ? item.variantId : item.productId)?.trim();
   return id ? id : undefined;
 }
@@ -115,7 +118,8 @@ export function toE164(raw: string): string | undefined {
 type StoredRecord = Record<string, unknown>;
 
 /** Stored JSON is read defensively: an object, or nothing. */
-const recordOf = (value: unknown): StoredRecord => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as StoredRecord) : {});
+const recordOf = (value: unknown): StoredRecord =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as StoredRecord) : {};
 
 /** A non-empty trimmed string field, or undefined. */
 function textOf(record: StoredRecord, field: string): string | undefined {
@@ -140,7 +144,8 @@ export function buildOrderAheadPayload(
     phone: textOf(customer, 'phone'),
     medicalId: textOf(customer, 'medicalId'),
     medicalIdExpiration: textOf(customer, 'medicalIdExpiration'),
-    purchaseCategory: customer.purchaseCategory === 'med' || customer.purchaseCategory === 'rec' ? (customer.purchaseCategory as 'med' | 'rec') : undefined,
+    purchaseCategory:
+      customer.purchaseCategory === 'med' || customer.purchaseCategory === 'rec' ? (customer.purchaseCategory as 'med' | 'rec') : undefined,
   };
   const phone = person.phone === undefined ? undefined : toE164(person.phone);
   if (person.phone !== undefined && phone === undefined && person.medicalId === undefined) {
@@ -152,9 +157,13 @@ export function buildOrderAheadPayload(
 
   const orderItems: OrderAheadCreate['orderItems'] = [];
   for (const line of [...lines].sort((a, b) => a.line - b.line)) {
-    const productId = line.product ? flowhubProductIdOf({ variantId: line.variantId, productId: line.product.productId }, options.orderItemId) : undefined;
+    const productId = line.product
+      ? flowhubProductIdOf({ variantId: line.variantId, productId: line.product.productId }, options.orderItemId)
+      : undefined;
     if (productId === undefined) {
-      problems.push(`items[${line.line}]: variant ${line.variantId} has no Flowhub product id (is it still in the store's synced inventory?)`);
+      problems.push(
+        `items[${line.line}]: variant ${line.variantId} has no Flowhub product id (is it still in the store's synced inventory?)`,
+      );
       continue;
     }
     orderItems.push({ productId, quantityPurchased: quantityPurchasedOf(line) });

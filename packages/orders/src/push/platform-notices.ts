@@ -10,7 +10,12 @@ import { addWebhookDeliveryJob } from '@flowhub-sync/queues';
  */
 
 /** After the commit: queue what was recorded. Never throws: what is not queued now, the sweep queues later. */
-export async function sendPlatformNotices(queue: Queue | undefined, storeId: string, deliveryIds: readonly string[], logger: Pick<Logger, 'warn'>): Promise<void> {
+export async function sendPlatformNotices(
+  queue: Queue | undefined,
+  storeId: string,
+  deliveryIds: readonly string[],
+  logger: Pick<Logger, 'warn'>,
+): Promise<void> {
   if (!queue) return;
   for (const deliveryId of deliveryIds) {
     await addWebhookDeliveryJob(queue, storeId, deliveryId).catch((error: unknown) =>

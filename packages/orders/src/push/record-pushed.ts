@@ -64,12 +64,21 @@ const notice = async (tx: Transaction, orderId: string, event: WebhookEvent, at:
 };
 
 /** What being in Flowhub means for a Maui store's stock; nothing for the other stores. */
-async function handOver(tx: Transaction, order: { id: string; holdInventory: boolean; fulfilled: boolean }, maui: boolean, at: Date, why: HandOver) {
+async function handOver(
+  tx: Transaction,
+  order: { id: string; holdInventory: boolean; fulfilled: boolean },
+  maui: boolean,
+  at: Date,
+  why: HandOver,
+) {
   if (!maui) return { fulfilled: false, consumed: [], deliveries: [] };
   return fulfilMauiPush(tx, order, at, why);
 }
 
-const unrecorded = (row: Pick<PushAnswerRow, 'pushState' | 'flowhubOrderId' | 'duplicate'>, deliveries: string[] = []): RecordPushedResult => ({
+const unrecorded = (
+  row: Pick<PushAnswerRow, 'pushState' | 'flowhubOrderId' | 'duplicate'>,
+  deliveries: string[] = [],
+): RecordPushedResult => ({
   recorded: false,
   pushState: row.pushState,
   flowhubOrderId: row.flowhubOrderId,
@@ -96,24 +105,46 @@ export async function recordPushedToFlowhub(
     // Cancelled here while the create was on its way: Flowhub has it (the statement recorded flowhub_cancel_required),
     // but Maui does not take over a cancelled order's stock.
     if (row.cancelled) {
-      return { recorded: true, cancelRequired: true, fulfilled: row.fulfilled, consumed: [], deliveries: await notice(tx, orderId, 'cancel_required_in_flowhub', at) };
+      return {
+        recorded: true,
+        cancelRequired: true,
+        fulfilled: row.fulfilled,
+        consumed: [],
+        deliveries: await notice(tx, orderId, 'cancel_required_in_flowhub', at),
+      };
     }
     return { recorded: true, cancelRequired: false, ...(await handOver(tx, row, pushedBy.maui, at, { reason: 'pushed to Flowhub Maui' })) };
   }
 
   const from: PushState[] = pushedBy.by === 'operator' ? [pushedBy.previousState] : ['needs_reconciliation'];
   if (!(await markPushed(tx, orderId, from, flowhubOrderId, at))) {
-    return unrecorded({ ...(await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { pushState: true, flowhubOrderId: true } })), duplicate: false });
+    return unrecorded({
+      ...(await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { pushState: true, flowhubOrderId: true } })),
+      duplicate: false,
+    });
   }
   const cause = pushedBy.by === 'operator' ? 'operator' : 'flowhub';
   await recordEvents(tx, orderId, at, [
     pushedBy.by === 'operator'
-      ? { event: 'reconciled', cause, details: { flowhubOrderId, previousState: pushedBy.previousState, previousError: pushedBy.previousError } }
+      ? {
+          event: 'reconciled',
+          cause,
+          details: { flowhubOrderId, previousState: pushedBy.previousState, previousError: pushedBy.previousError },
+        }
       : { event: 'reconciled_by_postback', cause, details: { flowhubOrderId } },
   ]);
   const pushed = await tx.order.findUniqueOrThrow({
     where: { id: orderId },
-    select: { id: true, storeId: true, externalId: true, status: true, flowhubStatus: true, holdInventory: true, fulfilled: true, store: { select: { maui: true } } },
+    select: {
+      id: true,
+      storeId: true,
+      externalId: true,
+      status: true,
+      flowhubStatus: true,
+      holdInventory: true,
+      fulfilled: true,
+      store: { select: { maui: true } },
+    },
   });
   // Cancelled here while its push's outcome was unknown: it is in Flowhub after all, so staff must cancel it there.
   if (pushed.status === 'cancelled') {
@@ -140,7 +171,8 @@ export async function recordPushed(
 ): Promise<RecordPushedResult> {
   if (!store.maui) {
     const row = await recordPushAnswer(db.sql, order, answer, at, false);
-    if (row.applied) return row.recorded ? { recorded: true, cancelRequired: false, fulfilled: false, consumed: [], deliveries: [] } : unrecorded(row);
+    if (row.applied)
+      return row.recorded ? { recorded: true, cancelRequired: false, fulfilled: false, consumed: [], deliveries: [] } : unrecorded(row);
   }
   // Maui, or an outcome the platform must hear of: the record, the fulfilment and the webhook in one transaction,
   // so "pushed" and "fulfilled" never disagree and no such change is committed without its notice.

@@ -15,7 +15,13 @@ export async function createPushStore(
   prisma: PrismaClient,
   secrets: SecretBox,
   id: string,
-  options: { maui?: boolean; syncOrders?: boolean; orderAheadSecret?: string; statusWebhookUrl?: string; orderItemId?: 'productId' | 'variantId' } = {},
+  options: {
+    maui?: boolean;
+    syncOrders?: boolean;
+    orderAheadSecret?: string;
+    statusWebhookUrl?: string;
+    orderItemId?: 'productId' | 'variantId';
+  } = {},
 ): Promise<void> {
   await prisma.store.create({
     data: {
@@ -29,7 +35,9 @@ export async function createPushStore(
       orderAheadClientId: DEMO_ORDER_AHEAD.clientId,
       orderAheadTokenEncrypted: secrets.encrypt(options.orderAheadSecret ?? DEMO_ORDER_AHEAD.clientSecret),
       ...(options.orderItemId ? { orderItemId: options.orderItemId } : {}),
-      ...(options.statusWebhookUrl ? { statusWebhookUrl: options.statusWebhookUrl, statusWebhookSecretEncrypted: secrets.encrypt('webhook-secret') } : {}),
+      ...(options.statusWebhookUrl
+        ? { statusWebhookUrl: options.statusWebhookUrl, statusWebhookSecretEncrypted: secrets.encrypt('webhook-secret') }
+        : {}),
     },
   });
 }
