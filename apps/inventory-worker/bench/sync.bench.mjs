@@ -54,7 +54,9 @@ async function startSimulatorProcess() {
     if (child.exitCode !== null) throw new Error('the simulator exited at start (is apps/flowhub-sim built? npm run build)');
     try {
       if ((await fetch(`${url}/__sim/state`)).ok) break;
-    } catch {}
+    } catch {
+      // not listening yet
+    }
     if (waited > 30_000) throw new Error('the simulator did not start within 30 s');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -356,7 +356,7 @@ describe('holds the new quantities reflect', () => {
       bed.prisma.inventoryHold.create({ data: { orderId: order.id, line, storeId, variantId: item.variantId, quantity: 1, state, consumedAt } });
     const sold = await hold(0, 'consumed', new Date(Date.now() - 60_000));
     const soldLater = await hold(1, 'consumed', new Date(Date.now() + 3_600_000)); // after this sync starts
-    const held = await hold(2, 'held');
+    await hold(2, 'held');
     await bed.prisma.product.update({ where: { storeId_variantId: { storeId, variantId: item.variantId } }, data: { heldQuantity: 3 } }); // held + both consumed
     const state = async () =>
       Object.fromEntries(

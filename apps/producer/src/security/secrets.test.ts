@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream';
-import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import { createLogger } from '@flowhub-sync/config';
 import type { PrismaClient } from '@flowhub-sync/db';
 import { createFlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { serviceUrls, waitFor } from '@flowhub-sync/testing';
-import { createInventorySyncProcessor } from '@flowhub-sync/inventory-sync/testing';
+import { inventorySyncProcessor } from '@flowhub-sync/inventory-sync';
 import { orderPushProcessor } from '@flowhub-sync/orders';
 import { startWorkers } from '@flowhub-sync/queues';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
@@ -95,19 +94,14 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
 
   const prisma = h.db.prisma as unknown as PrismaClient;
   const flowhub = createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, logger });
-  const pool = new Pool({ connectionString: h.db.url, max: 2 });
-  pool.on('error', () => undefined);
-  const connections = [0, 1, 2].map(() => new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null }));
-  const sync = createInventorySyncProcessor({ prisma, sql: pool, flowhub, secrets: h.deps.secrets, logger, redis: connections[2], queuePrefix: h.prefix });
-  const workers = [
-    new Worker('inventory-sync', (job, token) => sync.process(job, token), { connection: connections[0], prefix: h.prefix }),
-    startWorkers([orderPushProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger })], {
-      owns: ['order-push'],
-      connection: connections[1],
-      prefix: h.prefix,
-      logger,
-    }),
-  ];
+  const connections = [0, 1].map(() => new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null }));
+  const workers = startWorkers(
+    [
+      inventorySyncProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, redis: connections[1], queuePrefix: h.prefix }),
+      orderPushProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger }),
+    ],
+    { owns: ['inventory-sync', 'order-push'], connection: connections[0], prefix: h.prefix, logger },
+  );
   try {
     const menu = await waitFor(async () => {
       const page = (await h.app.inject({ method: 'GET', url: '/v1/stores/logged/products?limit=5', headers: auth })).json();
@@ -128,9 +122,8 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
       timeoutMs: 60_000,
     });
   } finally {
-    await Promise.all(workers.map((worker) => worker.close()));
+    await workers.close();
     connections.forEach((connection) => connection.disconnect());
-    await pool.end();
   }
 
   // The logs are real: the run and the push were logged, with the store named.

@@ -121,7 +121,7 @@ export function inventorySyncProcessor(deps: InventorySyncJobDependencies): Inve
             throw new UnrecoverableError(handling.reason);
           case 'retry':
             deps.metrics?.jobOutcome(finalAttempt ? 'failed' : 'retried');
-            throw new Error(handling.reason);
+            throw new Error(handling.reason, { cause: error });
           case 'delay':
             deps.metrics?.jobOutcome('delayed');
             return await delay(job, token, handling.waitMs);
