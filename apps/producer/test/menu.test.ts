@@ -131,6 +131,43 @@ describe('a store\'s menu, from Flowhub through the worker to the API', () => {
     expect(await get(`/v1/stores/${storeId}/products/${gone.variantId}`)).toMatchObject({ active: false, posQuantity: 0, sellable: false });
   });
 
+  it('the change feed answers exactly the products a sync changed: 5% of the menu, and a tombstone for one that left', async () => {
+    /** Every change after `cursor`, page by page, once the feed shows at least `count` (a late commit is handed out late). */
+    const changesAfter = (cursor: string | null, count: number) =>
+      waitFor(async () => {
+        const items: { variantId: string; active: boolean; posQuantity?: number; change: number }[] = [];
+        let after = cursor;
+        for (;;) {
+          const page = await get(`/v1/stores/${storeId}/products/changes?limit=7${after ? `&after=${after}` : ''}`);
+          items.push(...page.items);
+          after = page.nextCursor;
+          if (!page.hasMore) break;
+        }
+        return items.length >= count ? { items, cursor: after } : undefined;
+      }, { what: `${count} changes in the feed` });
+    await syncNow(storeId);
+    // From the beginning: the whole menu (and the products that left it before), each product once.
+    const everything = await changesAfter(null, (await wholeMenu(storeId, '&active=all')).length);
+    expect(new Set(everything.items.map((item) => item.variantId)).size).toBe(everything.items.length);
+    const start = everything.cursor!;
+    expect((await get(`/v1/stores/${storeId}/products/changes?after=${start}`)).items).toEqual([]);
+
+    const active = inFeed();
+    const changed = active.slice(5, 5 + Math.ceil(active.length * 0.05));
+    for (const [index, item] of changed.entries()) location().setQuantity(item.variantId, 1000 + index);
+    const [gone] = active.slice(-1);
+    location().removeProduct(gone.variantId);
+    const run = await syncNow(storeId);
+    expect(run.counts).toMatchObject({ updated: changed.length, deactivated: 1 });
+
+    const { items } = await changesAfter(start, changed.length + 1);
+    expect(items.map((item) => item.variantId).sort()).toEqual([...changed.map((item) => item.variantId), gone.variantId].sort());
+    expect(items.find((item) => item.variantId === gone.variantId)).toEqual({ variantId: gone.variantId, active: false, change: expect.any(Number) });
+    for (const [index, item] of changed.entries()) {
+      expect(items.find((entry) => entry.variantId === item.variantId)).toMatchObject({ active: true, posQuantity: 1000 + index });
+    }
+  });
+
   it('an unchanged re-sync changes nothing on the menu', async () => {
     const before = await bed.prisma.product.findMany({ where: { storeId }, select: { variantId: true, updatedAt: true }, orderBy: { variantId: 'asc' } });
     const run = await syncNow(storeId);

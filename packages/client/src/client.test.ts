@@ -4,7 +4,18 @@ import { createLogger, signWebhook, type HostResolver } from '@flowhub-sync/conf
 import { recordWebhookDelivery } from '@flowhub-sync/db';
 import { deliverWebhook } from '@flowhub-sync/orders';
 import { createProducerHarness, seedProduct, TEST_API_TOKEN, type ProducerHarness } from '@flowhub-sync/producer/testing';
-import { createClient, FlowhubSyncError, verifyWebhook, WebhookVerificationError, type FlowhubSyncClient, type OrderCreate, type StatusWebhookEvent } from './index';
+import { waitFor } from '@flowhub-sync/testing';
+import {
+  createClient,
+  FlowhubSyncError,
+  menuChanges,
+  verifyWebhook,
+  WebhookVerificationError,
+  type FlowhubSyncClient,
+  type MenuChange,
+  type OrderCreate,
+  type StatusWebhookEvent,
+} from './index';
 
 /**
  * The client against a real producer: the producer's app in-process (its test harness: its own database and queue
@@ -135,6 +146,41 @@ describe('the client against the producer', () => {
     expect(created).toMatchObject({ externalId: 'A-3001', status: 'pending' });
     expect(creates).toBe(2);
     expect(await h.db.prisma.order.count({ where: { storeId } })).toBe(1);
+  });
+});
+
+describe('the menu change feed as an async iterator', () => {
+  /** The entries after `after`, once there are at least `count` (a write is handed out once older transactions ended). */
+  const drain = (storeId: string, after: string | undefined, count: number) =>
+    waitFor(async () => {
+      const entries: MenuChange[] = [];
+      for await (const entry of menuChanges(client, storeId, { after, pageSize: 2 })) entries.push(entry);
+      return entries.length >= count ? entries : undefined;
+    }, { what: `${count} menu changes` });
+
+  it('yields the whole menu first, then exactly what changed, each once, resuming from the cursor kept', async () => {
+    const storeId = await freshStore();
+    await seedProduct(h.db.prisma, storeId, 'v-gone', 0, { active: false });
+    const first = await drain(storeId, undefined, 3);
+    expect(first.map(({ product }) => [product.variantId, product.active]).sort()).toEqual([['v-a', true], ['v-b', true], ['v-gone', false]]);
+    expect(first.find(({ product }) => product.variantId === 'v-gone')!.product).toEqual({ variantId: 'v-gone', active: false, change: expect.any(Number) });
+    const saved = first[first.length - 1].cursor;
+    expect(await drain(storeId, saved, 0)).toEqual([]);
+
+    // An order holds two of v-a: the feed hands out v-a again, with its held quantity, and nothing else.
+    await client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('F-1') });
+    const [held, ...rest] = await drain(storeId, saved, 1);
+    expect(rest).toEqual([]);
+    expect(held.product).toMatchObject({ variantId: 'v-a', active: true, heldQuantity: 2, sellableQuantity: 8 });
+
+    // Stopping after an entry and starting again from its cursor goes on with the next one; v-a now comes last.
+    const expected = first
+      .slice(1)
+      .map(({ product }) => product.variantId)
+      .filter((variantId) => variantId !== 'v-a')
+      .concat('v-a');
+    const resumed = await drain(storeId, first[0].cursor, expected.length);
+    expect(resumed.map(({ product }) => product.variantId)).toEqual(expected);
   });
 });
 

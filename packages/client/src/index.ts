@@ -24,3 +24,5 @@ export type SettingsUpdate = Schemas['SettingsUpdate'];
 export type Settings = Schemas['Settings'];
 export type Product = Schemas['Product'];
 export type ApiError = Schemas['Error'];
+export { menuChanges } from './menu-changes';
+export type { MenuChange, MenuChangesOptions, ProductChange } from './menu-changes';

@@ -4,7 +4,7 @@ import { createOrderBody, orderListQuery, patchOrderBody } from '../orders/order
 import { orderParams, storeParams } from '../params';
 import { pushBody } from '../routes/order-push';
 import { TOKEN_PATTERN } from '../routes/postback';
-import { editBody as productEditBody, listQuery as productListQuery, productParams } from '../routes/products';
+import { changesQuery, editBody as productEditBody, listQuery as productListQuery, productParams } from '../routes/products';
 import { syncRunsQuery } from '../routes/syncs';
 import { categoryMappingsBody } from '../routes/category-mappings';
 import { settingsBody, settingsQuery } from '../routes/settings/save-schema';
@@ -12,7 +12,7 @@ import { syncBody } from '../routes/sync';
 import { errorBodySchema, errorCodesFor } from '../views/error';
 import { livenessSchema, readinessSchema } from '../views/health';
 import { orderAnswerSchema, orderPageSchema, orderViewSchema, postbackAcceptedSchema } from '../views/order';
-import { productPageSchema, productViewSchema } from '../views/product';
+import { productChangePageSchema, productChangeSchema, productPageSchema, productViewSchema } from '../views/product';
 import { categoryMappingsViewSchema, roomListSchema, settingsViewSchema } from '../views/settings';
 import { syncRequestedSchema, syncRunListSchema, syncRunViewSchema } from '../views/sync-run';
 import { statusWebhookSchema } from '../views/webhook';
@@ -189,6 +189,24 @@ export const operations: Operation[] = [
       cursor: 'nextCursor of the previous page (opaque)',
     },
     responses: { 200: json('one page of products, ordered by variantId', productPageSchema), 400: 'a malformed query parameter' },
+  },
+  {
+    method: 'get', path: '/v1/stores/{storeId}/products/changes', operationId: 'listProductChanges', tag: 'Inventory', bearer: true,
+    params: storeParams,
+    query: changesQuery,
+    summary: 'What changed on the menu since a cursor',
+    description:
+      'Every write to a product (a sync, a store\'s edit, a hold taken or released) stamps it with a change number that grows ' +
+      'store-wide. This answers the products changed after `after`, oldest change first, each as GET …/products shows it (with its ' +
+      '`change`), or as a tombstone `{variantId, active: false, change}` once it left the menu. A product changed twice appears once, ' +
+      'at its latest change. Keep `nextCursor` and pass it as `after` next time: a platform that polls so sees every change once. ' +
+      'A change is handed out only once every write that could carry a smaller number has ended, so one that commits late is ' +
+      'never skipped (it may take a moment to appear). Without `after` the feed starts at the beginning: the whole menu, then changes.',
+    queryNotes: {
+      after: 'nextCursor of the previous answer (opaque); none: from the beginning',
+      limit: 'page size, at most 1000 (default 100)',
+    },
+    responses: { 200: json('the changes after the cursor', productChangePageSchema), 400: 'a malformed cursor or limit' },
   },
   {
     method: 'get', path: '/v1/stores/{storeId}/products/{variantId}', operationId: 'getProduct', tag: 'Inventory', bearer: true,
@@ -387,6 +405,8 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   SyncRunList: syncRunListSchema,
   Product: productViewSchema,
   ProductPage: productPageSchema,
+  ProductChange: productChangeSchema,
+  ProductChangePage: productChangePageSchema,
   Order: orderViewSchema,
   OrderAnswer: orderAnswerSchema,
   PostbackAccepted: postbackAcceptedSchema,

@@ -147,6 +147,10 @@ async function driveEveryRoute() {
   expectStatus(await call('patch', PRODUCT, { storeId: 'main', variantId: 'v-cart' }, { body: { brand: 'Kiva', weight: { value: 2, unit: 'grams' } } }), 200);
   expectStatus(await call('patch', PRODUCT, { storeId: 'main', variantId: 'v-cart' }, { body: { name: 'Renamed' } }), 409);
   expectStatus(await call('patch', PRODUCT, { storeId: 'main', variantId: 'v-cart' }, { body: { posQuantity: 99 } }), 400);
+  const changes = '/v1/stores/{storeId}/products/changes';
+  expectStatus(await call('get', changes, { storeId: 'main' }, { query: 'limit=1000' }), 200);
+  expectStatus(await call('get', changes, { storeId: 'main' }, { query: 'after=not-a-cursor' }), 400);
+  expectStatus(await call('get', changes, { storeId: 'nowhere' }), 404);
 
   // Orders on "main" (the platform completes them) and on "pushing" (Flowhub does).
   const orders = '/v1/stores/{storeId}/orders';

@@ -1,11 +1,19 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { editProduct, findProduct, findStoreProductSettings, listProducts, type PrismaClient } from '@flowhub-sync/db';
+import {
+  editProduct,
+  findProduct,
+  findStoreProductSettings,
+  listProducts,
+  readProductChanges,
+  type PrismaClient,
+  type ProductChangeCursor,
+} from '@flowhub-sync/db';
 import { AIQ_CATEGORIES, EDITABLE_PRODUCT_FIELDS, ownedFieldsEdited, STRAIN_TYPES } from '@flowhub-sync/mapping';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound, parseWith, type ErrorDetail } from '../errors';
 import { storeParams } from '../params';
-import { productView } from '../views/product';
+import { productChangeView, productView } from '../views/product';
 
 /**
  * The synced menu (api-contract.md "Inventory"): list with filters and cursor paging, one product, and the
@@ -44,6 +52,32 @@ export const listQuery = z.object({
     .max(500, 'must be at most 500')
     .default(100),
   cursor: cursorText.optional(),
+});
+
+/**
+ * The change feed's cursor: the change number and variantId of the last item handed out, base64url-encoded (opaque to
+ * callers). The start of the feed is change 0.
+ */
+export const encodeChangeCursor = (cursor: ProductChangeCursor) => Buffer.from(`${cursor.change}:${cursor.variantId}`, 'utf8').toString('base64url');
+const FEED_START: ProductChangeCursor = { change: 0, variantId: '' };
+const changeCursorText = z.string().transform((text, context): ProductChangeCursor => {
+  const match = /^(0|[1-9][0-9]{0,15}):(.{0,200})$/s.exec(Buffer.from(text, 'base64url').toString('utf8'));
+  const cursor = match ? { change: Number(match[1]), variantId: match[2] } : null;
+  if (!cursor || !Number.isSafeInteger(cursor.change) || encodeChangeCursor(cursor) !== text) {
+    context.addIssue({ code: 'custom', message: 'is not a cursor this API gave out (use nextCursor as it was returned)' });
+    return z.NEVER;
+  }
+  return cursor;
+});
+
+export const changesQuery = z.object({
+  after: changeCursorText.optional(),
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(100),
 });
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
@@ -103,6 +137,22 @@ export const productRoutes =
       return {
         items: items.map((row) => productView(row, store)),
         nextCursor: lastVariantId === null ? null : encodeCursor(lastVariantId),
+      };
+    });
+
+    // The menu change feed (packages/db/src/products/changes.ts says why a late commit is never skipped).
+    app.get('/v1/stores/:storeId/products/changes', async (request) => {
+      const { storeId } = parseWith(storeParams, request.params);
+      const query = parseWith(changesQuery, request.query);
+      const store = await findStore(deps.prisma, storeId);
+      const after = query.after ?? FEED_START;
+      const rows = await readProductChanges(deps.prisma, storeId, after, query.limit + 1);
+      const items = rows.slice(0, query.limit);
+      const last = items[items.length - 1];
+      return {
+        items: items.map((row) => productChangeView(row, store)),
+        nextCursor: encodeChangeCursor(last ? { change: last.change, variantId: last.variantId } : after),
+        hasMore: rows.length > query.limit,
       };
     });
 

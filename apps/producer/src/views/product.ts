@@ -98,6 +98,35 @@ export const productPageSchema = z.object({
   nextCursor: z.string().nullable().describe('opaque: pass it as `cursor` for the next page; null on the last page'),
 });
 
+const change = z
+  .number()
+  .int()
+  .min(1)
+  .describe("the feed's change number of the product's last write: grows store-wide (equal within one write)");
+
+/** GET …/products/changes: a product that changed, as GET …/products shows it, or the tombstone of one that left the menu. */
+export const productChangeSchema = z.union([
+  productViewSchema.extend({ active: z.literal(true), change }),
+  z
+    .object({ variantId: z.string(), active: z.literal(false), change })
+    .describe('a product that left the menu (Flowhub no longer lists it for sale): remove it'),
+]);
+export type ProductChange = z.output<typeof productChangeSchema>;
+
+export const productChangePageSchema = z.object({
+  items: z.array(productChangeSchema).describe('in the order of their change, oldest first'),
+  nextCursor: z
+    .string()
+    .describe('opaque: pass it as `after` next time; the same cursor as given when nothing changed since (keep polling with it)'),
+  hasMore: z.boolean().describe('more changes wait beyond this page: ask again at once'),
+});
+
+/** A product's entry in the change feed: its view while on the menu, a tombstone once it left it. */
+export function productChangeView(product: ProductRecord & { change: number }, store: { quantityThreshold: number }): ProductChange {
+  if (!product.active) return { variantId: product.variantId, active: false, change: product.change };
+  return { ...productView(product, store), active: true, change: product.change };
+}
+
 /** A product as GET/PATCH …/products show it. `editedFields` (an addition to the contract) lists the store's own edits. */
 export function productView(product: ProductRecord, store: { quantityThreshold: number }): ProductView {
   const quantities = productQuantities(product, store.quantityThreshold);

@@ -128,6 +128,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/products/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed on the menu since a cursor
+         * @description Every write to a product (a sync, a store's edit, a hold taken or released) stamps it with a change number that grows store-wide. This answers the products changed after `after`, oldest change first, each as GET …/products shows it (with its `change`), or as a tombstone `{variantId, active: false, change}` once it left the menu. A product changed twice appears once, at its latest change. Keep `nextCursor` and pass it as `after` next time: a platform that polls so sees every change once. A change is handed out only once every write that could carry a smaller number has ended, so one that commits late is never skipped (it may take a moment to appear). Without `after` the feed starts at the beginning: the whole menu, then changes.
+         */
+        get: operations["listProductChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}/products/{variantId}": {
         parameters: {
             query?: never;
@@ -690,6 +710,89 @@ export interface components {
             items: components["schemas"]["Product"][];
             /** @description opaque: pass it as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        ProductChange: {
+            variantId: string;
+            productId: string | null;
+            sku: string | null;
+            /** @description Flowhub's productName, or the store's own edit */
+            name: string;
+            brand: string | null;
+            description: string | null;
+            /** @description an AIQ category; null when no mapping applies */
+            category: string | null;
+            subtype: string | null;
+            strainType: string | null;
+            strainName: string | null;
+            terpenes: {
+                name: string;
+                lower: number | null;
+                upper: number | null;
+                unit: string | null;
+                percent: number | null;
+            }[];
+            cannabinoids: {
+                name: string;
+                lower: number | null;
+                upper: number | null;
+                unit: string | null;
+            }[];
+            /** @description pre-tax price in cents (post-tax when the store's pricesIncludeTax) */
+            priceCents: number | null;
+            imageUrl: string | null;
+            /** @description Flowhub's productWeight and its unit; null when Flowhub gives none, or gives it in "each" (a count, not a weight) */
+            weight: {
+                value: number;
+                unit: string | null;
+            } | null;
+            /** @description Flowhub's value for the item: med, rec, both, or null */
+            purchaseCategory: string | null;
+            /** @description sold by weight (an addition to the contract): its quantities are grams and may be decimal; priceCents is the price of one gram */
+            soldByWeight: boolean;
+            /** @description Flowhub's unit of the quantities (an addition to the contract): grams for an item sold by weight, each otherwise; null when Flowhub gives none */
+            quantityUnit: string | null;
+            /** @description Flowhub's weight tiers of an item sold by weight (empty otherwise) */
+            weightTiers: {
+                /** @description as Flowhub names the tier, e.g. "1/8 oz": an order item names it as its weightTier */
+                name: string;
+                /** @description grams in one unit of the tier */
+                grams: number;
+                /** @description pre-tax price of one unit of the tier (post-tax when the store's pricesIncludeTax), as priceCents */
+                priceCents: number | null;
+                /** @description units of the tier the store can sell now: floor(sellableQuantity ÷ grams) */
+                availableUnits: number;
+            }[];
+            /** @description Flowhub's quantity at the last sync */
+            posQuantity: number;
+            /** @description units held by online orders */
+            heldQuantity: number;
+            /** @description posQuantity − heldQuantity, never below 0 */
+            availableQuantity: number;
+            /** @description availableQuantity − the store's quantityThreshold, never below 0 */
+            sellableQuantity: number;
+            /** @description active and sellableQuantity > 0 */
+            sellable: boolean;
+            /** @constant */
+            active: true;
+            lastSyncedAt: string | null;
+            /** @description fields the store edited itself (an addition to the contract): they survive syncs that do not own them */
+            editedFields: string[];
+            /** @description the feed's change number of the product's last write: grows store-wide (equal within one write) */
+            change: number;
+        } | {
+            variantId: string;
+            /** @constant */
+            active: false;
+            /** @description the feed's change number of the product's last write: grows store-wide (equal within one write) */
+            change: number;
+        };
+        ProductChangePage: {
+            /** @description in the order of their change, oldest first */
+            items: components["schemas"]["ProductChange"][];
+            /** @description opaque: pass it as `after` next time; the same cursor as given when nothing changed since (keep polling with it) */
+            nextCursor: string;
+            /** @description more changes wait beyond this page: ask again at once */
+            hasMore: boolean;
         };
         Order: {
             storeId: string;
@@ -1613,6 +1716,89 @@ export interface operations {
                 };
             };
             /** @description validation_failed: a malformed query parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "validation_failed";
+                        };
+                    };
+                };
+            };
+            /** @description unauthorized: missing or wrong bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description not_found: unknown store */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "not_found";
+                        };
+                    };
+                };
+            };
+            /** @description unavailable: PostgreSQL unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"] & {
+                        error?: {
+                            /** @enum {unknown} */
+                            code?: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listProductChanges: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous answer (opaque); none: from the beginning */
+                after?: string;
+                /** @description page size, at most 1000 (default 100) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the changes after the cursor */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductChangePage"];
+                };
+            };
+            /** @description validation_failed: a malformed cursor or limit */
             400: {
                 headers: {
                     [name: string]: unknown;
