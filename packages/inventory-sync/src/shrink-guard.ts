@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { normalizeRoomId } from '@flowhub-sync/mapping';
+import { feedIdentity } from '@flowhub-sync/mapping';
 
 /**
  * The safety guard against a bad feed wiping a menu. A feed that arrives empty, or with less than half the
@@ -48,10 +47,5 @@ export function shrinkVerdict(check: ShrinkCheck): ShrinkVerdict {
   return { deactivate: true };
 }
 
-/** What shapes a store's feed: a change of any of these explains a change of size. */
-export function feedFingerprint(store: { locationId: string | null; roomIds: readonly string[]; purchaseCategory: string }): string {
-  const rooms = [...new Set(store.roomIds.map(normalizeRoomId))].sort();
-  return createHash('sha1')
-    .update(JSON.stringify([store.locationId ?? '', rooms, store.purchaseCategory]))
-    .digest('base64url');
-}
+/** What shapes a store's feed (packages/mapping's feedIdentity): a change of it explains a change of size. */
+export const feedFingerprint = feedIdentity;

@@ -1,4 +1,5 @@
-import { sameFeed } from './feed-settings';
+import { createHash } from 'node:crypto';
+import { feedIdentity, sameFeed } from './feed-settings';
 
 const feed = {
   clientId: 'client',
@@ -17,5 +18,19 @@ describe('sameFeed', () => {
     expect(sameFeed(feed, { ...feed, locationId: null })).toBe(false);
     expect(sameFeed(feed, { ...feed, purchaseCategory: 'med' })).toBe(false);
     expect(sameFeed(feed, { ...feed, roomIds: feed.roomIds.slice(1) })).toBe(false);
+  });
+});
+
+describe('feedIdentity', () => {
+  it('is what sync runs recorded before it moved here: stored fingerprints keep matching', () => {
+    // The formula the shrink guard used (sha1 of [locationId, normalised rooms, purchaseCategory]), computed by hand.
+    const rooms = ['0123456789abcdef0123456789abcdef', 'ffffffffffffffffffffffffffffffff'];
+    const expected = createHash('sha1').update(JSON.stringify(['location', rooms, 'all'])).digest('base64url');
+    expect(feedIdentity(feed)).toBe(expected);
+  });
+
+  it('counts a room listed twice once, and ignores the client (credentials, not the feed)', () => {
+    expect(feedIdentity({ ...feed, roomIds: [...feed.roomIds, feed.roomIds[0]] })).toBe(feedIdentity(feed));
+    expect(sameFeed(feed, { ...feed, roomIds: [...feed.roomIds, feed.roomIds[1].toUpperCase()] })).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { normalizeRoomId } from './room';
 
 /** The settings that choose which Flowhub feed a store's sync reads. */
@@ -8,25 +9,22 @@ export interface FeedSettings {
   purchaseCategory: string;
 }
 
-/** The feed settings in the form they are compared in: absent is null, rooms normalised (normalizeRoomId) and sorted. */
-function feedOf(settings: FeedSettings) {
-  const { clientId, locationId, roomIds, purchaseCategory } = (settings ?? {}) as Partial<FeedSettings>;
-  return {
-    fields: [clientId ?? null, locationId ?? null, purchaseCategory ?? null],
-    rooms: Array.isArray(roomIds) ? roomIds.map(normalizeRoomId).sort() : [],
-  };
+/**
+ * THE identity of a store's feed: its location, its rooms (normalizeRoomId, each once, in any order) and its purchase
+ * category. Sync runs record it (SyncRun.feedFingerprint): the shrink guard lets a feed shrink at once when it changed.
+ * Its formula is stored with every run: changing it makes every store's next run look like a new feed.
+ */
+export function feedIdentity(settings: Pick<FeedSettings, 'locationId' | 'roomIds' | 'purchaseCategory'>): string {
+  const rooms = [...new Set((Array.isArray(settings.roomIds) ? settings.roomIds : []).map(normalizeRoomId))].sort();
+  return createHash('sha1')
+    .update(JSON.stringify([settings.locationId ?? '', rooms, settings.purchaseCategory]))
+    .digest('base64url');
 }
 
 /**
- * Whether two versions of a store's settings read the same feed: the same client, location and purchase category, and
- * the same rooms in any order and spelling (normalizeRoomId). A store whose feed changed wants a sync at once.
+ * Whether two versions of a store's settings read the same feed with the same credentials' client: the same
+ * feedIdentity and the same clientId. A store whose feed changed wants a sync at once.
  */
 export function sameFeed(before: FeedSettings, after: FeedSettings): boolean {
-  const a = feedOf(before);
-  const b = feedOf(after);
-  return (
-    a.fields.every((field, index) => Object.is(field, b.fields[index])) &&
-    a.rooms.length === b.rooms.length &&
-    a.rooms.every((room, index) => room === b.rooms[index])
-  );
+  return (before.clientId ?? null) === (after.clientId ?? null) && feedIdentity(before) === feedIdentity(after);
 }

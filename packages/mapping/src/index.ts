@@ -19,7 +19,7 @@ export {
   resolveSubtype,
 } from './category';
 export { isValidRoomId, normalizeRoomId, countRoomRows, type RoomRows } from './room';
-export { type FeedSettings, sameFeed } from './feed-settings';
+export { feedIdentity, type FeedSettings, sameFeed } from './feed-settings';
 export { type CategorySettingsProblem, categoryMappingProblems } from './category-settings';
 export {
   type PurchaseCategory,
