@@ -20,7 +20,9 @@ import {
   inventorySyncProcessor,
 } from '@flowhub-sync/inventory-sync';
 import {
+  closeProductQueues,
   createMetricsRegistry,
+  createProductQueues,
   createRedisConnection,
   flowhubRequestObserver,
   startHealthServer,
@@ -61,6 +63,8 @@ async function main() {
     // Flowhub requests by endpoint and status, under the order-worker's metric name and labels: queries sum both.
     onRequest: flowhubRequestObserver(registry),
   });
+  // The queues this process adds jobs to (webhook deliveries: menu_synced), on the request budget's connection.
+  const queues = createProductQueues(redis, env.QUEUE_PREFIX);
   for (const connection of [redis, workerConnection, lockRedis]) {
     connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   }
@@ -76,6 +80,7 @@ async function main() {
         queuePrefix: env.QUEUE_PREFIX,
         budgetWaitMs: 500,
         metrics: createSyncMetrics(registry),
+        webhookQueue: queues['webhook-delivery'],
       }),
     ],
     { owns: ['inventory-sync'], connection: workerConnection, prefix: env.QUEUE_PREFIX, logger, metrics: registry },
@@ -101,6 +106,7 @@ async function main() {
     // interruptOnShutdown).
     () => running.close(),
     () => health.close(),
+    () => closeProductQueues(queues),
     () => prisma.$disconnect(),
     () => sql.end(),
     () => redis.quit(),

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger, signWebhook, type HostResolver } from '@flowhub-sync/config';
-import { recordWebhookDelivery } from '@flowhub-sync/db';
+import { recordMenuSyncedWebhook, recordWebhookDelivery } from '@flowhub-sync/db';
 import { deliverWebhook } from '@flowhub-sync/orders';
 import { createProducerHarness, seedProduct, TEST_API_TOKEN, type ProducerHarness } from '@flowhub-sync/producer/testing';
 import { waitFor } from '@flowhub-sync/testing';
@@ -14,7 +14,7 @@ import {
   type FlowhubSyncClient,
   type MenuChange,
   type OrderCreate,
-  type StatusWebhookEvent,
+  type WebhookEvent,
 } from './index';
 
 /**
@@ -220,7 +220,7 @@ describe('webhooks the producer delivers', () => {
       };
 
       const first = await deliver();
-      const event: StatusWebhookEvent = verifyWebhook('whsec-old-0001', first.headers['x-flowhub-sync-signature'], first.body);
+      const event = verifyWebhook('whsec-old-0001', first.headers['x-flowhub-sync-signature'], first.body);
       expect(event).toMatchObject({ storeId, externalId: 'A-4001', event: 'status_changed', status: 'ready', flowhubStatus: 'ready', sequence: 1 });
       expect(event.id).toBe(first.headers['x-flowhub-sync-delivery']);
       expect(verifyWebhook('whsec-old-0001', first.headers['x-flowhub-sync-signature'], first.body.toString('utf8'))).toEqual(event);
@@ -233,9 +233,9 @@ describe('webhooks the producer delivers', () => {
       const second = await deliver();
       const header = String(second.headers['x-flowhub-sync-signature']);
       expect(header.match(/v1=/g)).toHaveLength(2);
-      expect(verifyWebhook('whsec-old-0001', header, second.body).sequence).toBe(2);
-      expect(verifyWebhook('whsec-new-0002', header, second.body).sequence).toBe(2);
-      expect(verifyWebhook(['whsec-new-0002', 'whsec-old-0001'], header, second.body).sequence).toBe(2);
+      expect(verifyWebhook('whsec-old-0001', header, second.body)).toMatchObject({ sequence: 2 });
+      expect(verifyWebhook('whsec-new-0002', header, second.body)).toMatchObject({ sequence: 2 });
+      expect(verifyWebhook(['whsec-new-0002', 'whsec-old-0001'], header, second.body)).toMatchObject({ sequence: 2 });
 
       // Forged or replayed: refused.
       const reason = (run: () => unknown) => {
@@ -252,10 +252,24 @@ describe('webhooks the producer delivers', () => {
       expect(reason(() => verifyWebhook('whsec-new-0002', header, altered))).toBe('signature_mismatch');
       const inTenMinutes = new Date(Date.now() + 600_000);
       expect(reason(() => verifyWebhook('whsec-new-0002', header, second.body, { now: inTenMinutes }))).toBe('timestamp_out_of_tolerance');
-      expect(verifyWebhook('whsec-new-0002', header, second.body, { now: inTenMinutes, toleranceSeconds: 3600 }).sequence).toBe(2);
+      expect(verifyWebhook('whsec-new-0002', header, second.body, { now: inTenMinutes, toleranceSeconds: 3600 })).toMatchObject({ sequence: 2 });
       // Re-signed by someone holding no secret of ours, with a fresh timestamp: still refused.
       expect(reason(() => verifyWebhook('whsec-new-0002', signWebhook('guess', second.body.toString('utf8')), second.body))).toBe('signature_mismatch');
       expect(reason(() => verifyWebhook('whsec-new-0002', undefined, second.body))).toBe('malformed_signature');
+
+      // After a sync run: menu_synced, verified the same way and told apart by its event.
+      const runId = (await h.db.prisma.syncRun.create({ data: { storeId, trigger: 'manual', status: 'succeeded' } })).id;
+      const counts = { fetched: 2, kept: 2, created: 0, updated: 1, unchanged: 1, deactivated: 0, invalid: 0 };
+      const menuDelivery = await recordMenuSyncedWebhook(h.db.prisma, { storeId, runId, counts, at: new Date() });
+      const deps = { prisma: h.db.prisma, secrets: h.deps.secrets, logger: createLogger({ name: 't', level: 'silent' }), resolve, allowPrivateNetworks: true };
+      expect(await deliverWebhook(deps, menuDelivery!, { lastAttempt: true })).toBe('delivered');
+      const announced = receiver.received[receiver.received.length - 1];
+      const menu: WebhookEvent = verifyWebhook('whsec-new-0002', announced.headers['x-flowhub-sync-signature'], announced.body);
+      if (menu.event !== 'menu_synced') throw new Error(`expected menu_synced, got ${menu.event}`);
+      expect(menu).toMatchObject({ storeId, runId, counts: { updated: 1 }, cursor: expect.any(String) });
+      // Its cursor is one the change feed takes, and nothing changed after it.
+      const after = await client.GET('/v1/stores/{storeId}/products/changes', { params: { path: { storeId }, query: { after: menu.cursor } } });
+      expect(after.items).toEqual([]);
     } finally {
       await receiver.close();
     }

@@ -7,7 +7,14 @@ export type { CallMethod, ClientOptions, FlowhubSyncClient, RawClient, RetryOpti
 export { FlowhubSyncError } from './errors';
 export type { ApiErrorBody, FlowhubSyncErrorCode, FlowhubSyncErrorDetail } from './errors';
 export { DELIVERY_HEADER, SIGNATURE_HEADER, verifyWebhook, WebhookVerificationError } from './webhook';
-export type { StatusWebhookEvent, StatusWebhookEventName, VerifyWebhookOptions, WebhookVerificationReason } from './webhook';
+export type {
+  MenuSyncedWebhookEvent,
+  StatusWebhookEvent,
+  StatusWebhookEventName,
+  VerifyWebhookOptions,
+  WebhookEvent,
+  WebhookVerificationReason,
+} from './webhook';
 export type { components, operations, paths, webhooks } from './generated/api';
 
 import type { components } from './generated/api';

@@ -6,6 +6,10 @@ import type { webhooks } from './generated/api';
  */
 export type StatusWebhookEvent = webhooks['statusWebhook']['post']['requestBody']['content']['application/json'];
 export type StatusWebhookEventName = StatusWebhookEvent['event'];
+/** The body POSTed after each finished inventory sync run: the `webhooks.menuSyncedWebhook` of the document. */
+export type MenuSyncedWebhookEvent = webhooks['menuSyncedWebhook']['post']['requestBody']['content']['application/json'];
+/** Any body the producer POSTs to a statusWebhookUrl: tell them apart by `event`. */
+export type WebhookEvent = StatusWebhookEvent | MenuSyncedWebhookEvent;
 
 /** The header that carries the signature (`t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, one v1= per secret). */
 export const SIGNATURE_HEADER = 'x-flowhub-sync-signature';
@@ -46,7 +50,7 @@ export function verifyWebhook(
   signatureHeader: string | readonly string[] | null | undefined,
   rawBody: string | Uint8Array,
   { toleranceSeconds = 300, now = new Date() }: VerifyWebhookOptions = {},
-): StatusWebhookEvent {
+): WebhookEvent {
   const keys = (typeof secrets === 'string' ? [secrets] : [...secrets]).filter((secret) => secret.length > 0);
   if (keys.length === 0) throw new TypeError('verifyWebhook needs at least one non-empty secret');
   if (typeof rawBody !== 'string' && !(rawBody instanceof Uint8Array)) {
@@ -95,5 +99,5 @@ export function verifyWebhook(
   if (!event || typeof event !== 'object' || typeof (event as { event?: unknown }).event !== 'string') {
     throw new WebhookVerificationError('malformed_body', 'the body is not a webhook event');
   }
-  return event as StatusWebhookEvent;
+  return event as WebhookEvent;
 }

@@ -18,6 +18,7 @@ export * from './monitoring';
 export * from './products/quantities';
 export * from './products/products';
 export * from './products/changes';
+export * from './menu-webhook';
 export * from './rotate-secrets';
 export * from './retention';
 export * from './webhooks';

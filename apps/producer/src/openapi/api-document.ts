@@ -15,7 +15,7 @@ import { orderAnswerSchema, orderPageSchema, orderViewSchema, postbackAcceptedSc
 import { productChangePageSchema, productChangeSchema, productPageSchema, productViewSchema } from '../views/product';
 import { categoryMappingsViewSchema, roomListSchema, settingsViewSchema } from '../views/settings';
 import { syncRequestedSchema, syncRunListSchema, syncRunViewSchema } from '../views/sync-run';
-import { statusWebhookSchema } from '../views/webhook';
+import { menuSyncedWebhookSchema, statusWebhookSchema } from '../views/webhook';
 
 /**
  * The producer's OpenAPI 3.1 document, built from the zod schemas the routes validate requests with and the
@@ -411,6 +411,7 @@ const RESPONSE_SCHEMAS: Record<string, z.ZodType> = {
   OrderAnswer: orderAnswerSchema,
   PostbackAccepted: postbackAcceptedSchema,
   StatusWebhook: statusWebhookSchema,
+  MenuSyncedWebhook: menuSyncedWebhookSchema,
   Readiness: readinessSchema,
   Error: errorBodySchema,
 };
@@ -570,6 +571,21 @@ function buildDocument() {
             { name: 'X-Flowhub-Sync-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>', schema: { type: 'string' } },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: schemaRef('StatusWebhook') } } },
+          responses: { '2XX': { description: 'delivered' } },
+        },
+      },
+      menuSyncedWebhook: {
+        post: {
+          operationId: 'menuSyncedWebhook',
+          summary: "What the product POSTs to a store's statusWebhookUrl after each finished inventory sync run",
+          description:
+            'The run\'s counts and the change feed\'s cursor (GET …/products/changes). Signed and retried as the status webhook is; ' +
+            'tell the two apart by `event`.',
+          parameters: [
+            { name: 'X-Flowhub-Sync-Delivery', in: 'header', required: true, description: 'the delivery id (the body\'s id)', schema: { type: 'string' } },
+            { name: 'X-Flowhub-Sync-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>', schema: { type: 'string' } },
+          ],
+          requestBody: { required: true, content: { 'application/json': { schema: schemaRef('MenuSyncedWebhook') } } },
           responses: { '2XX': { description: 'delivered' } },
         },
       },

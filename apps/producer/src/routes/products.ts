@@ -6,6 +6,9 @@ import {
   findStoreProductSettings,
   listProducts,
   readProductChanges,
+  decodeProductChangeCursor,
+  encodeProductChangeCursor,
+  FEED_START,
   type PrismaClient,
   type ProductChangeCursor,
 } from '@flowhub-sync/db';
@@ -54,16 +57,10 @@ export const listQuery = z.object({
   cursor: cursorText.optional(),
 });
 
-/**
- * The change feed's cursor: the change number and variantId of the last item handed out, base64url-encoded (opaque to
- * callers). The start of the feed is change 0.
- */
-export const encodeChangeCursor = (cursor: ProductChangeCursor) => Buffer.from(`${cursor.change}:${cursor.variantId}`, 'utf8').toString('base64url');
-const FEED_START: ProductChangeCursor = { change: 0, variantId: '' };
+/** The change feed's cursor (packages/db/src/products/changes.ts): opaque to callers. */
 const changeCursorText = z.string().transform((text, context): ProductChangeCursor => {
-  const match = /^(0|[1-9][0-9]{0,15}):(.{0,200})$/s.exec(Buffer.from(text, 'base64url').toString('utf8'));
-  const cursor = match ? { change: Number(match[1]), variantId: match[2] } : null;
-  if (!cursor || !Number.isSafeInteger(cursor.change) || encodeChangeCursor(cursor) !== text) {
+  const cursor = decodeProductChangeCursor(text);
+  if (!cursor) {
     context.addIssue({ code: 'custom', message: 'is not a cursor this API gave out (use nextCursor as it was returned)' });
     return z.NEVER;
   }
@@ -151,7 +148,7 @@ export const productRoutes =
       const last = items[items.length - 1];
       return {
         items: items.map((row) => productChangeView(row, store)),
-        nextCursor: encodeChangeCursor(last ? { change: last.change, variantId: last.variantId } : after),
+        nextCursor: encodeProductChangeCursor(last ? { change: last.change, variantId: last.variantId } : after),
         hasMore: rows.length > query.limit,
       };
     });

@@ -97,7 +97,7 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
   const connections = [0, 1].map(() => new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null }));
   const workers = startWorkers(
     [
-      inventorySyncProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, redis: connections[1], queuePrefix: h.prefix }),
+      inventorySyncProcessor({ prisma, sql: h.db.sql, flowhub, secrets: h.deps.secrets, redis: connections[1], queuePrefix: h.prefix }),
       orderPushProcessor({ prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger }),
     ],
     { owns: ['inventory-sync', 'order-push'], connection: connections[0], prefix: h.prefix, logger },

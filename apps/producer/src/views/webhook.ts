@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OrderStatus, WEBHOOK_EVENTS, type WebhookEvent } from '@flowhub-sync/db';
+import { MENU_SYNCED, OrderStatus, WEBHOOK_EVENTS, type WebhookEvent } from '@flowhub-sync/db';
+import { syncRunViewSchema } from './sync-run';
 
 /**
  * What the product POSTs to a store's statusWebhookUrl (api-contract.md, "Orders"): the body that
@@ -21,23 +22,41 @@ export const WEBHOOK_EVENT_NOTES: Record<WebhookEvent, string> = {
   push_skipped:
     "the confirmed order's push did not run: its store was disabled or stopped syncing orders first (the reason in push.error); it is " +
     'queued again when the store syncs orders again, and may be completed or cancelled meanwhile',
-  follow_stopped: "the order's Flowhub status is no longer followed (e.g. Flowhub answered 404 five times in a row): the reason in `reason`",
+  follow_stopped:
+    "the order's Flowhub status is no longer followed (e.g. Flowhub answered 404 five times in a row): the reason in `reason`",
 };
 
 export const statusWebhookSchema = z.object({
   id: z.string().describe('the delivery id, also in the X-Flowhub-Sync-Delivery header: the same id is never a new notification'),
   storeId: z.string(),
   externalId: z.string(),
-  event: z
-    .enum(WEBHOOK_EVENTS)
-    .describe(
-      Object.entries(WEBHOOK_EVENT_NOTES)
-        .map(([event, note]) => `${event}: ${note}`)
-        .join('. '),
-    ),
+  event: z.enum(WEBHOOK_EVENTS).describe(
+    Object.entries(WEBHOOK_EVENT_NOTES)
+      .map(([event, note]) => `${event}: ${note}`)
+      .join('. '),
+  ),
   status: z.enum(OrderStatus).describe("the order's status when the notification was recorded"),
   flowhubStatus: z.string().nullable(),
   sequence: z.number().int().min(1).describe('grows per order: order deliveries by it and drop stale ones'),
   at: z.iso.datetime(),
   reason: z.string().optional().describe('why, for the events that carry one (follow_stopped)'),
+});
+
+/**
+ * What the product POSTs to a store's statusWebhookUrl after each finished inventory sync run (api-contract.md,
+ * "Inventory"): packages/db/src/menu-webhook.ts records it. Signed and delivered as the order notifications are.
+ */
+export const menuSyncedWebhookSchema = z.object({
+  id: z.string().describe('the delivery id, also in the X-Flowhub-Sync-Delivery header'),
+  storeId: z.string(),
+  event: z.literal(MENU_SYNCED),
+  runId: z.string().describe('the sync run (GET …/syncs)'),
+  counts: syncRunViewSchema.shape.counts,
+  cursor: z
+    .string()
+    .describe(
+      "the change feed's position after the store's latest change when the run ended: a platform reading GET …/products/changes " +
+        "from its own cursor has seen this run's changes once its cursor reaches this one",
+    ),
+  at: z.iso.datetime(),
 });

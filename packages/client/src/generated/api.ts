@@ -396,6 +396,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    menuSyncedWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the product POSTs to a store's statusWebhookUrl after each finished inventory sync run
+         * @description The run's counts and the change feed's cursor (GET …/products/changes). Signed and retried as the status webhook is; tell the two apart by `event`.
+         */
+        post: operations["menuSyncedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -966,6 +986,37 @@ export interface components {
             at: string;
             /** @description why, for the events that carry one (follow_stopped) */
             reason?: string;
+        };
+        MenuSyncedWebhook: {
+            /** @description the delivery id, also in the X-Flowhub-Sync-Delivery header */
+            id: string;
+            storeId: string;
+            /** @constant */
+            event: "menu_synced";
+            /** @description the sync run (GET …/syncs) */
+            runId: string;
+            counts: {
+                fetched: number;
+                kept: number;
+                created: number;
+                updated: number;
+                unchanged: number;
+                deactivated: number;
+                invalid: number;
+                uncategorized: number;
+                unknownTerpenes: number;
+                unknownStrainTypes: number;
+                /** @description rows that could not be read but name their product (also counted in invalid): the product kept its last good values */
+                unreadable: number;
+                /** @description packages of a variant beyond its first (Flowhub lists a variant once per package and room) whose quantities were added to the variant's */
+                packagesMerged: number;
+                /** @description rows that repeated a (room, package) of their variant already listed: counted once */
+                repeatedRows: number;
+            };
+            /** @description the change feed's position after the store's latest change when the run ended: a platform reading GET …/products/changes from its own cursor has seen this run's changes once its cursor reaches this one */
+            cursor: string;
+            /** Format: date-time */
+            at: string;
         };
         Readiness: {
             /** @enum {string} */
@@ -3013,6 +3064,33 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StatusWebhook"];
+            };
+        };
+        responses: {
+            /** @description delivered */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    menuSyncedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the delivery id (the body's id) */
+                "X-Flowhub-Sync-Delivery": string;
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256> */
+                "X-Flowhub-Sync-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MenuSyncedWebhook"];
             };
         };
         responses: {

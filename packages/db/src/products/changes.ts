@@ -26,6 +26,20 @@ export interface ProductChangeCursor {
 
 export type ChangedProduct = ProductRecord & { change: number };
 
+/** The feed before any change: a platform without a cursor starts here. */
+export const FEED_START: ProductChangeCursor = { change: 0, variantId: '' };
+
+/** The cursor as the API hands it out: change and variantId, base64url-encoded (opaque to the platform). */
+export const encodeProductChangeCursor = (cursor: ProductChangeCursor): string =>
+  Buffer.from(`${cursor.change}:${cursor.variantId}`, 'utf8').toString('base64url');
+
+/** A cursor this API gave out, or null for any other text. */
+export function decodeProductChangeCursor(text: string): ProductChangeCursor | null {
+  const match = /^(0|[1-9][0-9]{0,15}):(.{0,200})$/s.exec(Buffer.from(text, 'base64url').toString('utf8'));
+  const cursor = match ? { change: Number(match[1]), variantId: match[2] } : null;
+  return cursor && Number.isSafeInteger(cursor.change) && encodeProductChangeCursor(cursor) === text ? cursor : null;
+}
+
 /**
  * The store's products changed after `after` (from the start when null), in feed order, at most `limit`, and only
  * those whose writing transaction has ended along with every older one (see above).

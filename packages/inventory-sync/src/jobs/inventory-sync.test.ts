@@ -13,12 +13,13 @@ let prefix: string;
 let queueConnection: Redis;
 let lockConnection: Redis;
 let queue: Queue;
+let webhookQueue: Queue;
 const workers: { running: RunningWorkers; connection: Redis; processor: InventorySyncProcessor }[] = [];
 
 /** The product's processor, started as the worker starts it; `concurrency` overrides its own (4). */
 function startWorker(concurrency?: number) {
   const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
-  const processor = inventorySyncProcessor({ ...bed.deps, redis: lockConnection, queuePrefix: prefix, lockTtlMs: 5_000 });
+  const processor = inventorySyncProcessor({ ...bed.deps, redis: lockConnection, queuePrefix: prefix, lockTtlMs: 5_000, webhookQueue });
   const options = { ...processor.options, concurrency: concurrency ?? processor.options.concurrency };
   const running = startWorkers([{ ...processor, options }], { owns: ['inventory-sync'], connection, prefix, logger: silentLogger });
   const entry = { running, connection, processor };
@@ -39,6 +40,7 @@ beforeAll(async () => {
   queueConnection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
   lockConnection = new Redis(serviceUrls().REDIS_URL);
   queue = new Queue('inventory-sync', { connection: queueConnection, prefix });
+  webhookQueue = new Queue('webhook-delivery', { connection: queueConnection, prefix });
 });
 afterEach(async () => {
   for (const { running, connection } of workers.splice(0)) {
@@ -48,8 +50,10 @@ afterEach(async () => {
   bed.sim.state.faults.clear();
 });
 afterAll(async () => {
-  await queue.obliterate({ force: true });
-  await queue.close();
+  for (const each of [queue, webhookQueue]) {
+    await each.obliterate({ force: true });
+    await each.close();
+  }
   await Promise.all([queueConnection.quit(), lockConnection.quit()]);
   await bed.close();
 });
@@ -85,6 +89,31 @@ describe('the inventory-sync job', () => {
     expect(run.startedAt!.getTime()).toBeLessThanOrEqual(run.finishedAt!.getTime());
     expect(run.created).toBeGreaterThan(100);
     expect(await bed.prisma.product.count({ where: { storeId: 'menu', active: true } })).toBe(run.kept);
+  });
+
+  it('tells the platform when a run finished: menu_synced with the run\'s counts and the change feed\'s cursor, queued', async () => {
+    await enableStore(bed, 'announced', { statusWebhookUrl: 'https://platform.example/hooks' });
+    await enableStore(bed, 'quiet');
+    startWorker();
+    for (const storeId of ['announced', 'quiet']) await settled((await requestInventorySync(queue, storeId, 'initial')).jobId);
+
+    const deliveries = await bed.prisma.webhookDelivery.findMany({ where: { storeId: { in: ['announced', 'quiet'] } } });
+    expect(deliveries).toHaveLength(1); // a store without a webhook URL gets none
+    const [run] = await runsOf('announced');
+    const latest = await bed.prisma.product.findFirstOrThrow({ where: { storeId: 'announced' }, orderBy: [{ change: 'desc' }, { variantId: 'desc' }] });
+    expect(deliveries[0]).toMatchObject({ event: 'menu_synced', orderId: null, status: 'pending' });
+    expect(deliveries[0].payload).toEqual({
+      id: deliveries[0].id,
+      storeId: 'announced',
+      event: 'menu_synced',
+      runId: run.id,
+      counts: expect.objectContaining({ fetched: run.fetched, kept: run.kept, created: run.created, updated: 0, deactivated: 0 }),
+      cursor: Buffer.from(`${latest.change}:${latest.variantId}`).toString('base64url'),
+      at: expect.any(String),
+    });
+    expect((await webhookQueue.getJobs(['waiting', 'delayed'])).map((job) => job.data)).toEqual([
+      { storeId: 'announced', deliveryId: deliveries[0].id },
+    ]);
   });
 
   it('fails at once when Flowhub rejects the credentials: no retry, a readable reason on the job and the run', async () => {

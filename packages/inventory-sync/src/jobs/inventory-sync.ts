@@ -1,8 +1,9 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { defineProcessor, type Processor } from '@flowhub-sync/queues';
 import type { SyncMetrics } from '../metrics';
 import { StoreLockLost, SyncInterrupted } from '../failures';
+import { announceMenuSynced } from '../menu-synced';
 import { acquireStoreLock, storeLockKey } from '../store-lock';
 import { syncStore, SyncFailed, type SyncOutcome, type SyncStoreDependencies } from '../sync-store';
 
@@ -28,6 +29,8 @@ export interface InventorySyncJobDependencies extends Omit<SyncStoreDependencies
   queuePrefix: string;
   lockTtlMs?: number;
   metrics?: SyncMetrics;
+  /** The webhook-delivery queue, for `menu_synced` after each finished run. */
+  webhookQueue?: Queue;
 }
 
 export interface InventorySyncProcessor extends Processor<'inventory-sync', SyncOutcome> {
@@ -105,6 +108,7 @@ export function inventorySyncProcessor(deps: InventorySyncJobDependencies): Inve
           logger.info({ trigger }, `inventory sync skipped: ${outcome.reason}`);
         } else {
           deps.metrics?.syncFinished(outcome.status, (Date.now() - started) / 1000, outcome.counts);
+          await announceMenuSynced(deps, { storeId, runId: outcome.runId, counts: outcome.counts }, logger);
         }
         deps.metrics?.jobOutcome(outcome.status);
         return outcome;

@@ -60,6 +60,7 @@ export interface StoreSettings {
   enabled?: boolean;
   pricesIncludeTax?: boolean;
   mapCustomCategoryToSubCategory?: boolean;
+  statusWebhookUrl?: string;
 }
 
 /** A store enabled on the simulator's demo location (or the given one), as the settings API would save it. */
