@@ -2,8 +2,8 @@
 // information: type-aware linting costs minutes on two cores, and `npm run typecheck` already runs tsc.
 // Formatting is Prettier's (.prettierrc.json); eslint-config-prettier turns off the rules that would fight it.
 // The house rules at the end keep the shape of the codebase (docs/architecture.md, "Where things live"):
-// workers start only through the job registry, SQL lives only in packages/db, order events are written only by
-// the typed recorder, and no workspace reaches into another's files.
+// workers start only through the job registry, SQL and Prisma's model calls live only in packages/db, order events
+// are written only by the typed recorder, and no workspace reaches into another's files.
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -22,13 +22,29 @@ const noOrderEventWrites = {
   message: 'Order events are written only by the typed recorder (packages/db/src/orders/order-events.ts).',
 };
 const noRawSql = {
-  selector: "MemberExpression[property.name=/^\\$(queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe)$/]",
+  selector: 'MemberExpression[property.name=/^\\$(queryRaw|queryRawUnsafe|executeRaw|executeRawUnsafe)$/]',
   message: 'SQL lives in packages/db: call a function with a domain name.',
 };
 const noPgQuery = {
   selector: "CallExpression[callee.property.name='query'][arguments.length>0]",
   message: 'SQL lives in packages/db: call a function with a domain name.',
 };
+/** Prisma's model calls (`prisma.order.findMany`, `tx.store.update`, `deps.prisma.order.findMany`) and its transactions. */
+const PRISMA_MODEL_METHODS = `/^(${[
+  'findMany|findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow',
+  'create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany',
+  'count|aggregate|groupBy',
+].join('|')})$/`;
+const DATA_ACCESS_MESSAGE = 'Data access lives in packages/db: call a function with a domain name.';
+const noPrismaModelCalls = {
+  selector: `CallExpression[callee.object.object.name=/^(prisma|tx)$/][callee.property.name=${PRISMA_MODEL_METHODS}]`,
+  message: DATA_ACCESS_MESSAGE,
+};
+const noDepsPrismaModelCalls = {
+  selector: `CallExpression[callee.object.object.property.name='prisma'][callee.property.name=${PRISMA_MODEL_METHODS}]`,
+  message: DATA_ACCESS_MESSAGE,
+};
+const noPrismaTransactions = { selector: "MemberExpression[property.name='$transaction']", message: DATA_ACCESS_MESSAGE };
 const noAppDist = {
   selector: "CallExpression[callee.name='require'][arguments.0.value=/apps\\/[^/]+\\/(dist|src)\\//]",
   message: "Load the package that holds the code, never an app's files.",
@@ -51,7 +67,16 @@ const simulatorImports = {
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/generated/**', '.stack/**', '.turbo/**', 'coverage/**', '**/*.cjs', '**/jest.config.js'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/generated/**',
+      '.stack/**',
+      '.turbo/**',
+      'coverage/**',
+      '**/*.cjs',
+      '**/jest.config.js',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -65,7 +90,17 @@ export default tseslint.config(
       // A relative path into another workspace (`../../../inventory-worker/src/…`) is a deep import in disguise.
       'import-x/no-relative-packages': 'error',
       'no-restricted-imports': ['error', { patterns: [deepImports, appImports, simulatorImports] }],
-      'no-restricted-syntax': ['error', noNewWorker, noOrderEventWrites, noRawSql, noPgQuery, noAppDist],
+      'no-restricted-syntax': [
+        'error',
+        noNewWorker,
+        noOrderEventWrites,
+        noRawSql,
+        noPgQuery,
+        noPrismaModelCalls,
+        noDepsPrismaModelCalls,
+        noPrismaTransactions,
+        noAppDist,
+      ],
     },
   },
   {
@@ -92,7 +127,18 @@ export default tseslint.config(
   // The registry and the tests' helper are the two places a BullMQ Worker is constructed.
   {
     files: ['packages/queues/src/processors.ts', 'packages/queues/src/testing/**'],
-    rules: { 'no-restricted-syntax': ['error', noOrderEventWrites, noRawSql, noPgQuery, noAppDist] },
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        noOrderEventWrites,
+        noRawSql,
+        noPgQuery,
+        noPrismaModelCalls,
+        noDepsPrismaModelCalls,
+        noPrismaTransactions,
+        noAppDist,
+      ],
+    },
   },
   // The simulator is an app of its own (a Flowhub stand-in), with no database; it may import nothing of the product's apps.
   {

@@ -30,3 +30,15 @@ export async function replaceCategoryMappings(
     }),
   ]);
 }
+
+/**
+ * The store's own Category Settings rows in the order they were made, as the inventory sync maps with them
+ * (packages/inventory-sync/src/sync-store.ts) and a check of the store's settings reads them (packages/flowhub-check).
+ */
+export async function readCategoryMappingRows(prisma: PrismaClient, storeId: string): Promise<StoredCategoryMappings['rows']> {
+  return prisma.categoryMapping.findMany({
+    where: { storeId },
+    orderBy: { createdAt: 'asc' },
+    select: { flowhubValue: true, category: true },
+  });
+}

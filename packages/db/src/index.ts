@@ -37,6 +37,11 @@ export * from './orders/lock-order';
 export * from './orders/push-state';
 export * from './orders/expiry';
 export * from './orders/order-statuses';
+export * from './orders/order-changes';
+export * from './orders/push-requests';
+export * from './orders/outbox';
+// The pushed recorder: recordPushedToFlowhub runs only inside this package's transactions.
+export { recordPushed, resolvePushByPostback, type PushedBy, type RecordPushedResult } from './orders/record-pushed';
 export * from './sync/fence';
 export * from './sync/sync-runs';
 export * from './sync/product-writes';

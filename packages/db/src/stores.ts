@@ -50,3 +50,61 @@ export async function loadStoreOrderSettings(sql: Sql, storeId: string): Promise
 export async function listStoreSwitches(prisma: PrismaClient): Promise<Array<Pick<Store, 'id' | 'enabled' | 'syncOrders'>>> {
   return prisma.store.findMany({ select: { id: true, enabled: true, syncOrders: true } });
 }
+
+/** The store's two switches an operator's push request needs (POST …/push); null when there is no such store. */
+export async function readStoreSwitches(prisma: PrismaClient, storeId: string): Promise<Pick<Store, 'enabled' | 'syncOrders'> | null> {
+  return prisma.store.findUnique({ where: { id: storeId }, select: { enabled: true, syncOrders: true } });
+}
+
+/** The store's Order Ahead credentials (the token sealed) for reading order statuses; null when there is no such store. */
+export async function findOrderAheadCredentials(
+  prisma: PrismaClient,
+  storeId: string,
+): Promise<Pick<Store, 'orderAheadClientId' | 'orderAheadTokenEncrypted'> | null> {
+  return prisma.store.findUnique({ where: { id: storeId }, select: { orderAheadClientId: true, orderAheadTokenEncrypted: true } });
+}
+
+/** Notes when the store's order statuses were last polled (a scheduled poll, not a postback's re-read). */
+export async function markStatusPolled(prisma: PrismaClient, storeId: string, at: Date): Promise<void> {
+  await prisma.store.update({ where: { id: storeId }, data: { lastStatusPollAt: at } });
+}
+
+/** What a check of a store's Flowhub settings reads (npm run flowhub:check --store, packages/flowhub-check). */
+export type StoreCheckSettings = Pick<
+  Store,
+  | 'id'
+  | 'enabled'
+  | 'syncOrders'
+  | 'clientId'
+  | 'apiKeyEncrypted'
+  | 'locationId'
+  | 'orderAheadClientId'
+  | 'orderAheadTokenEncrypted'
+  | 'roomIds'
+  | 'purchaseCategory'
+  | 'mapCustomCategoryToSubCategory'
+  | 'pricesIncludeTax'
+  | 'categoryUseDefaults'
+>;
+
+/** The store's Flowhub settings as a check of them reads them (secrets sealed); null when there is no such store. */
+export async function readStoreCheckSettings(prisma: PrismaClient, storeId: string): Promise<StoreCheckSettings | null> {
+  return prisma.store.findUnique({
+    where: { id: storeId },
+    select: {
+      id: true,
+      enabled: true,
+      syncOrders: true,
+      clientId: true,
+      apiKeyEncrypted: true,
+      locationId: true,
+      orderAheadClientId: true,
+      orderAheadTokenEncrypted: true,
+      roomIds: true,
+      purchaseCategory: true,
+      mapCustomCategoryToSubCategory: true,
+      pricesIncludeTax: true,
+      categoryUseDefaults: true,
+    },
+  });
+}

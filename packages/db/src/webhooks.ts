@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Prisma } from './generated/client';
+import type { Prisma, PrismaClient } from './generated/client';
 
 export const WEBHOOK_EVENTS = [
   'status_changed',
@@ -58,7 +58,9 @@ export async function recordWebhookDelivery(tx: Prisma.TransactionClient, notice
     at: notice.at.toISOString(),
     ...(notice.reason === undefined ? {} : { reason: notice.reason }),
   };
-  await tx.webhookDelivery.create({ data: { id, storeId: notice.storeId, orderId: notice.orderId, event: notice.event, sequence, payload } });
+  await tx.webhookDelivery.create({
+    data: { id, storeId: notice.storeId, orderId: notice.orderId, event: notice.event, sequence, payload },
+  });
   return id;
 }
 
@@ -77,4 +79,47 @@ export async function recordOrderWebhook(
     select: { storeId: true, externalId: true, status: true, flowhubStatus: true },
   });
   return recordWebhookDelivery(tx, { ...order, orderId, event, at });
+}
+
+/** The webhook delivery job's read (packages/orders/src/jobs/webhook-delivery.ts): the delivery with its store's endpoint. */
+export async function findWebhookDelivery(prisma: PrismaClient, deliveryId: string) {
+  return prisma.webhookDelivery.findUnique({
+    where: { id: deliveryId },
+    include: {
+      store: {
+        select: {
+          statusWebhookUrl: true,
+          statusWebhookSecretEncrypted: true,
+          statusWebhookPreviousSecretEncrypted: true,
+          statusWebhookSecretChangedAt: true,
+        },
+      },
+    },
+  });
+}
+
+/** A delivery that cannot be attempted (its store has no webhook URL or secret any more): failed, with why. */
+export async function failWebhookDelivery(prisma: PrismaClient, deliveryId: string, reason: string): Promise<void> {
+  await prisma.webhookDelivery.update({ where: { id: deliveryId }, data: { status: 'failed', lastError: reason } });
+}
+
+/**
+ * Records one attempt of a delivery: the endpoint's answer (`responseStatus`, null without one) and `error` (null: it was
+ * delivered). A failed attempt leaves the delivery pending for its retries, unless it was the last (`final`): failed.
+ */
+export async function recordWebhookAttempt(
+  prisma: PrismaClient,
+  deliveryId: string,
+  attempt: { responseStatus: number | null; error: string | null; final: boolean },
+): Promise<void> {
+  const { error } = attempt;
+  await prisma.webhookDelivery.update({
+    where: { id: deliveryId },
+    data: {
+      attempts: { increment: 1 },
+      responseStatus: attempt.responseStatus,
+      lastError: error,
+      ...(error ? (attempt.final ? { status: 'failed' as const } : {}) : { status: 'delivered' as const, deliveredAt: new Date() }),
+    },
+  });
 }

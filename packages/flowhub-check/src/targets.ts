@@ -1,5 +1,5 @@
 import { ConfigError, loadEnv, type SecretBox } from '@flowhub-sync/config';
-import { createPrismaClient, type PrismaClient } from '@flowhub-sync/db';
+import { createPrismaClient, readCategoryMappingRows, readStoreCheckSettings, type PrismaClient } from '@flowhub-sync/db';
 import type { AiqCategory, PurchaseCategoryFilter } from '@flowhub-sync/mapping';
 import { Pool } from 'pg';
 import { z } from 'zod';
@@ -60,31 +60,14 @@ export function targetFromEnvironment(env: NodeJS.ProcessEnv): CheckTarget {
 export async function targetFromStore(databaseUrl: string, secrets: Pick<SecretBox, 'decrypt'>, storeId: string): Promise<CheckTarget> {
   const { prisma, close } = openReadOnlyDatabase(databaseUrl);
   try {
-    const store = await prisma.store.findUnique({
-      where: { id: storeId },
-      select: {
-        id: true,
-        enabled: true,
-        syncOrders: true,
-        clientId: true,
-        apiKeyEncrypted: true,
-        locationId: true,
-        orderAheadClientId: true,
-        orderAheadTokenEncrypted: true,
-        roomIds: true,
-        purchaseCategory: true,
-        mapCustomCategoryToSubCategory: true,
-        pricesIncludeTax: true,
-        categoryUseDefaults: true,
-      },
-    });
+    const store = await readStoreCheckSettings(prisma, storeId);
     if (!store) throw new CheckSetupError(`store ${storeId} is not in the database (no Flowhub settings were ever saved for it)`);
     const missing = (['clientId', 'apiKeyEncrypted', 'locationId'] as const)
       .filter((name) => !store[name]?.trim())
       .map((name) => (name === 'apiKeyEncrypted' ? 'apiKey' : name));
     if (missing.length > 0) throw new CheckSetupError(`store ${storeId}'s Flowhub settings lack ${missing.join(', ')}: save them first`);
     // As the sync maps (packages/inventory-sync/src/sync-store.ts): the store's rows in the order they were made.
-    const mappings = await prisma.categoryMapping.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' }, select: { flowhubValue: true, category: true } });
+    const mappings = await readCategoryMappingRows(prisma, storeId);
     const open = (sealed: string, what: string) => {
       try {
         return secrets.decrypt(sealed);

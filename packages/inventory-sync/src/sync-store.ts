@@ -4,14 +4,19 @@ import {
   databaseNow,
   deactivateProducts,
   fencedStatements,
+  findStore,
+  finishSyncRun,
+  lastSucceededSyncRun,
+  readCategoryMappingRows,
   releaseReflectedHolds,
+  startSyncRun,
+  stopSyncRun,
   SyncFenceRefused,
   upsertProducts,
   type PrismaClient,
   type ProductSqlPool,
   type SecretOpener,
   type Store,
-  type SyncRun,
 } from '@flowhub-sync/db';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { createInventoryMapper, productFieldsOwned, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
@@ -84,7 +89,10 @@ export type SyncOutcome =
 /** A sync that did not finish: what to do about it, and the run it was recorded on. */
 export class SyncFailed extends Error {
   override readonly name = 'SyncFailed';
-  constructor(readonly handling: FailureHandling, readonly runId: string) {
+  constructor(
+    readonly handling: FailureHandling,
+    readonly runId: string,
+  ) {
     super(handling.reason);
   }
 }
@@ -92,13 +100,14 @@ export class SyncFailed extends Error {
 export async function syncStore(deps: SyncStoreDependencies, request: SyncRequest): Promise<SyncOutcome> {
   const { prisma } = deps;
   const { storeId } = request;
-  const store = await prisma.store.findUnique({ where: { id: storeId } });
+  const store = await findStore(prisma, storeId);
   if (!store) return { status: 'skipped', reason: 'the store is unknown' };
   if (!store.enabled) return { status: 'skipped', reason: 'the store has the integration disabled' };
 
   // The database's clock, as consumed holds' consumedAt: which sales this sync's feed reflects is decided on one clock.
   const startedAt = await databaseNow(prisma);
-  const run = await startRun(prisma, request, startedAt);
+  // A job that runs again keeps its run; a run left running by a worker that died is failed (we hold the store's lock).
+  const run = await startSyncRun(prisma, request, startedAt);
   const progress = async (phase: SyncPhase, percent: number) => {
     await request.onProgress?.({ phase, percent: Math.round(percent) });
   };
@@ -111,7 +120,9 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       throw new SyncInterrupted(cause instanceof Error ? cause.message : 'the sync was interrupted');
     }
     if (request.lock && !request.lock.held()) {
-      throw new StoreLockLost('lost the store lock: it could not be renewed in time (Redis did not answer), so it may have passed to another sync');
+      throw new StoreLockLost(
+        'lost the store lock: it could not be renewed in time (Redis did not answer), so it may have passed to another sync',
+      );
     }
   };
 
@@ -142,11 +153,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     counts.updated = plan.updated;
     counts.unchanged = plan.unchanged;
     const fingerprint = feedFingerprint(store);
-    const lastGood = await prisma.syncRun.findFirst({
-      where: { storeId, status: 'succeeded', id: { not: run.id } },
-      orderBy: { finishedAt: 'desc' },
-      select: { kept: true, unreadable: true, feedFingerprint: true, finishedAt: true },
-    });
+    const lastGood = await lastSucceededSyncRun(prisma, storeId, run.id);
     const verdict = shrinkVerdict({
       kept: products.length,
       unreadable: counts.unreadable,
@@ -179,17 +186,14 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     }
     const status = verdict.deactivate ? 'succeeded' : 'suspicious';
     const reason = verdict.deactivate ? null : verdict.reason;
-    await prisma.syncRun.update({
-      where: { id: run.id },
-      data: {
-        status,
-        finishedAt,
-        ...counts,
-        error: reason,
-        problems: report.problems.map((problem) => ({ variantId: problem.variantId, reason: problem.reason })),
-        problemsTruncated: report.truncated,
-        feedFingerprint: fingerprint,
-      },
+    await finishSyncRun(prisma, run.id, {
+      status,
+      finishedAt,
+      counts,
+      error: reason,
+      problems: report.problems.map((problem) => ({ variantId: problem.variantId, reason: problem.reason })),
+      problemsTruncated: report.truncated,
+      feedFingerprint: fingerprint,
     });
     await progress('done', 100);
     const summary = { runId: run.id, status, ...counts, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
@@ -200,16 +204,26 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.
     const caught = thrown instanceof SyncFenceRefused ? new StoreLockLost(thrown.message) : thrown;
     // A lost lock, however it showed (a refused write, an aborted Flowhub call), fails the run with its reason.
-    const lockLost = caught instanceof StoreLockLost ? caught : request.signal?.aborted && request.signal.reason instanceof StoreLockLost ? request.signal.reason : null;
-    const error = lockLost ? new StoreLockLost(`${lockLost.message}; ${wrote ? 'nothing more was written' : 'nothing was written'}`) : caught;
+    const lockLost =
+      caught instanceof StoreLockLost
+        ? caught
+        : request.signal?.aborted && request.signal.reason instanceof StoreLockLost
+          ? request.signal.reason
+          : null;
+    const error = lockLost
+      ? new StoreLockLost(`${lockLost.message}; ${wrote ? 'nothing more was written' : 'nothing was written'}`)
+      : caught;
     const handling = failureHandling(error, request.signal);
     const final = handling.action === 'fail' || (handling.action === 'retry' && request.finalAttempt !== false);
     const error_ = final ? handling.reason : `${handling.reason} (the sync will run again)`;
-    await prisma.syncRun
-      .update({ where: { id: run.id }, data: { status: final ? 'failed' : 'queued', finishedAt: final ? new Date() : null, error: error_ } })
-      .catch((recordError: unknown) => deps.logger.error({ runId: run.id, err: recordError }, 'could not record the sync failure'));
+    await stopSyncRun(prisma, run.id, { status: final ? 'failed' : 'queued', finishedAt: final ? new Date() : null, error: error_ }).catch(
+      (recordError: unknown) => deps.logger.error({ runId: run.id, err: recordError }, 'could not record the sync failure'),
+    );
     const log = final ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
-    log({ runId: run.id, action: handling.action, reason: handling.reason }, final ? 'inventory sync failed' : 'inventory sync stopped; it will run again');
+    log(
+      { runId: run.id, action: handling.action, reason: handling.reason },
+      final ? 'inventory sync failed' : 'inventory sync stopped; it will run again',
+    );
     throw new SyncFailed(handling, run.id);
   }
 }
@@ -231,7 +245,7 @@ async function fetchAndMap(
   report.counts.packagesMerged = feed.packagesMerged;
   report.counts.repeatedRows = feed.repeatedRows;
   for (const problem of feed.invalid) report.invalidRow(problem);
-  const mappings = await deps.prisma.categoryMapping.findMany({ where: { storeId: store.id }, orderBy: { createdAt: 'asc' } });
+  const mappings = await readCategoryMappingRows(deps.prisma, store.id);
   const map = createInventoryMapper({
     mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
     pricesIncludeTax: store.pricesIncludeTax,
@@ -247,32 +261,6 @@ async function fetchAndMap(
     return { product, contentHash: productFingerprint(product, context) };
   });
   return { products, unreadable: feed.unreadable };
-}
-
-/**
- * The run this sync records into. A job that runs again (a retry, a delay, a hand-back) keeps its run;
- * any other run of the store still marked running was left by a worker that died: the caller holds the
- * store's lock, so nothing else can be running.
- */
-async function startRun(prisma: PrismaClient, request: SyncRequest, startedAt: Date): Promise<SyncRun> {
-  const { storeId, jobId } = request;
-  const own = jobId
-    ? await prisma.syncRun.findFirst({ where: { storeId, jobId, status: { in: ['queued', 'running'] } }, orderBy: { createdAt: 'desc' } })
-    : null;
-  await prisma.syncRun.updateMany({
-    where: { storeId, status: 'running', ...(own ? { id: { not: own.id } } : {}) },
-    data: { status: 'failed', finishedAt: startedAt, error: 'interrupted: the worker running this sync stopped before it finished' },
-  });
-  const fresh = {
-    trigger: request.trigger,
-    status: 'running' as const,
-    acceptShrink: request.acceptShrink,
-    startedAt,
-    finishedAt: null,
-    error: null,
-  };
-  if (own) return prisma.syncRun.update({ where: { id: own.id }, data: fresh });
-  return prisma.syncRun.create({ data: { storeId, jobId: jobId ?? null, ...fresh } });
 }
 
 function feedSettings(store: Store, secrets: SecretOpener) {

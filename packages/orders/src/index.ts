@@ -1,5 +1,6 @@
 // @flowhub-sync/orders: the order follow-up the order-worker runs (its jobs, one processor per queue), and the rules
-// the producer shares with it (the pushed recorder, the order-ahead payload, the platform's notices).
+// the producer shares with it (the order-ahead payload, the platform's notices). The pushed recorder is packages/db's
+// (recordPushed, packages/db/src/orders/record-pushed.ts).
 export {
   orderPushProcessor,
   ORDER_PUSH_CONCURRENCY,
@@ -39,5 +40,4 @@ export {
 export * from './push/order-ahead-payload';
 export { sendPlatformNotices } from './push/platform-notices';
 export { PREVIOUS_ATTEMPT_REASON, RESOLVE_HINT } from './push/push-state';
-export { recordPushed, recordPushedToFlowhub, type OrderTransaction, type PushedBy, type RecordPushedResult } from './push/record-pushed';
 export { MIN_SHUTDOWN_GRACE_MS, SHUTDOWN_MARGIN_MS, shutdownGraceMs } from './shutdown-grace';

@@ -1,14 +1,11 @@
 import {
   type Order,
+  type PushRequestAction,
   type PushState,
-  type Sql,
-  type Transaction,
-  inOrderTransaction,
   isUniqueViolation,
-  lockOrder,
-  recordEvents,
+  readStoreSwitches,
+  requestOrderPush,
 } from '@flowhub-sync/db';
-import { recordPushedToFlowhub } from '@flowhub-sync/orders';
 import {
   addFirstOrderPushJob,
   addWebhookDeliveryJob,
@@ -49,12 +46,17 @@ export async function enqueueOrderPush(
   const queue = deps.queues['order-push'];
   try {
     const result = await withRedis(deps, () =>
-      firstPush ? addFirstOrderPushJob(queue, order.storeId, order.externalId).then(() => 'added' as const) : ensureOrderPushJob(queue, order.storeId, order.externalId),
+      firstPush
+        ? addFirstOrderPushJob(queue, order.storeId, order.externalId).then(() => 'added' as const)
+        : ensureOrderPushJob(queue, order.storeId, order.externalId),
     );
     deps.logger.info({ ...where, result }, 'order push queued');
     return true;
   } catch (error) {
-    deps.logger.warn({ ...where, reason: (error as Error).message }, 'order push not queued now (Redis unavailable); the outbox sweep will queue it');
+    deps.logger.warn(
+      { ...where, reason: (error as Error).message },
+      'order push not queued now (Redis unavailable); the outbox sweep will queue it',
+    );
     return false;
   }
 }
@@ -72,25 +74,21 @@ const PUSHABLE: Record<'push' | 'recreate', readonly PushState[]> = {
 };
 
 /** POST …/push. 202 with the order as it now is; 409 when the order's push is not in a state the request fits. */
-export async function requestPush(deps: Deps, ref: { storeId: string; externalId: string }, request: PushRequest, now = new Date()): Promise<OrderView> {
-  const store = await deps.prisma.store.findUnique({ where: { id: ref.storeId }, select: { enabled: true, syncOrders: true } });
+export async function requestPush(
+  deps: Deps,
+  ref: { storeId: string; externalId: string },
+  request: PushRequest,
+  now = new Date(),
+): Promise<OrderView> {
+  const store = await readStoreSwitches(deps.prisma, ref.storeId);
   if (!store) throw notFound('store');
 
   let enqueue = false;
-  let follow = false;
-  const deliveries: string[] = [];
-  let orderId: string;
+  let result: Awaited<ReturnType<typeof requestOrderPush>>;
   try {
-    orderId = await inOrderTransaction(deps.prisma, async (tx, sql) => {
-      deliveries.length = 0; // a deadlock victim runs again from the start
-      const order = await lockOrder(tx, ref);
-      if (!order) throw notFound(`order ${ref.externalId}`);
-      if (request.kind === 'record') {
-        const recorded = await recordFlowhubOrderId({ tx, sql }, order, request.flowhubOrderId, now);
-        follow = recorded !== null;
-        deliveries.push(...(recorded ?? []));
-        return order.id;
-      }
+    // The order's row is locked while this decides; the write that follows is packages/db's (requestOrderPush).
+    result = await requestOrderPush(deps.prisma, ref, now, (order): PushRequestAction => {
+      if (request.kind === 'record') return recordFlowhubOrderId(order, request.flowhubOrderId);
       const state = order.pushState;
       if (state === 'pushed') throw conflict(`order ${order.externalId} is already in Flowhub (Flowhub order ${order.flowhubOrderId})`);
       if (state === 'pushing') throw conflict(`a push of order ${order.externalId} is under way; wait for its outcome`);
@@ -99,30 +97,27 @@ export async function requestPush(deps: Deps, ref: { storeId: string; externalId
           `order ${order.externalId} may already be in Flowhub (${order.pushError ?? 'its last push has an unknown outcome'}): send {"flowhubOrderId": "…"} if it is there, {"recreate": true} to create it anew`,
         );
       }
-      if (order.status !== 'confirmed') throw conflict(`only a confirmed order is pushed; order ${order.externalId} is ${order.status}`, 'status');
+      if (order.status !== 'confirmed')
+        throw conflict(`only a confirmed order is pushed; order ${order.externalId} is ${order.status}`, 'status');
       if (!store.enabled || !store.syncOrders) {
-        throw new ApiError('integration_disabled', 'this store does not sync orders to Flowhub: enable the integration and Sync Orders first');
+        throw new ApiError(
+          'integration_disabled',
+          'this store does not sync orders to Flowhub: enable the integration and Sync Orders first',
+        );
       }
       enqueue = true;
-      if (state === 'queued') return order.id; // already waiting: only make sure its job exists
-      await tx.order.update({ where: { id: order.id }, data: { pushState: 'queued', pushError: null } });
-      await recordEvents(tx, order.id, now, [
-        {
-          event: request.kind === 'recreate' ? 'push_recreate_requested' : 'push_requested',
-          cause: 'operator',
-          details: { previousState: state, previousError: order.pushError },
-        },
-      ]);
-      return order.id;
+      if (state === 'queued') return { action: 'none' }; // already waiting: only make sure its job exists
+      return { action: 'queue', event: request.kind === 'recreate' ? 'push_recreate_requested' : 'push_requested' };
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict('another order of this store already has that Flowhub order id', 'flowhubOrderId');
     throw error;
   }
+  if (!result) throw notFound(`order ${ref.externalId}`);
   if (enqueue) await enqueueOrderPush(deps, { ...ref, pushState: 'queued' });
-  await queueWebhookDeliveries(deps, ref.storeId, deliveries);
-  if (follow) await followNow(deps, ref.storeId);
-  return loadOrderView(deps.sql, orderId);
+  await queueWebhookDeliveries(deps, ref.storeId, result.deliveries);
+  if (result.recorded) await followNow(deps, ref.storeId);
+  return loadOrderView(deps.sql, result.orderId);
 }
 
 /**
@@ -140,7 +135,10 @@ async function followNow(deps: Pick<Deps, 'queues' | 'redis' | 'logger' | 'setti
       await poll.add(queues['order-status-poll'].jobName(data), data, queues['order-status-poll'].defaults);
     });
   } catch (error) {
-    deps.logger.warn({ storeId, reason: (error as Error).message }, 'status poll not queued now (Redis unavailable); the scheduled poll reads the order later');
+    deps.logger.warn(
+      { storeId, reason: (error as Error).message },
+      'status poll not queued now (Redis unavailable); the scheduled poll reads the order later',
+    );
   }
 }
 
@@ -164,17 +162,12 @@ const RECORDABLE: readonly PushState[] = ['not_pushed', 'failed', 'needs_reconci
  * Flowhub too (`flowhub_cancel_required`, and the platform's `cancel_required_in_flowhub`); a cancelled order
  * is not fulfilled. Anything else is a 409: a pending order would become confirmed through the status poll,
  * a queued or running push may create the order itself. The record and what follows from it are the pushed
- * recorder's (packages/orders/src/push/record-pushed.ts), as for the worker's push and Flowhub's postbacks.
- * Returns the webhook deliveries recorded with it, or null when it changed nothing (the same id again).
+ * recorder's (packages/db/src/orders/record-pushed.ts), as for the worker's push and Flowhub's postbacks.
+ * Decided on the order's locked row: 'record', or 'none' when it changes nothing (the same id again).
  */
-async function recordFlowhubOrderId(
-  db: { tx: Transaction; sql: Sql },
-  order: Order,
-  flowhubOrderId: string,
-  now: Date,
-): Promise<string[] | null> {
+function recordFlowhubOrderId(order: Order, flowhubOrderId: string): PushRequestAction {
   if (order.pushState === 'pushed') {
-    if (order.flowhubOrderId === flowhubOrderId) return null;
+    if (order.flowhubOrderId === flowhubOrderId) return { action: 'none' };
     throw conflict(`order ${order.externalId} is already recorded as Flowhub order ${order.flowhubOrderId}`, 'flowhubOrderId');
   }
   if (order.pushState === 'pushing') throw conflict(`a push of order ${order.externalId} is under way; wait for its outcome`);
@@ -186,7 +179,5 @@ async function recordFlowhubOrderId(
       order.status === 'confirmed' ? 'push.state' : 'status',
     );
   }
-  const pushedBy = { by: 'operator', previousState: order.pushState, previousError: order.pushError } as const;
-  const { deliveries } = await recordPushedToFlowhub(db, order.id, flowhubOrderId, pushedBy, now);
-  return deliveries;
+  return { action: 'record', flowhubOrderId };
 }

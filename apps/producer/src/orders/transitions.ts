@@ -1,18 +1,13 @@
 import {
-  type ChangedHold,
   type Order,
-  type OrderEventInput,
-  type Transaction,
+  cancelOrderReleasingHolds,
+  changeOrderHoldInventory,
+  completeOrderConsumingHolds,
   confirmPendingOrder,
-  consumeHandedOverHolds,
-  inOrderTransaction,
   isOpenOrderStatus,
   isSkippedPush,
-  lockOrder,
   readOrderDetailsByRef,
-  recordEvents,
-  recordWebhookDelivery,
-  settleHolds,
+  storeExists,
 } from '@flowhub-sync/db';
 import type { ProducerDependencies } from '../dependencies';
 import { ApiError, notFound } from '../errors';
@@ -36,38 +31,24 @@ interface OrderRef {
 }
 
 async function orderNotFound(deps: Deps, ref: OrderRef): Promise<ApiError> {
-  const store = await deps.prisma.store.findUnique({ where: { id: ref.storeId }, select: { id: true } });
-  return store ? notFound(`order ${ref.externalId}`) : notFound('store');
+  return (await storeExists(deps.prisma, ref.storeId)) ? notFound(`order ${ref.externalId}`) : notFound('store');
 }
 
 const illegal = (action: string, order: Pick<Order, 'externalId' | 'status'>, why = '') =>
-  new ApiError('conflict', `cannot ${action} order ${order.externalId}: it is ${order.status}${why}`, [{ path: 'status', message: `is ${order.status}` }]);
+  new ApiError('conflict', `cannot ${action} order ${order.externalId}: it is ${order.status}${why}`, [
+    { path: 'status', message: `is ${order.status}` },
+  ]);
 
-const holdsDetails = (holds: readonly ChangedHold[]) => ({ holds: holds.map(({ variantId, quantity }) => ({ variantId, quantity })) });
-
-/** What the platform must still do in Flowhub after cancelling here (Flowhub's API offers no cancel). */
-export function flowhubCancelNotice(order: Pick<Order, 'pushState' | 'flowhubOrderId'>): string | undefined {
-  if (order.pushState === 'pushed') {
-    return `the order was already pushed to Flowhub${order.flowhubOrderId ? ` (Flowhub order ${order.flowhubOrderId})` : ''}: cancel it in Flowhub too, Flowhub's API offers no cancel`;
-  }
-  if (order.pushState === 'pushing' || order.pushState === 'needs_reconciliation') {
-    return 'the order may have reached Flowhub: if it is there, cancel it in Flowhub too, Flowhub\'s API offers no cancel';
-  }
-  return undefined;
-}
-
-interface Change {
-  orderId: string;
-  changed: boolean;
-}
-
-/** Runs one change of one order under its row lock, then answers with the order as it now is. */
-async function transition(deps: Deps, ref: OrderRef, change: (tx: Transaction, order: Order) => Promise<Omit<Change, 'orderId'>>): Promise<{ result: Change; order: OrderView }> {
-  const result = await inOrderTransaction(deps.prisma, async (tx) => {
-    const order = await lockOrder(tx, ref);
-    if (!order) return null;
-    return { orderId: order.id, ...(await change(tx, order)) };
-  });
+/**
+ * The changes below run in packages/db/src/orders/order-changes.ts, each in one transaction under the order's row
+ * lock; what is refused here (the check each hands it) throws inside that transaction, so nothing is written.
+ * Then answers with the order as it now is.
+ */
+async function changed<T extends { orderId: string }>(
+  deps: Deps,
+  ref: OrderRef,
+  result: T | null,
+): Promise<{ result: T; order: OrderView }> {
   if (!result) throw await orderNotFound(deps, ref);
   return { result, order: await loadOrderView(deps.sql, result.orderId) };
 }
@@ -76,7 +57,8 @@ async function transition(deps: Deps, ref: OrderRef, change: (tx: Transaction, o
 export async function confirmOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
   const result = await confirmPendingOrder(deps.sql, ref, now);
   if (!result) throw await orderNotFound(deps, ref);
-  if (result.status === 'cancelled' || result.status === 'expired') throw illegal('confirm', { externalId: ref.externalId, status: result.status });
+  if (result.status === 'cancelled' || result.status === 'expired')
+    throw illegal('confirm', { externalId: ref.externalId, status: result.status });
   if (result.confirmed) {
     deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, pushState: result.pushState }, 'order confirmed');
     await afterConfirm(deps, { id: result.orderId, ...ref, pushState: result.pushState });
@@ -92,40 +74,19 @@ export async function confirmOrder(deps: Deps, ref: OrderRef, now = new Date()):
  * never sends: the worker's claim requires a confirmed order (packages/db/src/orders/push-state.ts, claimPush).
  */
 export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
-  let notice: string | undefined;
-  const deliveries: string[] = [];
-  const { result, order } = await transition(deps, ref, async (tx, current) => {
-    deliveries.length = 0; // a deadlock victim runs again from the start
-    notice = flowhubCancelNotice(current);
-    if (current.status === 'cancelled') return { changed: false };
+  const cancelled = await cancelOrderReleasingHolds(deps.prisma, ref, now, (current) => {
     if (!isOpenOrderStatus(current.status)) {
       throw illegal('cancel', current, current.status === 'expired' ? ' (its holds were released when it expired)' : '');
     }
-    await tx.order.update({ where: { id: current.id }, data: { status: 'cancelled', cancelledAt: now } });
-    const released = await settleHolds(tx, current.id, 'released', now);
-    await recordEvents(tx, current.id, now, [
-      { event: 'status_changed', from: current.status, to: 'cancelled', cause: 'platform' },
-      ...(released.length > 0 ? [{ event: 'hold_released', cause: 'cancelled', details: holdsDetails(released) } satisfies OrderEventInput] : []),
-      ...(notice
-        ? [{ event: 'flowhub_cancel_required', cause: 'cancelled', details: { flowhubOrderId: current.flowhubOrderId, pushState: current.pushState, message: notice } } satisfies OrderEventInput]
-        : []),
-    ]);
-    if (notice) {
-      const delivery = await recordWebhookDelivery(tx, {
-        storeId: current.storeId,
-        orderId: current.id,
-        externalId: current.externalId,
-        event: 'cancel_required_in_flowhub',
-        status: 'cancelled',
-        flowhubStatus: current.flowhubStatus,
-        at: now,
-      });
-      if (delivery) deliveries.push(delivery);
-    }
-    return { changed: true };
   });
-  if (result.changed) deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId, flowhubCancelRequired: Boolean(notice) }, 'order cancelled, holds released');
-  await queueWebhookDeliveries(deps, ref.storeId, deliveries);
+  const { result, order } = await changed(deps, ref, cancelled);
+  const { notice } = result;
+  if (result.changed)
+    deps.logger.info(
+      { storeId: ref.storeId, externalId: ref.externalId, flowhubCancelRequired: Boolean(notice) },
+      'order cancelled, holds released',
+    );
+  await queueWebhookDeliveries(deps, ref.storeId, result.deliveries);
   return { statusCode: 200, order, ...(notice ? { notice } : {}) };
 }
 
@@ -135,21 +96,16 @@ export async function cancelOrder(deps: Deps, ref: OrderRef, now = new Date()): 
  * become consumed.
  */
 export async function completeOrder(deps: Deps, ref: OrderRef, now = new Date()): Promise<TransitionResult> {
-  const { result, order } = await transition(deps, ref, async (tx, current) => {
-    if (current.status === 'completed') return { changed: false };
-    const store = await tx.store.findUniqueOrThrow({ where: { id: current.storeId }, select: { syncOrders: true } });
+  const completed = await completeOrderConsumingHolds(deps.prisma, ref, now, (current, store) => {
     if (store.syncOrders && !isSkippedPush(current)) {
-      throw new ApiError('conflict', `cannot complete order ${current.externalId} here: this store syncs orders, so Flowhub reports its completion`);
+      throw new ApiError(
+        'conflict',
+        `cannot complete order ${current.externalId} here: this store syncs orders, so Flowhub reports its completion`,
+      );
     }
     if (!isOpenOrderStatus(current.status)) throw illegal('complete', current);
-    await tx.order.update({ where: { id: current.id }, data: { status: 'completed', completedAt: now } });
-    const consumed = await settleHolds(tx, current.id, 'consumed', now);
-    await recordEvents(tx, current.id, now, [
-      { event: 'status_changed', from: current.status, to: 'completed', cause: 'platform' },
-      ...(consumed.length > 0 ? [{ event: 'holds_consumed', cause: 'completed', details: holdsDetails(consumed) } satisfies OrderEventInput] : []),
-    ]);
-    return { changed: true };
   });
+  const { result, order } = await changed(deps, ref, completed);
   if (result.changed) deps.logger.info({ storeId: ref.storeId, externalId: ref.externalId }, 'order completed, holds consumed');
   return { statusCode: 200, order };
 }
@@ -160,15 +116,7 @@ export async function completeOrder(deps: Deps, ref: OrderRef, now = new Date())
  * push would have: the held holds become consumed, released by the next inventory sync.
  */
 export async function setHoldInventory(deps: Deps, ref: OrderRef, holdInventory: boolean, now = new Date()): Promise<TransitionResult> {
-  const { order } = await transition(deps, ref, async (tx, current) => {
-    if (current.holdInventory === holdInventory) return { changed: false };
-    await tx.order.update({ where: { id: current.id }, data: { holdInventory } });
-    await recordEvents(tx, current.id, now, [
-      { event: 'hold_inventory_changed', cause: 'platform', details: { holdInventory, previous: current.holdInventory } },
-    ]);
-    if (!holdInventory && current.fulfilled) await consumeHandedOverHolds(tx, current.id, now);
-    return { changed: true };
-  });
+  const { order } = await changed(deps, ref, await changeOrderHoldInventory(deps.prisma, ref, holdInventory, now));
   return { statusCode: 200, order };
 }
 

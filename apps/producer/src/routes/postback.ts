@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { findOrderByPostbackToken } from '@flowhub-sync/db';
 import { parsePayload, queues } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { notFound } from '../errors';
@@ -144,31 +145,35 @@ function declaredTypeOf(raw: object): string | undefined {
  * applying transaction, so a re-read racing a poll never moves the order back. The 2-minute poll remains the safety
  * net.
  */
-export const postbackRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
-  acceptAnyBody(app);
-  app.post<{ Params: { token: string } }>('/v1/flowhub/postback/:token', async (request, reply) => {
-    const { token } = request.params;
-    if (!TOKEN_PATTERN.test(token)) throw notFound('postback');
-    const order = await deps.prisma.order.findUnique({ where: { postbackToken: token }, select: { id: true, storeId: true, externalId: true, pushState: true } });
-    if (!order) throw notFound('postback');
-    const body = (request.body as PostbackBody | undefined) ?? { shape: 'empty', value: undefined };
-    const named = namedFlowhubOrderId(body.value);
-    const claim = order.pushState === 'needs_reconciliation' && named ? { flowhubOrderId: named.orderId } : {};
-    const data = parsePayload('order-status-poll', { storeId: order.storeId, orderId: order.id, ...claim });
-    await withRedis(deps, () => deps.queues['order-status-poll'].add(queues['order-status-poll'].jobName(data), data, queues['order-status-poll'].defaults));
-    const keys = bodyKeyPaths(body.value);
-    request.log.info(
-      {
-        storeId: order.storeId,
-        externalId: order.externalId,
-        contentType: mediaTypeOf(declaredTypeOf(request.raw)).slice(0, 100) || undefined,
-        bodyShape: body.shape,
-        bodyKeys: keys.paths,
-        ...(keys.truncated ? { bodyKeysTruncated: true } : {}),
-        orderIdField: named?.field,
-      },
-      'Flowhub postback received',
-    );
-    return reply.status(202).send({ accepted: true });
-  });
-};
+export const postbackRoutes =
+  (deps: ProducerDependencies): FastifyPluginAsync =>
+  async (app) => {
+    acceptAnyBody(app);
+    app.post<{ Params: { token: string } }>('/v1/flowhub/postback/:token', async (request, reply) => {
+      const { token } = request.params;
+      if (!TOKEN_PATTERN.test(token)) throw notFound('postback');
+      const order = await findOrderByPostbackToken(deps.prisma, token);
+      if (!order) throw notFound('postback');
+      const body = (request.body as PostbackBody | undefined) ?? { shape: 'empty', value: undefined };
+      const named = namedFlowhubOrderId(body.value);
+      const claim = order.pushState === 'needs_reconciliation' && named ? { flowhubOrderId: named.orderId } : {};
+      const data = parsePayload('order-status-poll', { storeId: order.storeId, orderId: order.id, ...claim });
+      await withRedis(deps, () =>
+        deps.queues['order-status-poll'].add(queues['order-status-poll'].jobName(data), data, queues['order-status-poll'].defaults),
+      );
+      const keys = bodyKeyPaths(body.value);
+      request.log.info(
+        {
+          storeId: order.storeId,
+          externalId: order.externalId,
+          contentType: mediaTypeOf(declaredTypeOf(request.raw)).slice(0, 100) || undefined,
+          bodyShape: body.shape,
+          bodyKeys: keys.paths,
+          ...(keys.truncated ? { bodyKeysTruncated: true } : {}),
+          orderIdField: named?.field,
+        },
+        'Flowhub postback received',
+      );
+      return reply.status(202).send({ accepted: true });
+    });
+  };

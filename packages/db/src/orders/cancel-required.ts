@@ -1,6 +1,22 @@
-import type { Prisma } from '../generated/client';
+import type { Order, Prisma } from '../generated/client';
 import { recordWebhookDelivery } from '../webhooks';
 import { recordEvents } from './order-events';
+
+/**
+ * What the platform must still do in Flowhub after an order is cancelled here (Flowhub's API offers no cancel): the
+ * cancel's answer, its `flowhub_cancel_required` event and `cancel_required_in_flowhub` webhook (cancelOrderReleasingHolds,
+ * ./order-changes.ts). Undefined when the order never reached Flowhub.
+ */
+export function flowhubCancelNotice(order: Pick<Order, 'pushState' | 'flowhubOrderId'>): string | undefined {
+  if (order.pushState === 'pushed') {
+    const which = order.flowhubOrderId ? ` (Flowhub order ${order.flowhubOrderId})` : '';
+    return `the order was already pushed to Flowhub${which}: cancel it in Flowhub too, Flowhub's API offers no cancel`;
+  }
+  if (order.pushState === 'pushing' || order.pushState === 'needs_reconciliation') {
+    return "the order may have reached Flowhub: if it is there, cancel it in Flowhub too, Flowhub's API offers no cancel";
+  }
+  return undefined;
+}
 
 /**
  * A Flowhub order was linked to an order cancelled here (an operator's {"flowhubOrderId"}, or a postback that
@@ -17,7 +33,9 @@ export async function recordLinkedCancelledOrder(
   cause: 'operator' | 'flowhub',
 ): Promise<string[]> {
   const message = `Flowhub order ${flowhubOrderId} is this order, which was cancelled here: cancel it in Flowhub too, Flowhub's API offers no cancel`;
-  await recordEvents(tx, order.id, at, [{ event: 'flowhub_cancel_required', cause, details: { flowhubOrderId, pushState: 'pushed', message } }]);
+  await recordEvents(tx, order.id, at, [
+    { event: 'flowhub_cancel_required', cause, details: { flowhubOrderId, pushState: 'pushed', message } },
+  ]);
   const delivery = await recordWebhookDelivery(tx, {
     storeId: order.storeId,
     orderId: order.id,

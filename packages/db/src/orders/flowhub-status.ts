@@ -99,8 +99,30 @@ export interface FollowedOrder {
  * orders are all read within ceil(followed / limit) polls however many there are. The conditions repeat the
  * predicate of the index `orders_follow_due_idx` (prisma/schema.prisma), which serves this read in its order.
  */
-export async function followedOrdersDue(prisma: PrismaClient | Transaction, storeId: string, limit: number, now = new Date()): Promise<FollowedOrder[]> {
+export async function followedOrdersDue(
+  prisma: PrismaClient | Transaction,
+  storeId: string,
+  limit: number,
+  now = new Date(),
+): Promise<FollowedOrder[]> {
   return prisma.$queryRaw<FollowedOrder[]>(followedOrdersDueSql(storeId, limit, now));
+}
+
+/**
+ * Those of `orderIds` that are among the store's followed orders (followedOrdersWhere), also when their following had
+ * stopped: what a postback's re-read reads.
+ */
+export async function followedOrdersByIds(
+  prisma: PrismaClient,
+  storeId: string,
+  orderIds: readonly string[],
+  now = new Date(),
+): Promise<FollowedOrder[]> {
+  const orders = await prisma.order.findMany({
+    where: { storeId, ...followedOrdersWhere(now, { includeStopped: true }), id: { in: [...orderIds] } },
+    select: { id: true, externalId: true, flowhubOrderId: true },
+  });
+  return orders.map((order) => ({ ...order, flowhubOrderId: order.flowhubOrderId! }));
 }
 
 /** The statement of followedOrdersDue (its test asks PostgreSQL for the plan). */
@@ -144,7 +166,13 @@ export interface FlowhubStatusOutcome {
 }
 
 /** A successful read of the order's Flowhub status: checked now, its error streaks over, followed again if it had stopped. */
-const readSucceeded = (at: Date) => ({ followCheckedAt: at, followError: null, followErrorCount: 0, followNotFoundCount: 0, followStoppedReason: null });
+const readSucceeded = (at: Date) => ({
+  followCheckedAt: at,
+  followError: null,
+  followErrorCount: 0,
+  followNotFoundCount: 0,
+  followStoppedReason: null,
+});
 
 /**
  * Applies the status Flowhub reports for an order, in the caller's transaction: records it, moves the order
@@ -197,11 +225,21 @@ export async function applyFlowhubStatus(
     events.push({ event: 'status_changed', from: order.status, to, cause: 'flowhub' });
     if (to === 'cancelled') {
       const released = await settleHolds(tx, orderId, 'released', at);
-      if (released.length) events.push({ event: 'hold_released', cause: 'cancelled', details: { holds: released.map(({ variantId, quantity }) => ({ variantId, quantity })) } });
+      if (released.length)
+        events.push({
+          event: 'hold_released',
+          cause: 'cancelled',
+          details: { holds: released.map(({ variantId, quantity }) => ({ variantId, quantity })) },
+        });
     }
     if (to === 'completed') {
       const consumed = await settleHolds(tx, orderId, 'consumed', at);
-      if (consumed.length) events.push({ event: 'holds_consumed', cause: 'completed', details: { holds: consumed.map(({ variantId, quantity }) => ({ variantId, quantity })) } });
+      if (consumed.length)
+        events.push({
+          event: 'holds_consumed',
+          cause: 'completed',
+          details: { holds: consumed.map(({ variantId, quantity }) => ({ variantId, quantity })) },
+        });
     }
   }
 
@@ -230,7 +268,13 @@ export async function applyFlowhubStatus(
  * A read of the order's Flowhub status, applied (applyFlowhubStatus) in a transaction of its own; the commonest
  * read, the status already recorded, only marks the order checked, in one statement.
  */
-export async function applyFlowhubRead(prisma: PrismaClient, orderId: string, flowhubStatus: string, at: Date, via: 'poll' | 'postback'): Promise<FlowhubStatusOutcome> {
+export async function applyFlowhubRead(
+  prisma: PrismaClient,
+  orderId: string,
+  flowhubStatus: string,
+  at: Date,
+  via: 'poll' | 'postback',
+): Promise<FlowhubStatusOutcome> {
   const [unchanged] = await prisma.$queryRaw<{ status: OrderStatus }[]>`
     UPDATE orders
     SET follow_checked_at = ${at}, follow_error = NULL, follow_error_count = 0, follow_not_found_count = 0, follow_stopped_reason = NULL
@@ -249,6 +293,16 @@ export interface FollowFailureOutcome {
   deliveryIds: string[];
 }
 
+/** A failed read of the order's Flowhub status (recordFollowFailure), in a transaction of its own. */
+export async function recordFollowReadFailure(
+  prisma: PrismaClient,
+  orderId: string,
+  at: Date,
+  failure: { message: string; notFound: boolean },
+): Promise<FollowFailureOutcome> {
+  return inOrderTransaction(prisma, (tx) => recordFollowFailure(tx, orderId, at, failure));
+}
+
 /**
  * A failed read of the order's Flowhub status, in the caller's transaction: the error is the order's (it shows in its
  * follow state) and the order counts as checked, so the next poll reads the others first. The FOLLOW_STOP_AFTER_NOT_FOUND-th
@@ -261,7 +315,16 @@ export async function recordFollowFailure(
   failure: { message: string; notFound: boolean },
 ): Promise<FollowFailureOutcome> {
   const [order] = await tx.$queryRaw<
-    { store_id: string; external_id: string; status: OrderStatus; flowhub_status: string | null; flowhub_order_id: string | null; follow_error_count: number; follow_not_found_count: number; follow_stopped_reason: string | null }[]
+    {
+      store_id: string;
+      external_id: string;
+      status: OrderStatus;
+      flowhub_status: string | null;
+      flowhub_order_id: string | null;
+      follow_error_count: number;
+      follow_not_found_count: number;
+      follow_stopped_reason: string | null;
+    }[]
   >`
     UPDATE orders
     SET follow_checked_at = ${at}, follow_error = ${failure.message.slice(0, 1000)}, follow_error_count = follow_error_count + 1,

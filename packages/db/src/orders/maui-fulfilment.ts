@@ -13,7 +13,7 @@ import { recordEvents, type OrderEventCause } from './order-events';
  * - holdInventory (the "Fulfilled" toggle): the holds stay held until the order completes or is cancelled;
  *   turning it off later consumes them (apps/producer/src/orders/transitions.ts, setHoldInventory).
  * - A Flowhub cancel before that sync releases them (applyFlowhubStatus: cancelled → released).
- * Applied in one place: the pushed recorder (packages/orders/src/push/record-pushed.ts), which the worker's push, a
+ * Applied in one place: the pushed recorder (./record-pushed.ts), which the worker's push, a
  * postback or status poll that resolves an unknown outcome, and the operator recording the Flowhub id all go through,
  * inside the transaction that records the push, so "pushed" and "fulfilled" never disagree.
  */

@@ -242,3 +242,23 @@ export async function markPushed(
   });
   return count > 0;
 }
+
+/** The order a Flowhub postback's token names (claimPush writes it); null for a token no order has. */
+export async function findOrderByPostbackToken(
+  prisma: PrismaClient,
+  token: string,
+): Promise<Pick<Order, 'id' | 'storeId' | 'externalId' | 'pushState'> | null> {
+  return prisma.order.findUnique({
+    where: { postbackToken: token },
+    select: { id: true, storeId: true, externalId: true, pushState: true },
+  });
+}
+
+/** The order's push state and externalId, when the store has the order (a postback names it by id). */
+export async function readOrderPushState(
+  prisma: PrismaClient,
+  storeId: string,
+  orderId: string,
+): Promise<Pick<Order, 'pushState' | 'externalId'> | null> {
+  return prisma.order.findFirst({ where: { id: orderId, storeId }, select: { pushState: true, externalId: true } });
+}

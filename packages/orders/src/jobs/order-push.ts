@@ -4,6 +4,7 @@ import type { Logger } from '@flowhub-sync/config';
 import {
   claimPush,
   readPushedOrder,
+  recordPushed,
   recordPushSkipped,
   transitionPush,
   type PrismaClient,
@@ -16,7 +17,6 @@ import type { OrderPushMetrics } from '../metrics';
 import { buildOrderAheadPayload, orderItemIdHint } from '../push/order-ahead-payload';
 import { sendPlatformNotices } from '../push/platform-notices';
 import { PREVIOUS_ATTEMPT_REASON, RESOLVE_HINT } from '../push/push-state';
-import { recordPushed } from '../push/record-pushed';
 
 /**
  * The `order-push` job: creates one confirmed order in Flowhub (Order Ahead), at most once. The

@@ -3,11 +3,13 @@ import { UnrecoverableError } from 'bullmq';
 import type { Logger, SecretBox } from '@flowhub-sync/config';
 import {
   applyFlowhubRead,
-  applyFlowhubStatus,
+  findOrderAheadCredentials,
+  followedOrdersByIds,
   followedOrdersDue,
-  followedOrdersWhere,
-  inOrderTransaction,
-  recordFollowFailure,
+  markStatusPolled,
+  readOrderPushState,
+  recordFollowReadFailure,
+  resolvePushByPostback,
   type FlowhubStatusOutcome,
   type FollowedOrder,
   type PrismaClient,
@@ -17,7 +19,6 @@ import { defineProcessor } from '@flowhub-sync/queues';
 import type { StatusPollMetrics } from '../metrics';
 import { customerNoteNamesOrder } from '../push/order-ahead-payload';
 import { sendPlatformNotices } from '../push/platform-notices';
-import { recordPushedToFlowhub } from '../push/record-pushed';
 
 export interface StatusPollDependencies {
   prisma: PrismaClient;
@@ -75,10 +76,7 @@ export async function pollStoreStatuses(
 ): Promise<StatusPollResult> {
   const result = emptyResult();
   const via = options.via ?? 'poll';
-  const store = await deps.prisma.store.findUnique({
-    where: { id: storeId },
-    select: { orderAheadClientId: true, orderAheadTokenEncrypted: true },
-  });
+  const store = await findOrderAheadCredentials(deps.prisma, storeId);
   if (!store) return result;
   if (!store.orderAheadClientId || !store.orderAheadTokenEncrypted) {
     deps.logger.warn({ storeId }, 'status poll skipped: the store has no Order Ahead credentials');
@@ -86,12 +84,7 @@ export async function pollStoreStatuses(
   }
   const credentials = { clientId: store.orderAheadClientId, clientSecret: deps.secrets.decrypt(store.orderAheadTokenEncrypted) };
   const orders: FollowedOrder[] = options.orderIds
-    ? (
-        await deps.prisma.order.findMany({
-          where: { storeId, ...followedOrdersWhere(new Date(), { includeStopped: true }), id: { in: options.orderIds } },
-          select: { id: true, externalId: true, flowhubOrderId: true },
-        })
-      ).map((order) => ({ ...order, flowhubOrderId: order.flowhubOrderId! }))
+    ? await followedOrdersByIds(deps.prisma, storeId, options.orderIds)
     : await followedOrdersDue(deps.prisma, storeId, deps.ordersPerPoll ?? MAX_ORDERS_PER_POLL);
 
   let failuresInARow = 0;
@@ -110,7 +103,7 @@ export async function pollStoreStatuses(
       }
       const notFound = isFlowhubError(error) && error.kind === 'not_found';
       const message = error instanceof Error ? error.message : String(error);
-      const failure = await inOrderTransaction(deps.prisma, (tx) => recordFollowFailure(tx, order.id, new Date(), { message, notFound }));
+      const failure = await recordFollowReadFailure(deps.prisma, order.id, new Date(), { message, notFound });
       result.failed += 1;
       deps.logger.warn(
         { storeId, externalId: order.externalId, flowhubOrderId: order.flowhubOrderId, errorCount: failure.errorCount, reason: message },
@@ -134,7 +127,7 @@ export async function pollStoreStatuses(
     const outcome = await applyFlowhubRead(deps.prisma, order.id, status, new Date(), via);
     await afterApplied(deps, storeId, order.externalId, status, via, outcome, result);
   }
-  if (!options.orderIds) await deps.prisma.store.update({ where: { id: storeId }, data: { lastStatusPollAt: new Date() } });
+  if (!options.orderIds) await markStatusPolled(deps.prisma, storeId, new Date());
   return result;
 }
 
@@ -178,11 +171,8 @@ export async function handlePostback(
   orderId: string,
   claimedFlowhubOrderId?: string,
 ): Promise<StatusPollResult & { reconciled: boolean }> {
-  const order = await deps.prisma.order.findFirst({ where: { id: orderId, storeId }, select: { pushState: true, externalId: true } });
-  const store = await deps.prisma.store.findUnique({
-    where: { id: storeId },
-    select: { orderAheadClientId: true, orderAheadTokenEncrypted: true },
-  });
+  const order = await readOrderPushState(deps.prisma, storeId, orderId);
+  const store = await findOrderAheadCredentials(deps.prisma, storeId);
   if (order?.pushState === 'needs_reconciliation' && claimedFlowhubOrderId && store?.orderAheadClientId && store.orderAheadTokenEncrypted) {
     const credentials = { clientId: store.orderAheadClientId, clientSecret: deps.secrets.decrypt(store.orderAheadTokenEncrypted) };
     let answer;
@@ -206,13 +196,8 @@ export async function handlePostback(
     }
     const now = new Date();
     // Now known to be in Flowhub: recorded as every push outcome is (a Maui store hands the stock over; an order
-    // cancelled here meanwhile must be cancelled in Flowhub too), then the status read is applied.
-    const resolved = await inOrderTransaction(deps.prisma, async (tx, sql) => {
-      const pushed = await recordPushedToFlowhub({ tx, sql }, orderId, claimedFlowhubOrderId, { by: 'postback' }, now);
-      if (!pushed.recorded) return null;
-      const outcome = await applyFlowhubStatus(tx, orderId, answer.status, now, 'postback');
-      return { ...outcome, deliveryIds: [...pushed.deliveries, ...outcome.deliveryIds] };
-    });
+    // cancelled here meanwhile must be cancelled in Flowhub too), then the status read is applied, in one transaction.
+    const resolved = await resolvePushByPostback(deps.prisma, orderId, claimedFlowhubOrderId, answer.status, now);
     if (resolved) {
       deps.logger.info(
         { storeId, externalId: order.externalId, flowhubOrderId: claimedFlowhubOrderId },

@@ -12,7 +12,7 @@ import {
   type ResolvedAddress,
   type SecretBox,
 } from '@flowhub-sync/config';
-import type { PrismaClient } from '@flowhub-sync/db';
+import { failWebhookDelivery, findWebhookDelivery, recordWebhookAttempt, type PrismaClient } from '@flowhub-sync/db';
 import { defineProcessor } from '@flowhub-sync/queues';
 
 export interface WebhookDeliveryDependencies {
@@ -107,37 +107,19 @@ export async function deliverWebhook(
   deliveryId: string,
   { lastAttempt }: { lastAttempt: boolean },
 ): Promise<DeliveryOutcome> {
-  const delivery = await deps.prisma.webhookDelivery.findUnique({
-    where: { id: deliveryId },
-    include: {
-      store: {
-        select: {
-          statusWebhookUrl: true,
-          statusWebhookSecretEncrypted: true,
-          statusWebhookPreviousSecretEncrypted: true,
-          statusWebhookSecretChangedAt: true,
-        },
-      },
-    },
-  });
+  const delivery = await findWebhookDelivery(deps.prisma, deliveryId);
   if (!delivery) return 'gone';
   if (delivery.status === 'delivered') return 'already_delivered';
   const { statusWebhookUrl: url, statusWebhookSecretEncrypted: sealed } = delivery.store;
   if (!url || !sealed) {
-    await deps.prisma.webhookDelivery.update({
-      where: { id: deliveryId },
-      data: { status: 'failed', lastError: 'the store has no webhook URL or secret any more' },
-    });
+    await failWebhookDelivery(deps.prisma, deliveryId, 'the store has no webhook URL or secret any more');
     return 'no_endpoint';
   }
 
   const target = await checkOutboundUrl(url, { resolve: deps.resolve, allowPrivateNetworks: deps.allowPrivateNetworks });
   if (target.verdict === 'refused') {
     const refusal = `the webhook URL was refused: ${target.reason}`;
-    await deps.prisma.webhookDelivery.update({
-      where: { id: deliveryId },
-      data: { attempts: { increment: 1 }, responseStatus: null, lastError: refusal, status: 'failed' },
-    });
+    await recordWebhookAttempt(deps.prisma, deliveryId, { responseStatus: null, error: refusal, final: true });
     deps.logger.warn({ storeId: delivery.storeId, deliveryId }, refusal);
     throw new UnrecoverableError(refusal);
   }
@@ -175,15 +157,7 @@ export async function deliverWebhook(
           : `the webhook endpoint could not be reached (${(error as Error).message})`;
     }
   }
-  await deps.prisma.webhookDelivery.update({
-    where: { id: deliveryId },
-    data: {
-      attempts: { increment: 1 },
-      responseStatus: status,
-      lastError: failure,
-      ...(failure ? (lastAttempt ? { status: 'failed' as const } : {}) : { status: 'delivered' as const, deliveredAt: new Date() }),
-    },
-  });
+  await recordWebhookAttempt(deps.prisma, deliveryId, { responseStatus: status, error: failure, final: lastAttempt });
   if (failure) {
     deps.logger.warn({ storeId: delivery.storeId, deliveryId, status, lastAttempt }, failure);
     throw new WebhookEndpointError(failure);

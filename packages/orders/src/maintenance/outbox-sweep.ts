@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Queue } from 'bullmq';
 import type { Logger } from '@flowhub-sync/config';
-import { transitionPush, type PrismaClient } from '@flowhub-sync/db';
+import { ordersAwaitingPush, pendingWebhookDeliveries, pushesStartedBefore, transitionPush, type PrismaClient } from '@flowhub-sync/db';
 import { addWebhookDeliveryJob, ensureOrderPushJob, jobIds } from '@flowhub-sync/queues';
 import { sendPlatformNotices } from '../push/platform-notices';
 import type { MaintenanceTaskRun } from './task';
@@ -53,24 +53,13 @@ export async function sweepOutbox(deps: OutboxSweepDependencies): Promise<Outbox
   const take = deps.batchSize ?? 500;
   const settledBefore = new Date(now.getTime() - graceMs);
   const report: OutboxSweepReport = { requeued: 0, reconciliation: 0, webhooks: 0 };
-  const select = { id: true, storeId: true, externalId: true } as const;
 
-  const queued = await deps.prisma.order.findMany({
-    where: { status: 'confirmed', pushState: 'queued', updatedAt: { lt: settledBefore } },
-    select,
-    orderBy: { updatedAt: 'asc' },
-    take,
-  });
+  const queued = await ordersAwaitingPush(deps.prisma, settledBefore, take);
   for (const order of queued) {
     if ((await ensureOrderPushJob(deps.queue, order.storeId, order.externalId)) === 'added') report.requeued++;
   }
 
-  const stuck = await deps.prisma.order.findMany({
-    where: { pushState: 'pushing', pushStartedAt: { lt: new Date(now.getTime() - (deps.stuckPushingMs ?? 300_000)) } },
-    select: { ...select, pushAttempts: true },
-    orderBy: { pushStartedAt: 'asc' },
-    take,
-  });
+  const stuck = await pushesStartedBefore(deps.prisma, new Date(now.getTime() - (deps.stuckPushingMs ?? 300_000)), take);
   for (const order of stuck) {
     const job = await deps.queue.getJob(jobIds.orderPush(order.storeId, order.externalId));
     const state = job ? await job.getState() : 'unknown';
@@ -91,12 +80,7 @@ export async function sweepOutbox(deps: OutboxSweepDependencies): Promise<Outbox
   }
 
   if (deps.webhookQueue) {
-    const pending = await deps.prisma.webhookDelivery.findMany({
-      where: { status: 'pending', createdAt: { lt: settledBefore } },
-      select: { id: true, storeId: true },
-      orderBy: { createdAt: 'asc' },
-      take,
-    });
+    const pending = await pendingWebhookDeliveries(deps.prisma, settledBefore, take);
     for (const delivery of pending) {
       const state = await deps.webhookQueue.getJobState(jobIds.webhookDelivery(delivery.id));
       if (state !== 'unknown') continue; // waiting, retrying or running: it is on its way

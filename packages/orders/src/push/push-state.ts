@@ -32,7 +32,7 @@
  * The statements (the read, the claim, the record of the answer, the other moves of the push state) are in
  * packages/db/src/orders/push-state.ts; the job is packages/orders/src/jobs/order-push.ts. Flowhub's answer, an
  * operator's {"flowhubOrderId"} and a postback naming the Flowhub order all go through one recorder,
- * packages/orders/src/push/record-pushed.ts.
+ * packages/db/src/orders/record-pushed.ts.
  */
 
 /** How an operator resolves an unknown outcome; part of every needs_reconciliation reason. */

@@ -1,30 +1,25 @@
-import {
-  fulfilMauiPush,
-  inSqlTransaction,
-  markPushed,
-  recordEvents,
-  recordLinkedCancelledOrder,
-  recordOrderWebhook,
-  recordPushAnswer,
-  type HandOver,
-  type MauiFulfilment,
-  type PrismaClient,
-  type PushAnswerRow,
-  type PushState,
-  type Sql,
-  type Transaction,
-  type WebhookEvent,
-} from '@flowhub-sync/db';
+import type { PrismaClient, PushState } from '../generated/client';
+import type { Sql } from '../sql';
+import { recordOrderWebhook, type WebhookEvent } from '../webhooks';
+import { recordLinkedCancelledOrder } from './cancel-required';
+import { applyFlowhubStatus, type FlowhubStatusOutcome } from './flowhub-status';
+import type { Transaction } from './holds';
+import { fulfilMauiPush, type HandOver, type MauiFulfilment } from './maui-fulfilment';
+import { recordEvents } from './order-events';
+import { markPushed, recordPushAnswer, type PushAnswerRow } from './push-state';
+import { inOrderTransaction, inSqlTransaction } from './transaction';
 
 /*
  * THE record that an order is in Flowhub, whoever found out:
- * - the worker's push: Flowhub answered the create of one attempt (recordPushed below, the job's way in);
- * - an operator: POST …/push with {"flowhubOrderId"} (apps/producer/src/orders/push-queue.ts);
- * - a Flowhub postback naming the Flowhub order of an order whose push outcome was unknown (the status poll job,
- *   packages/orders/src/jobs/order-status-poll.ts).
+ * - the worker's push: Flowhub answered the create of one attempt (recordPushed below, the job's way in,
+ *   packages/orders/src/jobs/order-push.ts);
+ * - an operator: POST …/push with {"flowhubOrderId"} (requestOrderPush, ./push-requests.ts, for
+ *   apps/producer/src/orders/push-queue.ts);
+ * - a Flowhub postback naming the Flowhub order of an order whose push outcome was unknown (resolvePushByPostback below,
+ *   for the status poll job, packages/orders/src/jobs/order-status-poll.ts).
  * What follows from it is written here once, in the transaction that records it: an order cancelled here meanwhile
  * must be cancelled in Flowhub too (its stock is not handed over); otherwise a Maui store hands the order's stock
- * over to Flowhub (packages/db's fulfilMauiPush, which nothing else calls).
+ * over to Flowhub (fulfilMauiPush, ./maui-fulfilment.ts, which nothing else calls).
  */
 
 /** Who found the order in Flowhub. */
@@ -87,8 +82,8 @@ const unrecorded = (
 });
 
 /**
- * Records inside the caller's transaction that the order is Flowhub order `flowhubOrderId`, with what follows from it.
- * Returns the webhook deliveries to queue after the commit.
+ * Records inside the caller's transaction (of this package) that the order is Flowhub order `flowhubOrderId`, with
+ * what follows from it. Returns the webhook deliveries to queue after the commit.
  */
 export async function recordPushedToFlowhub(
   db: OrderTransaction,
@@ -158,7 +153,7 @@ export async function recordPushedToFlowhub(
 /**
  * The worker's push records Flowhub's answer: pushed, Flowhub's orderId, and for a Maui store the fulfilment (its
  * holds consumed), in one transaction. Applies to the attempt that sent it, while it is 'pushing' or was meanwhile
- * marked needs_reconciliation (the answer settles that question); see packages/db's recordPushAnswer for the rest.
+ * marked needs_reconciliation (the answer settles that question); see recordPushAnswer (./push-state.ts) for the rest.
  * The common case (no Maui store, nothing the platform must hear of) is the statement alone, one round trip; the
  * others run the same statement inside a transaction that also writes what follows (recordPushedToFlowhub).
  */
@@ -178,4 +173,26 @@ export async function recordPushed(
   // so "pushed" and "fulfilled" never disagree and no such change is committed without its notice.
   const pushedBy = { by: 'push', attempt: order.attempt, flowhubStatus: answer.flowhubStatus, maui: store.maui } as const;
   return inSqlTransaction(db.prisma, (tx, sql) => recordPushedToFlowhub({ tx, sql }, order.id, answer.flowhubOrderId, pushedBy, at));
+}
+
+/**
+ * A Flowhub postback tied the order, whose push needs reconciliation, to Flowhub order `flowhubOrderId` (the caller read
+ * that order from Flowhub: `flowhubStatus` is its status). In one transaction: recorded as every push outcome is (a Maui
+ * store hands the stock over; an order cancelled here meanwhile must be cancelled in Flowhub too), then the status read
+ * is applied (applyFlowhubStatus, via 'postback'). Null when the order's push no longer needed reconciliation (nothing
+ * written); otherwise the status outcome, its deliveryIds with the record's.
+ */
+export async function resolvePushByPostback(
+  prisma: PrismaClient,
+  orderId: string,
+  flowhubOrderId: string,
+  flowhubStatus: string,
+  at: Date,
+): Promise<FlowhubStatusOutcome | null> {
+  return inOrderTransaction(prisma, async (tx, sql) => {
+    const pushed = await recordPushedToFlowhub({ tx, sql }, orderId, flowhubOrderId, { by: 'postback' }, at);
+    if (!pushed.recorded) return null;
+    const outcome = await applyFlowhubStatus(tx, orderId, flowhubStatus, at, 'postback');
+    return { ...outcome, deliveryIds: [...pushed.deliveries, ...outcome.deliveryIds] };
+  });
 }
