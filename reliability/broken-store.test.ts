@@ -12,10 +12,16 @@ afterAll(() => stack?.close());
 /** Asks every store for a sync at once; the time until each store's newest run has ended. */
 async function syncAll(storeIds: string[]) {
   const known = new Map<string, string[]>();
-  for (const id of storeIds) known.set(id, (await syncRuns(stack, id)).map((run) => run.id));
+  for (const id of storeIds)
+    known.set(
+      id,
+      (await syncRuns(stack, id)).map((run) => run.id),
+    );
   const started = Date.now();
   await Promise.all(storeIds.map((id) => stack.api('POST', `/v1/stores/${id}/sync`, {})));
-  const done = await Promise.all(storeIds.map(async (id) => ({ id, run: await settledRun(stack, id, { known: known.get(id) }), ms: Date.now() - started })));
+  const done = await Promise.all(
+    storeIds.map(async (id) => ({ id, run: await settledRun(stack, id, { known: known.get(id) }), ms: Date.now() - started })),
+  );
   return done;
 }
 

@@ -26,12 +26,15 @@ it('h. cancels racing pushes: no cancelled order reaches Flowhub unannounced', a
     {
       scenario: 'h. cancels racing pushes',
       injected: `${ORDERS} orders, each created confirmed and cancelled 0–6 ms later, 10 at a time`,
-      checked: 'every cancelled order created in Flowhub has a flowhub_cancel_required record; no push left in flight; no order in Flowhub twice',
+      checked:
+        'every cancelled order created in Flowhub has a flowhub_cancel_required record; no push left in flight; no order in Flowhub twice',
     },
     async () => {
       await enableStore(stack, STORE, { syncOrders: true });
       await settledRun(stack, STORE);
-      const variants = (await stack.api('GET', `/v1/stores/${STORE}/products?limit=100&sellable=true`)).body.items.map((item: { variantId: string }) => item.variantId);
+      const variants = (await stack.api('GET', `/v1/stores/${STORE}/products?limit=100&sellable=true`)).body.items.map(
+        (item: { variantId: string }) => item.variantId,
+      );
 
       const one = async (n: number) => {
         const externalId = `RACE-${n}`;
@@ -52,7 +55,10 @@ it('h. cancels racing pushes: no cancelled order reaches Flowhub unannounced', a
       // Every push settles: claimed pushes finish, unclaimed ones are dropped by the claim.
       const orders = await waitFor(
         async () => {
-          const rows = await stack.db.prisma.order.findMany({ where: { storeId: STORE }, select: { id: true, externalId: true, status: true, pushState: true } });
+          const rows = await stack.db.prisma.order.findMany({
+            where: { storeId: STORE },
+            select: { id: true, externalId: true, status: true, pushState: true },
+          });
           return rows.every((row) => row.pushState !== 'queued' && row.pushState !== 'sending') ? rows : null;
         },
         { what: 'every push to settle', timeoutMs: 120_000, intervalMs: 500 },
@@ -61,9 +67,12 @@ it('h. cancels racing pushes: no cancelled order reaches Flowhub unannounced', a
       expect(orders.every((order) => order.status === 'cancelled')).toBe(true);
 
       const announced = new Set(
-        (await stack.db.prisma.orderEvent.findMany({ where: { event: 'flowhub_cancel_required', order: { storeId: STORE } }, select: { order: { select: { externalId: true } } } })).map(
-          (event) => event.order.externalId,
-        ),
+        (
+          await stack.db.prisma.orderEvent.findMany({
+            where: { event: 'flowhub_cancel_required', order: { storeId: STORE } },
+            select: { order: { select: { externalId: true } } },
+          })
+        ).map((event) => event.order.externalId),
       );
       // The simulator's record of what reached Flowhub. Each create names our order in its customerNote
       // ("Order <externalId>", then the delivery notes).

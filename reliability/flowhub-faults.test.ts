@@ -1,7 +1,12 @@
 import { Queue } from 'bullmq';
 import { enableStore, scenario, seconds, settledRun, startStack, type Stack } from './scenario-kit';
 
-const locations = ['north', 'south', 'east', 'west'].map((name) => ({ locationId: name, clientId: `${name}-client`, key: `${name}-key`, rows: 400 }));
+const locations = ['north', 'south', 'east', 'west'].map((name) => ({
+  locationId: name,
+  clientId: `${name}-client`,
+  key: `${name}-key`,
+  rows: 400,
+}));
 
 let stack: Stack;
 beforeAll(async () => {
@@ -14,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => stack?.close());
 afterEach(() => stack.sim.state.faults.clear());
 
-const runIds = async (storeId: string) => ((await stack.api('GET', `/v1/stores/${storeId}/syncs`)).body.items as any[]).map((run) => run.id);
+const runIds = async (storeId: string) =>
+  ((await stack.api('GET', `/v1/stores/${storeId}/syncs`)).body.items as any[]).map((run) => run.id);
 async function syncNow(storeId: string) {
   const known = await runIds(storeId);
   expect((await stack.api('POST', `/v1/stores/${storeId}/sync`, {})).status).toBe(202);
@@ -28,7 +34,7 @@ it('d: a 403 HTML page fails that store at once with a clear reason; the other s
     {
       scenario: 'd1. Flowhub answers 403 HTML for one store',
       injected: "a gateway's 403 HTML page on every request for one location",
-      checked: 'that store\'s sync fails at once, its reason naming the credentials; the three other stores sync as usual',
+      checked: "that store's sync fails at once, its reason naming the credentials; the three other stores sync as usual",
     },
     async () => {
       stack.sim.state.faults.add({ kind: 'forbiddenHtml', locationId: 'north' });
@@ -66,7 +72,7 @@ it('d: a 429 storm and 5xx answers slow the syncs down but fail none', async () 
     {
       scenario: 'd3. Flowhub 429 storm and 5xx',
       injected: 'half of all requests answered 429 (Retry-After 1 s), and a quarter answered 502, 30 of each, at once',
-      checked: 'every store\'s sync ends succeeded; no job fails',
+      checked: "every store's sync ends succeeded; no job fails",
     },
     async () => {
       const queue = new Queue('inventory-sync', { connection: { url: stack.env.REDIS_URL }, prefix: stack.prefix });

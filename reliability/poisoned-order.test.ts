@@ -16,12 +16,13 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => stack?.close());
 
-it('i: a poisoned order among 1,500 followed ones: every other order\'s status arrives within two polls', async () => {
+it("i: a poisoned order among 1,500 followed ones: every other order's status arrives within two polls", async () => {
   await scenario(
     {
       scenario: 'i. a poisoned order among 1,500 followed ones',
       injected: `${FOLLOWED} pushed orders followed by one store, all moved to ready in Flowhub; one order's status answer has no status field`,
-      checked: "within two status polls every other order is ready (through the API); the poisoned one's follow.lastError and errorCount show the failure",
+      checked:
+        "within two status polls every other order is ready (through the API); the poisoned one's follow.lastError and errorCount show the failure",
     },
     async () => {
       // The orders in Flowhub, moved to ready by hand (they stop moving on their own), and the same orders here, pushed.
@@ -74,12 +75,16 @@ it('i: a poisoned order among 1,500 followed ones: every other order\'s status a
         const batch = Array.from({ length: Math.min(50, FOLLOWED - index) }, (_, offset) => index + offset).filter((i) => i !== POISONED);
         const answers = await Promise.all(batch.map((i) => stack.api('GET', `/v1/stores/${STORE}/orders/P-${i}`)));
         answers.forEach((answer, offset) => {
-          if (answer.status !== 200 || answer.body.status !== 'ready' || answer.body.flowhubStatus !== 'ready') notReady.push(`P-${batch[offset]}`);
+          if (answer.status !== 200 || answer.body.status !== 'ready' || answer.body.flowhubStatus !== 'ready')
+            notReady.push(`P-${batch[offset]}`);
         });
       }
       expect(notReady).toEqual([]);
       const poisoned = await stack.api('GET', `/v1/stores/${STORE}/orders/P-${POISONED}`);
-      expect(poisoned.body).toMatchObject({ status: 'confirmed', follow: { errorCount: 2, lastError: expect.stringContaining('no status'), stoppedReason: null } });
+      expect(poisoned.body).toMatchObject({
+        status: 'confirmed',
+        follow: { errorCount: 2, lastError: expect.stringContaining('no status'), stoppedReason: null },
+      });
       expect(polls.map((poll) => poll.checked + poll.failed)).toEqual([1_000, 1_000]);
       return (
         `${FOLLOWED - 1} orders ready after 2 polls (${polls.map((poll) => `${poll.checked} read, ${poll.failed} failed in ${seconds(poll.ms)}`).join('; ')}; ` +

@@ -6,16 +6,33 @@ import { freePort, waitFor } from '@flowhub-sync/testing';
 import { enableStore, scenario, seconds, settledRun, startStack, syncRuns, type Stack } from './scenario-kit';
 
 /** A PostgreSQL of this scenario's own (initdb as the postgres user, as the stack script does), so it can be restarted. */
-const bin = ['/usr/lib/postgresql'].flatMap((base) => (fs.existsSync(base) ? fs.readdirSync(base).map((v) => path.join(base, v, 'bin')) : [])).find((dir) => fs.existsSync(path.join(dir, 'pg_ctl')))!;
+const bin = ['/usr/lib/postgresql']
+  .flatMap((base) => (fs.existsSync(base) ? fs.readdirSync(base).map((v) => path.join(base, v, 'bin')) : []))
+  .find((dir) => fs.existsSync(path.join(dir, 'pg_ctl')))!;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reliability-pg-'));
 const asPostgres = (args: string[]) => {
   const quoted = args.map((arg) => `'${arg}'`).join(' ');
-  const run = process.getuid?.() === 0 ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', quoted], { encoding: 'utf8' }) : spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
+  const run =
+    process.getuid?.() === 0
+      ? spawnSync('su', ['postgres', '-s', '/bin/sh', '-c', quoted], { encoding: 'utf8' })
+      : spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`${args[0]} failed: ${run.stderr}${run.stdout}`);
 };
 let port: number;
 const pgCtl = (action: 'start' | 'stop') =>
-  asPostgres([path.join(bin, 'pg_ctl'), '-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-w', '-m', 'fast', '-o', `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200`, action]);
+  asPostgres([
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    dataDir,
+    '-l',
+    path.join(dataDir, 'server.log'),
+    '-w',
+    '-m',
+    'fast',
+    '-o',
+    `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=200`,
+    action,
+  ]);
 
 let stack: Stack;
 beforeAll(async () => {
@@ -44,8 +61,10 @@ it('f: PostgreSQL restarted under load: jobs retry, nothing half-written remains
   await scenario(
     {
       scenario: 'f. PostgreSQL restarted under load',
-      injected: 'PostgreSQL stopped (fast shutdown) for 5 s and started again while 6 stores sync 1,500 rows each (their Flowhub answers held 1.5 s so the stop lands mid-sync)',
-      checked: 'every sync in flight ends succeeded after its retry (none left running), the menus are whole, the API answers 503 naming PostgreSQL while it is down and recovers by itself',
+      injected:
+        'PostgreSQL stopped (fast shutdown) for 5 s and started again while 6 stores sync 1,500 rows each (their Flowhub answers held 1.5 s so the stop lands mid-sync)',
+      checked:
+        'every sync in flight ends succeeded after its retry (none left running), the menus are whole, the API answers 503 naming PostgreSQL while it is down and recovers by itself',
     },
     async () => {
       const stores = Array.from({ length: 6 }, (_, i) => `pg-${i}`);
@@ -55,7 +74,11 @@ it('f: PostgreSQL restarted under load: jobs retry, nothing half-written remains
       const menuSize = (await stack.api('GET', `/v1/stores/pg-0/products?limit=500&active=true`)).body.items.length;
 
       const known = new Map<string, string[]>();
-      for (const id of stores) known.set(id, (await syncRuns(stack, id)).map((run) => run.id));
+      for (const id of stores)
+        known.set(
+          id,
+          (await syncRuns(stack, id)).map((run) => run.id),
+        );
       await stack.sim.state.faults.add({ kind: 'latency', latencyMs: 1_500, count: 6 });
       await Promise.all(stores.map((id) => stack.api('POST', `/v1/stores/${id}/sync`, {})));
       await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -23,7 +23,8 @@ it('a: the inventory-worker SIGKILLed in the middle of a sync: the menu stays as
   await scenario(
     {
       scenario: 'a. inventory-worker killed mid-sync',
-      injected: 'SIGKILL of the inventory-worker while a 3,000-row sync is streaming (its first Flowhub request held 2 s so the kill lands mid-run)',
+      injected:
+        'SIGKILL of the inventory-worker while a 3,000-row sync is streaming (its first Flowhub request held 2 s so the kill lands mid-run)',
       checked: 'the menu keeps every product of the last good sync during and after the kill; a new worker finishes a sync without help',
     },
     async () => {
@@ -36,7 +37,10 @@ it('a: the inventory-worker SIGKILLed in the middle of a sync: the menu stays as
 
       stack.sim.state.faults.add({ kind: 'latency', latencyMs: 2_000, count: 1 });
       expect((await stack.api('POST', '/v1/stores/kill-sync/sync', {})).status).toBe(202);
-      await waitFor(async () => (await syncRuns(stack, 'kill-sync'))[0]?.status === 'running', { what: 'the second sync to be running', intervalMs: 50 });
+      await waitFor(async () => (await syncRuns(stack, 'kill-sync'))[0]?.status === 'running', {
+        what: 'the second sync to be running',
+        intervalMs: 50,
+      });
       const killed = await stack.apps['inventory-worker']!.stop('SIGKILL');
       expect(killed.signal).toBe('SIGKILL');
       expect(await activeMenu('kill-sync')).toBe(menuBefore);
@@ -58,7 +62,8 @@ it('b: the order-worker SIGKILLed in the middle of pushes under load: no order l
     {
       scenario: 'b. order-worker killed mid-push',
       injected: 'SIGKILL of the order-worker while 40 confirmed orders are being pushed (Flowhub answers creates in 400 ms); restart',
-      checked: 'every order ends pushed or needs_reconciliation; the simulator recorded at most one create per order, exactly one per pushed order',
+      checked:
+        'every order ends pushed or needs_reconciliation; the simulator recorded at most one create per order, exactly one per pushed order',
     },
     async () => {
       await enableStore(stack, 'kill-push', { syncOrders: true });
@@ -67,10 +72,21 @@ it('b: the order-worker SIGKILLed in the middle of pushes under load: no order l
       await stack.start('order-worker');
       stack.sim.state.faults.add({ kind: 'latency', latencyMs: 400, endpoints: ['orderCreate'] });
       const ids = Array.from({ length: 40 }, (_, index) => `LOAD-${index}`);
-      const customer = { firstName: 'Ada', lastName: 'Lovelace', birthDate: '1990-01-31', email: 'ada@example.com', phone: '+15555550123', purchaseCategory: 'rec' };
+      const customer = {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        birthDate: '1990-01-31',
+        email: 'ada@example.com',
+        phone: '+15555550123',
+        purchaseCategory: 'rec',
+      };
       for (const [index, externalId] of ids.entries()) {
         const created = await stack.api('POST', '/v1/stores/kill-push/orders', {
-          externalId, type: 'pickup', status: 'confirmed', customer, items: [{ variantId: menu[index % menu.length].variantId, quantity: 1 }],
+          externalId,
+          type: 'pickup',
+          status: 'confirmed',
+          customer,
+          items: [{ variantId: menu[index % menu.length].variantId, quantity: 1 }],
         });
         expect(created.status).toBe(201);
       }
@@ -95,7 +111,8 @@ it('b: the order-worker SIGKILLed in the middle of pushes under load: no order l
       const duplicates = ids.filter((id) => (perOrder[id] ?? 0) > 1);
       expect(duplicates).toEqual([]);
       const pushed = states.filter((order) => order.push.state === 'pushed');
-      for (const order of pushed) expect({ id: order.externalId, creates: perOrder[order.externalId] }).toEqual({ id: order.externalId, creates: 1 });
+      for (const order of pushed)
+        expect({ id: order.externalId, creates: perOrder[order.externalId] }).toEqual({ id: order.externalId, creates: 1 });
       const reconcile = states.length - pushed.length;
       return `40 orders: ${pushed.length} pushed, ${reconcile} needs_reconciliation, 0 lost, 0 created twice; all settled ${seconds(settledMs)} after the restart`;
     },

@@ -9,11 +9,16 @@ import { enableStore, scenario, seconds, settledRun, startStack, type Stack } fr
 
 /** A Redis of this scenario's own (AOF on), so it can be stopped and started without disturbing anything else. */
 function privateRedis(port: number, dir: string): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'], {
-    stdio: 'ignore',
-  });
+  return spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    {
+      stdio: 'ignore',
+    },
+  );
 }
-const stopped = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+const stopped = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 let stack: Stack;
 let redis: ChildProcess;
@@ -42,7 +47,8 @@ it('c: Redis stopped for 30 s: orders are still taken and confirmed, schedules s
     {
       scenario: 'c. Redis outage',
       injected: 'Redis (AOF) stopped for 30 s while the platform keeps creating and confirming orders, then started again',
-      checked: 'order create/confirm answer during the outage (only a manual sync answers 503), the store schedule survives, workers reconnect by themselves, every confirmed order reaches Flowhub exactly once',
+      checked:
+        'order create/confirm answer during the outage (only a manual sync answers 503), the store schedule survives, workers reconnect by themselves, every confirmed order reaches Flowhub exactly once',
     },
     async () => {
       await enableStore(stack, 'outage', { syncOrders: true });
@@ -81,7 +87,9 @@ it('c: Redis stopped for 30 s: orders are still taken and confirmed, schedules s
         await waitFor(async () => (await inventory.getJobScheduler('inventory-sync~outage')) !== undefined, { what: 'the schedule (AOF)' });
         const pushed = await waitFor(
           async () => {
-            const states = await Promise.all(Array.from({ length: 10 }, async (_, i) => (await stack.api('GET', `/v1/stores/outage/orders/OUT-${i}`)).body.push?.state));
+            const states = await Promise.all(
+              Array.from({ length: 10 }, async (_, i) => (await stack.api('GET', `/v1/stores/outage/orders/OUT-${i}`)).body.push?.state),
+            );
             return states.every((state) => state === 'pushed') ? states : null;
           },
           { what: 'every confirmed order to be pushed', timeoutMs: 120_000, intervalMs: 500 },
@@ -93,7 +101,9 @@ it('c: Redis stopped for 30 s: orders are still taken and confirmed, schedules s
       }
       const recovered = Date.now() - restarted;
       // Creates per order of ours: each names its order in its customerNote ("Order <externalId>").
-      const record = (await (await fetch(`${stack.sim.url}/__sim/orders?locationId=demo-location`)).json()) as { createsByNoteOrderId: Record<string, number> };
+      const record = (await (await fetch(`${stack.sim.url}/__sim/orders?locationId=demo-location`)).json()) as {
+        createsByNoteOrderId: Record<string, number>;
+      };
       const perOrder = Array.from({ length: 10 }, (_, i) => record.createsByNoteOrderId[`OUT-${i}`] ?? 0);
       expect(perOrder).toEqual(Array(10).fill(1));
       return `20 API answers during the outage, 0 of them 5xx (manual sync 503 as designed); 10 of 10 confirmed orders pushed ${seconds(recovered)} after Redis returned; 0 lost, 0 created twice`;

@@ -4,7 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { LIVELY_BEHAVIOUR, startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
-import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
+import {
+  freePort,
+  serviceUrls,
+  startApp,
+  testEncryptionKey,
+  uniqueQueuePrefix,
+  waitFor,
+  waitForHttp,
+  type RunningApp,
+} from '@flowhub-sync/testing';
 
 export const API_TOKEN = 'reliability-api-token-0123456789';
 export const RESULTS_DIR = process.env.RELIABILITY_RESULTS_DIR ?? path.join(__dirname, '.results');
@@ -51,8 +60,13 @@ export interface Stack {
  * The simulator, a database and the three processes, configured as production would be (schedules shortened). The
  * simulator runs with its invented behaviours on (LIVELY_BEHAVIOUR: lifecycles, postbacks, gateway pages, token expiry).
  */
-export async function startStack(options: { sim?: SimulatorOptions; redisUrl?: string; env?: Record<string, string> } = {}): Promise<Stack> {
-  const [sim, db] = await Promise.all([startSimulator({ rows: 500, seed: 3, ...options.sim, behaviour: { ...LIVELY_BEHAVIOUR, ...options.sim?.behaviour } }), createTestDatabase()]);
+export async function startStack(
+  options: { sim?: SimulatorOptions; redisUrl?: string; env?: Record<string, string> } = {},
+): Promise<Stack> {
+  const [sim, db] = await Promise.all([
+    startSimulator({ rows: 500, seed: 3, ...options.sim, behaviour: { ...LIVELY_BEHAVIOUR, ...options.sim?.behaviour } }),
+    createTestDatabase(),
+  ]);
   const prefix = uniqueQueuePrefix('reliability');
   const port = await freePort();
   const env: Record<string, string> = {
@@ -116,7 +130,11 @@ export async function startStack(options: { sim?: SimulatorOptions; redisUrl?: s
 }
 
 /** Enables a store on a simulator location through the API (credentials not verified: the scenarios break them on purpose). */
-export async function enableStore(stack: Stack, storeId: string, location: { locationId?: string; clientId?: string; apiKey?: string; syncOrders?: boolean } = {}) {
+export async function enableStore(
+  stack: Stack,
+  storeId: string,
+  location: { locationId?: string; clientId?: string; apiKey?: string; syncOrders?: boolean } = {},
+) {
   const { locationId = 'demo-location', clientId = 'demo-client', apiKey = 'demo-key', syncOrders = false } = location;
   const response = await stack.api('PUT', `/v1/stores/${storeId}/flowhub?verify=false`, {
     enabled: true,
@@ -128,14 +146,17 @@ export async function enableStore(stack: Stack, storeId: string, location: { loc
   if (response.status !== 200) throw new Error(`enabling ${storeId}: ${response.status} ${JSON.stringify(response.body)}`);
 }
 
-export const syncRuns = async (stack: Stack, storeId: string): Promise<any[]> => (await stack.api('GET', `/v1/stores/${storeId}/syncs`)).body.items ?? [];
+export const syncRuns = async (stack: Stack, storeId: string): Promise<any[]> =>
+  (await stack.api('GET', `/v1/stores/${storeId}/syncs`)).body.items ?? [];
 
 /** Waits for the store's newest sync run to end (one not in `known`), and returns it. */
 export async function settledRun(stack: Stack, storeId: string, options: { known?: string[]; timeoutMs?: number } = {}) {
   return waitFor(
     async () => {
       const [newest] = await syncRuns(stack, storeId);
-      return newest && ['succeeded', 'failed', 'suspicious'].includes(newest.status) && !(options.known ?? []).includes(newest.id) ? newest : undefined;
+      return newest && ['succeeded', 'failed', 'suspicious'].includes(newest.status) && !(options.known ?? []).includes(newest.id)
+        ? newest
+        : undefined;
     },
     { timeoutMs: options.timeoutMs ?? 120_000, intervalMs: 250, what: `a finished sync run of ${storeId}` },
   );

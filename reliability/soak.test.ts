@@ -11,7 +11,11 @@ beforeAll(async () => {
     env: { INVENTORY_SYNC_EVERY_MS: '15000', STATUS_POLL_EVERY_MS: '3000' },
   });
   // An hour of Flowhub order life in 36 s; one order in ten cancelled in Flowhub.
-  await fetch(`${stack.sim.url}/__sim/lifecycle`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timeScale: 0.01, cancelShare: 0.1 }) });
+  await fetch(`${stack.sim.url}/__sim/lifecycle`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ timeScale: 0.01, cancelShare: 0.1 }),
+  });
   await stack.start('producer');
   await stack.start('inventory-worker');
   await stack.start('order-worker');
@@ -25,13 +29,16 @@ it('soak: 100 stores and a steady stream of orders through a simulated hour, wit
     {
       scenario: 'g. soak',
       injected: `${STORES} stores syncing every 15 s, an order every 300 ms for ${STREAM_MS / 1000} s (an hour of Flowhub order life, 10% cancelled there), a 429 storm and 5xx answers sprinkled in`,
-      checked: 'every order ends final or explained (needs_reconciliation / failed with a reason); each product\'s heldQuantity equals its held and consumed holds; no job failed for throttling; Redis and PostgreSQL sizes reported',
+      checked:
+        "every order ends final or explained (needs_reconciliation / failed with a reason); each product's heldQuantity equals its held and consumed holds; no job failed for throttling; Redis and PostgreSQL sizes reported",
     },
     async () => {
       const stores = Array.from({ length: STORES }, (_, i) => `soak-${i}`);
       for (const id of stores) await enableStore(stack, id, { syncOrders: true });
       await Promise.all(stores.map((id) => settledRun(stack, id)));
-      const variants = (await stack.api('GET', '/v1/stores/soak-0/products?limit=500&sellable=true')).body.items.map((item: { variantId: string }) => item.variantId);
+      const variants = (await stack.api('GET', '/v1/stores/soak-0/products?limit=500&sellable=true')).body.items.map(
+        (item: { variantId: string }) => item.variantId,
+      );
 
       const started = Date.now();
       const answers = new Map<number, number>();
@@ -48,7 +55,13 @@ it('soak: 100 stores and a steady stream of orders through a simulated hour, wit
           type: n % 3 === 0 ? 'delivery' : 'pickup',
           customer: { firstName: 'Ada', lastName: 'L', phone: '+15555550123', purchaseCategory: 'rec' },
           items: [{ variantId: variants[n % variants.length], quantity: 1 }],
-          ...(n % 3 === 0 ? { address: { street1: '1 Main St', city: 'Springfield', state: 'OR', zip: '97477' }, deliveryFeeCents: 500, deliveryNotes: 'Gate 4' } : {}),
+          ...(n % 3 === 0
+            ? {
+                address: { street1: '1 Main St', city: 'Springfield', state: 'OR', zip: '97477' },
+                deliveryFeeCents: 500,
+                deliveryNotes: 'Gate 4',
+              }
+            : {}),
           status: 'confirmed',
         });
         answers.set(created.status, (answers.get(created.status) ?? 0) + 1);

@@ -21,7 +21,11 @@ const SCENARIOS = ['inventory-sync', 'fleet', 'orders', 'status'];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',').filter(Boolean);
+const only = args
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
 const unknown = args.filter((arg) => !['--quick', '--no-build'].includes(arg) && !arg.startsWith('--only='));
 if (unknown.length > 0 || (only && only.some((name) => !SCENARIOS.includes(name)))) {
   process.stderr.write(`usage: npm run bench -- [--quick] [--only=${SCENARIOS.join(',')}] [--no-build]\n`);

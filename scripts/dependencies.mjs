@@ -11,7 +11,11 @@ export function ensureDependencies(root) {
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   process.stderr.write('installing dependencies (npm ci)…\n');
-  const run = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: { ...process.env, ...prismaEngineStubs } });
+  const run = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...prismaEngineStubs },
+  });
   if (run.status !== 0) {
     process.stderr.write('npm ci failed\n');
     process.exit(1);

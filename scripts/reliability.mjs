@@ -16,7 +16,11 @@ const { stackUp, stackDown } = await import('./stack.mjs');
 const resultsDir = path.join(root, 'reliability', '.results');
 fs.rmSync(resultsDir, { recursive: true, force: true });
 
-const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+const build = spawnSync('npx', ['turbo', 'run', 'build', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+});
 if (build.status !== 0) {
   process.stderr.write('reliability: the build failed\n');
   process.exit(1);
@@ -33,7 +37,10 @@ const jest = spawnSync(process.execPath, [jestBin, '--config', 'reliability/jest
 if (stack.started) await stackDown();
 
 const figures = fs.existsSync(resultsDir)
-  ? fs.readdirSync(resultsDir).filter((file) => file.endsWith('.json')).map((file) => JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8')))
+  ? fs
+      .readdirSync(resultsDir)
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => JSON.parse(fs.readFileSync(path.join(resultsDir, file), 'utf8')))
   : [];
 figures.sort((a, b) => a.scenario.localeCompare(b.scenario));
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -54,10 +61,13 @@ const report = [
   '',
   '| Scenario | Injected | Checked | Result | Figure |',
   '|---|---|---|---|---|',
-  ...figures.map((f) => `| ${cell(f.scenario)} | ${cell(f.injected)} | ${cell(f.checked)} | ${f.result === 'passed' ? 'passed' : '**failed**'} | ${cell(f.figure)} |`),
+  ...figures.map(
+    (f) =>
+      `| ${cell(f.scenario)} | ${cell(f.injected)} | ${cell(f.checked)} | ${f.result === 'passed' ? 'passed' : '**failed**'} | ${cell(f.figure)} |`,
+  ),
   '',
   "Recovery after a SIGKILL (a, b) takes about 60 s: BullMQ's default lock duration (30 s) plus its stalled-job check (every",
-  "30 s). That is a setting, not a defect: shorter locks would shorten it, at the price of more Redis traffic and of jobs",
+  '30 s). That is a setting, not a defect: shorter locks would shorten it, at the price of more Redis traffic and of jobs',
   'taken for stalled when a busy process renews its lock late (which the per-store sync lock and the push claim would',
   'then have to absorb).',
   '',

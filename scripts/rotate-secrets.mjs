@@ -14,7 +14,9 @@ const env = loadEnvOrExit({ ...databaseEnv, ...encryptionEnv }, 'secrets:rotate'
 const prisma = createPrismaClient(env.DATABASE_URL, { max: 2 });
 try {
   const result = await rotateStoredSecrets(prisma, createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD));
-  process.stdout.write(`re-encrypted ${result.secrets} secrets of ${result.stores} stores (${result.skipped} changed meanwhile, already current)\n`);
+  process.stdout.write(
+    `re-encrypted ${result.secrets} secrets of ${result.stores} stores (${result.skipped} changed meanwhile, already current)\n`,
+  );
 } catch (error) {
   process.stderr.write(`secrets:rotate failed: ${error.message}\n`);
   process.exitCode = 1;

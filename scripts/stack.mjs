@@ -165,11 +165,30 @@ async function startRedis(state) {
   fs.mkdirSync(dir, { recursive: true });
   const port = await freePort(state.redis?.port ?? 56379);
   const pidfile = path.join(dir, 'redis.pid');
-  const run = spawnSync('redis-server', [
-    '--daemonize', 'yes', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '',
-    '--pidfile', pidfile, '--logfile', path.join(dir, 'redis.log'),
-  ], { encoding: 'utf8' });
+  const run = spawnSync(
+    'redis-server',
+    [
+      '--daemonize',
+      'yes',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--maxmemory-policy',
+      'noeviction',
+      '--save',
+      '',
+      '--pidfile',
+      pidfile,
+      '--logfile',
+      path.join(dir, 'redis.log'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`redis-server did not start: ${run.stderr || run.stdout}`);
   const redisUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 100 && !(await redisPing(redisUrl)); i++) await new Promise((r) => setTimeout(r, 50));
@@ -180,19 +199,40 @@ async function startRedis(state) {
 
 async function startPostgres(state) {
   const urlFor = (port) => `postgresql://postgres@127.0.0.1:${port}/${DATABASE}`;
-  if (state.postgres && alive(state.postgres.pid) && (await postgresAnswers(urlFor(state.postgres.port)))) return urlFor(state.postgres.port);
+  if (state.postgres && alive(state.postgres.pid) && (await postgresAnswers(urlFor(state.postgres.port))))
+    return urlFor(state.postgres.port);
   const bin = postgresBinDir();
   const dataDir = state.postgres?.dataDir ?? postgresDataDir();
   fs.mkdirSync(dataDir, { recursive: true });
   if (isRoot) execFileSync('chown', ['-R', 'postgres:postgres', path.dirname(dataDir) === stackDir ? dataDir : path.dirname(dataDir)]);
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const init = asPostgres(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-instructions']);
+    const init = asPostgres(path.join(bin, 'initdb'), [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--no-instructions',
+    ]);
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
   const port = await freePort(state.postgres?.port ?? 55432);
   const options = `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-  const start = asPostgres(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-l', path.join(dataDir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
-  if (start.status !== 0) throw new Error(`PostgreSQL did not start: ${start.stderr || start.stdout} (log: ${path.join(dataDir, 'server.log')})`);
+  const start = asPostgres(path.join(bin, 'pg_ctl'), [
+    '-D',
+    dataDir,
+    '-l',
+    path.join(dataDir, 'server.log'),
+    '-o',
+    options,
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
+  if (start.status !== 0)
+    throw new Error(`PostgreSQL did not start: ${start.stderr || start.stdout} (log: ${path.join(dataDir, 'server.log')})`);
   const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
   state.postgres = { port, pid, dataDir, bin };
   const admin = `postgresql://postgres@127.0.0.1:${port}/postgres`;
@@ -232,7 +272,11 @@ export async function stackDown() {
     asPostgres(path.join(state.postgres.bin, 'pg_ctl'), ['-D', state.postgres.dataDir, '-m', 'fast', '-w', 'stop']);
     log(`stopped PostgreSQL (pid ${state.postgres.pid})`);
   }
-  writeState({ ...state, redis: state.redis && { ...state.redis, pid: null }, postgres: state.postgres && { ...state.postgres, pid: null } });
+  writeState({
+    ...state,
+    redis: state.redis && { ...state.redis, pid: null },
+    postgres: state.postgres && { ...state.postgres, pid: null },
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

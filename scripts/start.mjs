@@ -155,7 +155,10 @@ async function main() {
     waits.push(waitReady(sim, `${simUrl}/__sim/state`).then(() => speedUpSimulator(simUrl)));
   }
   const producer = group.start('producer', 'apps/producer/dist/main.js', { ...env, PORT: String(apiPort) });
-  const inventoryWorker = group.start('inventory-worker', 'apps/inventory-worker/dist/main.js', { ...env, HEALTH_PORT: String(inventoryHealth) });
+  const inventoryWorker = group.start('inventory-worker', 'apps/inventory-worker/dist/main.js', {
+    ...env,
+    HEALTH_PORT: String(inventoryHealth),
+  });
   const orderWorker = group.start('order-worker', 'apps/order-worker/dist/main.js', { ...env, HEALTH_PORT: String(orderHealth) });
   const readyUrls = [`${apiUrl}/readyz`, `http://127.0.0.1:${inventoryHealth}/readyz`, `http://127.0.0.1:${orderHealth}/readyz`];
   waits.push(waitReady(producer, readyUrls[0]), waitReady(inventoryWorker, readyUrls[1]), waitReady(orderWorker, readyUrls[2]));

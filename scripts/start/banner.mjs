@@ -16,7 +16,8 @@ function tryTheDemo(apiUrl, token) {
   })
     .replace('"@ORDER@"', `"'$ORDER'"`)
     .replace('"@VARIANT@"', `"'$VARIANT'"`);
-  const menuLine = 'o.items.map((p) => `${p.name} | ${p.category} | $${(p.priceCents / 100).toFixed(2)} | ${p.availableQuantity} available`).join("\\n")';
+  const menuLine =
+    'o.items.map((p) => `${p.name} | ${p.category} | $${(p.priceCents / 100).toFixed(2)} | ${p.availableQuantity} available`).join("\\n")';
   return [
     ' Try it: paste into another terminal',
     '',
@@ -29,7 +30,7 @@ function tryTheDemo(apiUrl, token) {
     `   curl -s -w '\\n' -X POST ${auth} -H 'content-type: application/json' "${store}/orders" -d '${order}'`,
     '   # 3. confirm it: it is pushed into Flowhub',
     `   curl -s -w '\\n' -X POST ${auth} "${store}/orders/$ORDER/confirm"`,
-    '   # 4. watch it move through Flowhub\'s statuses (new → started → ready → sold, about a minute)',
+    "   # 4. watch it move through Flowhub's statuses (new → started → ready → sold, about a minute)",
     `   while sleep 2; do curl -s ${auth} "${store}/orders/$ORDER" | ${field('`${o.status} (Flowhub: ${o.flowhubStatus})`')}; done`,
   ];
 }

@@ -17,7 +17,8 @@ const controlCharacters = /[\u0000-\u001f\u007f-\u009f]+/g;
 
 function valueText(value) {
   let text;
-  if (value && typeof value === 'object' && typeof value.message === 'string') text = JSON.stringify(value.message); // an err
+  if (value && typeof value === 'object' && typeof value.message === 'string')
+    text = JSON.stringify(value.message); // an err
   else if (typeof value === 'string') text = /^[\w.,:/@{}~+#*=-]+$/.test(value) ? value : JSON.stringify(value);
   else text = JSON.stringify(value) ?? String(value);
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;

@@ -15,7 +15,11 @@ export function createProcessGroup(root, { logLines } = {}) {
   return {
     /** Starts `node <main>`; resolves nothing, the caller waits for its readiness URL. */
     start(name, main, env) {
-      const child = spawn(process.execPath, [path.join(root, main)], { cwd: root, env, stdio: ['ignore', logLines ? 'pipe' : 'inherit', 'inherit'] });
+      const child = spawn(process.execPath, [path.join(root, main)], {
+        cwd: root,
+        env,
+        stdio: ['ignore', logLines ? 'pipe' : 'inherit', 'inherit'],
+      });
       const printed = logLines ? logLines.follow(child.stdout) : Promise.resolve();
       // Exited, and its last lines printed (a clean shutdown's, or why it stopped).
       const exited = new Promise((resolve) => {

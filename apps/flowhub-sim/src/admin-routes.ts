@@ -63,21 +63,27 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
 
   // Products
 
-  app.get<{ Params: { locationId: string }; Querystring: { limit?: string; offset?: string } }>('/__sim/locations/:locationId/products', async (request, reply) => {
-    const location = located(request.params.locationId, reply);
-    if (!location) return reply;
-    const limit = wholeNumber(request.query.limit, 100, 'limit');
-    const offset = wholeNumber(request.query.offset, 0, 'offset');
-    const items = location.catalogue().slice(offset, offset + limit);
-    return { total: location.size, offset, items: items.map((item) => productView(location, item)) };
-  });
+  app.get<{ Params: { locationId: string }; Querystring: { limit?: string; offset?: string } }>(
+    '/__sim/locations/:locationId/products',
+    async (request, reply) => {
+      const location = located(request.params.locationId, reply);
+      if (!location) return reply;
+      const limit = wholeNumber(request.query.limit, 100, 'limit');
+      const offset = wholeNumber(request.query.offset, 0, 'offset');
+      const items = location.catalogue().slice(offset, offset + limit);
+      return { total: location.size, offset, items: items.map((item) => productView(location, item)) };
+    },
+  );
 
-  app.get<{ Params: { locationId: string; variantId: string } }>('/__sim/locations/:locationId/products/:variantId', async (request, reply) => {
-    const location = located(request.params.locationId, reply);
-    if (!location) return reply;
-    const item = location.variant(request.params.variantId);
-    return item ? productView(location, item) : notFound(reply, `variant ${request.params.variantId} does not exist`);
-  });
+  app.get<{ Params: { locationId: string; variantId: string } }>(
+    '/__sim/locations/:locationId/products/:variantId',
+    async (request, reply) => {
+      const location = located(request.params.locationId, reply);
+      if (!location) return reply;
+      const item = location.variant(request.params.variantId);
+      return item ? productView(location, item) : notFound(reply, `variant ${request.params.variantId} does not exist`);
+    },
+  );
 
   app.post<{ Params: { locationId: string } }>('/__sim/locations/:locationId/products', async (request, reply) => {
     const location = located(request.params.locationId, reply);
@@ -85,30 +91,40 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
     const body = objectBody(request.body);
     const fields = body.fields === undefined ? {} : body.fields;
     if (!isObject(fields)) throw new SimInputError('fields must be a JSON object of Flowhub row fields');
-    const item = location.addProduct(fields, body.quantity === undefined ? 0 : (body.quantity as number), optionalString(body.roomId, 'roomId'));
+    const item = location.addProduct(
+      fields,
+      body.quantity === undefined ? 0 : (body.quantity as number),
+      optionalString(body.roomId, 'roomId'),
+    );
     return reply.code(201).send(productView(location, item));
   });
 
-  app.patch<{ Params: { locationId: string; variantId: string } }>('/__sim/locations/:locationId/products/:variantId', async (request, reply) => {
-    const location = located(request.params.locationId, reply);
-    if (!location) return reply;
-    const body = objectBody(request.body);
-    const { variantId } = request.params;
-    if (!location.variant(variantId)) return notFound(reply, `variant ${variantId} does not exist`);
-    if (body.fields !== undefined) {
-      if (!isObject(body.fields)) throw new SimInputError('fields must be a JSON object of Flowhub row fields');
-      location.updateFields(variantId, body.fields);
-    }
-    if (body.quantity !== undefined) location.setQuantity(variantId, body.quantity as number, optionalString(body.roomId, 'roomId'));
-    return productView(location, location.variant(variantId)!);
-  });
+  app.patch<{ Params: { locationId: string; variantId: string } }>(
+    '/__sim/locations/:locationId/products/:variantId',
+    async (request, reply) => {
+      const location = located(request.params.locationId, reply);
+      if (!location) return reply;
+      const body = objectBody(request.body);
+      const { variantId } = request.params;
+      if (!location.variant(variantId)) return notFound(reply, `variant ${variantId} does not exist`);
+      if (body.fields !== undefined) {
+        if (!isObject(body.fields)) throw new SimInputError('fields must be a JSON object of Flowhub row fields');
+        location.updateFields(variantId, body.fields);
+      }
+      if (body.quantity !== undefined) location.setQuantity(variantId, body.quantity as number, optionalString(body.roomId, 'roomId'));
+      return productView(location, location.variant(variantId)!);
+    },
+  );
 
-  app.delete<{ Params: { locationId: string; variantId: string } }>('/__sim/locations/:locationId/products/:variantId', async (request, reply) => {
-    const location = located(request.params.locationId, reply);
-    if (!location) return reply;
-    if (!location.removeProduct(request.params.variantId)) return notFound(reply, `variant ${request.params.variantId} does not exist`);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: { locationId: string; variantId: string } }>(
+    '/__sim/locations/:locationId/products/:variantId',
+    async (request, reply) => {
+      const location = located(request.params.locationId, reply);
+      if (!location) return reply;
+      if (!location.removeProduct(request.params.variantId)) return notFound(reply, `variant ${request.params.variantId} does not exist`);
+      return reply.code(204).send();
+    },
+  );
 
   // Orders
 
@@ -137,7 +153,9 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
 
   app.get<{ Querystring: { orderId?: string } }>('/__sim/postbacks', async (request) => {
     await state.postbacks.idle();
-    const items = state.postbacks.deliveries.filter((delivery) => request.query.orderId === undefined || delivery.orderId === request.query.orderId);
+    const items = state.postbacks.deliveries.filter(
+      (delivery) => request.query.orderId === undefined || delivery.orderId === request.query.orderId,
+    );
     return { count: items.length, items };
   });
 

@@ -24,8 +24,18 @@ describe('admin API (/__sim)', () => {
       rooms,
     });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual(expect.objectContaining({ locationId: 'north', rows: 40, seed: 9, rooms: [rooms[0], expect.objectContaining({ roomName: 'Safe', forSale: false })] }));
-    const rows = await getInventory(sim, 'inventoryByRoomsNonZero', { locationId: 'north', headers: { clientId: 'north-client', key: 'north-key' } });
+    expect(created.body).toEqual(
+      expect.objectContaining({
+        locationId: 'north',
+        rows: 40,
+        seed: 9,
+        rooms: [rooms[0], expect.objectContaining({ roomName: 'Safe', forSale: false })],
+      }),
+    );
+    const rows = await getInventory(sim, 'inventoryByRoomsNonZero', {
+      locationId: 'north',
+      headers: { clientId: 'north-client', key: 'north-key' },
+    });
     expect(rows.every((row) => (row.roomId as string).replace(/-/g, '').toLowerCase() === rooms[0].roomId)).toBe(true);
     expect(await getToken(sim, 'north-oa', 'north-secret')).toEqual(expect.any(String));
   });
@@ -33,7 +43,9 @@ describe('admin API (/__sim)', () => {
   it('refuses bad location options with a 400 naming the problem', async () => {
     expect((await admin(sim, 'POST', '/locations', { locationId: 'x y' })).body.error).toContain('locationId');
     expect((await admin(sim, 'POST', '/locations', { locationId: 'big', rows: 100_001 })).body.error).toContain('rows');
-    expect((await admin(sim, 'POST', '/locations', { locationId: 'r', rooms: [{ roomName: 'A', roomId: 'not-hex' }] })).body.error).toContain('32');
+    expect(
+      (await admin(sim, 'POST', '/locations', { locationId: 'r', rooms: [{ roomName: 'A', roomId: 'not-hex' }] })).body.error,
+    ).toContain('32');
     const taken = await admin(sim, 'POST', '/locations', { locationId: 'copy', orderAheadClientId: 'demo-oa-client' });
     expect(taken.status).toBe(400);
     expect(taken.body.error).toContain('demo-oa-client');
@@ -42,18 +54,30 @@ describe('admin API (/__sim)', () => {
   it('changes quantities (per room or in total), edits fields, adds and removes products', async () => {
     const [first, second] = await inStockProducts(sim, 2);
     expect((await admin(sim, 'PATCH', `/locations/demo-location/products/${first.variantId}`, { quantity: 0 })).status).toBe(200);
-    const edited = await admin(sim, 'PATCH', `/locations/demo-location/products/${second.variantId}`, { quantity: 42, fields: { productName: 'Renamed', preTaxPriceInPennies: 1234 } });
+    const edited = await admin(sim, 'PATCH', `/locations/demo-location/products/${second.variantId}`, {
+      quantity: 42,
+      fields: { productName: 'Renamed', preTaxPriceInPennies: 1234 },
+    });
     expect(edited.body.quantity).toBe(42);
     // Another For-Sale room gets 8 more, named in another format (upper case) than the canonical id.
-    const otherRoom = (edited.body.stock as { roomId: string; forSale: boolean; quantity: number }[]).find((room) => room.forSale && room.quantity === 0)!.roomId;
+    const otherRoom = (edited.body.stock as { roomId: string; forSale: boolean; quantity: number }[]).find(
+      (room) => room.forSale && room.quantity === 0,
+    )!.roomId;
     await admin(sim, 'PATCH', `/locations/demo-location/products/${second.variantId}`, { quantity: 8, roomId: otherRoom.toUpperCase() });
-    const added = await admin(sim, 'POST', '/locations/demo-location/products', { quantity: 5, fields: { productName: 'New Gummies', category: 'Edibles' } });
+    const added = await admin(sim, 'POST', '/locations/demo-location/products', {
+      quantity: 5,
+      fields: { productName: 'New Gummies', category: 'Edibles' },
+    });
     expect(added.status).toBe(201);
 
     const nonZero = await getInventory(sim, 'inventoryNonZero');
     expect(nonZero.find((row) => row.variantId === first.variantId)).toBeUndefined();
-    expect(nonZero.find((row) => row.variantId === second.variantId)).toEqual(expect.objectContaining({ productName: 'Renamed', preTaxPriceInPennies: 1234, quantity: 50 }));
-    expect(nonZero.find((row) => row.variantId === added.body.variantId)).toEqual(expect.objectContaining({ productName: 'New Gummies', category: 'Edibles', quantity: 5 }));
+    expect(nonZero.find((row) => row.variantId === second.variantId)).toEqual(
+      expect.objectContaining({ productName: 'Renamed', preTaxPriceInPennies: 1234, quantity: 50 }),
+    );
+    expect(nonZero.find((row) => row.variantId === added.body.variantId)).toEqual(
+      expect.objectContaining({ productName: 'New Gummies', category: 'Edibles', quantity: 5 }),
+    );
     const all = await getInventory(sim, 'inventory');
     expect(all.find((row) => row.variantId === first.variantId)?.quantity).toBe(0);
 
@@ -61,7 +85,9 @@ describe('admin API (/__sim)', () => {
     expect((await getInventory(sim, 'inventory')).some((row) => row.variantId === added.body.variantId)).toBe(false);
     expect((await admin(sim, 'PATCH', '/locations/demo-location/products/nope', { quantity: 1 })).status).toBe(404);
     expect((await admin(sim, 'PATCH', `/locations/demo-location/products/${second.variantId}`, { quantity: -1 })).status).toBe(400);
-    expect((await admin(sim, 'PATCH', `/locations/demo-location/products/${second.variantId}`, { quantity: 1, roomId: 'nope' })).status).toBe(400);
+    expect(
+      (await admin(sim, 'PATCH', `/locations/demo-location/products/${second.variantId}`, { quantity: 1, roomId: 'nope' })).status,
+    ).toBe(400);
   });
 
   it('lists and reads products with their stock per room', async () => {
@@ -117,7 +143,13 @@ describe('admin API (/__sim)', () => {
     expect(tuned.body).toEqual({ cancelShare: 0, oddCaseShare: 0, timeScale: 0.01 });
     expect((await admin(sim, 'PUT', '/lifecycle', { cancelShare: 3 })).status).toBe(400);
     const state = await admin(sim, 'GET', '/state');
-    expect(state.body).toEqual(expect.objectContaining({ clock: 'manual', orders: 0, locations: [expect.objectContaining({ locationId: 'demo-location', rows: 120 })] }));
+    expect(state.body).toEqual(
+      expect.objectContaining({
+        clock: 'manual',
+        orders: 0,
+        locations: [expect.objectContaining({ locationId: 'demo-location', rows: 120 })],
+      }),
+    );
   });
 
   it('switches invented behaviours, all off by default, and a reset switches them off again', async () => {
@@ -142,11 +174,18 @@ describe('admin API (/__sim)', () => {
 
 describe('real clock mode', () => {
   it('moves lifecycles with wall-clock time', async () => {
-    const sim = await startSimulator({ rows: 50, clock: 'real', lifecycle: { cancelShare: 0, timeScale: 0.0001 }, behaviour: { orderLifecycles: true } });
+    const sim = await startSimulator({
+      rows: 50,
+      clock: 'real',
+      lifecycle: { cancelShare: 0, timeScale: 0.0001 },
+      behaviour: { orderLifecycles: true },
+    });
     try {
       const token = await getToken(sim);
       const [product] = await inStockProducts(sim, 1);
-      const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+      const { orderId } = (await (
+        await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 1 }]))
+      ).json()) as { orderId: string };
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(sim.state.orders.get(orderId)!.status).toBe('sold');
     } finally {

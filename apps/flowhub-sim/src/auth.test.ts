@@ -7,7 +7,13 @@ describe('inventory credentials (clientId / key headers)', () => {
     sim = await startSimulator({
       rows: 50,
       locations: [
-        { locationId: 'demo-location', clientId: 'demo-client', key: 'demo-key', orderAheadClientId: 'demo-oa-client', orderAheadClientSecret: 'demo-oa-secret' },
+        {
+          locationId: 'demo-location',
+          clientId: 'demo-client',
+          key: 'demo-key',
+          orderAheadClientId: 'demo-oa-client',
+          orderAheadClientSecret: 'demo-oa-secret',
+        },
         { locationId: 'second-store', clientId: 'demo-client', key: 'demo-key', importId: 'IMPORT-2' },
         { locationId: 'other-company', clientId: 'other-client', key: 'other-key' },
       ],
@@ -15,9 +21,10 @@ describe('inventory credentials (clientId / key headers)', () => {
   });
   afterAll(() => sim.close());
 
-  const inventory = (locationId: string, headers: Record<string, string>) => fetch(`${sim.url}/v0/locations/${locationId}/inventoryNonZero`, { headers });
+  const inventory = (locationId: string, headers: Record<string, string>) =>
+    fetch(`${sim.url}/v0/locations/${locationId}/inventoryNonZero`, { headers });
 
-  it('answers a wrong key with a JSON 403, or the gateway\'s HTML page with the forbiddenAsHtml switch', async () => {
+  it("answers a wrong key with a JSON 403, or the gateway's HTML page with the forbiddenAsHtml switch", async () => {
     const response = await inventory('demo-location', { clientId: 'demo-client', key: 'wrong' });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ status: 403, message: 'Forbidden' });
@@ -57,7 +64,15 @@ describe('inventory credentials (clientId / key headers)', () => {
     expect(body.data.map((location) => location.locationId).sort()).toEqual(['demo-location', 'second-store']);
     // The fields and shapes of Flowhub's published Location type; importId is the locationId, as in its example.
     expect(body.data[0]).toEqual({
-      address: { city: expect.any(String), country: expect.any(String), county: null, state: expect.any(String), streetAddress1: expect.any(String), streetAddress2: null, zip: expect.any(String) },
+      address: {
+        city: expect.any(String),
+        country: expect.any(String),
+        county: null,
+        state: expect.any(String),
+        streetAddress1: expect.any(String),
+        streetAddress2: null,
+        zip: expect.any(String),
+      },
       clientId: 'demo-client',
       clientName: expect.any(String),
       email: expect.any(String),
@@ -90,13 +105,23 @@ describe('Order Ahead token issuer and Bearer tokens', () => {
       headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
       body: form ? new URLSearchParams(body).toString() : JSON.stringify(body),
     });
-  const good = { client_id: 'demo-oa-client', client_secret: 'demo-oa-secret', audience: 'https://api.flowhub.co', grant_type: 'client_credentials' };
+  const good = {
+    client_id: 'demo-oa-client',
+    client_secret: 'demo-oa-secret',
+    audience: 'https://api.flowhub.co',
+    grant_type: 'client_credentials',
+  };
 
   it('issues {access_token, token_type: Bearer, expires_in, scope} for the right client credentials, JSON or form-encoded', async () => {
     for (const form of [false, true]) {
       const response = await tokenRequest(good, form);
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 86400, scope: expect.any(String) });
+      expect(await response.json()).toEqual({
+        access_token: expect.any(String),
+        token_type: 'Bearer',
+        expires_in: 86400,
+        scope: expect.any(String),
+      });
     }
   });
 

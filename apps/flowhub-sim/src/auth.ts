@@ -31,7 +31,14 @@ export class TokenIssuer {
     const issuedAt = Math.floor(now / 1000);
     // Shaped like Auth0's JWTs (header.payload.signature); clients must treat it as opaque.
     const header = base64Json({ alg: 'RS256', typ: 'JWT' });
-    const payload = base64Json({ iss: 'https://flowhub.auth0.com/', sub: `${orderAheadClientId}@clients`, aud: FLOWHUB_AUDIENCE, iat: issuedAt, exp: issuedAt + TOKEN_LIFETIME_SECONDS, scope: TOKEN_SCOPE });
+    const payload = base64Json({
+      iss: 'https://flowhub.auth0.com/',
+      sub: `${orderAheadClientId}@clients`,
+      aud: FLOWHUB_AUDIENCE,
+      iat: issuedAt,
+      exp: issuedAt + TOKEN_LIFETIME_SECONDS,
+      scope: TOKEN_SCOPE,
+    });
     const token = `${header}.${payload}.${randomBytes(32).toString('base64url')}`;
     this.tokens.set(token, { locationId, expiresAt: expires ? now + TOKEN_LIFETIME_SECONDS * 1000 : Infinity });
     return { access_token: token, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, scope: TOKEN_SCOPE };
@@ -99,17 +106,26 @@ export function registerTokenRoute(app: FastifyInstance, state: SimulatorState):
     const body: TokenRequest = isObject(request.body) ? request.body : {};
     const location = typeof body.client_id === 'string' ? state.locationForOrderAheadClient(body.client_id) : undefined;
     if (await applyGatewayFaults(state.faults, 'token', location ? [location.locationId] : [], reply, state)) return reply;
-    if (body.grant_type === undefined) return reply.code(400).send({ error: 'invalid_request', error_description: 'Missing required parameter: grant_type' });
+    if (body.grant_type === undefined)
+      return reply.code(400).send({ error: 'invalid_request', error_description: 'Missing required parameter: grant_type' });
     if (body.grant_type !== 'client_credentials') {
-      return reply.code(403).send({ error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${String(body.grant_type)}` });
+      return reply
+        .code(403)
+        .send({ error: 'unsupported_grant_type', error_description: `Unsupported grant type: ${String(body.grant_type)}` });
     }
     if (!location || body.client_secret !== location.settings.orderAheadClientSecret) {
       return reply.code(401).send({ error: 'access_denied', error_description: 'Unauthorized' });
     }
     if (body.audience === undefined) {
-      return reply.code(403).send({ error: 'access_denied', error_description: 'No audience parameter was provided, and no default audience has been configured' });
+      return reply.code(403).send({
+        error: 'access_denied',
+        error_description: 'No audience parameter was provided, and no default audience has been configured',
+      });
     }
-    if (body.audience !== FLOWHUB_AUDIENCE) return reply.code(403).send({ error: 'access_denied', error_description: `Service not found: ${String(body.audience)}` });
-    return reply.send(state.tokens.issue(location.locationId, location.settings.orderAheadClientId, state.clock.now(), state.behaviour.tokenExpiry));
+    if (body.audience !== FLOWHUB_AUDIENCE)
+      return reply.code(403).send({ error: 'access_denied', error_description: `Service not found: ${String(body.audience)}` });
+    return reply.send(
+      state.tokens.issue(location.locationId, location.settings.orderAheadClientId, state.clock.now(), state.behaviour.tokenExpiry),
+    );
   });
 }

@@ -36,10 +36,21 @@ export interface SimBehaviour {
   tokenExpiry: boolean;
 }
 
-export const BEHAVIOUR_SWITCHES = ['forbiddenAsHtml', 'orderLifecycles', 'statusPostbacks', 'gatewayHtmlPages', 'tokenExpiry'] as const satisfies readonly (keyof SimBehaviour)[];
+export const BEHAVIOUR_SWITCHES = [
+  'forbiddenAsHtml',
+  'orderLifecycles',
+  'statusPostbacks',
+  'gatewayHtmlPages',
+  'tokenExpiry',
+] as const satisfies readonly (keyof SimBehaviour)[];
 
 /** What the demo, the benches and the reliability scenarios run with: every invented behaviour but the HTML 403. */
-export const LIVELY_BEHAVIOUR: Partial<SimBehaviour> = { orderLifecycles: true, statusPostbacks: true, gatewayHtmlPages: true, tokenExpiry: true };
+export const LIVELY_BEHAVIOUR: Partial<SimBehaviour> = {
+  orderLifecycles: true,
+  statusPostbacks: true,
+  gatewayHtmlPages: true,
+  tokenExpiry: true,
+};
 
 export const DEFAULT_BEHAVIOUR: SimBehaviour = {
   forbiddenAsHtml: false,

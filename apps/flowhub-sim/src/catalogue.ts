@@ -91,7 +91,14 @@ export const TERPENE_SPELLINGS: Readonly<Record<string, readonly string[]>> = {
   'α-Terpinene': ['α-Terpinene', 'alpha-Terpinene', 'a-Terpinene', 'Terpinene'],
   'α-Pinene': ['α-Pinene', 'alpha-Pinene', 'a-Pinene', 'Alpha Pinene', 'aPinene', 'Pinene'],
   'β-Pinene': ['β-Pinene', 'beta-Pinene', 'b-Pinene', 'Beta Pinene', 'bPinene'],
-  'β-Caryophyllene': ['β-Caryophyllene', 'beta-Caryophyllene', 'b-Caryophyllene', 'Beta Caryophyllene', 'betaCaryophyllene', 'Caryophyllene'],
+  'β-Caryophyllene': [
+    'β-Caryophyllene',
+    'beta-Caryophyllene',
+    'b-Caryophyllene',
+    'Beta Caryophyllene',
+    'betaCaryophyllene',
+    'Caryophyllene',
+  ],
   'β-Myrcene': ['β-Myrcene', 'beta-Myrcene', 'b-Myrcene', 'Beta Myrcene', 'Myrcene', 'MYRCENE'],
   'β-Ocimene': ['β-Ocimene', 'beta-Ocimene', 'b-Ocimene', 'Ocimene'],
   Linalool: ['Linalool', 'linalool', 'LINALOOL'],
@@ -166,8 +173,23 @@ interface ProductKind {
 const KINDS: readonly ProductKind[] = [
   {
     share: 30,
-    categories: [['Flower', 88], ['flower', 4], ['FLOWER', 2], ['Buds', 6]],
-    types: [['Bud', 28], [null, 28], ['Smalls', 10], ['Shake', 8], ['Popcorn', 6], ['Ground Flower', 4], ['Pre-Ground', 4], ['Flower', 8], ['Exotic', 4]],
+    categories: [
+      ['Flower', 88],
+      ['flower', 4],
+      ['FLOWER', 2],
+      ['Buds', 6],
+    ],
+    types: [
+      ['Bud', 28],
+      [null, 28],
+      ['Smalls', 10],
+      ['Shake', 8],
+      ['Popcorn', 6],
+      ['Ground Flower', 4],
+      ['Pre-Ground', 4],
+      ['Flower', 8],
+      ['Exotic', 4],
+    ],
     mappedCustom: ['Smalls', 'Popcorn', 'Shake', 'Bud', 'Ground Flower'],
     variants: [
       { name: '1g', weight: 1, unit: 'grams', priceCents: [900, 1600] },
@@ -183,8 +205,24 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 15,
-    categories: [['Pre-Rolls', 66], ['Pre-Roll', 10], ['Prerolls', 8], ['pre rolls', 6], ['PRE_ROLLS', 6], ['Joints', 4]],
-    types: [['Pre-Roll', 28], [null, 24], ['Infused Pre-Roll', 14], ['Joint', 8], ['Blunt', 6], ['Preroll', 6], ['Infused Pre-Rolls', 5], ['Mini Dogs', 4]],
+    categories: [
+      ['Pre-Rolls', 66],
+      ['Pre-Roll', 10],
+      ['Prerolls', 8],
+      ['pre rolls', 6],
+      ['PRE_ROLLS', 6],
+      ['Joints', 4],
+    ],
+    types: [
+      ['Pre-Roll', 28],
+      [null, 24],
+      ['Infused Pre-Roll', 14],
+      ['Joint', 8],
+      ['Blunt', 6],
+      ['Preroll', 6],
+      ['Infused Pre-Rolls', 5],
+      ['Mini Dogs', 4],
+    ],
     mappedCustom: ['Infused Pre-Rolls', 'Blunts', 'Joints', 'Pre Rolls'],
     variants: [
       { name: '0.5g', weight: 0.5, unit: 'grams', priceCents: [500, 1200] },
@@ -198,8 +236,23 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 17,
-    categories: [['Vapes', 48], ['Vaporizers', 20], ['Vape', 10], ['Cartridges', 10], ['vapes', 6], ['VAPORIZERS', 6]],
-    types: [['Cartridge', 34], ['Disposable', 20], ['Pod', 10], ['Cart', 8], [null, 14], ['Disposables', 6], ['All-In-One', 8]],
+    categories: [
+      ['Vapes', 48],
+      ['Vaporizers', 20],
+      ['Vape', 10],
+      ['Cartridges', 10],
+      ['vapes', 6],
+      ['VAPORIZERS', 6],
+    ],
+    types: [
+      ['Cartridge', 34],
+      ['Disposable', 20],
+      ['Pod', 10],
+      ['Cart', 8],
+      [null, 14],
+      ['Disposables', 6],
+      ['All-In-One', 8],
+    ],
     mappedCustom: ['Disposables', 'Carts', 'Pods', 'Cartridges'],
     variants: [
       { name: '0.5g', weight: 0.5, unit: 'grams', priceCents: [2000, 4500] },
@@ -211,10 +264,30 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 10,
-    categories: [['Concentrates', 58], ['Extracts', 15], ['Concentrate', 10], ['extracts', 6], ['CONCENTRATES', 6], ['Extract', 5]],
+    categories: [
+      ['Concentrates', 58],
+      ['Extracts', 15],
+      ['Concentrate', 10],
+      ['extracts', 6],
+      ['CONCENTRATES', 6],
+      ['Extract', 5],
+    ],
     types: [
-      ['Live Resin', 14], ['Shatter', 8], ['Badder', 8], ['Budder', 5], ['Wax', 6], ['Rosin', 8], ['Live Rosin', 8],
-      ['Diamonds', 7], ['Sauce', 6], ['Crumble', 5], ['Hash', 5], ['Kief', 3], ['RSO', 3], [null, 10], ['Cold Cure', 4],
+      ['Live Resin', 14],
+      ['Shatter', 8],
+      ['Badder', 8],
+      ['Budder', 5],
+      ['Wax', 6],
+      ['Rosin', 8],
+      ['Live Rosin', 8],
+      ['Diamonds', 7],
+      ['Sauce', 6],
+      ['Crumble', 5],
+      ['Hash', 5],
+      ['Kief', 3],
+      ['RSO', 3],
+      [null, 10],
+      ['Cold Cure', 4],
     ],
     mappedCustom: ['Live Resin', 'Live Rosin', 'Badder', 'Diamonds', 'Hash', 'Rosin'],
     variants: [
@@ -228,8 +301,25 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 13,
-    categories: [['Edibles', 74], ['Edible', 10], ['edibles', 5], ['EDIBLES', 5], ['Candy', 6]],
-    types: [['Gummies', 30], ['Gummy', 6], ['Chocolate', 14], ['Chocolates', 4], ['Baked Goods', 6], ['Mints', 8], ['Chews', 8], ['Candy', 6], [null, 12], ['Hard Candy', 6]],
+    categories: [
+      ['Edibles', 74],
+      ['Edible', 10],
+      ['edibles', 5],
+      ['EDIBLES', 5],
+      ['Candy', 6],
+    ],
+    types: [
+      ['Gummies', 30],
+      ['Gummy', 6],
+      ['Chocolate', 14],
+      ['Chocolates', 4],
+      ['Baked Goods', 6],
+      ['Mints', 8],
+      ['Chews', 8],
+      ['Candy', 6],
+      [null, 12],
+      ['Hard Candy', 6],
+    ],
     mappedCustom: ['Gummies', 'Chocolate', 'Mints', 'Chews', 'Baked Goods'],
     variants: [
       { name: '10pk 100mg', weight: 1, unit: 'each', priceCents: [1500, 2800], mg: 100 },
@@ -238,13 +328,35 @@ const KINDS: readonly ProductKind[] = [
       { name: '1pc 10mg', weight: 1, unit: 'each', priceCents: [300, 700], mg: 10 },
     ],
     profile: 'edible',
-    names: ['Sour Watermelon Gummies', 'Blackberry Gummies', 'Dark Chocolate Bar', 'Milk Chocolate Bites', 'Peppermint Mints', 'Mango Chews', 'Brownie', 'Peach Rings', 'Cherry Lozenges', 'Marionberry Gummies'],
+    names: [
+      'Sour Watermelon Gummies',
+      'Blackberry Gummies',
+      'Dark Chocolate Bar',
+      'Milk Chocolate Bites',
+      'Peppermint Mints',
+      'Mango Chews',
+      'Brownie',
+      'Peach Rings',
+      'Cherry Lozenges',
+      'Marionberry Gummies',
+    ],
     purchase: 'cannabis',
   },
   {
     share: 3,
-    categories: [['Beverages', 50], ['Drinks', 30], ['Beverage', 10], ['Drink', 10]],
-    types: [['Beverage', 30], ['Drink', 20], ['Soda', 15], ['Seltzer', 15], [null, 20]],
+    categories: [
+      ['Beverages', 50],
+      ['Drinks', 30],
+      ['Beverage', 10],
+      ['Drink', 10],
+    ],
+    types: [
+      ['Beverage', 30],
+      ['Drink', 20],
+      ['Soda', 15],
+      ['Seltzer', 15],
+      [null, 20],
+    ],
     mappedCustom: ['Drinks', 'Beverages'],
     variants: [
       { name: '12oz', weight: 12, unit: 'fluidounces', priceCents: [500, 1200], mg: 10 },
@@ -257,8 +369,17 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 3,
-    categories: [['Tinctures', 70], ['Tincture', 20], ['Sublingual', 10]],
-    types: [['Tincture', 50], ['Sublingual', 20], ['Drops', 10], [null, 20]],
+    categories: [
+      ['Tinctures', 70],
+      ['Tincture', 20],
+      ['Sublingual', 10],
+    ],
+    types: [
+      ['Tincture', 50],
+      ['Sublingual', 20],
+      ['Drops', 10],
+      [null, 20],
+    ],
     mappedCustom: ['Tinctures', 'Sublingual'],
     variants: [
       { name: '30ml', weight: 1, unit: 'fluidounces', priceCents: [3000, 7000], mg: 1000 },
@@ -270,8 +391,19 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 2.5,
-    categories: [['Topicals', 80], ['Topical', 20]],
-    types: [['Lotion', 20], ['Balm', 20], ['Salve', 15], ['Transdermal', 10], ['Patch', 10], ['Patches', 5], [null, 20]],
+    categories: [
+      ['Topicals', 80],
+      ['Topical', 20],
+    ],
+    types: [
+      ['Lotion', 20],
+      ['Balm', 20],
+      ['Salve', 15],
+      ['Transdermal', 10],
+      ['Patch', 10],
+      ['Patches', 5],
+      [null, 20],
+    ],
     mappedCustom: ['Balm', 'Lotion', 'Patches'],
     variants: [
       { name: '2oz', weight: 56.7, unit: 'grams', priceCents: [2500, 6000], mg: 500 },
@@ -283,8 +415,17 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 1.5,
-    categories: [['Pills', 50], ['Capsules', 35], ['Tablets', 15]],
-    types: [['Capsule', 30], ['Capsules', 30], ['Tablets', 20], [null, 20]],
+    categories: [
+      ['Pills', 50],
+      ['Capsules', 35],
+      ['Tablets', 15],
+    ],
+    types: [
+      ['Capsule', 30],
+      ['Capsules', 30],
+      ['Tablets', 20],
+      [null, 20],
+    ],
     mappedCustom: ['Capsules'],
     variants: [
       { name: '10ct', weight: 1, unit: 'each', priceCents: [2000, 3500], mg: 100 },
@@ -296,8 +437,22 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 3,
-    categories: [['Accessories', 70], ['Accessory', 10], ['Gear', 10], ['Paraphernalia', 10]],
-    types: [['Battery', 15], ['Batteries', 5], ['Rolling Papers', 15], ['Papers', 5], ['Grinder', 15], ['Pipe', 10], [null, 25], ['Lighter', 10]],
+    categories: [
+      ['Accessories', 70],
+      ['Accessory', 10],
+      ['Gear', 10],
+      ['Paraphernalia', 10],
+    ],
+    types: [
+      ['Battery', 15],
+      ['Batteries', 5],
+      ['Rolling Papers', 15],
+      ['Papers', 5],
+      ['Grinder', 15],
+      ['Pipe', 10],
+      [null, 25],
+      ['Lighter', 10],
+    ],
     mappedCustom: ['Batteries', 'Grinders', 'Rolling Papers'],
     variants: [{ name: 'Each', weight: 1, unit: 'each', priceCents: [300, 4500] }],
     profile: 'none',
@@ -306,8 +461,17 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 0.8,
-    categories: [['Apparel', 60], ['Merch', 25], ['Merchandise', 15]],
-    types: [['Clothing', 40], ['T-Shirt', 20], ['Hat', 20], [null, 20]],
+    categories: [
+      ['Apparel', 60],
+      ['Merch', 25],
+      ['Merchandise', 15],
+    ],
+    types: [
+      ['Clothing', 40],
+      ['T-Shirt', 20],
+      ['Hat', 20],
+      [null, 20],
+    ],
     mappedCustom: ['Merch', 'Clothing'],
     variants: [
       { name: 'S', weight: 1, unit: 'each', priceCents: [2000, 3500] },
@@ -321,8 +485,15 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 0.7,
-    categories: [['Seeds', 60], ['Clones', 40]],
-    types: [['Seed', 40], ['Clone', 40], [null, 20]],
+    categories: [
+      ['Seeds', 60],
+      ['Clones', 40],
+    ],
+    types: [
+      ['Seed', 40],
+      ['Clone', 40],
+      [null, 20],
+    ],
     mappedCustom: ['Seeds', 'Clones'],
     variants: [
       { name: '5pk', weight: 1, unit: 'each', priceCents: [3000, 9000] },
@@ -334,8 +505,16 @@ const KINDS: readonly ProductKind[] = [
   },
   {
     share: 2,
-    categories: [['CBD', 80], ['cbd', 20]],
-    types: [['Tincture', 30], ['Topical', 20], ['Gummies', 20], [null, 30]],
+    categories: [
+      ['CBD', 80],
+      ['cbd', 20],
+    ],
+    types: [
+      ['Tincture', 30],
+      ['Topical', 20],
+      ['Gummies', 20],
+      [null, 30],
+    ],
     mappedCustom: ['CBD'],
     variants: [
       { name: '30ml 1000mg', weight: 1, unit: 'fluidounces', priceCents: [3500, 8000], mg: 1000 },
@@ -348,8 +527,17 @@ const KINDS: readonly ProductKind[] = [
   {
     // Rows that map to no AIQ category at all: the product reports them as uncategorised.
     share: 1,
-    categories: [['Misc', 30], ['Samples', 30], ['Gift Cards', 20], ['Promotional', 20]],
-    types: [[null, 60], ['Sample', 20], ['Display', 20]],
+    categories: [
+      ['Misc', 30],
+      ['Samples', 30],
+      ['Gift Cards', 20],
+      ['Promotional', 20],
+    ],
+    types: [
+      [null, 60],
+      ['Sample', 20],
+      ['Display', 20],
+    ],
     mappedCustom: [],
     variants: [{ name: 'Each', weight: 1, unit: 'each', priceCents: [0, 2500] }],
     profile: 'none',
@@ -361,17 +549,74 @@ const KINDS: readonly ProductKind[] = [
 const KIND_WEIGHTS = KINDS.map((kind) => [kind, kind.share] as const);
 
 const STRAINS = [
-  'Blue Dream', 'OG Kush', 'Gelato', 'Wedding Cake', 'Sour Diesel', 'Girl Scout Cookies', 'Granddaddy Purple',
-  'Jack Herer', 'Gorilla Glue #4', 'Zkittlez', 'Afghani', 'Durban Poison', 'Northern Lights', 'Pineapple Express',
-  'Green Crack', 'Runtz', 'Ice Cream Cake', 'Purple Punch', 'Harlequin', 'ACDC', 'Cannatonic', 'Trainwreck', 'Mimosa',
-  'Apple Fritter', 'Tangie', 'Bubba Kush', 'Super Lemon Haze', 'White Widow', 'MAC', 'Biscotti', 'Sherbert',
-  'Do-Si-Dos', 'Cereal Milk', 'Lemon Cherry Gelato', 'Maui Wowie', 'Strawberry Cough', 'Chemdawg', 'Headband',
+  'Blue Dream',
+  'OG Kush',
+  'Gelato',
+  'Wedding Cake',
+  'Sour Diesel',
+  'Girl Scout Cookies',
+  'Granddaddy Purple',
+  'Jack Herer',
+  'Gorilla Glue #4',
+  'Zkittlez',
+  'Afghani',
+  'Durban Poison',
+  'Northern Lights',
+  'Pineapple Express',
+  'Green Crack',
+  'Runtz',
+  'Ice Cream Cake',
+  'Purple Punch',
+  'Harlequin',
+  'ACDC',
+  'Cannatonic',
+  'Trainwreck',
+  'Mimosa',
+  'Apple Fritter',
+  'Tangie',
+  'Bubba Kush',
+  'Super Lemon Haze',
+  'White Widow',
+  'MAC',
+  'Biscotti',
+  'Sherbert',
+  'Do-Si-Dos',
+  'Cereal Milk',
+  'Lemon Cherry Gelato',
+  'Maui Wowie',
+  'Strawberry Cough',
+  'Chemdawg',
+  'Headband',
 ];
 
 const BRANDS = [
-  'Cookies', 'Stiiizy', 'Raw Garden', 'Wyld', 'Kiva', 'Select', 'Jeeter', 'Cresco', 'Rythm', 'Verano', 'Kanha',
-  'Alien Labs', 'Connected', 'Glass House', 'Heavy Hitters', 'Old Pal', 'Dr. Norm\'s', 'Papa & Barkley', 'Camino',
-  'Lowell Farms', 'Mary\'s Medicinals', 'Korova', 'Level', 'Sip Elixirs', 'Pacific Stone', 'Binske', 'Cann',
+  'Cookies',
+  'Stiiizy',
+  'Raw Garden',
+  'Wyld',
+  'Kiva',
+  'Select',
+  'Jeeter',
+  'Cresco',
+  'Rythm',
+  'Verano',
+  'Kanha',
+  'Alien Labs',
+  'Connected',
+  'Glass House',
+  'Heavy Hitters',
+  'Old Pal',
+  "Dr. Norm's",
+  'Papa & Barkley',
+  'Camino',
+  'Lowell Farms',
+  "Mary's Medicinals",
+  'Korova',
+  'Level',
+  'Sip Elixirs',
+  'Pacific Stone',
+  'Binske',
+  'Cann',
 ];
 
 const SUPPLIERS = ['Green Valley Distribution', 'Pacific Supply Co', 'Highland Wholesale', 'Rocky Mountain Logistics', null];
@@ -381,7 +626,15 @@ const PRICE_PROFILES = ['Default', 'Default', 'Default', 'Medical', 'Happy Hour'
 const TAX_RATES = [0.15, 0.2, 0.25, 0.3275];
 
 const PURCHASE_CATEGORIES: readonly (readonly [string | null | undefined, number])[] = [
-  ['rec', 52], ['both', 20], ['med', 14], ['REC', 4], ['Med', 3], ['Both', 3], ['MED', 1], [undefined, 2], [null, 1],
+  ['rec', 52],
+  ['both', 20],
+  ['med', 14],
+  ['REC', 4],
+  ['Med', 3],
+  ['Both', 3],
+  ['MED', 1],
+  [undefined, 2],
+  [null, 1],
 ];
 
 // Local aliases: Jest's sandbox makes each `Math.x` lookup slow (see random.ts).
@@ -526,7 +779,9 @@ function productFamily(random: Random, kind: ProductKind): ProductFamily {
     kind.profile === 'cbd'
       ? 'CBD'
       : kind.profile === 'none'
-        ? chance(random, 0.9) ? null : undefined
+        ? chance(random, 0.9)
+          ? null
+          : undefined
         : pick(random, SPECIES_SPELLINGS[pickWeighted(random, SPECIES_FAMILY_WEIGHTS)]);
   const effects = kind.profile === 'none' ? [] : pickSome(random, EFFECTS, randomInt(random, 0, 3));
   return {
@@ -538,7 +793,14 @@ function productFamily(random: Random, kind: ProductKind): ProductFamily {
     category: pickWeighted(random, kind.categories),
     type,
     customCategoryName: customCategory(random, kind),
-    purchaseCategory: kind.purchase === 'general' ? pickWeighted(random, [['both', 80], ['rec', 15], ['Both', 5]]) : pickWeighted(random, PURCHASE_CATEGORIES),
+    purchaseCategory:
+      kind.purchase === 'general'
+        ? pickWeighted(random, [
+            ['both', 80],
+            ['rec', 15],
+            ['Both', 5],
+          ])
+        : pickWeighted(random, PURCHASE_CATEGORIES),
     description: description(random, parentProductName, strainName, effects),
     picture: chance(random, 0.25) ? null : chance(random, 0.03) ? '' : `https://assets.flowhub-sim.test/products/${parentProductId}.jpg`,
     effects,
@@ -604,7 +866,8 @@ function cannabinoids(random: Random, profile: Profile, variant: VariantSpec, th
       const percent = round1(60 + random() * 32);
       entries.push(amount(random, 'thc', percent, '%', null));
       // A vape often carries its THC twice: as a share and as mg in the cartridge.
-      if (profile === 'vape' && chance(random, 0.35)) entries.push(amount(random, 'thc', round(percent * 10 * variant.weight), 'mg', multiplierMg(random)));
+      if (profile === 'vape' && chance(random, 0.35))
+        entries.push(amount(random, 'thc', round(percent * 10 * variant.weight), 'mg', multiplierMg(random)));
       if (profile === 'concentrate') entries.push(amount(random, 'thc-a', round1(percent * 1.05), '%', null));
       break;
     }
@@ -617,12 +880,17 @@ function cannabinoids(random: Random, profile: Profile, variant: VariantSpec, th
       if (chance(random, 0.3)) entries.push(amount(random, 'cbd', round(mg * pick(random, [0.05, 0.5, 1])), 'mg', multiplierMg(random)));
   }
   // Lab data typed by hand: now and then an entry without a usable name.
-  if (chance(random, 0.01)) entries.push({ name: null, lowerRange: 1, upperRange: 1, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null });
+  if (chance(random, 0.01))
+    entries.push({ name: null, lowerRange: 1, upperRange: 1, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null });
   return entries;
 }
 
 function multiplierMg(random: Random): number | string | null {
-  return pickWeighted<number | string | null>(random, [[1000, 5], ['1000', 3], [null, 2]]);
+  return pickWeighted<number | string | null>(random, [
+    [1000, 5],
+    ['1000', 3],
+    [null, 2],
+  ]);
 }
 
 function amount(random: Random, name: string, value: number, unit: string, multiplier: number | string | null): Record<string, unknown> {
@@ -644,8 +912,19 @@ function terpenes(random: Random, profile: Profile): unknown {
     return chance(random, 0.6) ? [] : chance(random, 0.5) ? null : undefined;
   }
   if (chance(random, 0.05)) return null;
-  const count = pickWeighted(random, [[0, 15], [1, 10], [2, 20], [3, 25], [4, 18], [5, 12]]);
-  const unit = pickWeighted(random, [['%', 60], ['mg/g', 30], ['mg', 10]]);
+  const count = pickWeighted(random, [
+    [0, 15],
+    [1, 10],
+    [2, 20],
+    [3, 25],
+    [4, 18],
+    [5, 12],
+  ]);
+  const unit = pickWeighted(random, [
+    ['%', 60],
+    ['mg/g', 30],
+    ['mg', 10],
+  ]);
   const entries: Record<string, unknown>[] = [];
   const families = new Set<string>();
   while (entries.length < count) {
@@ -661,7 +940,19 @@ function terpenes(random: Random, profile: Profile): unknown {
 
 function terpeneAmount(random: Random, name: string, unit: string): Record<string, unknown> {
   const base = unit === '%' ? 0.05 + random() * 2.4 : unit === 'mg/g' ? 0.5 + random() * 24 : 1 + random() * 30;
-  return amount(random, name, round2(base), unit, unit === 'mg' ? multiplierMg(random) : pickWeighted<number | string | null>(random, [[null, 8], [1, 1], ['1', 1]]));
+  return amount(
+    random,
+    name,
+    round2(base),
+    unit,
+    unit === 'mg'
+      ? multiplierMg(random)
+      : pickWeighted<number | string | null>(random, [
+          [null, 8],
+          [1, 1],
+          ['1', 1],
+        ]),
+  );
 }
 
 function variantItem(
@@ -680,7 +971,8 @@ function variantItem(
   const stringNumbers = chance(random, 0.04);
   const num = (value: number | null) => (value !== null && stringNumbers ? String(value) : value);
   const updatedAt = product.updatedAt + randomInt(random, 0, 30) * DAY;
-  const productName = kind.word !== undefined || variant.name !== 'Each' ? `${product.parentProductName} ${variant.name}` : product.parentProductName;
+  const productName =
+    kind.word !== undefined || variant.name !== 'Each' ? `${product.parentProductName} ${variant.name}` : product.parentProductName;
   // Field order follows Flowhub's; `json` is cut before the closing brace, quantity and room fields follow.
   const row: Record<string, unknown> = {
     productId,
@@ -711,7 +1003,8 @@ function variantItem(
     productDescription: product.description,
     productUpdatedAt: new Date(updatedAt).toISOString(),
     createdAt: new Date(updatedAt - randomInt(random, 1, 400) * DAY).toISOString(),
-    expirationDate: kind.profile === 'edible' || kind.profile === 'drink' ? new Date(updatedAt + 365 * DAY).toISOString().slice(0, 10) : null,
+    expirationDate:
+      kind.profile === 'edible' || kind.profile === 'drink' ? new Date(updatedAt + 365 * DAY).toISOString().slice(0, 10) : null,
     tags: product.tags,
     effects: product.effects,
     supplierName: product.supplierName,

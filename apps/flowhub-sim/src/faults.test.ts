@@ -140,16 +140,22 @@ describe('fault injection', () => {
     expect(body.createsByCustomerExternalId).toEqual({ 'A-77': 1 });
     expect(body.items[0]).toEqual(expect.objectContaining({ customerExternalId: 'A-77', answered: false, status: 'new' }));
     // A lookup by Flowhub's id still works for whoever learns it (e.g. from a postback).
-    expect((await fetch(`${sim.url}/order-ahead/v0/orderStatus/${body.items[0].orderId}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${sim.url}/order-ahead/v0/orderStatus/${body.items[0].orderId}`, { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('scopes a fault to one order: its status answer without the status, or a 500 for it alone', async () => {
     const token = await getToken(sim);
     const products = await inStockProducts(sim, 1);
     const created = async (externalId: string) =>
-      (await (await createOrder(sim, token, pickupOrder(externalId, [{ productId: products[0].productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+      (await (
+        await createOrder(sim, token, pickupOrder(externalId, [{ productId: products[0].productId, quantityPurchased: 1 }]))
+      ).json()) as { orderId: string };
     const [poisoned, other] = [await created('A-80'), await created('A-81')];
-    const status = (orderId: string) => fetch(`${sim.url}/order-ahead/v0/orderStatus/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
+    const status = (orderId: string) =>
+      fetch(`${sim.url}/order-ahead/v0/orderStatus/${orderId}`, { headers: { authorization: `Bearer ${token}` } });
     await addFault({ kind: 'missingStatus', orderId: poisoned.orderId });
     expect(await (await status(poisoned.orderId)).json()).toEqual({ orderId: poisoned.orderId, customerExternalId: 'A-80' });
     expect(await (await status(other.orderId)).json()).toMatchObject({ orderId: other.orderId, status: 'new' });

@@ -151,22 +151,26 @@ function parseFaultSpec(input: unknown): Omit<Fault, 'id' | 'fired'> {
       throw new SimInputError(`endpoints must be a non-empty list of ${ENDPOINTS.join(', ')}`);
     }
     const misplaced = endpoints.filter((endpoint) => !APPLIES_TO[kind].includes(endpoint));
-    if (misplaced.length > 0) throw new SimInputError(`a ${kind} fault applies only to ${APPLIES_TO[kind].join(', ')}, not ${misplaced.join(', ')}`);
+    if (misplaced.length > 0)
+      throw new SimInputError(`a ${kind} fault applies only to ${APPLIES_TO[kind].join(', ')}, not ${misplaced.join(', ')}`);
     fault.endpoints = endpoints;
   }
   if (input.probability !== undefined) {
-    if (typeof input.probability !== 'number' || !(input.probability > 0 && input.probability <= 1)) throw new SimInputError('probability must be a number above 0 and at most 1');
+    if (typeof input.probability !== 'number' || !(input.probability > 0 && input.probability <= 1))
+      throw new SimInputError('probability must be a number above 0 and at most 1');
     fault.probability = input.probability;
   }
   if (input.count !== undefined && input.count !== null) {
-    if (!Number.isInteger(input.count) || (input.count as number) < 1) throw new SimInputError('count must be a whole number of at least 1');
+    if (!Number.isInteger(input.count) || (input.count as number) < 1)
+      throw new SimInputError('count must be a whole number of at least 1');
     fault.count = input.count as number;
     fault.remaining = fault.count;
   }
   switch (kind) {
     case 'serverError':
       fault.status = input.status === undefined ? 500 : (input.status as number);
-      if (!Number.isInteger(fault.status) || fault.status < 500 || fault.status > 599) throw new SimInputError('status must be a whole number from 500 to 599');
+      if (!Number.isInteger(fault.status) || fault.status < 500 || fault.status > 599)
+        throw new SimInputError('status must be a whole number from 500 to 599');
       break;
     case 'rateLimit':
       fault.retryAfterSeconds = input.retryAfterSeconds === undefined ? null : (input.retryAfterSeconds as number | null);
@@ -182,7 +186,8 @@ function parseFaultSpec(input: unknown): Omit<Fault, 'id' | 'fired'> {
       break;
     case 'malformedRows':
       fault.share = input.share === undefined ? 0.1 : (input.share as number);
-      if (typeof fault.share !== 'number' || !(fault.share > 0 && fault.share <= 1)) throw new SimInputError('share must be a number above 0 and at most 1');
+      if (typeof fault.share !== 'number' || !(fault.share > 0 && fault.share <= 1))
+        throw new SimInputError('share must be a number above 0 and at most 1');
       break;
     case 'truncatedBody':
       fault.mode = input.mode === undefined ? 'abort' : (input.mode as 'abort' | 'cut');
@@ -212,12 +217,14 @@ export async function applyGatewayFaults(
   if (!fault) return false;
   switch (fault.kind) {
     case 'rateLimit':
-      if (fault.retryAfterSeconds !== null && fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
+      if (fault.retryAfterSeconds !== null && fault.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(fault.retryAfterSeconds));
       await reply.code(429).send({ message: 'Too Many Requests' });
       return true;
     case 'serverError': {
       const status = fault.status ?? 500;
-      if (status === 500 || !sim.behaviour.gatewayHtmlPages) await reply.code(status).send({ status, message: GATEWAY_MESSAGES[status] ?? 'Server Error' });
+      if (status === 500 || !sim.behaviour.gatewayHtmlPages)
+        await reply.code(status).send({ status, message: GATEWAY_MESSAGES[status] ?? 'Server Error' });
       else await reply.code(status).type('text/html; charset=utf-8').send(gatewayErrorHtml(status));
       return true;
     }

@@ -1,7 +1,15 @@
 export { startSimulator, buildSimulatorApp, type SimulatorOptions, type RunningSimulator } from './simulator';
 export { SimulatorState, DEMO_LOCATION, type SimulatorStateOptions } from './state';
 export { SimLocation, type LocationOptions, type LocationSettings } from './location';
-export { generateCatalogue, buildRooms, SPECIES_SPELLINGS, TERPENE_SPELLINGS, type CatalogueItem, type Room, type RoomSpec } from './catalogue';
+export {
+  generateCatalogue,
+  buildRooms,
+  SPECIES_SPELLINGS,
+  TERPENE_SPELLINGS,
+  type CatalogueItem,
+  type Room,
+  type RoomSpec,
+} from './catalogue';
 export { FAULT_KINDS, type FaultKind, type FaultSpec, type Fault } from './faults';
 export { ORDER_STATUSES, type OrderStatus, type LifecycleSettings } from './lifecycle';
 export { BEHAVIOUR_SWITCHES, DEFAULT_BEHAVIOUR, LIVELY_BEHAVIOUR, type SimBehaviour } from './behaviour';

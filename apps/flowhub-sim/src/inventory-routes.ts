@@ -12,7 +12,8 @@ import type { SimulatorState } from './state';
  * (query parameters such as page / page_size are ignored, as Flowhub ignores them).
  */
 export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorState): void {
-  const inventory = (endpoint: Endpoint, rowsOf: (location: SimLocation) => Iterable<string>) =>
+  const inventory =
+    (endpoint: Endpoint, rowsOf: (location: SimLocation) => Iterable<string>) =>
     async (request: FastifyRequest<{ Params: { locationId: string } }>, reply: FastifyReply) => {
       const { locationId } = request.params;
       if (await applyGatewayFaults(state.faults, endpoint, [locationId], reply, state)) return reply;
@@ -29,23 +30,37 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
       return sendEnvelope(reply, rows, truncated);
     };
 
-  app.get('/v0/locations/:locationId/inventoryNonZero', { config: { endpoint: 'inventoryNonZero' } }, inventory('inventoryNonZero', (location) => location.nonZeroRows()));
+  app.get(
+    '/v0/locations/:locationId/inventoryNonZero',
+    { config: { endpoint: 'inventoryNonZero' } },
+    inventory('inventoryNonZero', (location) => location.nonZeroRows()),
+  );
   app.get(
     '/v0/locations/:locationId/inventoryByRoomsNonZero',
     { config: { endpoint: 'inventoryByRoomsNonZero' } },
     inventory('inventoryByRoomsNonZero', (location) => location.byRoomRows()),
   );
-  app.get('/v0/locations/:locationId/inventory', { config: { endpoint: 'inventory' } }, inventory('inventory', (location) => location.inventoryRows()));
+  app.get(
+    '/v0/locations/:locationId/inventory',
+    { config: { endpoint: 'inventory' } },
+    inventory('inventory', (location) => location.inventoryRows()),
+  );
 
   app.get('/v0/clientsLocations', { config: { endpoint: 'clientsLocations' } }, async (request, reply) => {
     const credentials = inventoryCredentials(request);
-    const scope = credentials ? [...state.locations.values()].filter((l) => l.settings.clientId === credentials.clientId).map((l) => l.locationId) : [];
+    const scope = credentials
+      ? [...state.locations.values()].filter((l) => l.settings.clientId === credentials.clientId).map((l) => l.locationId)
+      : [];
     if (await applyGatewayFaults(state.faults, 'clientsLocations', scope, reply, state)) return reply;
     if (!credentials) return sendUnauthorized(reply, 'The clientId and key headers are required');
     const owned = state.locationsOfClient(credentials.clientId, credentials.key);
     if (!owned) return sendForbidden(reply, state.behaviour.forbiddenAsHtml);
     const truncated = state.faults.fire(['truncatedBody'], 'clientsLocations', scope);
-    return sendEnvelope(reply, owned.map((location) => JSON.stringify(clientLocation(location))), truncated);
+    return sendEnvelope(
+      reply,
+      owned.map((location) => JSON.stringify(clientLocation(location))),
+      truncated,
+    );
   });
 }
 
@@ -56,7 +71,15 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
 function clientLocation(location: SimLocation): Record<string, unknown> {
   const { settings } = location;
   return {
-    address: { city: 'Denver', country: '', county: null, state: 'Colorado', streetAddress1: '1600 Market Street', streetAddress2: null, zip: '80202' },
+    address: {
+      city: 'Denver',
+      country: '',
+      county: null,
+      state: 'Colorado',
+      streetAddress1: '1600 Market Street',
+      streetAddress2: null,
+      zip: '80202',
+    },
     clientId: settings.clientId,
     clientName: 'Demo Cannabis Co.',
     email: 'hello@demo-dispensary.example',

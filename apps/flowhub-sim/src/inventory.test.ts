@@ -36,7 +36,9 @@ describe('inventory endpoints', () => {
   });
 
   it('sends one by-rooms row per variant and room, with roomId, roomName and upc, summing to inventoryNonZero', () => {
-    expect(byRooms.every((row) => typeof row.roomId === 'string' && typeof row.roomName === 'string' && typeof row.upc === 'string')).toBe(true);
+    expect(byRooms.every((row) => typeof row.roomId === 'string' && typeof row.roomName === 'string' && typeof row.upc === 'string')).toBe(
+      true,
+    );
     const sums = new Map<string, number>();
     for (const row of byRooms) {
       if (typeof row.variantId !== 'string' || row.quantity === 'abc') continue;
@@ -82,14 +84,26 @@ describe('inventory endpoints', () => {
 
     expect(all.some((row) => typeof row.quantity === 'string' && row.quantity !== 'abc')).toBe(true);
     expect(all.some((row) => typeof row.preTaxPriceInPennies === 'string')).toBe(true);
-    expect(all.some((row) => Array.isArray(row.cannabinoidInformation) && row.cannabinoidInformation.some((c: Row) => c.unitOfMeasureToGramsMultiplier === '1000'))).toBe(true);
+    expect(
+      all.some(
+        (row) =>
+          Array.isArray(row.cannabinoidInformation) &&
+          row.cannabinoidInformation.some((c: Row) => c.unitOfMeasureToGramsMultiplier === '1000'),
+      ),
+    ).toBe(true);
     expect(all.some((row) => row.brand === null)).toBe(true);
     expect(all.some((row) => row.productPictureURL === null)).toBe(true);
     expect(all.some((row) => row.terpenes === null)).toBe(true);
     expect(all.some((row) => 'metrcPackageLabel' in row)).toBe(true);
     expect(all.some((row) => row.isSoldByWeight === true && !Number.isInteger(Number(row.quantity)))).toBe(true);
     // A vape with THC both as mg and as %.
-    expect(all.some((row) => Array.isArray(row.cannabinoidInformation) && new Set(row.cannabinoidInformation.filter((c: Row) => c.name === 'thc').map((c: Row) => c.unitOfMeasure)).size === 2)).toBe(true);
+    expect(
+      all.some(
+        (row) =>
+          Array.isArray(row.cannabinoidInformation) &&
+          new Set(row.cannabinoidInformation.filter((c: Row) => c.name === 'thc').map((c: Row) => c.unitOfMeasure)).size === 2,
+      ),
+    ).toBe(true);
   });
 
   it('mixes purchase categories in any case, sometimes missing', () => {
@@ -101,7 +115,9 @@ describe('inventory endpoints', () => {
     const custom = new Set(all.map((row) => row.customCategoryName));
     expect(custom).toContain(null);
     expect(custom).toContain('Staff Picks');
-    expect([...custom].some((value) => typeof value === 'string' && /^(Smalls|Disposables|Live Resin|Gummies)$/i.test(value.trim()))).toBe(true);
+    expect([...custom].some((value) => typeof value === 'string' && /^(Smalls|Disposables|Live Resin|Gummies)$/i.test(value.trim()))).toBe(
+      true,
+    );
     expect(all.some((row) => ['Misc', 'Samples', 'Gift Cards', 'Promotional'].includes(row.category as string))).toBe(true);
   });
 
@@ -123,7 +139,8 @@ describe('items sold by weight, and variants in several packages', () => {
   afterAll(() => sim.close());
 
   const PACKAGED = { locationId: 'packaged', clientId: DEMO_LOCATION.clientId, key: DEMO_LOCATION.key, orderAheadClientId: 'packaged-oa' };
-  const rowsOf = (endpoint: 'inventoryNonZero' | 'inventoryByRoomsNonZero' | 'inventory', locationId: string) => getInventory(sim, endpoint, { locationId });
+  const rowsOf = (endpoint: 'inventoryNonZero' | 'inventoryByRoomsNonZero' | 'inventory', locationId: string) =>
+    getInventory(sim, endpoint, { locationId });
   const byVariant = (rows: Row[]) => {
     const groups = new Map<string, Row[]>();
     for (const row of rows) if (typeof row.variantId === 'string') groups.set(row.variantId, [...(groups.get(row.variantId) ?? []), row]);
@@ -137,7 +154,14 @@ describe('items sold by weight, and variants in several packages', () => {
     for (const row of bulk) {
       expect(row).toMatchObject({ inventoryUnitOfMeasure: 'grams', productUnitOfMeasure: 'grams' });
       expect(row.weightTierInformation).toEqual(
-        expect.arrayContaining([expect.objectContaining({ name: '1/8 oz', gramAmount: 3.5, preTaxPriceInPennies: expect.any(Number), postTaxPriceInPennies: expect.any(Number) })]),
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: '1/8 oz',
+            gramAmount: 3.5,
+            preTaxPriceInPennies: expect.any(Number),
+            postTaxPriceInPennies: expect.any(Number),
+          }),
+        ]),
       );
     }
     expect(all.some((row) => row.productUnitOfMeasure === 'each' && row.inventoryUnitOfMeasure === 'each')).toBe(true);
@@ -155,7 +179,8 @@ describe('items sold by weight, and variants in several packages', () => {
     expect(split.some((rows) => distinctPackages(rows) === 3)).toBe(true);
     for (const rows of split) {
       expect(new Set(rows.map((row) => row.productId)).size).toBe(1);
-      for (const row of rows) expect(row).toEqual(expect.objectContaining({ manifestId: expect.any(String), invoiceNumber: expect.any(String) }));
+      for (const row of rows)
+        expect(row).toEqual(expect.objectContaining({ manifestId: expect.any(String), invoiceNumber: expect.any(String) }));
     }
     const repeated = split.filter((rows) => distinctPackages(rows) < rows.length);
     expect(repeated.length).toBeGreaterThan(0);
@@ -195,7 +220,12 @@ describe('items sold by weight, and variants in several packages', () => {
     const packagesOf = (variantId: string) => location.catalogue().filter((item) => item.variantId === variantId);
     const split = location
       .catalogue()
-      .find((item) => item.defect === null && packagesOf(item.variantId).length === 2 && packagesOf(item.variantId).every((other) => location.forSaleQuantity(other) >= 1));
+      .find(
+        (item) =>
+          item.defect === null &&
+          packagesOf(item.variantId).length === 2 &&
+          packagesOf(item.variantId).every((other) => location.forSaleQuantity(other) >= 1),
+      );
     expect(split).toBeDefined();
     const [first, second] = packagesOf(split!.variantId);
     const [inFirst, inSecond] = [location.forSaleQuantity(first), location.forSaleQuantity(second)];
@@ -205,7 +235,9 @@ describe('items sold by weight, and variants in several packages', () => {
   });
 
   it('refuses a severalPackages that is not true or false', () => {
-    expect(() => sim.state.addLocation({ locationId: 'odd', clientId: 'odd', severalPackages: 'yes' as never })).toThrow('severalPackages must be true or false');
+    expect(() => sim.state.addLocation({ locationId: 'odd', clientId: 'odd', severalPackages: 'yes' as never })).toThrow(
+      'severalPackages must be true or false',
+    );
   });
 });
 

@@ -61,7 +61,8 @@ const MEAN_DELAY_MS: Record<OrderStatus, number> = {
 };
 
 /** The longest a planned order can take to finish (each step at most 1.5 × its mean). */
-export const LONGEST_LIFECYCLE_MS = 1.5 * (MEAN_DELAY_MS.inQueue + MEAN_DELAY_MS.started + MEAN_DELAY_MS.ready + MEAN_DELAY_MS.inTransit + MEAN_DELAY_MS.delivered);
+export const LONGEST_LIFECYCLE_MS =
+  1.5 * (MEAN_DELAY_MS.inQueue + MEAN_DELAY_MS.started + MEAN_DELAY_MS.ready + MEAN_DELAY_MS.inTransit + MEAN_DELAY_MS.delivered);
 
 const CANCELLED_PATHS: readonly (readonly [OrderStatus[], number])[] = [
   [['new', 'unableToComplete'], 3],
@@ -73,7 +74,8 @@ const CANCELLED_PATHS: readonly (readonly [OrderStatus[], number])[] = [
 export function planLifecycle(random: Random, orderType: string, settings: LifecycleSettings, createdAt: number): LifecyclePlan {
   let path: OrderStatus[];
   if (chance(random, settings.cancelShare)) path = pickWeighted(random, CANCELLED_PATHS);
-  else if (orderType === 'delivery') path = ['new', 'inQueue', 'started', 'ready', 'inTransit', pick(random, ['delivered', 'sold'] as const)];
+  else if (orderType === 'delivery')
+    path = ['new', 'inQueue', 'started', 'ready', 'inTransit', pick(random, ['delivered', 'sold'] as const)];
   else path = ['new', 'started', 'ready', 'sold'];
   const delaysMs = path.map((status) => Math.round(MEAN_DELAY_MS[status] * (0.5 + random()) * settings.timeScale));
   return { path, delaysMs, step: 0, nextAt: createdAt + delaysMs[1] };

@@ -74,17 +74,22 @@ export function locationSettings(options: LocationOptions, defaults: { rows: num
 
 function validateRooms(rooms: unknown): void {
   if (typeof rooms === 'number') {
-    if (!Number.isInteger(rooms) || rooms < 1 || rooms > 20) throw new SimInputError('rooms must be a number of For-Sale rooms from 1 to 20, or a list of rooms');
+    if (!Number.isInteger(rooms) || rooms < 1 || rooms > 20)
+      throw new SimInputError('rooms must be a number of For-Sale rooms from 1 to 20, or a list of rooms');
     return;
   }
-  if (!Array.isArray(rooms) || rooms.length === 0) throw new SimInputError('rooms must be a number of For-Sale rooms or a non-empty list of rooms');
+  if (!Array.isArray(rooms) || rooms.length === 0)
+    throw new SimInputError('rooms must be a number of For-Sale rooms or a non-empty list of rooms');
   const ids = new Set<string>();
   rooms.forEach((room: unknown, index) => {
     const spec = room as Partial<RoomSpec> | null;
-    if (!spec || typeof spec.roomName !== 'string' || spec.roomName.length === 0) throw new SimInputError(`rooms[${index}].roomName must be a non-empty string`);
-    if (spec.forSale !== undefined && typeof spec.forSale !== 'boolean') throw new SimInputError(`rooms[${index}].forSale must be true or false`);
+    if (!spec || typeof spec.roomName !== 'string' || spec.roomName.length === 0)
+      throw new SimInputError(`rooms[${index}].roomName must be a non-empty string`);
+    if (spec.forSale !== undefined && typeof spec.forSale !== 'boolean')
+      throw new SimInputError(`rooms[${index}].forSale must be true or false`);
     if (spec.roomId !== undefined) {
-      if (typeof spec.roomId !== 'string' || !ROOM_ID_PATTERN.test(spec.roomId)) throw new SimInputError(`rooms[${index}].roomId must be 32 lower-case hex characters`);
+      if (typeof spec.roomId !== 'string' || !ROOM_ID_PATTERN.test(spec.roomId))
+        throw new SimInputError(`rooms[${index}].roomId must be 32 lower-case hex characters`);
       if (ids.has(spec.roomId)) throw new SimInputError(`rooms[${index}].roomId is used twice`);
       ids.add(spec.roomId);
     }
@@ -166,7 +171,8 @@ export class SimLocation {
   setQuantity(variantId: string, quantity: number, roomId?: string): CatalogueItem | undefined {
     const item = this.byVariantId.get(variantId);
     if (!item) return undefined;
-    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0) throw new SimInputError('quantity must be a number >= 0');
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0)
+      throw new SimInputError('quantity must be a number >= 0');
     if (roomId !== undefined) {
       const index = this.roomIndex(roomId);
       if (index < 0) throw new SimInputError(`roomId ${roomId} is not a room of location ${this.locationId}`);
@@ -194,7 +200,8 @@ export class SimLocation {
 
   /** Adds a product with the given fields; ids left out are generated. */
   addProduct(fields: Record<string, unknown>, quantity: number, roomId?: string): CatalogueItem {
-    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0) throw new SimInputError('quantity must be a number >= 0');
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity < 0)
+      throw new SimInputError('quantity must be a number >= 0');
     const random = mulberry32(hashString(`added:${this.locationId}:${this.added++}`, this.settings.seed));
     const productId = fields.productId === undefined ? randomUuid(random) : String(fields.productId);
     const variantId = fields.variantId === undefined ? randomUuid(random) : String(fields.variantId);

@@ -12,10 +12,14 @@ async function main() {
     process.stderr.write('flowhub-sim: SIM_CLOCK must be real or manual\n');
     process.exit(1);
   }
-  const switches = env.SIM_BEHAVIOUR.split(',').map((name) => name.trim()).filter(Boolean);
+  const switches = env.SIM_BEHAVIOUR.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = switches.filter((name) => !(BEHAVIOUR_SWITCHES as readonly string[]).includes(name));
   if (unknown.length > 0) {
-    process.stderr.write(`flowhub-sim: SIM_BEHAVIOUR names unknown switches ${unknown.join(', ')}; the switches are ${BEHAVIOUR_SWITCHES.join(', ')}\n`);
+    process.stderr.write(
+      `flowhub-sim: SIM_BEHAVIOUR names unknown switches ${unknown.join(', ')}; the switches are ${BEHAVIOUR_SWITCHES.join(', ')}\n`,
+    );
     process.exit(1);
   }
   const behaviour: Partial<SimBehaviour> = Object.fromEntries(switches.map((name) => [name, true]));
@@ -31,7 +35,15 @@ async function main() {
     logger,
   });
   logger.info(
-    { url: sim.url, locationId: DEMO_LOCATION.locationId, rows: env.SIM_ROWS, seed: env.SIM_SEED, clock, behaviour: switches, startupMs: Date.now() - started },
+    {
+      url: sim.url,
+      locationId: DEMO_LOCATION.locationId,
+      rows: env.SIM_ROWS,
+      seed: env.SIM_SEED,
+      clock,
+      behaviour: switches,
+      startupMs: Date.now() - started,
+    },
     `Flowhub simulator listening on ${sim.url} (set FLOWHUB_API_URL and FLOWHUB_AUTH_URL to it)`,
   );
   handleShutdown(logger, [() => sim.close()]);

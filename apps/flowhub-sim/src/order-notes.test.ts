@@ -27,7 +27,7 @@ const create = (customerNote: string | undefined, customer: Record<string, unkno
     ...(customerNote === undefined ? {} : { customerNote }),
   });
 
-describe("creates named by their customerNote", () => {
+describe('creates named by their customerNote', () => {
   it('accepts a customer with a phone and no names or externalId, and counts creates by the order the note names', async () => {
     expect((await create('Order N-1', { phone: '+15555550123' })).status).toBe(200);
     expect((await create('Order N-1: Gate code 1234', { phone: '+15555550123', externalId: 'cust-9' })).status).toBe(200);
@@ -37,7 +37,10 @@ describe("creates named by their customerNote", () => {
     expect(sim.state.orders.createsByNoteOrderId()).toEqual({ 'N-1': 2, 'N-2': 1, '': 1 });
     // One customer, two orders: the customer's externalId does not tell the orders apart.
     expect(sim.state.orders.createsByCustomerExternalId()['cust-9']).toBe(2);
-    expect(sim.state.orders.all({ noteOrderId: 'N-1' }).map((order) => order.payload.customerNote)).toEqual(['Order N-1', 'Order N-1: Gate code 1234']);
+    expect(sim.state.orders.all({ noteOrderId: 'N-1' }).map((order) => order.payload.customerNote)).toEqual([
+      'Order N-1',
+      'Order N-1: Gate code 1234',
+    ]);
 
     const { body } = await admin(sim, 'GET', '/orders?locationId=demo-location&noteOrderId=N-2');
     expect(body.count).toBe(1);

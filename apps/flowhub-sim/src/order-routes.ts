@@ -19,7 +19,10 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
     if (await applyGatewayFaults(state.faults, endpoint, locationId ? [locationId] : [], reply, state, orderId)) return undefined;
     const location = locationId === undefined ? undefined : state.location(locationId);
     if (!location) {
-      sendUnauthorized(reply, request.headers.authorization ? 'Invalid or expired access token' : 'An Authorization: Bearer token is required');
+      sendUnauthorized(
+        reply,
+        request.headers.authorization ? 'Invalid or expired access token' : 'An Authorization: Bearer token is required',
+      );
       return undefined;
     }
     return location;
@@ -52,17 +55,21 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
     return reply.send(orderAnswer(order));
   });
 
-  app.get<{ Params: { orderId: string } }>('/order-ahead/v0/orderStatus/:orderId', { config: { endpoint: 'orderStatus' } }, async (request, reply) => {
-    const location = await authorise('orderStatus', request, reply);
-    if (!location) return reply;
-    const order = orderOf(location, request.params.orderId, reply);
-    if (!order) return reply;
-    if (state.faults.fire(['missingStatus'], 'orderStatus', [location.locationId], order.orderId)) {
-      // An answer Flowhub's client cannot use: the order without its status.
-      return reply.send({ orderId: order.orderId, customerExternalId: order.customerExternalId });
-    }
-    return reply.send(orderAnswer(order));
-  });
+  app.get<{ Params: { orderId: string } }>(
+    '/order-ahead/v0/orderStatus/:orderId',
+    { config: { endpoint: 'orderStatus' } },
+    async (request, reply) => {
+      const location = await authorise('orderStatus', request, reply);
+      if (!location) return reply;
+      const order = orderOf(location, request.params.orderId, reply);
+      if (!order) return reply;
+      if (state.faults.fire(['missingStatus'], 'orderStatus', [location.locationId], order.orderId)) {
+        // An answer Flowhub's client cannot use: the order without its status.
+        return reply.send({ orderId: order.orderId, customerExternalId: order.customerExternalId });
+      }
+      return reply.send(orderAnswer(order));
+    },
+  );
 
   app.patch<{ Params: { orderId: string } }>('/orders/:orderId', { config: { endpoint: 'orderUpdate' } }, async (request, reply) => {
     const location = await authorise('orderUpdate', request, reply);
@@ -81,14 +88,18 @@ export function registerOrderRoutes(app: FastifyInstance, state: SimulatorState)
     return reply.send(orderAnswer(order));
   });
 
-  app.post<{ Params: { orderId: string } }>('/orderPostback/:orderId', { config: { endpoint: 'orderPostback' } }, async (request, reply) => {
-    const location = await authorise('orderPostback', request, reply);
-    if (!location) return reply;
-    const order = orderOf(location, request.params.orderId, reply);
-    if (!order) return reply;
-    state.resendPostback(order);
-    return reply.code(204).send();
-  });
+  app.post<{ Params: { orderId: string } }>(
+    '/orderPostback/:orderId',
+    { config: { endpoint: 'orderPostback' } },
+    async (request, reply) => {
+      const location = await authorise('orderPostback', request, reply);
+      if (!location) return reply;
+      const order = orderOf(location, request.params.orderId, reply);
+      if (!order) return reply;
+      state.resendPostback(order);
+      return reply.code(204).send();
+    },
+  );
 }
 
 function orderAnswer(order: SimOrder): { orderId: string; customerExternalId: string | null; status: string } {

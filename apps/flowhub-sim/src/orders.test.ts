@@ -62,14 +62,22 @@ describe('order create validation', () => {
     expect(body.items.map((order: SimOrder) => order.customerExternalId)).toEqual(['A-2']);
   });
 
-  it('accepts a customer without names, externalId or medRecOrBoth, as Flowhub\'s published types allow', async () => {
+  it("accepts a customer without names, externalId or medRecOrBoth, as Flowhub's published types allow", async () => {
     const order = pickupOrder('A-6', [{ productId, quantityPurchased: 1 }]);
     const customer = order.customer as Record<string, unknown>;
     for (const field of ['firstName', 'lastName', 'externalId', 'medRecOrBoth']) delete customer[field];
     const response = await createOrder(sim, token, order);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ orderId: expect.any(String), customerExternalId: null, status: 'new' });
-    expect((await createOrder(sim, token, pickupOrder('A-7', [{ productId, quantityPurchased: 1 }], { customer: { ...customer, firstName: '', lastName: '' } }))).status).toBe(200);
+    expect(
+      (
+        await createOrder(
+          sim,
+          token,
+          pickupOrder('A-7', [{ productId, quantityPurchased: 1 }], { customer: { ...customer, firstName: '', lastName: '' } }),
+        )
+      ).status,
+    ).toBe(200);
   });
 
   it('refuses a create without externalCreatedAt, which the published types require', async () => {
@@ -85,7 +93,9 @@ describe('order create validation', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ status: 404, message: 'customer.birthDate must be in format yyyy-mm-dd' });
     const { body } = await admin(sim, 'GET', '/orders?locationId=demo-location');
-    expect(body.rejected.at(-1)).toEqual(expect.objectContaining({ status: 404, errors: ['customer.birthDate must be in format yyyy-mm-dd'] }));
+    expect(body.rejected.at(-1)).toEqual(
+      expect.objectContaining({ status: 404, errors: ['customer.birthDate must be in format yyyy-mm-dd'] }),
+    );
   });
 });
 
@@ -113,7 +123,12 @@ describe('orders: create, status, lookups', () => {
     await createOrder(sim, token, pickupOrder('A-2002', [{ productId: product.productId, quantityPurchased: 1 }]));
     const headers = { authorization: `Bearer ${token}` };
     expect((await orderStatus(sim, token, 'A-2002')).status).toBe(404);
-    for (const path of ['/order-ahead/v0/orders?externalId=A-2002', '/order-ahead/v0/orders/A-2002', '/order-ahead/v0/orderStatus?customerExternalId=A-2002', '/order-ahead/v0/orderByExternalId/A-2002']) {
+    for (const path of [
+      '/order-ahead/v0/orders?externalId=A-2002',
+      '/order-ahead/v0/orders/A-2002',
+      '/order-ahead/v0/orderStatus?customerExternalId=A-2002',
+      '/order-ahead/v0/orderByExternalId/A-2002',
+    ]) {
       expect((await fetch(`${sim.url}${path}`, { headers })).status).toBe(404);
     }
   });
@@ -134,17 +149,27 @@ describe('orders: create, status, lookups', () => {
     sim.state.addLocation({ locationId: 'second-store', rows: 10 });
     const otherToken = await getToken(sim, 'second-store-oa-client', 'second-store-oa-secret');
     const [product] = await inStockProducts(sim, 1);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-4004', [{ productId: product.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-4004', [{ productId: product.productId, quantityPurchased: 1 }]))
+    ).json()) as { orderId: string };
     expect((await orderStatus(sim, otherToken, orderId)).status).toBe(404);
     // And products of the first location are unknown to the second.
-    expect((await createOrder(sim, otherToken, pickupOrder('A-4005', [{ productId: product.productId, quantityPurchased: 1 }]))).status).toBe(422);
+    expect(
+      (await createOrder(sim, otherToken, pickupOrder('A-4005', [{ productId: product.productId, quantityPurchased: 1 }]))).status,
+    ).toBe(422);
   });
 
   it('accepts an update (PATCH /orders/{orderId}) while the order is open, not once it is final', async () => {
     const [a, b] = await inStockProducts(sim, 2);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-5005', [{ productId: a.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-5005', [{ productId: a.productId, quantityPurchased: 1 }]))
+    ).json()) as { orderId: string };
     const patch = (body: unknown) =>
-      fetch(`${sim.url}/orders/${orderId}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      fetch(`${sim.url}/orders/${orderId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
     const updated = pickupOrder('A-5005', [{ productId: b.productId, quantityPurchased: 1 }]);
     expect((await patch(updated)).status).toBe(200);
     expect(sim.state.orders.get(orderId)!.updates).toEqual([{ at: expect.any(String), payload: updated }]);
@@ -159,7 +184,11 @@ describe('order lifecycle on the simulated clock', () => {
   afterEach(() => sim.close());
 
   async function start(lifecycle: { cancelShare?: number; oddCaseShare?: number } = {}) {
-    sim = await startSimulator({ rows: 300, lifecycle: { cancelShare: 0, oddCaseShare: 0, ...lifecycle }, behaviour: { orderLifecycles: true } });
+    sim = await startSimulator({
+      rows: 300,
+      lifecycle: { cancelShare: 0, oddCaseShare: 0, ...lifecycle },
+      behaviour: { orderLifecycles: true },
+    });
     token = await getToken(sim);
   }
 
@@ -171,7 +200,9 @@ describe('order lifecycle on the simulated clock', () => {
     sim = await startSimulator({ rows: 300 });
     token = await getToken(sim);
     const [product] = await inStockProducts(sim, 1);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 1 }]))
+    ).json()) as { orderId: string };
     expect(sim.state.advanceClock(24 * HOUR)).toBe(0);
     expect(await statusOf(orderId)).toBe('new');
     expect((await admin(sim, 'POST', `/orders/${orderId}/status`, { status: 'ready' })).status).toBe(200);
@@ -181,7 +212,9 @@ describe('order lifecycle on the simulated clock', () => {
   it('moves a pickup order new → started → ready → sold only as the clock advances, and the sale lowers stock', async () => {
     await start();
     const [product] = await inStockProducts(sim, 1);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 3 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 3 }]))
+    ).json()) as { orderId: string };
 
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await statusOf(orderId)).toBe('new'); // wall-clock time does not move a manual clock
@@ -217,10 +250,14 @@ describe('order lifecycle on the simulated clock', () => {
   it('ends some orders on a cancellation path without touching stock', async () => {
     await start({ cancelShare: 1 });
     const [product] = await inStockProducts(sim, 1);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-3', [{ productId: product.productId, quantityPurchased: 2 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-3', [{ productId: product.productId, quantityPurchased: 2 }]))
+    ).json()) as { orderId: string };
     sim.state.advanceClock(2 * HOUR);
     expect(['unableToComplete', 'unableToVerify', 'deleted']).toContain(await statusOf(orderId));
-    expect(sim.state.location('demo-location')!.forSaleQuantity(sim.state.location('demo-location')!.product(product.productId)!)).toBe(product.quantity);
+    expect(sim.state.location('demo-location')!.forSaleQuantity(sim.state.location('demo-location')!.product(product.productId)!)).toBe(
+      product.quantity,
+    );
   });
 
   it('sends statuses as documented, in lower camel case, by default', async () => {
@@ -229,7 +266,9 @@ describe('order lifecycle on the simulated clock', () => {
     expect(sim.state.lifecycle.oddCaseShare).toBe(0);
     const [product] = await inStockProducts(sim, 1);
     const delivery = { orderType: 'delivery', address: { street1: '1 Main St', city: 'Denver', state: 'CO', zip: '80202' } };
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-4', [{ productId: product.productId, quantityPurchased: 1 }], delivery))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-4', [{ productId: product.productId, quantityPurchased: 1 }], delivery))
+    ).json()) as { orderId: string };
     sim.state.advanceClock(2 * HOUR);
     const { history } = sim.state.orders.get(orderId)!;
     expect(history).toHaveLength(6);
@@ -239,7 +278,9 @@ describe('order lifecycle on the simulated clock', () => {
   it('sends statuses in another case ("Sold") when oddCaseShare asks for it', async () => {
     await start({ oddCaseShare: 1 });
     const [product] = await inStockProducts(sim, 1);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-4', [{ productId: product.productId, quantityPurchased: 1 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-4', [{ productId: product.productId, quantityPurchased: 1 }]))
+    ).json()) as { orderId: string };
     sim.state.advanceClock(2 * HOUR);
     const status = await statusOf(orderId);
     expect(status).not.toBe('sold');
@@ -249,7 +290,9 @@ describe('order lifecycle on the simulated clock', () => {
   it('lets the admin API set a status (case-insensitively); a sale lowers stock once', async () => {
     await start();
     const [product] = await inStockProducts(sim, 1);
-    const { orderId } = (await (await createOrder(sim, token, pickupOrder('A-5', [{ productId: product.productId, quantityPurchased: 2 }]))).json()) as { orderId: string };
+    const { orderId } = (await (
+      await createOrder(sim, token, pickupOrder('A-5', [{ productId: product.productId, quantityPurchased: 2 }]))
+    ).json()) as { orderId: string };
     const set = await admin(sim, 'POST', `/orders/${orderId}/status`, { status: 'Sold' });
     expect(set.status).toBe(200);
     expect(set.body.stockTaken).toEqual([{ productId: product.productId, quantity: 2 }]);
@@ -299,7 +342,11 @@ describe('status postbacks', () => {
 
   async function orderWithPostback(postbackUrl: string): Promise<string> {
     const [product] = await inStockProducts(sim, 1);
-    const response = await createOrder(sim, token, pickupOrder('A-9', [{ productId: product.productId, quantityPurchased: 1 }], { postbackUrl }));
+    const response = await createOrder(
+      sim,
+      token,
+      pickupOrder('A-9', [{ productId: product.productId, quantityPurchased: 1 }], { postbackUrl }),
+    );
     return ((await response.json()) as { orderId: string }).orderId;
   }
 
@@ -322,7 +369,10 @@ describe('status postbacks', () => {
     expect(body.count).toBe(3);
     expect(body.items.every((delivery: { ok: boolean; httpStatus: number }) => delivery.ok && delivery.httpStatus === 200)).toBe(true);
     expect(received.map((postback) => postback.body.status).sort()).toEqual(['ready', 'sold', 'started']);
-    expect(received[0]).toEqual({ url: '/v1/flowhub/postback/secret-token', body: expect.objectContaining({ orderId, customerExternalId: 'A-9' }) });
+    expect(received[0]).toEqual({
+      url: '/v1/flowhub/postback/secret-token',
+      body: expect.objectContaining({ orderId, customerExternalId: 'A-9' }),
+    });
   });
 
   it('re-sends the current status on POST /orderPostback/{orderId} (204)', async () => {
@@ -349,7 +399,9 @@ describe('status postbacks', () => {
 
     const byOrder = (orderId: string) => sim.state.postbacks.deliveries.filter((delivery) => delivery.orderId === orderId);
     expect(byOrder(failing)[0]).toEqual(expect.objectContaining({ ok: false, httpStatus: 500 }));
-    expect(byOrder(unreachable)[0]).toEqual(expect.objectContaining({ ok: false, httpStatus: null, error: expect.stringMatching(/fetch failed/) }));
+    expect(byOrder(unreachable)[0]).toEqual(
+      expect.objectContaining({ ok: false, httpStatus: null, error: expect.stringMatching(/fetch failed/) }),
+    );
     expect(byOrder(hanging)[0]).toEqual(expect.objectContaining({ ok: false, error: 'timed out' }));
   });
 });

@@ -55,7 +55,8 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
     errors.push('customer is required');
   } else {
     for (const field of ['firstName', 'lastName', 'externalId'] as const) {
-      if (customer[field] !== undefined && customer[field] !== null && typeof customer[field] !== 'string') errors.push(`customer.${field} must be a string`);
+      if (customer[field] !== undefined && customer[field] !== null && typeof customer[field] !== 'string')
+        errors.push(`customer.${field} must be a string`);
     }
     const phone = customer.phone;
     const medId = customer.medId;
@@ -70,20 +71,32 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
       errors.push('customer.medId is required for a medical customer');
     }
     if (nonEmptyString(medId) && !nonEmptyString(customer.medExp)) errors.push('customer.medExp is required with a customer.medId');
-    if (customer.medExp !== undefined && customer.medExp !== null && !isDate(customer.medExp)) errors.push('customer.medExp must be a date');
-    if (customer.birthDate !== undefined && customer.birthDate !== null && !(typeof customer.birthDate === 'string' && DATE_ONLY.test(customer.birthDate) && isDate(customer.birthDate))) {
+    if (customer.medExp !== undefined && customer.medExp !== null && !isDate(customer.medExp))
+      errors.push('customer.medExp must be a date');
+    if (
+      customer.birthDate !== undefined &&
+      customer.birthDate !== null &&
+      !(typeof customer.birthDate === 'string' && DATE_ONLY.test(customer.birthDate) && isDate(customer.birthDate))
+    ) {
       errors.push(`customer.birthDate ${DATE_FORMAT_ERROR}`);
     }
-    if (customer.email !== undefined && customer.email !== null && !(typeof customer.email === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customer.email))) {
+    if (
+      customer.email !== undefined &&
+      customer.email !== null &&
+      !(typeof customer.email === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(customer.email))
+    ) {
       errors.push('customer.email must be an email address');
     }
   }
   if (body.externalCreatedAt === undefined || body.externalCreatedAt === null) errors.push('externalCreatedAt is required');
-  if (typeof body.orderType !== 'string' || !ORDER_TYPES.includes(body.orderType)) errors.push('orderType must be one of delivery, pickup, kiosk');
+  if (typeof body.orderType !== 'string' || !ORDER_TYPES.includes(body.orderType))
+    errors.push('orderType must be one of delivery, pickup, kiosk');
   if (body.orderType === 'delivery') {
     const address = body.address;
     if (!isObject(address)) errors.push('address is required for a delivery order');
-    else for (const field of ['street1', 'city', 'state', 'zip']) if (!nonEmptyString(address[field])) errors.push(`address.${field} is required for a delivery order`);
+    else
+      for (const field of ['street1', 'city', 'state', 'zip'])
+        if (!nonEmptyString(address[field])) errors.push(`address.${field} is required for a delivery order`);
   }
   const items = body.orderItems;
   if (!Array.isArray(items) || items.length === 0) {
@@ -95,10 +108,13 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
         return;
       }
       const productId = item.productId;
-      if ((typeof productId !== 'string' || productId === '') && typeof productId !== 'number') errors.push(`orderItems[${index}].productId is required`);
-      else if (!location.product(String(productId))) errors.push(`orderItems[${index}].productId ${String(productId)} is not a product of this location`);
+      if ((typeof productId !== 'string' || productId === '') && typeof productId !== 'number')
+        errors.push(`orderItems[${index}].productId is required`);
+      else if (!location.product(String(productId)))
+        errors.push(`orderItems[${index}].productId ${String(productId)} is not a product of this location`);
       const quantity = item.quantityPurchased;
-      if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) errors.push(`orderItems[${index}].quantityPurchased must be a number above 0`);
+      if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0)
+        errors.push(`orderItems[${index}].quantityPurchased must be a number above 0`);
     });
   }
   if (body.fees !== undefined && body.fees !== null) {
@@ -113,7 +129,8 @@ export function validateOrderPayload(body: unknown, location: SimLocation): stri
   for (const field of ['externalCreatedAt', 'requestedFulfillmentTimeStart', 'requestedFulfillmentTimeEnd']) {
     if (body[field] !== undefined && body[field] !== null && !isDate(body[field])) errors.push(`${field} must be an ISO date-time`);
   }
-  if (body.postbackUrl !== undefined && body.postbackUrl !== null && !isHttpUrl(body.postbackUrl)) errors.push('postbackUrl must be an http(s) URL');
+  if (body.postbackUrl !== undefined && body.postbackUrl !== null && !isHttpUrl(body.postbackUrl))
+    errors.push('postbackUrl must be an http(s) URL');
   return errors;
 }
 

@@ -30,7 +30,12 @@ export class PostbackSender {
   send(order: SimOrder, reason: PostbackDelivery['reason'], at: string): void {
     if (!order.postbackUrl) return;
     const url = order.postbackUrl;
-    const body = JSON.stringify({ orderId: order.orderId, customerExternalId: order.customerExternalId, status: order.statusAsSent, updatedAt: at });
+    const body = JSON.stringify({
+      orderId: order.orderId,
+      customerExternalId: order.customerExternalId,
+      status: order.statusAsSent,
+      updatedAt: at,
+    });
     const started = Date.now();
     const delivery = fetch(url, {
       method: 'POST',
@@ -40,13 +45,33 @@ export class PostbackSender {
     })
       .then(async (response) => {
         await response.arrayBuffer().catch(() => undefined);
-        this.record({ orderId: order.orderId, url, status: order.statusAsSent, reason, at, ok: response.ok, httpStatus: response.status, error: null, durationMs: Date.now() - started });
+        this.record({
+          orderId: order.orderId,
+          url,
+          status: order.statusAsSent,
+          reason,
+          at,
+          ok: response.ok,
+          httpStatus: response.status,
+          error: null,
+          durationMs: Date.now() - started,
+        });
       })
       .catch((error: unknown) => {
         const message = describeFetchError(error);
         // The URL carries the receiver's token: log the order, not the URL.
         this.logger?.warn({ orderId: order.orderId, error: message }, 'postback not delivered');
-        this.record({ orderId: order.orderId, url, status: order.statusAsSent, reason, at, ok: false, httpStatus: null, error: message, durationMs: Date.now() - started });
+        this.record({
+          orderId: order.orderId,
+          url,
+          status: order.statusAsSent,
+          reason,
+          at,
+          ok: false,
+          httpStatus: null,
+          error: message,
+          durationMs: Date.now() - started,
+        });
       });
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));

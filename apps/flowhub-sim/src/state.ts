@@ -81,7 +81,9 @@ export class SimulatorState {
     for (const other of this.locations.values()) {
       if (other.locationId === settings.locationId) continue;
       if (other.settings.clientId === settings.clientId && other.settings.key !== settings.key) {
-        throw new SimInputError(`clientId ${settings.clientId} already has another key (location ${other.locationId}); a client has one key`);
+        throw new SimInputError(
+          `clientId ${settings.clientId} already has another key (location ${other.locationId}); a client has one key`,
+        );
       }
       if (other.settings.orderAheadClientId === settings.orderAheadClientId) {
         throw new SimInputError(`orderAheadClientId ${settings.orderAheadClientId} already belongs to location ${other.locationId}`);
@@ -233,8 +235,11 @@ export class SimulatorState {
 
 function lifecycleSettings(value: Record<string, unknown>): LifecycleSettings {
   const { cancelShare, oddCaseShare, timeScale } = value;
-  if (typeof cancelShare !== 'number' || cancelShare < 0 || cancelShare > 1) throw new SimInputError('cancelShare must be a number from 0 to 1');
-  if (typeof oddCaseShare !== 'number' || oddCaseShare < 0 || oddCaseShare > 1) throw new SimInputError('oddCaseShare must be a number from 0 to 1');
-  if (typeof timeScale !== 'number' || !(timeScale > 0) || timeScale > 100) throw new SimInputError('timeScale must be a number above 0 and at most 100');
+  if (typeof cancelShare !== 'number' || cancelShare < 0 || cancelShare > 1)
+    throw new SimInputError('cancelShare must be a number from 0 to 1');
+  if (typeof oddCaseShare !== 'number' || oddCaseShare < 0 || oddCaseShare > 1)
+    throw new SimInputError('oddCaseShare must be a number from 0 to 1');
+  if (typeof timeScale !== 'number' || !(timeScale > 0) || timeScale > 100)
+    throw new SimInputError('timeScale must be a number above 0 and at most 100');
   return { cancelShare, oddCaseShare, timeScale };
 }

@@ -110,13 +110,20 @@ async function main() {
     for (let run = 0; run < RUNS; run++) {
       const storeId = `bench-${run}`;
       await prisma.store.create({
-        data: { id: storeId, enabled: true, clientId: 'demo-client', locationId: 'demo-location', apiKeyEncrypted: secrets.encrypt('demo-key') },
+        data: {
+          id: storeId,
+          enabled: true,
+          clientId: 'demo-client',
+          locationId: 'demo-location',
+          apiKeyEncrypted: secrets.encrypt('demo-key'),
+        },
       });
       scenarios.firstSync.push(await timedSync(storeId));
       scenarios.unchangedResync.push(await timedSync(storeId));
       const products = await prisma.product.findMany({ where: { storeId }, select: { variantId: true }, orderBy: { variantId: 'asc' } });
       const changed = products.filter((_, i) => i % 10 === run).map(({ variantId }, i) => [variantId, 1 + ((i * 7) % 50) + run * 100]);
-      for (let i = 0; i < changed.length; i += 25) await Promise.all(changed.slice(i, i + 25).map(([id, quantity]) => setQuantity(sim.url, id, quantity)));
+      for (let i = 0; i < changed.length; i += 25)
+        await Promise.all(changed.slice(i, i + 25).map(([id, quantity]) => setQuantity(sim.url, id, quantity)));
       scenarios.tenthChanged.push(await timedSync(storeId));
     }
 
@@ -157,7 +164,14 @@ async function main() {
       Object.fromEntries(
         Object.entries(summary).map(([name, s]) => [
           name,
-          { 'items/s': s.itemsPerSecond, ms: s.medianMs, written: s.written, 'fetch ms': s.phasesMs.fetchMs, 'map+compare ms': s.phasesMs.mapAndCompareMs, 'write ms': s.phasesMs.writeMs },
+          {
+            'items/s': s.itemsPerSecond,
+            ms: s.medianMs,
+            written: s.written,
+            'fetch ms': s.phasesMs.fetchMs,
+            'map+compare ms': s.phasesMs.mapAndCompareMs,
+            'write ms': s.phasesMs.writeMs,
+          },
         ]),
       ),
     );

@@ -3,7 +3,16 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { queues } from '@flowhub-sync/queues';
-import { freePort, metricSample, serviceUrls, startApp, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
+import {
+  freePort,
+  metricSample,
+  serviceUrls,
+  startApp,
+  uniqueQueuePrefix,
+  waitFor,
+  waitForHttp,
+  type RunningApp,
+} from '@flowhub-sync/testing';
 import { enableStore, startSyncTestbed, type SyncTestbed } from '@flowhub-sync/inventory-sync/testing';
 
 let bed: SyncTestbed;
@@ -47,7 +56,11 @@ async function startWorkerProcess(): Promise<{ app: RunningApp; port: number }> 
 }
 
 const addJob = (storeId: string) =>
-  queue.add(queues['inventory-sync'].jobName({ storeId }), { storeId, trigger: 'manual', acceptShrink: false }, queues['inventory-sync'].defaults);
+  queue.add(
+    queues['inventory-sync'].jobName({ storeId }),
+    { storeId, trigger: 'manual', acceptShrink: false },
+    queues['inventory-sync'].defaults,
+  );
 const runsOf = (storeId: string) => bed.prisma.syncRun.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' } });
 
 describe('inventory-worker process', () => {
@@ -63,7 +76,9 @@ describe('inventory-worker process', () => {
     expect(metricSample(metrics, 'flowhub_sync_inventory_sync_rows_total', { kind: 'created' })).toBeGreaterThan(100);
     expect(metricSample(metrics, 'flowhub_sync_jobs_total', { queue: 'inventory-sync', outcome: 'completed' })).toBe(1);
     // Its Flowhub requests, under the name and labels the order-worker uses for its own.
-    expect(metricSample(metrics, 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' })).toBeGreaterThanOrEqual(1);
+    expect(
+      metricSample(metrics, 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' }),
+    ).toBeGreaterThanOrEqual(1);
     const exit = await app.stop('SIGTERM');
     expect(exit.code).toBe(0);
     // One line per event, with the job and the store (bound by the job registry in that order); never a credential.
@@ -78,7 +93,11 @@ describe('inventory-worker process', () => {
     expect(app.output()).toContain('DATABASE_URL is required but not set');
     expect(app.output()).toContain('ENCRYPTION_KEY is required but not set');
 
-    const noRedis = startApp('inventory-worker', { DATABASE_URL: bed.db.url, ENCRYPTION_KEY: bed.encryptionKey, HEALTH_PORT: String(await freePort()) });
+    const noRedis = startApp('inventory-worker', {
+      DATABASE_URL: bed.db.url,
+      ENCRYPTION_KEY: bed.encryptionKey,
+      HEALTH_PORT: String(await freePort()),
+    });
     expect((await noRedis.exited).code).toBe(1);
     expect(noRedis.output()).toContain('REDIS_URL is required but not set');
   });

@@ -3,7 +3,17 @@ import { createSecretBox } from '@flowhub-sync/config';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { startSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, requestInventorySync, type RedisConnection } from '@flowhub-sync/queues';
-import { freePort, startApp, startRedisCluster, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type LocalRedisCluster, type RunningApp } from '@flowhub-sync/testing';
+import {
+  freePort,
+  startApp,
+  startRedisCluster,
+  testEncryptionKey,
+  uniqueQueuePrefix,
+  waitFor,
+  waitForHttp,
+  type LocalRedisCluster,
+  type RunningApp,
+} from '@flowhub-sync/testing';
 import { ensureOrderPushJob } from '@flowhub-sync/queues';
 import { createPushStore, insertOrder, orderRow } from '@flowhub-sync/orders/testing';
 
@@ -56,19 +66,32 @@ it('runs a sync, an order push and a status poll through a Redis Cluster', async
   const polls = new Queue('order-status-poll', { connection: redis, prefix });
   try {
     await requestInventorySync(inventory, 'store-1', 'initial');
-    await waitFor(async () => (await db.prisma.product.count({ where: { storeId: 'store-1', active: true } })) > 50, { what: 'the menu', timeoutMs: 30_000 });
+    await waitFor(async () => (await db.prisma.product.count({ where: { storeId: 'store-1', active: true } })) > 50, {
+      what: 'the menu',
+      timeoutMs: 30_000,
+    });
 
     const product = await db.prisma.product.findFirstOrThrow({ where: { storeId: 'store-1', posQuantity: { gt: 1 } } });
     await insertOrder(db.prisma, 'store-1', { externalId: 'C-1', items: [{ variantId: product.variantId, quantity: 1 }] });
     await ensureOrderPushJob(pushes, 'store-1', 'C-1');
-    const pushed = await waitFor(async () => {
-      const order = await orderRow(db.prisma, 'store-1', 'C-1');
-      return order.pushState === 'pushed' ? order : null;
-    }, { what: 'the push', timeoutMs: 30_000 });
+    const pushed = await waitFor(
+      async () => {
+        const order = await orderRow(db.prisma, 'store-1', 'C-1');
+        return order.pushState === 'pushed' ? order : null;
+      },
+      { what: 'the push', timeoutMs: 30_000 },
+    );
 
-    await fetch(`${sim.url}/__sim/orders/${pushed.flowhubOrderId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ready' }) });
+    await fetch(`${sim.url}/__sim/orders/${pushed.flowhubOrderId}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'ready' }),
+    });
     await polls.add('order-status-poll:store-1', { storeId: 'store-1' });
-    await waitFor(async () => (await orderRow(db.prisma, 'store-1', 'C-1')).status === 'ready', { what: 'the status poll', timeoutMs: 30_000 });
+    await waitFor(async () => (await orderRow(db.prisma, 'store-1', 'C-1')).status === 'ready', {
+      what: 'the status poll',
+      timeoutMs: 30_000,
+    });
   } finally {
     await Promise.all([inventory.close(), pushes.close(), polls.close()]);
   }

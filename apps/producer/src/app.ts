@@ -37,7 +37,9 @@ function acceptJsonOrNothing(app: Pick<FastifyInstance, 'getDefaultJsonParser' |
     if (text.trim() === '') return done(null, undefined);
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-      return done(Object.assign(new Error(`a request body must be JSON (Content-Type: application/json), not ${type}`), { statusCode: 415 }));
+      return done(
+        Object.assign(new Error(`a request body must be JSON (Content-Type: application/json), not ${type}`), { statusCode: 415 }),
+      );
     }
     parseJson(request, text, done);
   });
@@ -81,7 +83,9 @@ export function buildApp(deps: ProducerDependencies) {
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } }),
+    reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } }),
   );
 
   app.decorateRequest('tokenId', null);
@@ -107,7 +111,13 @@ export function buildApp(deps: ProducerDependencies) {
     // The route pattern, not the URL: ids stay out of the metric's labels.
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
-      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), tokenId: request.tokenId ?? undefined },
+      {
+        method: request.method,
+        route: request.routeOptions.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        tokenId: request.tokenId ?? undefined,
+      },
       'request',
     );
   });

@@ -32,7 +32,11 @@ export const statusOf: Record<ErrorCode, number> = {
 /** An answer in the error shape of api-contract.md: {"error": {code, message, details}}. */
 export class ApiError extends Error {
   readonly status: number;
-  constructor(readonly code: ErrorCode, message: string, readonly details: ErrorDetail[] = []) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
     super(message);
     this.status = statusOf[code];
   }
@@ -62,7 +66,9 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix
 
 const postgresDown = (error: unknown): boolean => {
   const text = `${(error as { code?: string })?.code ?? ''} ${(error as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1017|Can't reach database|Connection terminated|connect ECONN|the database system is (starting|shutting) up|terminating connection/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|P1001|P1002|P1017|Can't reach database|Connection terminated|connect ECONN|the database system is (starting|shutting) up|terminating connection/i.test(
+    text,
+  );
 };
 
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {

@@ -22,9 +22,24 @@ import type { ProducerDependencies } from './dependencies';
 import { reconcileSchedules } from './schedules';
 
 async function main() {
-  const env = loadEnvOrExit({ ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...producerEnv, ...scheduleEnv, ...metricsEnv, ...webhookEnv, ...logEnv }, 'producer');
+  const env = loadEnvOrExit(
+    {
+      ...databaseEnv,
+      ...redisEnv,
+      ...flowhubEnv,
+      ...encryptionEnv,
+      ...producerEnv,
+      ...scheduleEnv,
+      ...metricsEnv,
+      ...webhookEnv,
+      ...logEnv,
+    },
+    'producer',
+  );
   const logger = createLogger({ name: 'producer', level: env.LOG_LEVEL });
-  const sql = createSqlPool(env.DATABASE_URL, { onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed') });
+  const sql = createSqlPool(env.DATABASE_URL, {
+    onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed'),
+  });
   const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
   const redis = createRedisConnection(env, 'api');
   // Without Redis the API keeps taking orders; don't let connection errors crash or flood the log.
@@ -49,7 +64,8 @@ async function main() {
       webhookAllowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     },
   };
-  for (const queue of Object.values(deps.queues)) queue.on('error', (error) => logger.debug({ err: error, queue: queue.name }, 'queue error'));
+  for (const queue of Object.values(deps.queues))
+    queue.on('error', (error) => logger.debug({ err: error, queue: queue.name }, 'queue error'));
 
   // Schedules follow the database: reconcile at start and each time Redis comes (back) up.
   const reconcile = () =>
@@ -60,7 +76,13 @@ async function main() {
   const app = buildApp(deps);
   await app.listen({ port: env.PORT, host: '0.0.0.0' });
   logger.info({ port: env.PORT }, 'producer listening');
-  handleShutdown(logger, [() => app.close(), () => closeProductQueues(deps.queues), () => redis.quit().catch(() => redis.disconnect()), () => prisma.$disconnect(), () => sql.end()]);
+  handleShutdown(logger, [
+    () => app.close(),
+    () => closeProductQueues(deps.queues),
+    () => redis.quit().catch(() => redis.disconnect()),
+    () => prisma.$disconnect(),
+    () => sql.end(),
+  ]);
 }
 
 main().catch((error) => {

@@ -15,7 +15,11 @@ describe('maintenance schedules', () => {
     const report = await reconcileSchedules(h.deps);
     expect(report.maintenanceAdded).toEqual(MAINTENANCE_SCHEDULES.map(({ task }) => task));
     const scheduler = await maintenance().getJobScheduler(maintenanceSchedulerId('expire-pending-orders'));
-    expect(scheduler).toMatchObject({ every: 60_000, name: 'maintenance:expire-pending-orders', template: { data: { task: 'expire-pending-orders' } } });
+    expect(scheduler).toMatchObject({
+      every: 60_000,
+      name: 'maintenance:expire-pending-orders',
+      template: { data: { task: 'expire-pending-orders' } },
+    });
 
     // Nothing to do the second time (a second producer starting finds them in place).
     expect(await reconcileSchedules(h.deps)).toMatchObject({ maintenanceAdded: [], maintenanceRemoved: [] });
@@ -23,7 +27,11 @@ describe('maintenance schedules', () => {
   });
 
   it('retunes a scheduler whose interval changed and removes one no longer listed', async () => {
-    await maintenance().upsertJobScheduler(maintenanceSchedulerId('expire-pending-orders'), { every: 3_600_000 }, { name: 'old', data: { task: 'expire-pending-orders' } });
+    await maintenance().upsertJobScheduler(
+      maintenanceSchedulerId('expire-pending-orders'),
+      { every: 3_600_000 },
+      { name: 'old', data: { task: 'expire-pending-orders' } },
+    );
     await maintenance().upsertJobScheduler('maintenance~vacuum-everything', { every: 1_000 }, { name: 'stray', data: {} });
     const report = await reconcileSchedules(h.deps);
     expect(report.maintenanceAdded).toContain('expire-pending-orders');

@@ -48,7 +48,7 @@ export function createProducerMetrics(deps: Pick<ProducerDependencies, 'prisma' 
   });
   new Gauge({
     name: 'flowhub_sync_orders_by_push_state',
-    help: "Orders by store and push state (every state of a store that has orders, 0 included): failed and needs_reconciliation need a person",
+    help: 'Orders by store and push state (every state of a store that has orders, 0 included): failed and needs_reconciliation need a person',
     labelNames: ['store', 'push_state'],
     registers: [registry],
     async collect() {

@@ -88,8 +88,12 @@ async function waitForBanner(run: NpmStart): Promise<Banner> {
     boardUrl: field(/^ Bull Board {4}(http\S+)$/m),
     boardUser: field(/^ {15}user (\S+)/m),
     boardPassword: field(/^ {15}user \S+ +password (\S+)/m),
-    readyUrls: field(/^ Health {8}(.+)$/m).trim().split(/\s+/),
-    pids: Object.fromEntries([...field(/^ Processes {5}(.+)$/m).matchAll(/([a-z-]+) pid (\d+)/g)].map(([, name, pid]) => [name, Number(pid)])),
+    readyUrls: field(/^ Health {8}(.+)$/m)
+      .trim()
+      .split(/\s+/),
+    pids: Object.fromEntries(
+      [...field(/^ Processes {5}(.+)$/m).matchAll(/([a-z-]+) pid (\d+)/g)].map(([, name, pid]) => [name, Number(pid)]),
+    ),
     steps,
     text,
   };
@@ -126,7 +130,10 @@ const answers = (url: string) =>
 async function pressCtrlC(run: NpmStart, banner: Banner) {
   process.kill(-run.child.pid!, 'SIGINT');
   let timer: NodeJS.Timeout | undefined;
-  const stopped = await Promise.race([run.closed.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 60_000)))]);
+  const stopped = await Promise.race([
+    run.closed.then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 60_000))),
+  ]);
   clearTimeout(timer);
   expect(stopped).toBe(true);
   expect(run.output()).toContain('start: stopped; the data is kept for the next npm start');
@@ -214,7 +221,10 @@ describe('npm start on a fresh machine', () => {
     expect(first.steps[1]).toHaveLength(1);
     const menu = await waitFor(
       () => {
-        const lines = paste([...first.steps[0], ...first.steps[1]]).trim().split('\n').filter(Boolean);
+        const lines = paste([...first.steps[0], ...first.steps[1]])
+          .trim()
+          .split('\n')
+          .filter(Boolean);
         return lines.length > 0 ? lines : null;
       },
       { timeoutMs: 90_000, intervalMs: 1_000, what: 'the demo menu to have products' },
@@ -223,8 +233,15 @@ describe('npm start on a fresh machine', () => {
     for (const line of menu) expect(line).toMatch(/^.+ \| .+ \| \$\d+\.\d\d \| \d+(\.\d+)? available$/);
 
     // 2 and 3: an order for the first sellable product, held, then confirmed and queued for Flowhub.
-    const [placed, confirmed] = paste([...first.steps[0], ...first.steps[2], ...first.steps[3]]).trim().split('\n').map((line) => JSON.parse(line));
-    expect(placed).toMatchObject({ storeId: 'demo-store', status: 'pending', holds: [expect.objectContaining({ quantity: 1, state: 'held' })] });
+    const [placed, confirmed] = paste([...first.steps[0], ...first.steps[2], ...first.steps[3]])
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(placed).toMatchObject({
+      storeId: 'demo-store',
+      status: 'pending',
+      holds: [expect.objectContaining({ quantity: 1, state: 'held' })],
+    });
     expect(confirmed).toMatchObject({ externalId: placed.externalId, status: 'confirmed' });
     // 4. one round of the watch loop.
     const watch = first.steps[4][0].match(/^while sleep 2; do (.+); done$/)?.[1];
@@ -249,7 +266,11 @@ describe('npm start on a fresh machine', () => {
     // The secrets are shown once, in the summary, and never in any process's log.
     const logs = run.output().replace(first.text, '');
     const kept = Object.fromEntries(
-      fs.readFileSync(path.join(repoRoot, '.stack', 'demo.env'), 'utf8').split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split(/=(.*)/s).slice(0, 2)),
+      fs
+        .readFileSync(path.join(repoRoot, '.stack', 'demo.env'), 'utf8')
+        .split('\n')
+        .filter((line) => /^[A-Z_]+=/.test(line))
+        .map((line) => line.split(/=(.*)/s).slice(0, 2)),
     );
     expect(kept.API_TOKEN).toBe(first.token);
     expect(kept.BULL_BOARD_PASSWORD).toBe(first.boardPassword);
@@ -261,8 +282,12 @@ describe('npm start on a fresh machine', () => {
     const lines = logs.split('\n');
     expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
     expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(producer\): producer listening port=\d+$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(producer\): PUT \/v1\/stores\/:storeId\/flowhub → 200 in \d+ ms$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(inventory-worker\): inventory sync finished storeId=demo-store status=succeeded /));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(producer\): PUT \/v1\/stores\/:storeId\/flowhub → 200 in \d+ ms$/),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO \(inventory-worker\): inventory sync finished storeId=demo-store status=succeeded /),
+    );
 
     await pressCtrlC(run, first);
   }, 420_000);
@@ -276,7 +301,11 @@ describe('npm start on a fresh machine', () => {
     expect(second.boardPassword).toBe(first.boardPassword);
     expect(run.output()).toContain('reusing the demo secrets in .stack/demo.env');
     // The menu is there at once: kept in the database, not waiting for a new sync.
-    expect(paste([...second.steps[0], ...second.steps[1]]).trim().split('\n')).toHaveLength(5);
+    expect(
+      paste([...second.steps[0], ...second.steps[1]])
+        .trim()
+        .split('\n'),
+    ).toHaveLength(5);
     await pressCtrlC(run, second);
   }, 420_000);
 });
@@ -298,7 +327,9 @@ describe('npm start pointed at a real Flowhub', () => {
       expect(banner.text).toContain(`flowhub-sync is running against Flowhub at ${flowhubUrl}`);
       expect(Object.keys(banner.pids).sort()).toEqual(['inventory-worker', 'order-worker', 'producer']);
       expect(banner.text).toContain('/v1/stores/<storeId>/flowhub');
-      const demoStore = await fetch(`${banner.apiUrl}/v1/stores/demo-store/flowhub`, { headers: { authorization: `Bearer ${banner.token}` } });
+      const demoStore = await fetch(`${banner.apiUrl}/v1/stores/demo-store/flowhub`, {
+        headers: { authorization: `Bearer ${banner.token}` },
+      });
       expect(demoStore.status).toBe(404);
       await pressCtrlC(run, banner);
     } finally {

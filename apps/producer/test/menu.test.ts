@@ -73,10 +73,13 @@ async function wholeMenu(storeId: string, query = '') {
   return items;
 }
 
-describe('a store\'s menu, from Flowhub through the worker to the API', () => {
+describe("a store's menu, from Flowhub through the worker to the API", () => {
   const storeId = 'corner-shop';
   const location = () => bed.sim.state.location('demo-location')!;
-  const inFeed = () => location().catalogue().filter((item) => item.defect === null && location().forSaleQuantity(item) > 0);
+  const inFeed = () =>
+    location()
+      .catalogue()
+      .filter((item) => item.defect === null && location().forSaleQuantity(item) > 0);
 
   beforeAll(async () => {
     // Owns everything but the description; keeps 3 units back from the online menu.
@@ -90,7 +93,11 @@ describe('a store\'s menu, from Flowhub through the worker to the API', () => {
     const run = await syncNow(storeId);
     expect(run).toMatchObject({ status: 'succeeded', trigger: 'manual', counts: { created: inFeed().length, kept: inFeed().length } });
     const menu = await wholeMenu(storeId);
-    expect(menu.map((item) => item.variantId).sort()).toEqual(inFeed().map((item) => item.variantId).sort());
+    expect(menu.map((item) => item.variantId).sort()).toEqual(
+      inFeed()
+        .map((item) => item.variantId)
+        .sort(),
+    );
   });
 
   it('the threshold hides low stock from what can be sold', async () => {
@@ -98,18 +105,35 @@ describe('a store\'s menu, from Flowhub through the worker to the API', () => {
     location().setQuantity(low.variantId, 2);
     location().setQuantity(plenty.variantId, 10);
     expect((await syncNow(storeId)).counts.updated).toBeGreaterThanOrEqual(1);
-    expect(await get(`/v1/stores/${storeId}/products/${low.variantId}`)).toMatchObject({ posQuantity: 2, sellableQuantity: 0, sellable: false, active: true });
-    expect(await get(`/v1/stores/${storeId}/products/${plenty.variantId}`)).toMatchObject({ posQuantity: 10, sellableQuantity: 7, sellable: true });
+    expect(await get(`/v1/stores/${storeId}/products/${low.variantId}`)).toMatchObject({
+      posQuantity: 2,
+      sellableQuantity: 0,
+      sellable: false,
+      active: true,
+    });
+    expect(await get(`/v1/stores/${storeId}/products/${plenty.variantId}`)).toMatchObject({
+      posQuantity: 10,
+      sellableQuantity: 7,
+      sellable: true,
+    });
     const sellable = (await wholeMenu(storeId, '&sellable=true')).map((item) => item.variantId);
     expect(sellable).toContain(plenty.variantId);
     expect(sellable).not.toContain(low.variantId);
   });
 
-  it('the store\'s own description survives later syncs; an owned field cannot be edited and follows Flowhub', async () => {
+  it("the store's own description survives later syncs; an owned field cannot be edited and follows Flowhub", async () => {
     const [, , item] = inFeed();
-    const edit = await api.inject({ method: 'PATCH', url: `/v1/stores/${storeId}/products/${item.variantId}`, payload: { description: 'Staff favourite' } });
+    const edit = await api.inject({
+      method: 'PATCH',
+      url: `/v1/stores/${storeId}/products/${item.variantId}`,
+      payload: { description: 'Staff favourite' },
+    });
     expect(edit.statusCode).toBe(200);
-    const refused = await api.inject({ method: 'PATCH', url: `/v1/stores/${storeId}/products/${item.variantId}`, payload: { name: 'Our name' } });
+    const refused = await api.inject({
+      method: 'PATCH',
+      url: `/v1/stores/${storeId}/products/${item.variantId}`,
+      payload: { name: 'Our name' },
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toContain('owned by the Flowhub sync');
 
@@ -134,17 +158,20 @@ describe('a store\'s menu, from Flowhub through the worker to the API', () => {
   it('the change feed answers exactly the products a sync changed: 5% of the menu, and a tombstone for one that left', async () => {
     /** Every change after `cursor`, page by page, once the feed shows at least `count` (a late commit is handed out late). */
     const changesAfter = (cursor: string | null, count: number) =>
-      waitFor(async () => {
-        const items: { variantId: string; active: boolean; posQuantity?: number; change: number }[] = [];
-        let after = cursor;
-        for (;;) {
-          const page = await get(`/v1/stores/${storeId}/products/changes?limit=7${after ? `&after=${after}` : ''}`);
-          items.push(...page.items);
-          after = page.nextCursor;
-          if (!page.hasMore) break;
-        }
-        return items.length >= count ? { items, cursor: after } : undefined;
-      }, { what: `${count} changes in the feed` });
+      waitFor(
+        async () => {
+          const items: { variantId: string; active: boolean; posQuantity?: number; change: number }[] = [];
+          let after = cursor;
+          for (;;) {
+            const page = await get(`/v1/stores/${storeId}/products/changes?limit=7${after ? `&after=${after}` : ''}`);
+            items.push(...page.items);
+            after = page.nextCursor;
+            if (!page.hasMore) break;
+          }
+          return items.length >= count ? { items, cursor: after } : undefined;
+        },
+        { what: `${count} changes in the feed` },
+      );
     await syncNow(storeId);
     // From the beginning: the whole menu (and the products that left it before), each product once.
     const everything = await changesAfter(null, (await wholeMenu(storeId, '&active=all')).length);
@@ -162,17 +189,29 @@ describe('a store\'s menu, from Flowhub through the worker to the API', () => {
 
     const { items } = await changesAfter(start, changed.length + 1);
     expect(items.map((item) => item.variantId).sort()).toEqual([...changed.map((item) => item.variantId), gone.variantId].sort());
-    expect(items.find((item) => item.variantId === gone.variantId)).toEqual({ variantId: gone.variantId, active: false, change: expect.any(Number) });
+    expect(items.find((item) => item.variantId === gone.variantId)).toEqual({
+      variantId: gone.variantId,
+      active: false,
+      change: expect.any(Number),
+    });
     for (const [index, item] of changed.entries()) {
       expect(items.find((entry) => entry.variantId === item.variantId)).toMatchObject({ active: true, posQuantity: 1000 + index });
     }
   });
 
   it('an unchanged re-sync changes nothing on the menu', async () => {
-    const before = await bed.prisma.product.findMany({ where: { storeId }, select: { variantId: true, updatedAt: true }, orderBy: { variantId: 'asc' } });
+    const before = await bed.prisma.product.findMany({
+      where: { storeId },
+      select: { variantId: true, updatedAt: true },
+      orderBy: { variantId: 'asc' },
+    });
     const run = await syncNow(storeId);
     expect(run.counts).toMatchObject({ created: 0, updated: 0, deactivated: 0, unchanged: run.counts.kept });
-    const after = await bed.prisma.product.findMany({ where: { storeId }, select: { variantId: true, updatedAt: true }, orderBy: { variantId: 'asc' } });
+    const after = await bed.prisma.product.findMany({
+      where: { storeId },
+      select: { variantId: true, updatedAt: true },
+      orderBy: { variantId: 'asc' },
+    });
     expect(after).toEqual(before);
   });
 });

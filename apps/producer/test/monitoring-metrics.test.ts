@@ -104,11 +104,14 @@ async function enableStoreWithAPushedOrder() {
     orderAheadToken: 'demo-oa-secret',
   });
   expect(enabled.status).toBe(200);
-  await waitFor(async () => (await api('GET', `/v1/stores/${STORE}/syncs`)).body?.items?.some((run: { status: string }) => run.status === 'succeeded'), {
-    timeoutMs: 60_000,
-    intervalMs: 250,
-    what: "the store's first sync",
-  });
+  await waitFor(
+    async () => (await api('GET', `/v1/stores/${STORE}/syncs`)).body?.items?.some((run: { status: string }) => run.status === 'succeeded'),
+    {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      what: "the store's first sync",
+    },
+  );
   const products = (await api('GET', `/v1/stores/${STORE}/products?sellable=true&limit=200`)).body.items as {
     variantId: string;
     soldByWeight: boolean;
@@ -139,9 +142,12 @@ async function scrape(name: ProcessName): Promise<string> {
   return response.text();
 }
 
-it('every metric the alerting rules and the dashboard query is on the processes\' /metrics, per-store series included', async () => {
+it("every metric the alerting rules and the dashboard query is on the processes' /metrics, per-store series included", async () => {
   await enableStoreWithAPushedOrder();
-  const texts = Object.fromEntries(await Promise.all(PROCESSES.map(async (name) => [name, await scrape(name)] as const))) as Record<ProcessName, string>;
+  const texts = Object.fromEntries(await Promise.all(PROCESSES.map(async (name) => [name, await scrape(name)] as const))) as Record<
+    ProcessName,
+    string
+  >;
   const exposed = new Set(PROCESSES.flatMap((name) => [...exposedSeriesNames(texts[name])]));
 
   const queried = new Map<string, string[]>();
@@ -163,7 +169,9 @@ it('every metric the alerting rules and the dashboard query is on the processes\
   expect(metricSample(texts.producer, 'flowhub_sync_orders_by_push_state', { store: STORE, push_state: 'needs_reconciliation' })).toBe(0);
   expect(metricSample(texts.producer, 'flowhub_sync_queue_jobs', { queue: 'inventory-sync', state: 'waiting' })).toBeDefined();
   // Both workers count their Flowhub requests under one name and one set of labels.
-  expect(metricSample(texts['inventory-worker'], 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' })).toBeGreaterThanOrEqual(1);
+  expect(
+    metricSample(texts['inventory-worker'], 'flowhub_sync_flowhub_requests_total', { endpoint: 'inventoryNonZero', status: '200' }),
+  ).toBeGreaterThanOrEqual(1);
   expect(metricSample(texts['order-worker'], 'flowhub_sync_flowhub_requests_total', { endpoint: 'createOrder' })).toBeGreaterThanOrEqual(1);
   expect(metricSample(texts['order-worker'], 'flowhub_sync_order_pushes_total', { outcome: 'pushed' })).toBe(1);
   // Nothing a store sends ends up in a label: store ids only in the producer's two per-store gauges.

@@ -84,7 +84,11 @@ export const asPromQL = (expr: string) => expr.replaceAll('$__rate_interval', '5
  */
 export function metricNamesIn(expr: string): string[] {
   const code = expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
-  return [...new Set([...code.matchAll(/(?<![A-Za-z0-9_:$])(flowhub_sync_[A-Za-z0-9_:]+|up)(?![A-Za-z0-9_:])(?!\s*\()/g)].map((match) => match[1]))];
+  return [
+    ...new Set(
+      [...code.matchAll(/(?<![A-Za-z0-9_:$])(flowhub_sync_[A-Za-z0-9_:]+|up)(?![A-Za-z0-9_:])(?!\s*\()/g)].map((match) => match[1]),
+    ),
+  ];
 }
 
 /**

@@ -51,7 +51,10 @@ describe('the alerting rules (deploy/prometheus/alerts.yml)', () => {
     expect(rules.length).toBeGreaterThanOrEqual(8);
     for (const rule of rules) {
       expect({ alert: rule.alert, for: rule.for }).toEqual({ alert: rule.alert, for: expect.stringMatching(/^\d+[smh]$/) });
-      expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({ alert: rule.alert, severity: expect.stringMatching(/^(critical|warning)$/) });
+      expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({
+        alert: rule.alert,
+        severity: expect.stringMatching(/^(critical|warning)$/),
+      });
       expect({ alert: rule.alert, summary: rule.annotations?.summary, description: rule.annotations?.description }).toEqual({
         alert: rule.alert,
         summary: expect.stringMatching(/\S/),
@@ -68,12 +71,28 @@ describe('the alerting rules (deploy/prometheus/alerts.yml)', () => {
     const rules = alertRules();
     const using = (metric: string) => rules.filter((rule) => rule.expr.includes(metric)).map((rule) => rule.alert);
     expect(using('flowhub_sync_store_last_good_sync_age_seconds')).not.toHaveLength(0);
-    expect(rules.some((rule) => rule.expr.includes('flowhub_sync_orders_by_push_state') && rule.expr.includes('needs_reconciliation'))).toBe(true);
+    expect(
+      rules.some((rule) => rule.expr.includes('flowhub_sync_orders_by_push_state') && rule.expr.includes('needs_reconciliation')),
+    ).toBe(true);
     expect(using('flowhub_sync_duplicate_flowhub_orders_total')).not.toHaveLength(0);
-    expect(rules.some((rule) => rule.expr.includes('flowhub_sync_queue_jobs') && rule.expr.includes('"failed"') && rule.expr.includes('by (queue)'))).toBe(true);
+    expect(
+      rules.some(
+        (rule) => rule.expr.includes('flowhub_sync_queue_jobs') && rule.expr.includes('"failed"') && rule.expr.includes('by (queue)'),
+      ),
+    ).toBe(true);
     expect(rules.some((rule) => rule.expr.includes('flowhub_sync_queue_jobs') && rule.expr.includes('"waiting"'))).toBe(true);
-    expect(rules.some((rule) => rule.expr.includes('flowhub_sync_flowhub_requests_total') && rule.expr.includes('429') && rule.expr.includes('by (endpoint)'))).toBe(true);
-    expect(rules.some((rule) => rule.expr.includes('flowhub_sync_flowhub_requests_total') && rule.expr.includes('5..') && rule.expr.includes('by (endpoint)'))).toBe(true);
+    expect(
+      rules.some(
+        (rule) =>
+          rule.expr.includes('flowhub_sync_flowhub_requests_total') && rule.expr.includes('429') && rule.expr.includes('by (endpoint)'),
+      ),
+    ).toBe(true);
+    expect(
+      rules.some(
+        (rule) =>
+          rule.expr.includes('flowhub_sync_flowhub_requests_total') && rule.expr.includes('5..') && rule.expr.includes('by (endpoint)'),
+      ),
+    ).toBe(true);
     expect(using('flowhub_sync_webhook_deliveries_total')).not.toHaveLength(0);
     // `up == 0` for exactly the three jobs the example scrape configuration defines.
     const down = rules.find((rule) => /\bup\{/.test(rule.expr) && rule.expr.includes('== 0'));
@@ -84,10 +103,15 @@ describe('the alerting rules (deploy/prometheus/alerts.yml)', () => {
 
   it('keep per-store series only where the store is the point: every other rule aggregates the store away', () => {
     const perStore = alertRules().filter((rule) => /by \((?:[^)]*,\s*)?store\b/.test(rule.expr));
-    expect(perStore.map((rule) => rule.alert).sort()).toEqual(['FlowhubSyncOrdersNeedReconciliation', 'FlowhubSyncOrdersPushFailed', 'FlowhubSyncStoreSyncStale']);
+    expect(perStore.map((rule) => rule.alert).sort()).toEqual([
+      'FlowhubSyncOrdersNeedReconciliation',
+      'FlowhubSyncOrdersPushFailed',
+      'FlowhubSyncStoreSyncStale',
+    ]);
     for (const rule of alertRules()) {
       // A metric with a store label is always read through an aggregation (max by (store) at most).
-      if (/flowhub_sync_(store_last_good_sync_age_seconds|orders_by_push_state)/.test(rule.expr)) expect(rule.expr).toMatch(/^\s*max by \(store\)/);
+      if (/flowhub_sync_(store_last_good_sync_age_seconds|orders_by_push_state)/.test(rule.expr))
+        expect(rule.expr).toMatch(/^\s*max by \(store\)/);
     }
   });
 
@@ -95,8 +119,14 @@ describe('the alerting rules (deploy/prometheus/alerts.yml)', () => {
     const cases = alertTestCases();
     for (const rule of alertRules()) {
       const own = cases.filter((test) => test.alertname === rule.alert);
-      expect({ alert: rule.alert, fires: own.some((test) => (test.exp_alerts ?? []).length > 0) }).toEqual({ alert: rule.alert, fires: true });
-      expect({ alert: rule.alert, silent: own.some((test) => (test.exp_alerts ?? []).length === 0) }).toEqual({ alert: rule.alert, silent: true });
+      expect({ alert: rule.alert, fires: own.some((test) => (test.exp_alerts ?? []).length > 0) }).toEqual({
+        alert: rule.alert,
+        fires: true,
+      });
+      expect({ alert: rule.alert, silent: own.some((test) => (test.exp_alerts ?? []).length === 0) }).toEqual({
+        alert: rule.alert,
+        silent: true,
+      });
     }
   });
 });
@@ -128,21 +158,35 @@ describe('the Grafana dashboard (deploy/grafana/flowhub-sync.json)', () => {
     const cells = new Map<string, string>();
     for (const panel of allPanels(board)) {
       const { h, w, x, y } = panel.gridPos;
-      expect({ title: panel.title, fits: [h, w, x, y].every(Number.isInteger) && h > 0 && w > 0 && x >= 0 && x + w <= 24 && y >= 0 }).toEqual({ title: panel.title, fits: true });
+      expect({
+        title: panel.title,
+        fits: [h, w, x, y].every(Number.isInteger) && h > 0 && w > 0 && x >= 0 && x + w <= 24 && y >= 0,
+      }).toEqual({ title: panel.title, fits: true });
       // No two panels on one grid cell.
       for (let row = y; row < y + h; row++) {
         for (let column = x; column < x + w; column++) {
           const taken = cells.get(`${row}:${column}`);
-          expect({ cell: `${row}:${column}`, taken, by: panel.title }).toEqual({ cell: `${row}:${column}`, taken: undefined, by: panel.title });
+          expect({ cell: `${row}:${column}`, taken, by: panel.title }).toEqual({
+            cell: `${row}:${column}`,
+            taken: undefined,
+            by: panel.title,
+          });
           cells.set(`${row}:${column}`, panel.title);
         }
       }
     }
     for (const panel of panels) {
-      expect({ title: panel.title, datasource: panel.datasource }).toEqual({ title: panel.title, datasource: { type: 'prometheus', uid: '${datasource}' } });
+      expect({ title: panel.title, datasource: panel.datasource }).toEqual({
+        title: panel.title,
+        datasource: { type: 'prometheus', uid: '${datasource}' },
+      });
       expect(panel.targets?.length ?? 0).toBeGreaterThan(0);
       for (const target of panel.targets ?? []) {
-        expect(target).toMatchObject({ refId: expect.any(String), expr: expect.stringMatching(/\S/), datasource: { uid: '${datasource}' } });
+        expect(target).toMatchObject({
+          refId: expect.any(String),
+          expr: expect.stringMatching(/\S/),
+          datasource: { uid: '${datasource}' },
+        });
       }
     }
   });
@@ -167,7 +211,11 @@ describe('the Grafana dashboard (deploy/grafana/flowhub-sync.json)', () => {
 
   it("queries are PromQL Prometheus accepts (promtool checks them as recording rules, Grafana's variables filled in)", () => {
     const expressions = dashboardExpressions(board);
-    const rules = { groups: [{ name: 'dashboard', rules: expressions.map((expr, index) => ({ record: `dashboard:query_${index}`, expr: asPromQL(expr) })) }] };
+    const rules = {
+      groups: [
+        { name: 'dashboard', rules: expressions.map((expr, index) => ({ record: `dashboard:query_${index}`, expr: asPromQL(expr) })) },
+      ],
+    };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowhub-dashboard-'));
     try {
       const file = path.join(dir, 'dashboard-queries.yml');

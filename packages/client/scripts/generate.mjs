@@ -8,10 +8,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const packageDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const run = spawnSync(process.execPath, [path.join(packageDir, '..', '..', 'scripts', 'jest.mjs'), '--forceExit', 'src/generated-types.test.ts'], {
-  cwd: packageDir,
-  stdio: 'inherit',
-  env: { ...process.env, FLOWHUB_CLIENT_GENERATE: 'write' },
-});
+const run = spawnSync(
+  process.execPath,
+  [path.join(packageDir, '..', '..', 'scripts', 'jest.mjs'), '--forceExit', 'src/generated-types.test.ts'],
+  {
+    cwd: packageDir,
+    stdio: 'inherit',
+    env: { ...process.env, FLOWHUB_CLIENT_GENERATE: 'write' },
+  },
+);
 if (run.status === 0) console.log('wrote packages/client/src/generated/api.ts');
 process.exit(run.status ?? 1);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { astToString, default as openapiTS } from 'openapi-typescript';
 
 export const HEADER = [
-  '// Generated from the producer\'s OpenAPI document (apps/producer/src/openapi/api-document.ts) by openapi-typescript.',
+  "// Generated from the producer's OpenAPI document (apps/producer/src/openapi/api-document.ts) by openapi-typescript.",
   '// Do not edit: run `npm run client:generate` at the repository root (or `npm run generate:types` in packages/client).',
   '',
   '',

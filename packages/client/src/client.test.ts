@@ -75,11 +75,18 @@ describe('the client against the producer', () => {
     const created = await client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('A-1001') });
     expect(created).toMatchObject({ externalId: 'A-1001', status: 'pending', holds: [{ variantId: 'v-a', quantity: 2, state: 'held' }] });
 
-    const confirmed = await client.POST('/v1/stores/{storeId}/orders/{externalId}/confirm', { params: { path: { storeId, externalId: 'A-1001' } } });
+    const confirmed = await client.POST('/v1/stores/{storeId}/orders/{externalId}/confirm', {
+      params: { path: { storeId, externalId: 'A-1001' } },
+    });
     expect(confirmed.status).toBe('confirmed');
 
     const read = await client.GET('/v1/stores/{storeId}/orders/{externalId}', { params: { path: { storeId, externalId: 'A-1001' } } });
-    expect(read).toMatchObject({ externalId: 'A-1001', status: 'confirmed', push: { state: 'not_pushed' }, items: [{ variantId: 'v-a', quantity: 2 }] });
+    expect(read).toMatchObject({
+      externalId: 'A-1001',
+      status: 'confirmed',
+      push: { state: 'not_pushed' },
+      items: [{ variantId: 'v-a', quantity: 2 }],
+    });
 
     // The same order again is the same order (200), which is what makes retrying a create safe.
     const again = await client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('A-1001') });
@@ -93,7 +100,10 @@ describe('the client against the producer', () => {
     const storeId = await freshStore();
     await client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('A-2001') });
     const error = await failure(
-      client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('A-2001', { items: [{ variantId: 'v-b', quantity: 1 }] }) }),
+      client.POST('/v1/stores/{storeId}/orders', {
+        params: { path: { storeId } },
+        body: order('A-2001', { items: [{ variantId: 'v-b', quantity: 1 }] }),
+      }),
     );
     expect(error).toMatchObject({ status: 409, code: 'conflict' });
     expect(error.message).toEqual(expect.any(String));
@@ -102,9 +112,16 @@ describe('the client against the producer', () => {
   it('surfaces a 409 insufficient_inventory with its details', async () => {
     const storeId = await freshStore();
     const error = await failure(
-      client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('A-2002', { items: [{ variantId: 'v-b', quantity: 6 }] }) }),
+      client.POST('/v1/stores/{storeId}/orders', {
+        params: { path: { storeId } },
+        body: order('A-2002', { items: [{ variantId: 'v-b', quantity: 6 }] }),
+      }),
     );
-    expect(error).toMatchObject({ status: 409, code: 'insufficient_inventory', details: [{ path: 'items[0]', variantId: 'v-b', requested: 6, sellable: 5 }] });
+    expect(error).toMatchObject({
+      status: 409,
+      code: 'insufficient_inventory',
+      details: [{ path: 'items[0]', variantId: 'v-b', requested: 6, sellable: 5 }],
+    });
   });
 
   it('surfaces a 400 with the details naming every wrong field', async () => {
@@ -120,7 +137,9 @@ describe('the client against the producer', () => {
   });
 
   it('surfaces a 404 for an unknown store and a 401 for a wrong token', async () => {
-    const missing = await failure(client.GET('/v1/stores/{storeId}/orders/{externalId}', { params: { path: { storeId: 'no-such-store', externalId: 'A-1' } } }));
+    const missing = await failure(
+      client.GET('/v1/stores/{storeId}/orders/{externalId}', { params: { path: { storeId: 'no-such-store', externalId: 'A-1' } } }),
+    );
     expect(missing).toMatchObject({ status: 404, code: 'not_found' });
 
     const stranger = createClient({ baseUrl, token: 'not-the-token-0123456789' });
@@ -152,18 +171,29 @@ describe('the client against the producer', () => {
 describe('the menu change feed as an async iterator', () => {
   /** The entries after `after`, once there are at least `count` (a write is handed out once older transactions ended). */
   const drain = (storeId: string, after: string | undefined, count: number) =>
-    waitFor(async () => {
-      const entries: MenuChange[] = [];
-      for await (const entry of menuChanges(client, storeId, { after, pageSize: 2 })) entries.push(entry);
-      return entries.length >= count ? entries : undefined;
-    }, { what: `${count} menu changes` });
+    waitFor(
+      async () => {
+        const entries: MenuChange[] = [];
+        for await (const entry of menuChanges(client, storeId, { after, pageSize: 2 })) entries.push(entry);
+        return entries.length >= count ? entries : undefined;
+      },
+      { what: `${count} menu changes` },
+    );
 
   it('yields the whole menu first, then exactly what changed, each once, resuming from the cursor kept', async () => {
     const storeId = await freshStore();
     await seedProduct(h.db.prisma, storeId, 'v-gone', 0, { active: false });
     const first = await drain(storeId, undefined, 3);
-    expect(first.map(({ product }) => [product.variantId, product.active]).sort()).toEqual([['v-a', true], ['v-b', true], ['v-gone', false]]);
-    expect(first.find(({ product }) => product.variantId === 'v-gone')!.product).toEqual({ variantId: 'v-gone', active: false, change: expect.any(Number) });
+    expect(first.map(({ product }) => [product.variantId, product.active]).sort()).toEqual([
+      ['v-a', true],
+      ['v-b', true],
+      ['v-gone', false],
+    ]);
+    expect(first.find(({ product }) => product.variantId === 'v-gone')!.product).toEqual({
+      variantId: 'v-gone',
+      active: false,
+      change: expect.any(Number),
+    });
     const saved = first[first.length - 1].cursor;
     expect(await drain(storeId, saved, 0)).toEqual([]);
 
@@ -206,29 +236,59 @@ describe('webhooks the producer delivers', () => {
     try {
       // The producer checks that the URL is public (the harness resolves every name to a public address); the
       // delivery connects to this receiver, as local development does.
-      const storeId = await freshStore({ statusWebhookUrl: `http://platform.test:${receiver.port}/hooks/flowhub`, statusWebhookSecret: 'whsec-old-0001' });
+      const storeId = await freshStore({
+        statusWebhookUrl: `http://platform.test:${receiver.port}/hooks/flowhub`,
+        statusWebhookSecret: 'whsec-old-0001',
+      });
       await client.POST('/v1/stores/{storeId}/orders', { params: { path: { storeId } }, body: order('A-4001') });
       const stored = await h.db.prisma.order.findFirstOrThrow({ where: { storeId, externalId: 'A-4001' } });
       const resolve: HostResolver = async () => [{ address: '127.0.0.1', family: 4 }];
       const deliver = async () => {
         const id = await h.db.prisma.$transaction((tx) =>
-          recordWebhookDelivery(tx, { storeId, orderId: stored.id, externalId: 'A-4001', event: 'status_changed', status: 'ready', flowhubStatus: 'ready', at: new Date() }),
+          recordWebhookDelivery(tx, {
+            storeId,
+            orderId: stored.id,
+            externalId: 'A-4001',
+            event: 'status_changed',
+            status: 'ready',
+            flowhubStatus: 'ready',
+            at: new Date(),
+          }),
         );
-        const deps = { prisma: h.db.prisma, secrets: h.deps.secrets, logger: createLogger({ name: 't', level: 'silent' }), resolve, allowPrivateNetworks: true };
+        const deps = {
+          prisma: h.db.prisma,
+          secrets: h.deps.secrets,
+          logger: createLogger({ name: 't', level: 'silent' }),
+          resolve,
+          allowPrivateNetworks: true,
+        };
         expect(await deliverWebhook(deps, id!, { lastAttempt: true })).toBe('delivered');
         return receiver.received[receiver.received.length - 1];
       };
 
       const first = await deliver();
       const event = verifyWebhook('whsec-old-0001', first.headers['x-flowhub-sync-signature'], first.body);
-      expect(event).toMatchObject({ storeId, externalId: 'A-4001', event: 'status_changed', status: 'ready', flowhubStatus: 'ready', sequence: 1 });
+      expect(event).toMatchObject({
+        storeId,
+        externalId: 'A-4001',
+        event: 'status_changed',
+        status: 'ready',
+        flowhubStatus: 'ready',
+        sequence: 1,
+      });
       expect(event.id).toBe(first.headers['x-flowhub-sync-delivery']);
       expect(verifyWebhook('whsec-old-0001', first.headers['x-flowhub-sync-signature'], first.body.toString('utf8'))).toEqual(event);
 
       // The secret changes: for a day, deliveries carry a signature with each.
       await client.PUT('/v1/stores/{storeId}/flowhub', {
         params: { path: { storeId }, query: { verify: 'false' } },
-        body: { enabled: true, clientId: 'client-1', locationId: 'loc-1', statusWebhookUrl: `http://platform.test:${receiver.port}/hooks/flowhub`, statusWebhookSecret: 'whsec-new-0002' },
+        body: {
+          enabled: true,
+          clientId: 'client-1',
+          locationId: 'loc-1',
+          statusWebhookUrl: `http://platform.test:${receiver.port}/hooks/flowhub`,
+          statusWebhookSecret: 'whsec-new-0002',
+        },
       });
       const second = await deliver();
       const header = String(second.headers['x-flowhub-sync-signature']);
@@ -252,23 +312,35 @@ describe('webhooks the producer delivers', () => {
       expect(reason(() => verifyWebhook('whsec-new-0002', header, altered))).toBe('signature_mismatch');
       const inTenMinutes = new Date(Date.now() + 600_000);
       expect(reason(() => verifyWebhook('whsec-new-0002', header, second.body, { now: inTenMinutes }))).toBe('timestamp_out_of_tolerance');
-      expect(verifyWebhook('whsec-new-0002', header, second.body, { now: inTenMinutes, toleranceSeconds: 3600 })).toMatchObject({ sequence: 2 });
+      expect(verifyWebhook('whsec-new-0002', header, second.body, { now: inTenMinutes, toleranceSeconds: 3600 })).toMatchObject({
+        sequence: 2,
+      });
       // Re-signed by someone holding no secret of ours, with a fresh timestamp: still refused.
-      expect(reason(() => verifyWebhook('whsec-new-0002', signWebhook('guess', second.body.toString('utf8')), second.body))).toBe('signature_mismatch');
+      expect(reason(() => verifyWebhook('whsec-new-0002', signWebhook('guess', second.body.toString('utf8')), second.body))).toBe(
+        'signature_mismatch',
+      );
       expect(reason(() => verifyWebhook('whsec-new-0002', undefined, second.body))).toBe('malformed_signature');
 
       // After a sync run: menu_synced, verified the same way and told apart by its event.
       const runId = (await h.db.prisma.syncRun.create({ data: { storeId, trigger: 'manual', status: 'succeeded' } })).id;
       const counts = { fetched: 2, kept: 2, created: 0, updated: 1, unchanged: 1, deactivated: 0, invalid: 0 };
       const menuDelivery = await recordMenuSyncedWebhook(h.db.prisma, { storeId, runId, counts, at: new Date() });
-      const deps = { prisma: h.db.prisma, secrets: h.deps.secrets, logger: createLogger({ name: 't', level: 'silent' }), resolve, allowPrivateNetworks: true };
+      const deps = {
+        prisma: h.db.prisma,
+        secrets: h.deps.secrets,
+        logger: createLogger({ name: 't', level: 'silent' }),
+        resolve,
+        allowPrivateNetworks: true,
+      };
       expect(await deliverWebhook(deps, menuDelivery!, { lastAttempt: true })).toBe('delivered');
       const announced = receiver.received[receiver.received.length - 1];
       const menu: WebhookEvent = verifyWebhook('whsec-new-0002', announced.headers['x-flowhub-sync-signature'], announced.body);
       if (menu.event !== 'menu_synced') throw new Error(`expected menu_synced, got ${menu.event}`);
       expect(menu).toMatchObject({ storeId, runId, counts: { updated: 1 }, cursor: expect.any(String) });
       // Its cursor is one the change feed takes, and nothing changed after it.
-      const after = await client.GET('/v1/stores/{storeId}/products/changes', { params: { path: { storeId }, query: { after: menu.cursor } } });
+      const after = await client.GET('/v1/stores/{storeId}/products/changes', {
+        params: { path: { storeId }, query: { after: menu.cursor } },
+      });
       expect(after.items).toEqual([]);
     } finally {
       await receiver.close();

@@ -8,16 +8,17 @@ type Method = 'get' | 'put' | 'post' | 'patch' | 'delete';
 export type RawClient = Client<paths, Media>;
 
 /** What a 2xx answer of an operation carries: its JSON body, or undefined for 204. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- openapi-fetch's own constraint on an operation
-type SuccessData<Operation, Init> = Operation extends Record<string | number, any>
-  ? FetchResponse<Operation, Init, Media> extends infer Answer
-    ? Answer extends { data: infer Data; error?: never }
-      ? [Data] extends [never]
-        ? undefined
-        : Data
+type SuccessData<Operation, Init> =
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- openapi-fetch's own constraint on an operation
+  Operation extends Record<string | number, any>
+    ? FetchResponse<Operation, Init, Media> extends infer Answer
+      ? Answer extends { data: infer Data; error?: never }
+        ? [Data] extends [never]
+          ? undefined
+          : Data
+        : never
       : never
-    : never
-  : never;
+    : never;
 
 /**
  * One typed method per HTTP method: the path is one of the API's path templates; `params` (`path`, `query`) and
@@ -93,7 +94,10 @@ function sleep(ms: number, signal: AbortSignal | null): Promise<void> {
  * fetch with retries where they are safe (isRetryable): on no answer (a network error) and on 502, 503 and 504,
  * with an exponential backoff (jittered). Without an answer in the end it throws FlowhubSyncError `network_error`.
  */
-export function retryingFetch(fetchImpl: (request: Request) => Promise<Response>, options: RetryOptions | false = {}): (request: Request) => Promise<Response> {
+export function retryingFetch(
+  fetchImpl: (request: Request) => Promise<Response>,
+  options: RetryOptions | false = {},
+): (request: Request) => Promise<Response> {
   const retries = options === false ? 0 : Math.max(0, Math.floor(options.retries ?? 2));
   const minDelayMs = options === false ? 0 : (options.minDelayMs ?? 200);
   const maxDelayMs = options === false ? 0 : (options.maxDelayMs ?? 2_000);
@@ -110,8 +114,18 @@ export function retryingFetch(fetchImpl: (request: Request) => Promise<Response>
       } catch (error) {
         if (request.signal?.aborted || isAbort(error) || error instanceof FlowhubSyncError) throw error;
         if (last) {
-          const reason = error instanceof Error ? (error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message) : String(error);
-          throw new FlowhubSyncError({ status: 0, code: 'network_error', message: `${request.method} ${request.url}: no answer: ${reason}`, cause: error });
+          const reason =
+            error instanceof Error
+              ? error.cause instanceof Error
+                ? `${error.message} (${error.cause.message})`
+                : error.message
+              : String(error);
+          throw new FlowhubSyncError({
+            status: 0,
+            code: 'network_error',
+            message: `${request.method} ${request.url}: no answer: ${reason}`,
+            cause: error,
+          });
         }
       }
       const backoff = Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1));
@@ -134,7 +148,11 @@ export function createClient(options: ClientOptions): FlowhubSyncClient {
   const call =
     (method: Method) =>
     async (path: string, init?: Record<string, unknown>): Promise<unknown> => {
-      const answer = (await raw.request(method as 'get', path as never, init as never)) as { data?: unknown; error?: unknown; response: Response };
+      const answer = (await raw.request(method as 'get', path as never, init as never)) as {
+        data?: unknown;
+        error?: unknown;
+        response: Response;
+      };
       if (!answer.response.ok) throw FlowhubSyncError.fromAnswer(answer.response.status, answer.error, answer.response.statusText);
       return answer.data;
     };

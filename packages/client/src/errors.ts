@@ -29,9 +29,18 @@ export class FlowhubSyncError extends Error {
   static fromAnswer(status: number, body: unknown, statusText = ''): FlowhubSyncError {
     const error = (body as { error?: unknown } | null | undefined)?.error as Partial<ApiErrorBody['error']> | undefined;
     if (error && typeof error === 'object' && typeof error.code === 'string' && typeof error.message === 'string') {
-      return new FlowhubSyncError({ status, code: error.code, message: error.message, details: Array.isArray(error.details) ? error.details : [] });
+      return new FlowhubSyncError({
+        status,
+        code: error.code,
+        message: error.message,
+        details: Array.isArray(error.details) ? error.details : [],
+      });
     }
     const text = typeof body === 'string' ? body.slice(0, 200) : '';
-    return new FlowhubSyncError({ status, code: 'http_error', message: `HTTP ${status}${statusText ? ` ${statusText}` : ''}${text ? `: ${text}` : ''}` });
+    return new FlowhubSyncError({
+      status,
+      code: 'http_error',
+      message: `HTTP ${status}${statusText ? ` ${statusText}` : ''}${text ? `: ${text}` : ''}`,
+    });
   }
 }

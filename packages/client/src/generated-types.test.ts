@@ -15,7 +15,11 @@ const SCRIPT = path.join(__dirname, '..', 'scripts', 'openapi-to-ts.mjs');
 const REGENERATE = 'npm run client:generate (at the repository root; or npm run generate:types in packages/client)';
 
 function typesOfTheDocument(): string {
-  const run = spawnSync(process.execPath, [SCRIPT], { input: JSON.stringify(openApiDocument()), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, [SCRIPT], {
+    input: JSON.stringify(openApiDocument()),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) throw new Error(`openapi-typescript failed (${SCRIPT}): ${run.stderr}`);
   return run.stdout;
 }

@@ -28,7 +28,11 @@ export interface MenuChangesOptions {
  *     saved = cursor;
  *   }
  */
-export async function* menuChanges(client: FlowhubSyncClient, storeId: string, options: MenuChangesOptions = {}): AsyncGenerator<MenuChange> {
+export async function* menuChanges(
+  client: FlowhubSyncClient,
+  storeId: string,
+  options: MenuChangesOptions = {},
+): AsyncGenerator<MenuChange> {
   let after = options.after;
   for (;;) {
     const page = await client.GET('/v1/stores/{storeId}/products/changes', {

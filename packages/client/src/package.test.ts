@@ -19,7 +19,13 @@ beforeAll(() => {
   // The tarball is made from dist/: build it from the sources now, as `npm test` (turbo) does before the tests.
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: packageDir, stdio: 'pipe' });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowhub-sync-client-pack-'));
-  const [packed] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', tmp], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [packed] = JSON.parse(
+    execFileSync(npm, ['pack', '--json', '--pack-destination', tmp], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   tarball = path.join(tmp, packed.filename);
   files = (packed.files as { path: string }[]).map((file) => file.path).sort();
 }, 120_000);
@@ -39,7 +45,17 @@ it('is a public package of its own: version, licence, entry points', () => {
 });
 
 it('packs dist/ (JS and declarations), the README and package.json, and nothing else', () => {
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/client.js', 'dist/webhook.js', 'dist/generated/api.d.ts']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'package.json',
+      'README.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/client.js',
+      'dist/webhook.js',
+      'dist/generated/api.d.ts',
+    ]),
+  );
   for (const file of files) expect(file).toMatch(/^(package\.json|README\.md|dist\/.+\.(js|d\.ts))$/);
   expect(files.filter((file) => /\.test\.|\/testing\//.test(file))).toEqual([]);
 });
@@ -62,7 +78,9 @@ it('loads from the tarball with only its dependencies, and works', () => {
     const c = client.createClient({ baseUrl: 'http://127.0.0.1:9', token: 'x'.repeat(20) });
     console.log(JSON.stringify({ exports: Object.keys(client).sort(), event: client.verifyWebhook('whsec', header, body).event, methods: Object.keys(c).sort() }));
   `;
-  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } }));
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['-e', script], { cwd: app, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } }),
+  );
   expect(out.exports).toEqual(expect.arrayContaining(['createClient', 'verifyWebhook', 'FlowhubSyncError', 'WebhookVerificationError']));
   expect(out.event).toBe('status_changed');
   expect(out.methods).toEqual(['DELETE', 'GET', 'PATCH', 'POST', 'PUT', 'raw']);

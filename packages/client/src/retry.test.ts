@@ -9,13 +9,27 @@ function scripted(steps: Step[]) {
     seen.push({ method: request.method, url: request.url, body: await request.text() });
     const step = steps.shift() ?? 200;
     if (step === 'network') throw new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED') });
-    const body = step < 400 ? { externalId: 'A-1', status: 'pending' } : { error: { code: 'unavailable', message: 'PostgreSQL unreachable', details: [] } };
+    const body =
+      step < 400
+        ? { externalId: 'A-1', status: 'pending' }
+        : { error: { code: 'unavailable', message: 'PostgreSQL unreachable', details: [] } };
     return new Response(JSON.stringify(body), { status: step, headers: { 'content-type': 'application/json' } });
   };
-  return { seen, client: createClient({ baseUrl: 'http://producer.test', token: 'token-0123456789abcdef', fetch, retry: { retries: 2, minDelayMs: 1 } }) };
+  return {
+    seen,
+    client: createClient({ baseUrl: 'http://producer.test', token: 'token-0123456789abcdef', fetch, retry: { retries: 2, minDelayMs: 1 } }),
+  };
 }
 const orderPath = { params: { path: { storeId: 's1', externalId: 'A-1' } } };
-const create = { params: { path: { storeId: 's1' } }, body: { externalId: 'A-1', type: 'pickup' as const, customer: { purchaseCategory: 'rec' as const }, items: [{ variantId: 'v', quantity: 1 }] } };
+const create = {
+  params: { path: { storeId: 's1' } },
+  body: {
+    externalId: 'A-1',
+    type: 'pickup' as const,
+    customer: { purchaseCategory: 'rec' as const },
+    items: [{ variantId: 'v', quantity: 1 }],
+  },
+};
 
 it('retries a GET on 502, 503, 504 and network errors, then answers', async () => {
   const { seen, client } = scripted([502, 'network', 200]);
@@ -32,7 +46,11 @@ it('retries an order create with the same body each time', async () => {
 
 it('gives up after the retries with the last answer as FlowhubSyncError', async () => {
   const { seen, client } = scripted([503, 503, 503, 200]);
-  await expect(client.GET('/v1/stores/{storeId}/orders/{externalId}', orderPath)).rejects.toMatchObject({ status: 503, code: 'unavailable', message: 'PostgreSQL unreachable' });
+  await expect(client.GET('/v1/stores/{storeId}/orders/{externalId}', orderPath)).rejects.toMatchObject({
+    status: 503,
+    code: 'unavailable',
+    message: 'PostgreSQL unreachable',
+  });
   expect(seen).toHaveLength(3);
 
   const down = scripted(['network', 'network', 'network']);
@@ -46,8 +64,10 @@ it('never retries another POST, a PUT, a PATCH or a DELETE', async () => {
   for (const call of [
     (client: ReturnType<typeof scripted>['client']) => client.POST('/v1/stores/{storeId}/orders/{externalId}/confirm', orderPath),
     (client: ReturnType<typeof scripted>['client']) => client.POST('/v1/stores/{storeId}/orders/{externalId}/cancel', orderPath),
-    (client: ReturnType<typeof scripted>['client']) => client.PATCH('/v1/stores/{storeId}/orders/{externalId}', { ...orderPath, body: { holdInventory: true } }),
-    (client: ReturnType<typeof scripted>['client']) => client.DELETE('/v1/stores/{storeId}/flowhub', { params: { path: { storeId: 's1' } } }),
+    (client: ReturnType<typeof scripted>['client']) =>
+      client.PATCH('/v1/stores/{storeId}/orders/{externalId}', { ...orderPath, body: { holdInventory: true } }),
+    (client: ReturnType<typeof scripted>['client']) =>
+      client.DELETE('/v1/stores/{storeId}/flowhub', { params: { path: { storeId: 's1' } } }),
   ]) {
     const unavailable = scripted([503, 200]);
     await expect(call(unavailable.client)).rejects.toMatchObject({ status: 503 });
@@ -77,7 +97,11 @@ it('sends the token, and reads an answer outside the error shape as http_error',
       return new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway', headers: { 'content-type': 'text/html' } });
     },
   });
-  await expect(client.GET('/v1/stores/{storeId}/syncs', { params: { path: { storeId: 's1' } } })).rejects.toMatchObject({ status: 502, code: 'http_error', details: [] });
+  await expect(client.GET('/v1/stores/{storeId}/syncs', { params: { path: { storeId: 's1' } } })).rejects.toMatchObject({
+    status: 502,
+    code: 'http_error',
+    details: [],
+  });
   expect(authorization).toBe('Bearer token-0123456789abcdef');
 });
 

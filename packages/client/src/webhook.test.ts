@@ -4,7 +4,14 @@ import { verifyWebhook, WebhookVerificationError, type WebhookVerificationReason
 /** verifyWebhook against the producer's own signing (packages/config, which the order-worker signs deliveries with). */
 
 const body = JSON.stringify({
-  id: 'd-1', storeId: 's1', externalId: 'A-1', event: 'status_changed', status: 'ready', flowhubStatus: 'ready', sequence: 3, at: '2026-11-27T10:00:00.000Z',
+  id: 'd-1',
+  storeId: 's1',
+  externalId: 'A-1',
+  event: 'status_changed',
+  status: 'ready',
+  flowhubStatus: 'ready',
+  sequence: 3,
+  at: '2026-11-27T10:00:00.000Z',
 });
 const t = 1_800_000_000;
 const now = new Date(t * 1000);
@@ -52,7 +59,16 @@ it('refuses a wrong secret, an altered body, a moved timestamp and a replay', ()
 
 it('refuses malformed headers and bodies', () => {
   const header = signWebhook('whsec-1', body, t);
-  for (const bad of [undefined, null, '', 'v1=' + 'a'.repeat(64), `t=${t}`, `t=soon,v1=${'a'.repeat(64)}`, `t=${t},t=${t},${header.split(',')[1]}`, `t=${t},v1=xyz`]) {
+  for (const bad of [
+    undefined,
+    null,
+    '',
+    'v1=' + 'a'.repeat(64),
+    `t=${t}`,
+    `t=soon,v1=${'a'.repeat(64)}`,
+    `t=${t},t=${t},${header.split(',')[1]}`,
+    `t=${t},v1=xyz`,
+  ]) {
     expect(refusal(() => verifyWebhook('whsec-1', bad, body, { now }))).toBe('malformed_signature');
   }
   const notJson = 'not json';

@@ -66,7 +66,8 @@ export function verifyWebhook(
     const key = part.slice(0, at).trim();
     const value = part.slice(at + 1).trim();
     if (key === 't') {
-      if (timestamp !== undefined || !/^\d{1,12}$/.test(value)) throw new WebhookVerificationError('malformed_signature', 'the signature header has no single valid t=');
+      if (timestamp !== undefined || !/^\d{1,12}$/.test(value))
+        throw new WebhookVerificationError('malformed_signature', 'the signature header has no single valid t=');
       timestamp = Number(value);
     } else if (key === 'v1' && HEX_SHA256.test(value)) {
       signatures.push(Buffer.from(value, 'hex'));
@@ -74,7 +75,10 @@ export function verifyWebhook(
     // Other schemes (or a v1= of another length) are not ours: ignored, as a newer producer may add some.
   }
   if (timestamp === undefined || signatures.length === 0) {
-    throw new WebhookVerificationError('malformed_signature', 'the signature header needs t=<unix seconds> and at least one v1=<hex HMAC-SHA256>');
+    throw new WebhookVerificationError(
+      'malformed_signature',
+      'the signature header needs t=<unix seconds> and at least one v1=<hex HMAC-SHA256>',
+    );
   }
 
   let matched = false;
@@ -87,7 +91,10 @@ export function verifyWebhook(
 
   const age = Math.floor(now.getTime() / 1000) - timestamp;
   if (Math.abs(age) > toleranceSeconds) {
-    throw new WebhookVerificationError('timestamp_out_of_tolerance', `the delivery was signed ${age} s from now, beyond the tolerance of ${toleranceSeconds} s (a replay?)`);
+    throw new WebhookVerificationError(
+      'timestamp_out_of_tolerance',
+      `the delivery was signed ${age} s from now, beyond the tolerance of ${toleranceSeconds} s (a replay?)`,
+    );
   }
 
   let event: unknown;

@@ -9,9 +9,23 @@ const root = path.resolve(__dirname, '../../..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
 const rootScripts = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
 const knownVariables = new Set(
-  [env.databaseEnv, env.redisEnv, env.flowhubEnv, env.encryptionEnv, env.producerEnv, env.scheduleEnv, env.healthEnv(0), env.logEnv, env.simulatorEnv, env.webhookEnv].flatMap(Object.keys),
+  [
+    env.databaseEnv,
+    env.redisEnv,
+    env.flowhubEnv,
+    env.encryptionEnv,
+    env.producerEnv,
+    env.scheduleEnv,
+    env.healthEnv(0),
+    env.logEnv,
+    env.simulatorEnv,
+    env.webhookEnv,
+  ].flatMap(Object.keys),
 );
-const services = compose.services as Record<string, { command?: string[]; environment?: Record<string, string>; healthcheck?: unknown; profiles?: string[] }>;
+const services = compose.services as Record<
+  string,
+  { command?: string[]; environment?: Record<string, string>; healthcheck?: unknown; profiles?: string[] }
+>;
 const apps = ['producer', 'inventory-worker', 'order-worker', 'flowhub-sim'];
 
 describe('docker-compose.yml', () => {

@@ -33,7 +33,9 @@ describe('loadEnv', () => {
 
   it('requires REDIS_URL unless a cluster is given', () => {
     expect(() => loadEnv(redisEnv, {})).toThrow('REDIS_URL is required');
-    expect(loadEnv(redisEnv, { REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' }).REDIS_CLUSTER_NODES).toBe('127.0.0.1:7000,127.0.0.1:7001');
+    expect(loadEnv(redisEnv, { REDIS_CLUSTER_NODES: '127.0.0.1:7000,127.0.0.1:7001' }).REDIS_CLUSTER_NODES).toBe(
+      '127.0.0.1:7000,127.0.0.1:7001',
+    );
   });
 
   it('refuses a queue prefix that is not hash-tagged', () => {

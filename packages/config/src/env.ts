@@ -22,7 +22,10 @@ export const databaseEnv = {
 };
 
 export const redisEnv = {
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   REDIS_CLUSTER_NODES: z
     .string()
     .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port,host:port,…')
@@ -52,7 +55,14 @@ export const encryptionEnv = {
   ENCRYPTION_KEYS_OLD: z
     .string()
     .optional()
-    .transform((value) => (value ? value.split(',').map((k) => k.trim()).filter(Boolean) : []))
+    .transform((value) =>
+      value
+        ? value
+            .split(',')
+            .map((k) => k.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(base64Key)),
 };
 
@@ -65,7 +75,14 @@ export const producerEnv = {
   API_TOKENS: z
     .string()
     .optional()
-    .transform((value) => (value ? value.split(',').map((token) => token.trim()).filter(Boolean) : []))
+    .transform((value) =>
+      value
+        ? value
+            .split(',')
+            .map((token) => token.trim())
+            .filter(Boolean)
+        : [],
+    )
     .pipe(z.array(apiToken)),
   BULL_BOARD_USER: z.string().min(1),
   BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters'),

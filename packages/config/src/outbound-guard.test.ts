@@ -1,5 +1,12 @@
 import { loadEnv, webhookEnv } from './env';
-import { addressRefusal, checkOutboundUrl, isPublicUnicastAddress, literalAddress, type HostResolver, type ResolvedAddress } from './outbound-guard';
+import {
+  addressRefusal,
+  checkOutboundUrl,
+  isPublicUnicastAddress,
+  literalAddress,
+  type HostResolver,
+  type ResolvedAddress,
+} from './outbound-guard';
 
 const v4 = (address: string): ResolvedAddress => ({ address, family: 4 });
 const v6 = (address: string): ResolvedAddress => ({ address, family: 6 });
@@ -124,7 +131,18 @@ describe('the outbound guard', () => {
   });
 
   it('judges raw spellings that never went through a URL the same way', () => {
-    for (const spelling of ['2130706433', '0x7f000001', '0177.0.0.1', '127.1', '[::1]', '127.0.0.1.', '::ffff:127.0.0.1', '0', 'fe80::1%eth0', '169.254.169.254']) {
+    for (const spelling of [
+      '2130706433',
+      '0x7f000001',
+      '0177.0.0.1',
+      '127.1',
+      '[::1]',
+      '127.0.0.1.',
+      '::ffff:127.0.0.1',
+      '0',
+      'fe80::1%eth0',
+      '169.254.169.254',
+    ]) {
       expect({ spelling, refusal: addressRefusal(spelling) }).toEqual({ spelling, refusal: expect.any(String) });
     }
     expect(addressRefusal('10.0.0.5')).toBe('private');
@@ -149,8 +167,14 @@ describe('the outbound guard', () => {
       hostname: 'hooks.example',
       reason: 'hooks.example resolves to 10.0.0.5, which is not a public address (private): only public internet addresses are allowed',
     });
-    expect(await checkOutboundUrl('https://mixed.example/', { resolve })).toMatchObject({ verdict: 'refused', reason: expect.stringContaining('::1') });
-    expect(await checkOutboundUrl('https://mapped.example/', { resolve })).toMatchObject({ verdict: 'refused', reason: expect.stringContaining('linkLocal') });
+    expect(await checkOutboundUrl('https://mixed.example/', { resolve })).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringContaining('::1'),
+    });
+    expect(await checkOutboundUrl('https://mapped.example/', { resolve })).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringContaining('linkLocal'),
+    });
     expect(await checkOutboundUrl('https://PUBLIC.example./hook', { resolve })).toEqual({
       verdict: 'allowed',
       hostname: 'public.example',
@@ -167,16 +191,25 @@ describe('the outbound guard', () => {
       reason: expect.stringMatching(/slow\.example could not be resolved/),
     });
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(await checkOutboundUrl('https://missing.example/', { resolve })).toMatchObject({ verdict: 'unresolved', reason: expect.stringContaining('ENOTFOUND') });
+    expect(await checkOutboundUrl('https://missing.example/', { resolve })).toMatchObject({
+      verdict: 'unresolved',
+      reason: expect.stringContaining('ENOTFOUND'),
+    });
     expect(await checkOutboundUrl('https://empty.example/', { resolve })).toMatchObject({ verdict: 'unresolved' });
   });
 
   it('lets everything through with WEBHOOK_ALLOW_PRIVATE_NETWORKS, still connecting to what was resolved', async () => {
     const { resolve } = tableResolver({ localhost: [v4('127.0.0.1')], 'hooks.example': [v4('10.0.0.5')] });
     const options = { resolve, allowPrivateNetworks: true };
-    expect(await checkOutboundUrl('http://127.0.0.1:9999/hook', options)).toMatchObject({ verdict: 'allowed', addresses: [v4('127.0.0.1')] });
+    expect(await checkOutboundUrl('http://127.0.0.1:9999/hook', options)).toMatchObject({
+      verdict: 'allowed',
+      addresses: [v4('127.0.0.1')],
+    });
     expect(await checkOutboundUrl('http://[::1]:9999/hook', options)).toMatchObject({ verdict: 'allowed', addresses: [v6('::1')] });
-    expect(await checkOutboundUrl('http://localhost:9999/hook', options)).toMatchObject({ verdict: 'allowed', addresses: [v4('127.0.0.1')] });
+    expect(await checkOutboundUrl('http://localhost:9999/hook', options)).toMatchObject({
+      verdict: 'allowed',
+      addresses: [v4('127.0.0.1')],
+    });
     expect(await checkOutboundUrl('http://hooks.example/', options)).toMatchObject({ verdict: 'allowed', addresses: [v4('10.0.0.5')] });
     expect(await checkOutboundUrl('ftp://127.0.0.1/', options)).toMatchObject({ verdict: 'refused' });
   });
@@ -185,6 +218,8 @@ describe('the outbound guard', () => {
     expect(loadEnv(webhookEnv, {}).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBe(false);
     expect(loadEnv(webhookEnv, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBe(true);
     expect(loadEnv(webhookEnv, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBe(false);
-    expect(() => loadEnv(webhookEnv, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/);
+    expect(() => loadEnv(webhookEnv, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false/,
+    );
   });
 });

@@ -117,7 +117,8 @@ export async function checkOutboundUrl(target: string | URL, options: OutboundCh
     return { verdict: 'refused', hostname: '', reason: 'not a valid URL' };
   }
   const hostname = bare(url.hostname);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { verdict: 'refused', hostname, reason: 'only http(s) URLs are allowed' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { verdict: 'refused', hostname, reason: 'only http(s) URLs are allowed' };
   if (!hostname) return { verdict: 'refused', hostname, reason: 'the URL has no host' };
   const allowAll = options.allowPrivateNetworks === true;
 

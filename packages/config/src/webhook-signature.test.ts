@@ -13,7 +13,10 @@ describe('webhook signatures', () => {
     const header = signWebhook('whsec-1', body, 1_800_000_000);
     const now = 1_800_000_000;
     expect(verifyWebhookSignature('whsec-2', body, header, { now })).toEqual({ valid: false, reason: 'mismatch' });
-    expect(verifyWebhookSignature('whsec-1', body.replace('ready', 'completed'), header, { now })).toEqual({ valid: false, reason: 'mismatch' });
+    expect(verifyWebhookSignature('whsec-1', body.replace('ready', 'completed'), header, { now })).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
     expect(verifyWebhookSignature('whsec-1', body, 'v1=abc', { now })).toEqual({ valid: false, reason: 'malformed' });
     expect(verifyWebhookSignature('whsec-1', body, undefined, { now })).toEqual({ valid: false, reason: 'malformed' });
   });
@@ -32,7 +35,9 @@ describe('webhook signatures', () => {
     expect(verifyWebhookSignature('whsec-new', body, header, { now })).toEqual({ valid: true, timestamp: now });
     expect(verifyWebhookSignature('whsec-old', body, header, { now })).toEqual({ valid: true, timestamp: now });
     // A receiver in the middle of its own switch holds both; one match is enough.
-    expect(verifyWebhookSignature(['whsec-new', 'whsec-old'], body, signWebhook('whsec-old', body, now), { now })).toMatchObject({ valid: true });
+    expect(verifyWebhookSignature(['whsec-new', 'whsec-old'], body, signWebhook('whsec-old', body, now), { now })).toMatchObject({
+      valid: true,
+    });
     expect(verifyWebhookSignature(['whsec-x', 'whsec-y'], body, header, { now })).toEqual({ valid: false, reason: 'mismatch' });
     expect(verifyWebhookSignature('whsec-new', body, `${header},v1=zz`, { now })).toEqual({ valid: false, reason: 'malformed' });
     expect(verifyWebhookSignature([], body, header, { now })).toEqual({ valid: false, reason: 'malformed' });

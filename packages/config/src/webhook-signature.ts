@@ -13,7 +13,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 /** How long after a change of statusWebhookSecret deliveries are signed with the previous secret as well. */
 export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
-const digest = (secret: string, rawBody: string, unixSeconds: number) => createHmac('sha256', secret).update(`${unixSeconds}.${rawBody}`).digest('hex');
+const digest = (secret: string, rawBody: string, unixSeconds: number) =>
+  createHmac('sha256', secret).update(`${unixSeconds}.${rawBody}`).digest('hex');
 
 /** The header value: one `v1=` per secret, in the order given (the current secret first). */
 export function signWebhook(secrets: string | readonly string[], rawBody: string, unixSeconds = Math.floor(Date.now() / 1000)): string {
@@ -26,7 +27,11 @@ export function signWebhook(secrets: string | readonly string[], rawBody: string
  * The secrets a delivery is signed with: the current one, and the previous one while it is within
  * WEBHOOK_SECRET_OVERLAP_MS of the change that replaced it.
  */
-export function webhookSigningSecrets(current: string, previous: { secret: string; changedAt: Date } | null, now: Date = new Date()): string[] {
+export function webhookSigningSecrets(
+  current: string,
+  previous: { secret: string; changedAt: Date } | null,
+  now: Date = new Date(),
+): string[] {
   if (!previous || previous.secret === current) return [current];
   const age = now.getTime() - previous.changedAt.getTime();
   return age >= 0 && age < WEBHOOK_SECRET_OVERLAP_MS ? [current, previous.secret] : [current];

@@ -8,9 +8,7 @@ const { MigrationError, markMigrationRolledBack, runMigrations } = require('./mi
 
 // Pino-like signature (fields, message) so the runner can take a real pino logger elsewhere.
 const line = (fieldsOrMessage, message) =>
-  typeof fieldsOrMessage === 'string'
-    ? fieldsOrMessage
-    : `${message} (${Object.values(fieldsOrMessage).join(', ')})`;
+  typeof fieldsOrMessage === 'string' ? fieldsOrMessage : `${message} (${Object.values(fieldsOrMessage).join(', ')})`;
 const logger = {
   info: (fields, message) => process.stdout.write(`${line(fields, message)}\n`),
   warn: (fields, message) => process.stderr.write(`warning: ${line(fields, message)}\n`),

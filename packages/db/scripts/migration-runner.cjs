@@ -178,10 +178,7 @@ async function runMigrations(databaseUrl, options = {}) {
           migration.name,
         );
       }
-      await client.query(
-        'UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1',
-        [id],
-      );
+      await client.query('UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1', [id]);
       appliedNow.push(migration.name);
     }
     return { applied: appliedNow };

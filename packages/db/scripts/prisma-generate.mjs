@@ -17,9 +17,9 @@ const env = {
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
 };
 const cli = require.resolve('prisma/build/index.js');
-const run = spawnSync(
-  process.execPath,
-  [cli, 'generate', '--config', path.join(repoRoot, 'prisma.config.ts'), ...process.argv.slice(2)],
-  { cwd: repoRoot, env, stdio: 'inherit' },
-);
+const run = spawnSync(process.execPath, [cli, 'generate', '--config', path.join(repoRoot, 'prisma.config.ts'), ...process.argv.slice(2)], {
+  cwd: repoRoot,
+  env,
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

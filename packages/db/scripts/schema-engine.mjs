@@ -232,7 +232,11 @@ function timestamp(date = new Date()) {
 }
 
 function migrationSlug(name) {
-  const slug = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 200);
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 200);
   if (!slug) throw new UsageError('give the migration a name of letters, digits or underscores, e.g. add_order_notes');
   return slug;
 }
@@ -335,7 +339,7 @@ async function main() {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    const message = error instanceof UsageError ? error.message : error?.message ?? String(error);
+    const message = error instanceof UsageError ? error.message : (error?.message ?? String(error));
     process.stderr.write(`${message}\n`);
     process.exit(error instanceof UsageError ? 2 : 1);
   },

@@ -169,9 +169,7 @@ describe('migrateDatabase', () => {
     const dir = migrationsFolder({ '20240101000000_good': 'CREATE TABLE good (id int);' });
     await migrateDatabase(url, { migrationsDir: dir });
 
-    await expect(markMigrationRolledBack(url, '20240101000000_good', { migrationsDir: dir })).rejects.toThrow(
-      /not in a failed state/,
-    );
+    await expect(markMigrationRolledBack(url, '20240101000000_good', { migrationsDir: dir })).rejects.toThrow(/not in a failed state/);
   });
 
   it('warns when an applied migration was edited afterwards, and does not run it again', async () => {
@@ -198,7 +196,10 @@ describe('migrateDatabase', () => {
 describe('the committed migrations on data written by earlier versions', () => {
   /** A database migrated up to, not including, the committed migration whose name ends with `name`. */
   async function migratedUpTo(name: string): Promise<string> {
-    const committed = fs.readdirSync(DEFAULT_MIGRATIONS_DIR).filter((entry) => /^\d{14}_/.test(entry)).sort();
+    const committed = fs
+      .readdirSync(DEFAULT_MIGRATIONS_DIR)
+      .filter((entry) => /^\d{14}_/.test(entry))
+      .sort();
     const index = committed.findIndex((entry) => entry.endsWith(`_${name}`));
     expect(index).toBeGreaterThan(0);
     const sqlOf = (entry: string) => fs.readFileSync(path.join(DEFAULT_MIGRATIONS_DIR, entry, 'migration.sql'), 'utf8');
@@ -213,7 +214,7 @@ describe('the committed migrations on data written by earlier versions', () => {
     await query(url, "INSERT INTO stores (id) VALUES ('old-store')");
     const [{ id: orderId }] = await query<{ id: string }>(
       url,
-      "INSERT INTO orders (store_id, external_id, type, customer, content_hash) " +
+      'INSERT INTO orders (store_id, external_id, type, customer, content_hash) ' +
         "VALUES ('old-store', 'OLD-1', 'pickup', '{}', 'h') RETURNING id",
     );
     const holds = { holds: [{ variantId: 'v-1', quantity: 2 }] };
@@ -255,7 +256,10 @@ describe('npm run db:migrate (scripts/migrate.cjs)', () => {
 
     const first = cli(url, '--migrations', dir);
     // Start the second once the first holds the lock (it sleeps inside the slow migration).
-    await waitFor(async () => (await query(url, MIGRATION_LOCK_HELD, [ADVISORY_LOCK_KEY])).length > 0, { intervalMs: 20, what: 'the migration lock' });
+    await waitFor(async () => (await query(url, MIGRATION_LOCK_HELD, [ADVISORY_LOCK_KEY])).length > 0, {
+      intervalMs: 20,
+      what: 'the migration lock',
+    });
     const second = cli(url, '--migrations', dir);
     const outputs = await Promise.all([first, second]);
 

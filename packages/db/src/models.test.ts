@@ -69,7 +69,16 @@ describe('Store', () => {
       lastStatusPollAt: null,
     });
     expect(read.ownedFields).toEqual([
-      'name', 'description', 'brand', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight',
+      'name',
+      'description',
+      'brand',
+      'category',
+      'strainType',
+      'cannabinoids',
+      'terpenes',
+      'price',
+      'image',
+      'weight',
     ]);
     expect(read.createdAt).toBeInstanceOf(Date);
   });
@@ -87,7 +96,11 @@ describe('Store', () => {
     ['a negative quantity threshold', { quantityThreshold: -1 }, 'stores_quantity_threshold_non_negative'],
     ['a pending hold of 0 minutes', { pendingHoldMinutes: 0 }, 'stores_pending_hold_minutes_positive'],
     ['an unknown owned field', { ownedFields: ['name', 'quantity'] }, 'stores_owned_fields_known'],
-    ['a previous webhook secret without the time of its change', { statusWebhookPreviousSecretEncrypted: 'sealed' }, 'stores_previous_webhook_secret_has_change_time'],
+    [
+      'a previous webhook secret without the time of its change',
+      { statusWebhookPreviousSecretEncrypted: 'sealed' },
+      'stores_previous_webhook_secret_has_change_time',
+    ],
   ])('refuses %s', async (_case, data, constraint) => {
     expect(await violatedConstraint(store(data))).toContain(constraint);
   });
@@ -115,7 +128,9 @@ describe('CategoryMapping', () => {
     const other = await store();
     await prisma.categoryMapping.create({ data: { storeId, flowhubValue: 'Staff Picks', flowhubKey: 'staff picks', category: 'Flower' } });
     // The same key in another store is fine.
-    await prisma.categoryMapping.create({ data: { storeId: other.id, flowhubValue: 'staff-picks', flowhubKey: 'staff picks', category: 'Edibles' } });
+    await prisma.categoryMapping.create({
+      data: { storeId: other.id, flowhubValue: 'staff-picks', flowhubKey: 'staff picks', category: 'Edibles' },
+    });
 
     const duplicate = prisma.categoryMapping.create({
       data: { storeId, flowhubValue: 'STAFF_PICKS', flowhubKey: 'staff picks', category: 'Edibles' },
@@ -213,7 +228,12 @@ describe('Order, OrderItem and OrderEvent', () => {
         address: { street1: '1 Main St', street2: null, city: 'Denver', state: 'CO', zip: '80202' },
         requestedWindow: { start: '2026-01-02T12:00:00Z', end: '2026-01-02T13:00:00Z' },
         contentHash: 'c1',
-        items: { create: [{ line: 0, variantId: 'v-1', quantity: 2 }, { line: 1, variantId: 'v-2', quantity: 0.5 }] },
+        items: {
+          create: [
+            { line: 0, variantId: 'v-1', quantity: 2 },
+            { line: 1, variantId: 'v-2', quantity: 0.5 },
+          ],
+        },
         events: { create: [{ event: 'created', toStatus: 'confirmed', cause: 'api' }] },
       },
       include: { items: { orderBy: { line: 'asc' } }, events: true },
@@ -313,10 +333,12 @@ describe('Order, OrderItem and OrderEvent', () => {
   ])('refuses an item with %s', async (_case, data) => {
     const { id: storeId } = await store();
     const { id: orderId } = await order(storeId);
-    expect(await violatedConstraint(prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 1, ...data } }))).toContain(
-      'order_items_tier_grams_positive',
-    );
-    await expect(prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 2, weightTier: '1/8 oz', tierGrams: 3.5 } })).resolves.toMatchObject({
+    expect(
+      await violatedConstraint(prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 1, ...data } })),
+    ).toContain('order_items_tier_grams_positive');
+    await expect(
+      prisma.orderItem.create({ data: { orderId, line: 0, variantId: 'v', quantity: 2, weightTier: '1/8 oz', tierGrams: 3.5 } }),
+    ).resolves.toMatchObject({
       weightTier: '1/8 oz',
       tierGrams: 3.5,
     });
@@ -362,9 +384,9 @@ describe('InventoryHold', () => {
   it('keeps one hold per order line', async () => {
     const { storeId, variantId, orderId } = await orderWithProduct();
     await prisma.inventoryHold.create({ data: { orderId, line: 0, storeId, variantId, quantity: 2 } });
-    await expect(
-      prisma.inventoryHold.create({ data: { orderId, line: 0, storeId, variantId, quantity: 2 } }),
-    ).rejects.toMatchObject({ code: 'P2002' });
+    await expect(prisma.inventoryHold.create({ data: { orderId, line: 0, storeId, variantId, quantity: 2 } })).rejects.toMatchObject({
+      code: 'P2002',
+    });
   });
 
   it('refuses a hold on a product the store does not have', async () => {

@@ -20,7 +20,14 @@ describe('retention', () => {
       await db.prisma.syncRun.createMany({
         data: [
           { storeId: 's1', trigger: 'scheduled', status: 'succeeded', createdAt: at, startedAt: at, finishedAt: at },
-          { storeId: 's2', trigger: 'scheduled', status: cycle === 0 ? 'succeeded' : 'failed', createdAt: at, startedAt: at, finishedAt: at },
+          {
+            storeId: 's2',
+            trigger: 'scheduled',
+            status: cycle === 0 ? 'succeeded' : 'failed',
+            createdAt: at,
+            startedAt: at,
+            finishedAt: at,
+          },
         ],
       });
       await applyRetention(db.prisma, policy, new Date(at.getTime() + 1000));
@@ -43,7 +50,10 @@ describe('retention', () => {
         { storeId: 's1', event: 'status_changed', sequence: 3, payload: {}, status: 'delivered', createdAt: now },
       ],
     });
-    expect(await applyRetention(db.prisma, { syncRunMaxAgeDays: 30, syncRunsPerStore: 100, webhookDeliveryMaxAgeDays: 7 }, now)).toEqual({ syncRuns: 0, webhookDeliveries: 1 });
+    expect(await applyRetention(db.prisma, { syncRunMaxAgeDays: 30, syncRunsPerStore: 100, webhookDeliveryMaxAgeDays: 7 }, now)).toEqual({
+      syncRuns: 0,
+      webhookDeliveries: 1,
+    });
     expect((await db.prisma.webhookDelivery.findMany({ orderBy: { sequence: 'asc' } })).map((d) => d.sequence)).toEqual([2, 3]);
   });
 });

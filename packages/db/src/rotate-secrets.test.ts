@@ -23,7 +23,11 @@ describe('rotating the encryption key', () => {
           orderAheadTokenEncrypted: i === 0 ? before.encrypt('oa-0') : null,
           // s1 is in the middle of a webhook secret rotation: the previous secret is re-sealed too.
           ...(i === 1
-            ? { statusWebhookSecretEncrypted: before.encrypt('whsec-new'), statusWebhookPreviousSecretEncrypted: before.encrypt('whsec-old'), statusWebhookSecretChangedAt: new Date() }
+            ? {
+                statusWebhookSecretEncrypted: before.encrypt('whsec-new'),
+                statusWebhookPreviousSecretEncrypted: before.encrypt('whsec-old'),
+                statusWebhookSecretChangedAt: new Date(),
+              }
             : {}),
         },
       });

@@ -6,7 +6,12 @@ export interface SecretRotator {
   needsRotation(ciphertext: string): boolean;
 }
 
-const SECRET_COLUMNS = ['apiKeyEncrypted', 'orderAheadTokenEncrypted', 'statusWebhookSecretEncrypted', 'statusWebhookPreviousSecretEncrypted'] as const;
+const SECRET_COLUMNS = [
+  'apiKeyEncrypted',
+  'orderAheadTokenEncrypted',
+  'statusWebhookSecretEncrypted',
+  'statusWebhookPreviousSecretEncrypted',
+] as const;
 
 /**
  * Re-encrypts every stored secret that was sealed with an old key under the current ENCRYPTION_KEY (the Flowhub
@@ -16,7 +21,10 @@ const SECRET_COLUMNS = ['apiKeyEncrypted', 'orderAheadTokenEncrypted', 'statusWe
  * holding only the old key set keep decrypting what they read until they restart with the new one
  * (ENCRYPTION_KEYS_OLD keeps the old keys readable everywhere during the rotation).
  */
-export async function rotateStoredSecrets(prisma: PrismaClient, box: SecretRotator): Promise<{ stores: number; secrets: number; skipped: number }> {
+export async function rotateStoredSecrets(
+  prisma: PrismaClient,
+  box: SecretRotator,
+): Promise<{ stores: number; secrets: number; skipped: number }> {
   let stores = 0;
   let secrets = 0;
   let skipped = 0;
@@ -44,7 +52,10 @@ export async function rotateStoredSecrets(prisma: PrismaClient, box: SecretRotat
       }
       const changed = Object.keys(update).length;
       if (changed === 0) continue;
-      const where = { id: store.id, ...Object.fromEntries(Object.keys(update).map((column) => [column, store[column as (typeof SECRET_COLUMNS)[number]]])) };
+      const where = {
+        id: store.id,
+        ...Object.fromEntries(Object.keys(update).map((column) => [column, store[column as (typeof SECRET_COLUMNS)[number]]])),
+      };
       const result = await prisma.store.updateMany({ where, data: update });
       if (result.count === 1) {
         stores += 1;

@@ -24,7 +24,7 @@ const expectNoSecret = (text: string) => {
 };
 
 describe('flowhub:check from the environment, against the simulator', () => {
-  it('passes on good settings, with the counts of the location\'s catalogue', async () => {
+  it("passes on good settings, with the counts of the location's catalogue", async () => {
     const { status, out, lines, last } = await check([], simEnv(sim));
     const expected = catalogueFacts(main());
     expect(expected.invalid).toBeGreaterThan(0); // the catalogue has broken rows of its own (malformedEvery)
@@ -33,7 +33,9 @@ describe('flowhub:check from the environment, against the simulator', () => {
     expect(status).toBe(0);
     expect(out).toMatch(/Order Ahead token +ok: Flowhub issued an access token/);
     expect(out).toMatch(/Locations +ok: loc-main is among the 2 locations these credentials see/);
-    expect(out).toMatch(/Inventory +ok: GET \/v0\/locations\/loc-main\/inventoryByRoomsNonZero, \d+ bytes \(\d+\.\d\d MB\) \(\d+\.\d\d s\)\n/);
+    expect(out).toMatch(
+      /Inventory +ok: GET \/v0\/locations\/loc-main\/inventoryByRoomsNonZero, \d+ bytes \(\d+\.\d\d MB\) \(\d+\.\d\d s\)\n/,
+    );
     for (const room of expected.rooms) expect(out).toContain(`${room.roomId}  ${room.roomName}  ${room.rows} rows`);
     expect(out).toMatch(new RegExp(`\n  API Key +••••${API_KEY.slice(-4)}\n`));
     expectNoSecret(out);
@@ -55,7 +57,12 @@ describe('flowhub:check from the environment, against the simulator', () => {
     expect(facts.rowsWithoutRoom).toBe(0);
     expect(facts.soldByWeight).toEqual({ rows: expected.soldByWeight, unsaid: expected.unsaid });
     expect(facts.soldByWeight.rows).toBeGreaterThan(0);
-    expect(facts.repeatedVariants).toEqual({ variants: expected.inSeveralRooms, inSeveralRooms: expected.inSeveralRooms, withinOneRoom: 0, examples: [] });
+    expect(facts.repeatedVariants).toEqual({
+      variants: expected.inSeveralRooms,
+      inSeveralRooms: expected.inSeveralRooms,
+      withinOneRoom: 0,
+      examples: [],
+    });
     expect(facts.purchaseCategories.reduce((sum, entry) => sum + entry.rows, 0)).toBe(expected.rows - expected.invalid);
     expect(facts.purchaseCategories.map((entry) => entry.value)).toEqual(expect.arrayContaining(['rec', 'med', 'both']));
     expect(facts.bytes).toBeGreaterThan(expected.rows * 500);
@@ -69,7 +76,12 @@ describe('flowhub:check from the environment, against the simulator', () => {
     expect(facts.sync.unknownStrainTypes.count).toBe(oddSpecies.length);
     for (const example of facts.sync.unknownStrainTypes.examples) expect(example.reason).toMatch(/^unknown strain type "/);
     for (const example of facts.sync.uncategorized.examples) expect(example.reason).toMatch(/^uncategorized: no category mapping for /);
-    expect(report.settings).toMatchObject({ source: 'environment', clientId: 'client-7', apiKey: `••••${API_KEY.slice(-4)}`, orderAheadToken: `••••${OA_SECRET.slice(-4)}` });
+    expect(report.settings).toMatchObject({
+      source: 'environment',
+      clientId: 'client-7',
+      apiKey: `••••${API_KEY.slice(-4)}`,
+      orderAheadToken: `••••${OA_SECRET.slice(-4)}`,
+    });
     expect(report.locations.visible.map((location) => location.locationId)).toEqual(['loc-main', 'loc-north']);
     expectNoSecret(out);
   });
@@ -85,37 +97,49 @@ describe('flowhub:check from the environment, against the simulator', () => {
     expect(withoutOrderAhead.out).toMatch(/Order Ahead token +skipped: no Order Ahead credentials given/);
     expect(withoutOrderAhead.status).toBe(0);
     const half = await check([], simEnv(sim, { FLOWHUB_ORDER_AHEAD_TOKEN: undefined }));
-    expect(half.out).toBe('flowhub:check: failed: FLOWHUB_ORDER_AHEAD_TOKEN is required with FLOWHUB_ORDER_AHEAD_CLIENT_ID (set both to check the Order Ahead token, or neither)\n');
+    expect(half.out).toBe(
+      'flowhub:check: failed: FLOWHUB_ORDER_AHEAD_TOKEN is required with FLOWHUB_ORDER_AHEAD_CLIENT_ID (set both to check the Order Ahead token, or neither)\n',
+    );
     expect(half.status).toBe(1);
   });
 
   it('names missing variables and unknown arguments', async () => {
     const missing = await check([], { FLOWHUB_API_URL: sim.url, FLOWHUB_AUTH_URL: sim.url, FLOWHUB_CLIENT_ID: 'client-7' });
-    expect(missing.last).toBe('flowhub:check: failed: FLOWHUB_API_KEY is required but not set; FLOWHUB_LOCATION_ID is required but not set');
+    expect(missing.last).toBe(
+      'flowhub:check: failed: FLOWHUB_API_KEY is required but not set; FLOWHUB_LOCATION_ID is required but not set',
+    );
     expect(missing.status).toBe(1);
     const unknown = await check(['--jsn'], simEnv(sim));
     expect(unknown.out).toBe('flowhub:check: failed: unknown argument "--jsn" (see --help)\n');
     expect(unknown.err).toContain('usage: npm run flowhub:check');
     expect(unknown.status).toBe(1);
     const json = await check(['--json', '--store'], simEnv(sim));
-    expect(JSON.parse(json.out)).toEqual({ result: 'flowhub:check: failed: --store needs a store id', ok: false, error: '--store needs a store id' });
+    expect(JSON.parse(json.out)).toEqual({
+      result: 'flowhub:check: failed: --store needs a store id',
+      ok: false,
+      error: '--store needs a store id',
+    });
   });
 });
 
 describe('flowhub:check with Flowhub faults switched on', () => {
   it('fails naming the cause when Flowhub rejects the credentials, and does not read the inventory', async () => {
     const { status, out, last } = await check([], simEnv(sim, { FLOWHUB_API_KEY: 'wrong-key-0123456789' }));
-    expect(last).toMatch(/^flowhub:check: failed: clientsLocations: Flowhub rejected the inventory credentials \(Client ID \/ API Key\) \(403\)/);
+    expect(last).toMatch(
+      /^flowhub:check: failed: clientsLocations: Flowhub rejected the inventory credentials \(Client ID \/ API Key\) \(403\)/,
+    );
     expect(out).toMatch(/Inventory +skipped: not read: Flowhub rejected the credentials/);
     expect(status).toBe(1);
     expect(out).not.toContain('wrong-key-0123456789');
     expect(sim.state.requests.snapshot().byEndpoint.inventoryByRoomsNonZero).toBeUndefined();
   });
 
-  it('fails on the gateway\'s HTML 403 page too', async () => {
+  it("fails on the gateway's HTML 403 page too", async () => {
     sim.state.faults.add({ kind: 'forbiddenHtml', endpoints: ['clientsLocations'] });
     const { status, last } = await check([], simEnv(sim));
-    expect(last).toMatch(/^flowhub:check: failed: clientsLocations: Flowhub rejected the inventory credentials .*\(403\) \(an HTML page from its gateway\)/);
+    expect(last).toMatch(
+      /^flowhub:check: failed: clientsLocations: Flowhub rejected the inventory credentials .*\(403\) \(an HTML page from its gateway\)/,
+    );
     expect(status).toBe(1);
   });
 
@@ -128,9 +152,11 @@ describe('flowhub:check with Flowhub faults switched on', () => {
     expect(out).not.toContain('not-the-oa-secret-42');
   });
 
-  it('fails when the location is not among the client\'s, listing the ones the credentials see', async () => {
+  it("fails when the location is not among the client's, listing the ones the credentials see", async () => {
     const { status, out, last } = await check([], simEnv(sim, { FLOWHUB_LOCATION_ID: 'loc-south' }));
-    expect(last).toBe("flowhub:check: failed: clientsLocations: location loc-south is not among the client's locations (these credentials see 2 locations: loc-main, loc-north)");
+    expect(last).toBe(
+      "flowhub:check: failed: clientsLocations: location loc-south is not among the client's locations (these credentials see 2 locations: loc-main, loc-north)",
+    );
     expect(out).toMatch(/\n +loc-main {2}Main Street, US\/Mountain\n +loc-north {2}North Side, US\/Mountain\n/);
     expect(out).toMatch(/Inventory +skipped: not read: the location is not among the client's locations/);
     expect(status).toBe(1);
@@ -160,7 +186,9 @@ describe('flowhub:check with Flowhub faults switched on', () => {
     const { status, out } = await check(['--json'], simEnv(sim));
     const report = JSON.parse(out) as CheckReport;
     expect(status).toBe(0);
-    expect(report.requests.filter((request) => request.endpoint === 'inventoryByRoomsNonZero').map((request) => request.status)).toEqual([503, 200]);
+    expect(report.requests.filter((request) => request.endpoint === 'inventoryByRoomsNonZero').map((request) => request.status)).toEqual([
+      503, 200,
+    ]);
   });
 });
 
@@ -196,6 +224,7 @@ describe('flowhub:check through HTTPS_PROXY', () => {
     expect(out).not.toContain('proxy-pass-8d1f2e');
     const simHost = new URL(sim.url).host;
     expect(tunnels.length).toBeGreaterThan(0);
-    for (const tunnel of tunnels) expect(tunnel).toEqual({ target: simHost, authorization: `Basic ${Buffer.from('ops:proxy-pass-8d1f2e').toString('base64')}` });
+    for (const tunnel of tunnels)
+      expect(tunnel).toEqual({ target: simHost, authorization: `Basic ${Buffer.from('ops:proxy-pass-8d1f2e').toString('base64')}` });
   });
 });

@@ -33,8 +33,7 @@ export interface CheckTarget {
 }
 
 export type CheckSource =
-  | { kind: 'environment' }
-  | { kind: 'store'; storeId: string; enabled: boolean; syncOrders: boolean; categoryMappings: number };
+  { kind: 'environment' } | { kind: 'store'; storeId: string; enabled: boolean; syncOrders: boolean; categoryMappings: number };
 
 /** Where Flowhub is: FLOWHUB_API_URL, FLOWHUB_AUTH_URL and HTTPS_PROXY, and any other client option (tests). */
 export type CheckClientOptions = Pick<FlowhubClientOptions, 'apiUrl' | 'authUrl' | 'proxyUrl'> & Partial<FlowhubClientOptions>;
@@ -144,9 +143,10 @@ export async function runFlowhubCheck(target: CheckTarget, clientOptions: CheckC
   const failed = [orderAheadToken, locations, inventory].filter((step) => step.status === 'failed');
   const ok = failed.length === 0;
   const facts = inventory.facts;
-  const result = ok && facts
-    ? `${RESULT_PREFIX} ok, ${facts.rows} rows, ${facts.invalid} invalid`
-    : failedLine(failed.map((step) => step.reason).join('; ') || 'the inventory was not read');
+  const result =
+    ok && facts
+      ? `${RESULT_PREFIX} ok, ${facts.rows} rows, ${facts.invalid} invalid`
+      : failedLine(failed.map((step) => step.reason).join('; ') || 'the inventory was not read');
 
   const { source } = target;
   return {
@@ -178,7 +178,9 @@ export async function runFlowhubCheck(target: CheckTarget, clientOptions: CheckC
 
 async function checkOrderAheadToken(flowhub: FlowhubClient, target: CheckTarget): Promise<StepResult> {
   if (!target.orderAhead) {
-    return skipped(target.source.kind === 'store' ? 'the store has no Order Ahead Client Id and Token' : 'no Order Ahead credentials given');
+    return skipped(
+      target.source.kind === 'store' ? 'the store has no Order Ahead Client Id and Token' : 'no Order Ahead credentials given',
+    );
   }
   const started = Date.now();
   try {
@@ -199,13 +201,24 @@ async function checkLocations(flowhub: FlowhubClient, target: CheckTarget): Prom
     return { ...failure(error, elapsed(started), 'clientsLocations: '), found: null, visible: [] };
   }
   const ms = elapsed(started);
-  const visible = locations.map(({ locationId, locationName, timeZone, licenseType }) => ({ locationId, locationName, timeZone, licenseType }));
+  const visible = locations.map(({ locationId, locationName, timeZone, licenseType }) => ({
+    locationId,
+    locationName,
+    timeZone,
+    licenseType,
+  }));
   if (locations.some((location) => location.locationId === target.locationId)) {
     return { status: 'ok', ms, reason: null, error: null, found: true, visible };
   }
-  const listed = visible.slice(0, 5).map((location) => location.locationId).join(', ');
+  const listed = visible
+    .slice(0, 5)
+    .map((location) => location.locationId)
+    .join(', ');
   const more = visible.length > 5 ? ` and ${visible.length - 5} more` : '';
-  const seen = visible.length === 0 ? 'these credentials see no location' : `these credentials see ${plural(visible.length, 'location')}: ${listed}${more}`;
+  const seen =
+    visible.length === 0
+      ? 'these credentials see no location'
+      : `these credentials see ${plural(visible.length, 'location')}: ${listed}${more}`;
   return {
     status: 'failed',
     ms,
@@ -219,14 +232,18 @@ async function checkLocations(flowhub: FlowhubClient, target: CheckTarget): Prom
 async function checkInventory(flowhub: FlowhubClient, target: CheckTarget, locations: LocationsCheck): Promise<InventoryCheck> {
   const endpoint = `GET /v0/locations/${encodeURIComponent(target.locationId)}/inventoryByRoomsNonZero`;
   // Not read when Flowhub already said no: the same credentials, or a location the client does not have.
-  if (locations.found === false) return { ...skipped('not read: the location is not among the client\'s locations'), endpoint, facts: null };
-  if (locations.error?.kind === 'credentials_rejected') return { ...skipped('not read: Flowhub rejected the credentials'), endpoint, facts: null };
+  if (locations.found === false) return { ...skipped("not read: the location is not among the client's locations"), endpoint, facts: null };
+  if (locations.error?.kind === 'credentials_rejected')
+    return { ...skipped('not read: Flowhub rejected the credentials'), endpoint, facts: null };
   const started = Date.now();
   let answer: InventoryResult;
   try {
     // The by-rooms endpoint: the only one that shows the rooms. A sync of a store without rooms reads the summed one,
     // which holds the same variants (For-Sale rooms only); the check sums them per variant as that sync would see them.
-    answer = await flowhub.getInventory({ clientId: target.clientId, apiKey: target.apiKey, locationId: target.locationId }, { byRooms: true });
+    answer = await flowhub.getInventory(
+      { clientId: target.clientId, apiKey: target.apiKey, locationId: target.locationId },
+      { byRooms: true },
+    );
   } catch (error) {
     return { ...failure(error, elapsed(started), 'inventory: '), endpoint, facts: null };
   }

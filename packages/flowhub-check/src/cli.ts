@@ -41,10 +41,20 @@ export function parseArguments(argv: readonly string[]): CliArguments {
 }
 
 /** `npm run flowhub:check`: returns the exit status (0 only when the check passed). */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, output: CliOutput, overrides: Partial<CheckClientOptions> = {}): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  output: CliOutput,
+  overrides: Partial<CheckClientOptions> = {},
+): Promise<number> {
   let json = argv.includes('--json');
   // Every secret the check may hold, for the last scrub of what is printed.
-  const secrets: (string | undefined)[] = [env.ENCRYPTION_KEY, ...(env.ENCRYPTION_KEYS_OLD ?? '').split(',').map((old) => old.trim()), env.FLOWHUB_API_KEY, env.FLOWHUB_ORDER_AHEAD_TOKEN];
+  const secrets: (string | undefined)[] = [
+    env.ENCRYPTION_KEY,
+    ...(env.ENCRYPTION_KEYS_OLD ?? '').split(',').map((old) => old.trim()),
+    env.FLOWHUB_API_KEY,
+    env.FLOWHUB_ORDER_AHEAD_TOKEN,
+  ];
   const print = (text: string) => output.out(scrubSecrets(text, secrets));
   const failBeforeCheck = (reason: string) => {
     const result = failedLine(reason);
@@ -71,7 +81,12 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv, ou
       target = targetFromEnvironment(env);
     }
     secrets.push(target.apiKey, target.orderAhead?.clientSecret);
-    report = await runFlowhubCheck(target, { apiUrl: flowhub.FLOWHUB_API_URL, authUrl: flowhub.FLOWHUB_AUTH_URL, proxyUrl: flowhub.HTTPS_PROXY, ...overrides });
+    report = await runFlowhubCheck(target, {
+      apiUrl: flowhub.FLOWHUB_API_URL,
+      authUrl: flowhub.FLOWHUB_AUTH_URL,
+      proxyUrl: flowhub.HTTPS_PROXY,
+      ...overrides,
+    });
   } catch (error) {
     if (error instanceof CheckSetupError) {
       if (/unknown argument|--store needs/.test(error.message)) output.err(USAGE);

@@ -89,7 +89,8 @@ export function inventoryFacts(answer: InventoryResult, settings: { filter: Feed
     if (row.isSoldByWeight === true) soldByWeight += 1;
     else if (row.isSoldByWeight === null) unsaid += 1;
   }
-  const rank = (value: string | null) => (value === null ? 99 : PURCHASE_CATEGORY_ORDER.includes(value) ? PURCHASE_CATEGORY_ORDER.indexOf(value) : 10);
+  const rank = (value: string | null) =>
+    value === null ? 99 : PURCHASE_CATEGORY_ORDER.includes(value) ? PURCHASE_CATEGORY_ORDER.indexOf(value) : 10;
   const categories = [...purchaseCategories.values()].sort((a, b) => rank(a.value) - rank(b.value) || b.rows - a.rows);
 
   let inSeveralRooms = 0;

@@ -21,7 +21,9 @@ export function renderText(report: CheckReport): string {
   const { settings, flowhub } = report;
   const out: string[] = [];
   out.push(`Flowhub check, ${report.startedAt.slice(0, 19).replace('T', ' ')} UTC`);
-  out.push(line('Flowhub', `${flowhub.apiUrl} (token issuer ${flowhub.authUrl})${flowhub.proxy ? `, through the proxy ${flowhub.proxy}` : ''}`));
+  out.push(
+    line('Flowhub', `${flowhub.apiUrl} (token issuer ${flowhub.authUrl})${flowhub.proxy ? `, through the proxy ${flowhub.proxy}` : ''}`),
+  );
   if (settings.source === 'store') {
     const state = [
       settings.enabled ? 'integration enabled' : 'integration disabled',
@@ -36,7 +38,10 @@ export function renderText(report: CheckReport): string {
   out.push(line('  API Key', settings.apiKey ?? '(none)'));
   out.push(line('  Location ID', settings.locationId));
   out.push(
-    line('  Order Ahead', settings.orderAheadClientId ? `Client Id ${settings.orderAheadClientId}, Token ${settings.orderAheadToken ?? '(none)'}` : '(none)'),
+    line(
+      '  Order Ahead',
+      settings.orderAheadClientId ? `Client Id ${settings.orderAheadClientId}, Token ${settings.orderAheadToken ?? '(none)'}` : '(none)',
+    ),
   );
   const rooms = settings.roomIds.length > 0 ? `rooms ${settings.roomIds.join(', ')}` : 'every For-Sale room';
   const purchase = settings.purchaseCategory === 'all' ? 'every purchase category' : `purchase category ${settings.purchaseCategory}`;
@@ -46,21 +51,33 @@ export function renderText(report: CheckReport): string {
   out.push(step('Order Ahead token', report.orderAheadToken, 'Flowhub issued an access token'));
 
   const { locations } = report;
-  out.push(step('Locations', locations, `${settings.locationId} is among the ${plural(locations.visible.length, 'location')} these credentials see`));
+  out.push(
+    step(
+      'Locations',
+      locations,
+      `${settings.locationId} is among the ${plural(locations.visible.length, 'location')} these credentials see`,
+    ),
+  );
   if (locations.found === false || (locations.status === 'ok' && locations.visible.length > 1)) {
     for (const location of locations.visible) {
       const where = [location.locationName, location.timeZone].filter(Boolean).join(', ');
-      out.push(more(`${location.locationId}${where ? `  ${where}` : ''}${location.locationId === settings.locationId ? '  (this one)' : ''}`));
+      out.push(
+        more(`${location.locationId}${where ? `  ${where}` : ''}${location.locationId === settings.locationId ? '  (this one)' : ''}`),
+      );
     }
   }
 
   const { inventory } = report;
   const facts = inventory.facts;
-  out.push(step('Inventory', inventory, `${inventory.endpoint}, ${facts ? `${facts.bytes} bytes (${(facts.bytes / 1e6).toFixed(2)} MB)` : ''}`));
+  out.push(
+    step('Inventory', inventory, `${inventory.endpoint}, ${facts ? `${facts.bytes} bytes (${(facts.bytes / 1e6).toFixed(2)} MB)` : ''}`),
+  );
   if (facts) out.push(...renderFacts(facts, settings.source === 'store'));
 
   out.push('');
-  const requests = report.requests.map((request) => `${request.method} ${request.endpoint} ${request.status ?? request.outcome} ${request.ms} ms`);
+  const requests = report.requests.map(
+    (request) => `${request.method} ${request.endpoint} ${request.status ?? request.outcome} ${request.ms} ms`,
+  );
   out.push(line('Requests', requests.length > 0 ? requests.join('; ') : 'none'));
   out.push(line('Took', seconds(report.ms)));
   out.push(report.result);
@@ -75,12 +92,19 @@ function renderFacts(facts: InventoryFacts, fromStore: boolean): string[] {
     out.push(line('  Invalid rows', `${plural(facts.invalid, 'row')}${first}:`));
     for (const reason of facts.invalidReasons) out.push(more(reason));
   }
-  out.push(line('  Rooms', `${plural(facts.rooms.length, 'room')} with stock For Sale${facts.rooms.length > 0 ? ' (ids as the settings take them):' : ''}`));
+  out.push(
+    line(
+      '  Rooms',
+      `${plural(facts.rooms.length, 'room')} with stock For Sale${facts.rooms.length > 0 ? ' (ids as the settings take them):' : ''}`,
+    ),
+  );
   for (const room of facts.rooms) out.push(more(`${room.roomId}  ${room.roomName ?? '(no name)'}  ${plural(room.rows, 'row')}`));
   if (facts.rowsWithoutRoom > 0) out.push(more(`${plural(facts.rowsWithoutRoom, 'row')} without a room`));
   const categories = facts.purchaseCategories.map((entry) => {
     if (entry.value === null) return `none ${entry.rows}`;
-    return entry.recognised ? `${entry.value} ${entry.rows}` : `"${entry.value}" ${entry.rows} (not rec, med or both: passes only the "all" filter)`;
+    return entry.recognised
+      ? `${entry.value} ${entry.rows}`
+      : `"${entry.value}" ${entry.rows} (not rec, med or both: passes only the "all" filter)`;
   });
   out.push(line('  Purchase categories', categories.length > 0 ? categories.join(', ') : '(no rows)'));
   const repeated = facts.repeatedVariants;
@@ -94,7 +118,10 @@ function renderFacts(facts: InventoryFacts, fromStore: boolean): string[] {
   );
   if (repeated.examples.length > 0) out.push(more(`on several rows of one room: ${repeated.examples.join(', ')}`));
   out.push(
-    line('  Sold by weight', `${plural(facts.soldByWeight.rows, 'row')} (isSoldByWeight true)${facts.soldByWeight.unsaid > 0 ? `; ${plural(facts.soldByWeight.unsaid, 'row')} do not say` : ''}`),
+    line(
+      '  Sold by weight',
+      `${plural(facts.soldByWeight.rows, 'row')} (isSoldByWeight true)${facts.soldByWeight.unsaid > 0 ? `; ${plural(facts.soldByWeight.unsaid, 'row')} do not say` : ''}`,
+    ),
   );
   const { sync } = facts;
   const left = [
@@ -102,7 +129,12 @@ function renderFacts(facts: InventoryFacts, fromStore: boolean): string[] {
     sync.outsidePurchaseCategory > 0 ? `${plural(sync.outsidePurchaseCategory, 'row')} outside its purchase category` : null,
     sync.unreadable > 0 ? `${plural(sync.unreadable, 'product')} on unreadable rows kept as they were` : null,
   ].filter(Boolean);
-  out.push(line(fromStore ? "  The store's sync maps" : '  A sync maps', `${plural(sync.variants, 'variant')}${left.length > 0 ? ` (${left.join(', ')})` : ''}`));
+  out.push(
+    line(
+      fromStore ? "  The store's sync maps" : '  A sync maps',
+      `${plural(sync.variants, 'variant')}${left.length > 0 ? ` (${left.join(', ')})` : ''}`,
+    ),
+  );
   out.push(...misses('  Uncategorised', sync.uncategorized));
   out.push(...misses('  Unknown strain types', sync.unknownStrainTypes));
   out.push(...misses('  Unknown terpenes', sync.unknownTerpenes));
@@ -112,7 +144,10 @@ function renderFacts(facts: InventoryFacts, fromStore: boolean): string[] {
 function misses(label: string, list: MissList): string[] {
   if (list.count === 0) return [line(label, 'none')];
   const first = list.examples.length < list.count ? `, the first ${list.examples.length}:` : ':';
-  return [line(label, `${plural(list.count, 'item')}${first}`), ...list.examples.map((example) => more(`${example.variantId}  ${example.reason}`))];
+  return [
+    line(label, `${plural(list.count, 'item')}${first}`),
+    ...list.examples.map((example) => more(`${example.variantId}  ${example.reason}`)),
+  ];
 }
 
 /**

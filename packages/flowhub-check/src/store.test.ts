@@ -83,7 +83,7 @@ describe('flowhub:check --store', () => {
     expect(await snapshotOfDatabase()).toEqual(before);
   });
 
-  it('applies the store\'s rooms, purchase category and Category Settings as its sync would (--store=<id> works too)', async () => {
+  it("applies the store's rooms, purchase category and Category Settings as its sync would (--store=<id> works too)", async () => {
     const uncategorized = async () => {
       const { out } = await check(['--store=store-vault', '--json'], storeEnv());
       return JSON.parse(out) as CheckReport;
@@ -92,7 +92,13 @@ describe('flowhub:check --store', () => {
     const all = JSON.parse((await check(['--json', '--store', 'store-main'], storeEnv())).out) as CheckReport;
     const sync = report.inventory.facts!.sync;
     expect(report.ok).toBe(true);
-    expect(report.settings).toMatchObject({ source: 'store', storeId: 'store-vault', enabled: false, purchaseCategory: 'med', orderAheadClientId: null });
+    expect(report.settings).toMatchObject({
+      source: 'store',
+      storeId: 'store-vault',
+      enabled: false,
+      purchaseCategory: 'med',
+      orderAheadClientId: null,
+    });
     expect(report.orderAheadToken).toMatchObject({ status: 'skipped', reason: 'the store has no Order Ahead Client Id and Token' });
     expect(sync.outsideRooms).toBeGreaterThan(0);
     expect(sync.outsidePurchaseCategory).toBeGreaterThan(0);
@@ -103,8 +109,11 @@ describe('flowhub:check --store', () => {
     // A Category Settings row for a value the check reported uncategorised takes it out of the list.
     const missed = all.inventory.facts!.sync.uncategorized;
     expect(missed.count).toBeGreaterThan(0);
-    const value = /custom category "([^"]+)"/.exec(missed.examples[0].reason)?.[1] ?? /category "([^"]+)"/.exec(missed.examples[0].reason)![1];
-    await db.prisma.categoryMapping.create({ data: { storeId: 'store-main', flowhubValue: value, flowhubKey: normalizeMappingKey(value), category: 'Edibles' } });
+    const value =
+      /custom category "([^"]+)"/.exec(missed.examples[0].reason)?.[1] ?? /category "([^"]+)"/.exec(missed.examples[0].reason)![1];
+    await db.prisma.categoryMapping.create({
+      data: { storeId: 'store-main', flowhubValue: value, flowhubKey: normalizeMappingKey(value), category: 'Edibles' },
+    });
     const mapped = JSON.parse((await check(['--json', '--store', 'store-main'], storeEnv())).out) as CheckReport;
     expect(mapped.settings.categoryMappings).toBe(1);
     expect(mapped.inventory.facts!.sync.uncategorized.count).toBeLessThan(missed.count);
@@ -123,7 +132,9 @@ describe('flowhub:check --store', () => {
 
   it('says which key is missing when a secret was sealed with a key no longer given', async () => {
     const { status, last } = await check(['--store', 'store-vault'], storeEnv({ ENCRYPTION_KEYS_OLD: '' }));
-    expect(last).toMatch(/^flowhub:check: failed: store store-vault's API Key: cannot decrypt a stored secret: sealed with an unknown key \([0-9a-f]{8}\); is it missing from ENCRYPTION_KEYS_OLD\?$/);
+    expect(last).toMatch(
+      /^flowhub:check: failed: store store-vault's API Key: cannot decrypt a stored secret: sealed with an unknown key \([0-9a-f]{8}\); is it missing from ENCRYPTION_KEYS_OLD\?$/,
+    );
     expect(status).toBe(1);
   });
 
@@ -131,7 +142,9 @@ describe('flowhub:check --store', () => {
     expect((await check(['--store', 'store-nope'], storeEnv())).last).toBe(
       'flowhub:check: failed: store store-nope is not in the database (no Flowhub settings were ever saved for it)',
     );
-    expect((await check(['--store', 'store-unsaved'], storeEnv())).last).toBe("flowhub:check: failed: store store-unsaved's Flowhub settings lack apiKey, locationId: save them first");
+    expect((await check(['--store', 'store-unsaved'], storeEnv())).last).toBe(
+      "flowhub:check: failed: store store-unsaved's Flowhub settings lack apiKey, locationId: save them first",
+    );
     const { DATABASE_URL: _url, ENCRYPTION_KEY: _key, ...without } = storeEnv();
     const missing = await check(['--store', 'store-main'], without);
     expect(missing.last).toBe('flowhub:check: failed: DATABASE_URL is required but not set; ENCRYPTION_KEY is required but not set');

@@ -99,7 +99,9 @@ describe('getInventory: an envelope that says the request failed', () => {
   it('says what the status was when it is no HTTP status', async () => {
     answers(`{"status":"error","message":"something broke","data":[]}`);
     const error = await failure(client({ maxRetries: 0 }).getInventory(credentials, { byRooms: false }));
-    expect(error.message).toBe('Flowhub answered HTTP 200 but its body says status "error": something broke [GET /v0/locations/loc-7/inventoryNonZero]');
+    expect(error.message).toBe(
+      'Flowhub answered HTTP 200 but its body says status "error": something broke [GET /v0/locations/loc-7/inventoryNonZero]',
+    );
   });
 
   it('waits and tries again after a 429 in the envelope', async () => {

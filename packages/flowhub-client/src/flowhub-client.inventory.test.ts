@@ -54,7 +54,7 @@ describe('getInventory', () => {
     ]);
   });
 
-  it('keeps what tells a variant\'s packages apart, and how an item sold by weight is sold', async () => {
+  it("keeps what tells a variant's packages apart, and how an item sold by weight is sold", async () => {
     const tiers = [
       { gramAmount: 3.5, name: '1/8 oz', preTaxPriceInPennies: 3325, postTaxPriceInPennies: 3990, pricePerUnitInMinorUnits: 950 },
       { gramAmount: '28', name: '1 oz', preTaxPriceInPennies: 22400, postTaxPriceInPennies: 26880, pricePerUnitInMinorUnits: 800 },
@@ -64,15 +64,42 @@ describe('getInventory', () => {
         HttpResponse.json({
           status: 200,
           data: [
-            rawInventoryRow(1, { roomId: 'room-a', regulatoryId: '1A4-PKG-1', quantity: 120.5, isSoldByWeight: true, inventoryUnitOfMeasure: 'grams', weightTierInformation: tiers }),
-            rawInventoryRow(1, { roomId: 'room-a', regulatoryId: '1A4-PKG-2', manifestId: null, invoiceNumber: null, expirationDate: '2027-03-01', quantity: 30, isSoldByWeight: true, inventoryUnitOfMeasure: 'grams', weightTierInformation: tiers }),
+            rawInventoryRow(1, {
+              roomId: 'room-a',
+              regulatoryId: '1A4-PKG-1',
+              quantity: 120.5,
+              isSoldByWeight: true,
+              inventoryUnitOfMeasure: 'grams',
+              weightTierInformation: tiers,
+            }),
+            rawInventoryRow(1, {
+              roomId: 'room-a',
+              regulatoryId: '1A4-PKG-2',
+              manifestId: null,
+              invoiceNumber: null,
+              expirationDate: '2027-03-01',
+              quantity: 30,
+              isSoldByWeight: true,
+              inventoryUnitOfMeasure: 'grams',
+              weightTierInformation: tiers,
+            }),
           ],
         }),
       ),
     );
     const { rows, problems } = await client().getInventory(credentials, { byRooms: true });
     expect(problems).toEqual([]);
-    expect(rows.map((row) => [row.variantId, row.regulatoryId, row.manifestId, row.invoiceNumber, row.expirationDate, row.supplierName, row.quantity])).toEqual([
+    expect(
+      rows.map((row) => [
+        row.variantId,
+        row.regulatoryId,
+        row.manifestId,
+        row.invoiceNumber,
+        row.expirationDate,
+        row.supplierName,
+        row.quantity,
+      ]),
+    ).toEqual([
       ['variant-1', '1A4-PKG-1', '0004512345', 'INV-1', null, 'Sunny Farms LLC', 120.5],
       ['variant-1', '1A4-PKG-2', null, null, '2027-03-01', 'Sunny Farms LLC', 30],
     ]);
@@ -121,9 +148,30 @@ describe('getInventory', () => {
     const product = (index: number) => `5f2b8c1e-0000-4000-8000-${String(index).padStart(12, '0')}`;
     expect(result.problems).toEqual([
       { index: 1, variantId: null, productId: product(2), roomId: null, purchaseCategory: 'rec', reason: 'variantId: missing' },
-      { index: 2, variantId: 'variant-3', productId: product(3), roomId: null, purchaseCategory: 'rec', reason: 'quantity: expected a number, got "many"' },
-      { index: 4, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: 'row is not an object (got "not a row")' },
-      { index: 5, variantId: 'variant-5', productId: product(5), roomId: null, purchaseCategory: 'rec', reason: 'quantity: expected a quantity of 0 or more, got -1' },
+      {
+        index: 2,
+        variantId: 'variant-3',
+        productId: product(3),
+        roomId: null,
+        purchaseCategory: 'rec',
+        reason: 'quantity: expected a number, got "many"',
+      },
+      {
+        index: 4,
+        variantId: null,
+        productId: null,
+        roomId: null,
+        purchaseCategory: null,
+        reason: 'row is not an object (got "not a row")',
+      },
+      {
+        index: 5,
+        variantId: 'variant-5',
+        productId: product(5),
+        roomId: null,
+        purchaseCategory: 'rec',
+        reason: 'quantity: expected a quantity of 0 or more, got -1',
+      },
     ]);
   });
 
@@ -136,7 +184,14 @@ describe('getInventory', () => {
     expect(result.rows.map((row) => row.variantId)).toEqual(['variant-1', 'variant-3']);
     // Its ids are still read from its top level: the row names its product even though it cannot be parsed.
     expect(result.problems).toEqual([
-      { index: 1, variantId: 'variant-2', productId: 'p-2', roomId: null, purchaseCategory: null, reason: expect.stringMatching(/^row is not valid JSON \(/) },
+      {
+        index: 1,
+        variantId: 'variant-2',
+        productId: 'p-2',
+        roomId: null,
+        purchaseCategory: null,
+        reason: expect.stringMatching(/^row is not valid JSON \(/),
+      },
     ]);
   });
 
@@ -229,7 +284,8 @@ describe('getInventory', () => {
     server.use(
       http.get(inventoryUrl, () => {
         seenAt.push(Date.now());
-        if (seenAt.length === 1) return HttpResponse.json({ message: 'Too many requests' }, { status: 429, headers: { 'Retry-After': '1' } });
+        if (seenAt.length === 1)
+          return HttpResponse.json({ message: 'Too many requests' }, { status: 429, headers: { 'Retry-After': '1' } });
         if (seenAt.length === 2) return HttpResponse.json({ message: 'Too many requests' }, { status: 429 });
         return HttpResponse.json({ status: 200, data: [rawInventoryRow(1)] });
       }),
@@ -354,9 +410,7 @@ describe('getInventory', () => {
 
   it('keeps the API key out of errors, even when Flowhub echoes it back', async () => {
     server.use(
-      http.get(inventoryUrl, ({ request }) =>
-        HttpResponse.json({ message: `invalid key ${request.headers.get('key')}` }, { status: 401 }),
-      ),
+      http.get(inventoryUrl, ({ request }) => HttpResponse.json({ message: `invalid key ${request.headers.get('key')}` }, { status: 401 })),
     );
     const error = await failure(client().getInventory(credentials, { byRooms: false }));
     expect(error.kind).toBe('credentials_rejected');

@@ -132,7 +132,12 @@ describe('createOrder', () => {
   it('accepts the answer inside an envelope and a numeric order id', async () => {
     tokenServer();
     server.use(http.post(createUrl, () => HttpResponse.json({ status: 200, data: { orderId: 9912, status: 'new' } })));
-    expect(await client().createOrder(credentials, order)).toEqual({ orderId: '9912', status: 'new', customerExternalId: null, customerNote: null });
+    expect(await client().createOrder(credentials, order)).toEqual({
+      orderId: '9912',
+      status: 'new',
+      customerExternalId: null,
+      customerNote: null,
+    });
   });
 
   it('uses the cached token for the next orders', async () => {
@@ -234,7 +239,10 @@ describe('createOrder', () => {
     tokenServer();
     server.use(
       http.post(createUrl, () =>
-        HttpResponse.json({ errors: ['orderItems[0].productId is not a valid product', 'customer.birthDate is required'] }, { status: 422 }),
+        HttpResponse.json(
+          { errors: ['orderItems[0].productId is not a valid product', 'customer.birthDate is required'] },
+          { status: 422 },
+        ),
       ),
     );
     const error = await failure(client().createOrder(credentials, order));
@@ -366,7 +374,10 @@ describe('createOrder', () => {
     tokenServer();
     server.use(
       http.post(createUrl, ({ request }) =>
-        HttpResponse.json({ message: `bad header ${request.headers.get('authorization')} for ${credentials.clientSecret}` }, { status: 401 }),
+        HttpResponse.json(
+          { message: `bad header ${request.headers.get('authorization')} for ${credentials.clientSecret}` },
+          { status: 401 },
+        ),
       ),
     );
     const lines: string[] = [];
@@ -402,7 +413,12 @@ describe('getOrderStatus', () => {
       }),
     );
     const flowhub = client();
-    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({ orderId: 'fh-1', status: 'sold', customerExternalId: 'aiq-customer-9', customerNote: null });
+    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({
+      orderId: 'fh-1',
+      status: 'sold',
+      customerExternalId: 'aiq-customer-9',
+      customerNote: null,
+    });
     expect(authorization).toBe('Bearer token-1');
     expect((await flowhub.getOrderStatus(credentials, 'fh-2')).status).toBe('inQueue');
     // unknown statuses are passed on as sent, for the caller to decide
@@ -419,7 +435,12 @@ describe('getOrderStatus', () => {
       ),
     );
     const flowhub = client();
-    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({ orderId: 'fh-1', status: 'new', customerExternalId: null, customerNote: 'Order A-1001: Gate code 1234' });
+    expect(await flowhub.getOrderStatus(credentials, 'fh-1')).toEqual({
+      orderId: 'fh-1',
+      status: 'new',
+      customerExternalId: null,
+      customerNote: 'Order A-1001: Gate code 1234',
+    });
     expect((await flowhub.getOrderStatus(credentials, 'fh-2')).customerNote).toBe('Order A-1002');
   });
 
@@ -450,7 +471,9 @@ describe('getOrderStatus', () => {
     server.use(
       http.get(statusUrl, ({ request, params }) => {
         tokensSeen.push(request.headers.get('authorization'));
-        return tokensSeen.length === 1 ? new HttpResponse(null, { status: 403 }) : HttpResponse.json({ orderId: params.orderId, status: 'new' });
+        return tokensSeen.length === 1
+          ? new HttpResponse(null, { status: 403 })
+          : HttpResponse.json({ orderId: params.orderId, status: 'new' });
       }),
     );
     expect((await client().getOrderStatus(credentials, 'fh-1')).status).toBe('new');

@@ -30,7 +30,8 @@ function observed(overrides: Partial<FlowhubClientOptions> = {}) {
 }
 
 /** What a Prometheus counter would keep: the labels, without the duration. */
-const labelsOf = (events: FlowhubRequestEvent[]) => events.map(({ endpoint, method, status, outcome }) => ({ endpoint, method, status, outcome }));
+const labelsOf = (events: FlowhubRequestEvent[]) =>
+  events.map(({ endpoint, method, status, outcome }) => ({ endpoint, method, status, outcome }));
 
 describe('onRequest', () => {
   it('reports a successful read once, with its endpoint name, status and duration', async () => {
@@ -103,7 +104,14 @@ describe('onRequest', () => {
     const { client, events } = observed();
     const created = await client.createOrder(orderAhead, {
       externalCreatedAt: '2024-05-01T17:03:00.000Z',
-      customer: { firstName: 'Ada', lastName: 'Lovelace', externalId: 'aiq-customer-9', birthDate: '1990-12-10', phone: '+13035550123', medRecOrBoth: 'rec' },
+      customer: {
+        firstName: 'Ada',
+        lastName: 'Lovelace',
+        externalId: 'aiq-customer-9',
+        birthDate: '1990-12-10',
+        phone: '+13035550123',
+        medRecOrBoth: 'rec',
+      },
       orderItems: [{ productId: 'p-1', quantityPurchased: 1 }],
       orderType: 'pickup',
     });

@@ -243,11 +243,7 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
 
   const tokens = createAccessTokenCache({ fetchToken, refreshMarginMs: options.tokenRefreshMarginMs ?? 60_000 });
 
-  async function tokenFor(
-    credentials: OrderAheadCredentials,
-    signal: AbortSignal | undefined,
-    forceRefresh: boolean,
-  ): Promise<string> {
+  async function tokenFor(credentials: OrderAheadCredentials, signal: AbortSignal | undefined, forceRefresh: boolean): Promise<string> {
     try {
       return await tokens.get(credentials, { signal, forceRefresh });
     } catch (error) {
@@ -372,7 +368,12 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         (error) => error.withSendOutcome('not_sent'),
       );
       logger?.debug({ endpoint, orderId: answer.orderId, status: answer.status, shape: answer.shape }, 'Flowhub order created');
-      return { orderId: answer.orderId, status: answer.status, customerExternalId: answer.customerExternalId, customerNote: answer.customerNote };
+      return {
+        orderId: answer.orderId,
+        status: answer.status,
+        customerExternalId: answer.customerExternalId,
+        customerNote: answer.customerNote,
+      };
     },
 
     async getOrderStatus(credentials, orderId, callOptions = {}) {
@@ -405,7 +406,12 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         (error) => error,
       );
       logger?.debug({ endpoint, status: answer.status, shape: answer.shape }, 'Flowhub order status read');
-      return { orderId: answer.orderId, status: answer.status, customerExternalId: answer.customerExternalId, customerNote: answer.customerNote };
+      return {
+        orderId: answer.orderId,
+        status: answer.status,
+        customerExternalId: answer.customerExternalId,
+        customerNote: answer.customerNote,
+      };
     },
 
     async getAccessToken(credentials, tokenOptions = {}) {

@@ -34,7 +34,11 @@ describe('FlowhubError', () => {
   });
 
   it('can say afterwards that the request was never sent', () => {
-    const tokenFailure = new FlowhubError('Flowhub is unavailable (503)', { kind: 'transient', endpoint: 'POST /oauth/token', status: 503 });
+    const tokenFailure = new FlowhubError('Flowhub is unavailable (503)', {
+      kind: 'transient',
+      endpoint: 'POST /oauth/token',
+      status: 503,
+    });
     const forCreate = tokenFailure.withSendOutcome('not_sent');
     expect(forCreate).toMatchObject({ kind: 'transient', status: 503, sendOutcome: 'not_sent', retryable: true });
     expect(forCreate.message).toBe('Flowhub is unavailable (503) [POST /oauth/token]');

@@ -14,12 +14,7 @@ export interface FlowhubLogger {
 
 /** Which Flowhub operation a request is, as a metric label: a fixed set, never an id or a secret. */
 export type FlowhubEndpointName =
-  | 'inventoryNonZero'
-  | 'inventoryByRoomsNonZero'
-  | 'clientsLocations'
-  | 'token'
-  | 'createOrder'
-  | 'orderStatus';
+  'inventoryNonZero' | 'inventoryByRoomsNonZero' | 'clientsLocations' | 'token' | 'createOrder' | 'orderStatus';
 
 /** One HTTP attempt, as told to `onRequest` (retries are attempts of their own). */
 export interface FlowhubRequestEvent {
@@ -101,7 +96,7 @@ export class FailedEnvelope extends Error {
     /** The envelope's message fields (`message`, `errors`, `error`, `error_description`), as sent. */
     readonly fields: Record<string, unknown> = {},
   ) {
-    super('the answer\'s envelope says the request failed');
+    super("the answer's envelope says the request failed");
   }
 }
 
@@ -338,7 +333,12 @@ export async function readText(body: Readable, signal: AbortSignal, limit: numbe
  * throttled, a 401/403 rejected credentials...), `status` being the envelope's; a status that is no HTTP status
  * ("error") is transient, one that is not even text (an object) malformed.
  */
-function errorForEnvelope(failure: FailedEnvelope, httpStatus: number, headers: Record<string, string | undefined>, request: FlowhubRequest): FlowhubError {
+function errorForEnvelope(
+  failure: FailedEnvelope,
+  httpStatus: number,
+  headers: Record<string, string | undefined>,
+  request: FlowhubRequest,
+): FlowhubError {
   const stated = failure.envelopeStatus;
   const text = JSON.stringify(failure.fields);
   const code = envelopeStatusCode(stated);
@@ -398,8 +398,7 @@ function errorForStatus(
     });
   }
   if (status === 429) {
-    const retryAfterMs =
-      parseRetryAfterMs(headers['retry-after']) ?? backoffDelayMs(request.attempt, { baseMs: request.backoffBaseMs });
+    const retryAfterMs = parseRetryAfterMs(headers['retry-after']) ?? backoffDelayMs(request.attempt, { baseMs: request.backoffBaseMs });
     return new FlowhubError(`Flowhub is throttling these credentials (${statusLabel}); try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
       ...base,
       kind: 'rate_limited',

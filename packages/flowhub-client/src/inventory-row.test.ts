@@ -2,7 +2,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { checkInventoryRow, FlowhubInventoryRowSchema, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
+import {
+  checkInventoryRow,
+  FlowhubInventoryRowSchema,
+  rowIdentityFromText,
+  type FlowhubInventoryRow,
+  type RowIdentity,
+} from './inventory-row';
 import { rawInventoryRow } from './testing/inventory-fixtures';
 
 function valid(raw: unknown): FlowhubInventoryRow {
@@ -151,7 +157,14 @@ describe('checkInventoryRow', () => {
     [{ terpenes: 'myrcene' }, 'terpenes: expected a list, got "myrcene"'],
   ])('names the field and the value when a row is invalid: %j', (overrides, reason) => {
     const check = problem(rawInventoryRow(3, overrides));
-    expect(check).toEqual({ ok: false, variantId: 'variant-3', productId: '5f2b8c1e-0000-4000-8000-000000000003', roomId: null, purchaseCategory: 'rec', reason });
+    expect(check).toEqual({
+      ok: false,
+      variantId: 'variant-3',
+      productId: '5f2b8c1e-0000-4000-8000-000000000003',
+      roomId: null,
+      purchaseCategory: 'rec',
+      reason,
+    });
   });
 
   it('names the product of a row that fails validation, when its ids are readable: ids as text or numbers, room and purchase category too', () => {
@@ -162,12 +175,22 @@ describe('checkInventoryRow', () => {
       roomId: 'ROOM-1',
       purchaseCategory: 'med',
     });
-    expect(problem(rawInventoryRow(4, { variantId: 1234, productId: 99, quantity: null }))).toMatchObject({ variantId: '1234', productId: '99' });
+    expect(problem(rawInventoryRow(4, { variantId: 1234, productId: 99, quantity: null }))).toMatchObject({
+      variantId: '1234',
+      productId: '99',
+    });
     // An unreadable id is no id; the other one still names the product.
-    expect(problem(rawInventoryRow(4, { variantId: { id: 'v' } }))).toMatchObject({ variantId: null, productId: '5f2b8c1e-0000-4000-8000-000000000004' });
+    expect(problem(rawInventoryRow(4, { variantId: { id: 'v' } }))).toMatchObject({
+      variantId: null,
+      productId: '5f2b8c1e-0000-4000-8000-000000000004',
+    });
     expect(problem(rawInventoryRow(4, { productId: '  ', variantId: undefined }))).toMatchObject({ variantId: null, productId: null });
     // A room or purchase category of the wrong kind is unknown (null), not a reason to drop the ids.
-    expect(problem(rawInventoryRow(4, { roomId: ['r'], purchaseCategory: {} }))).toMatchObject({ variantId: 'variant-4', roomId: null, purchaseCategory: null });
+    expect(problem(rawInventoryRow(4, { roomId: ['r'], purchaseCategory: {} }))).toMatchObject({
+      variantId: 'variant-4',
+      roomId: null,
+      purchaseCategory: null,
+    });
   });
 
   it('reads the ids of a row that is not even valid JSON, from its top level only', () => {
@@ -184,7 +207,9 @@ describe('checkInventoryRow', () => {
       purchaseCategory: 'rec',
     });
     // Ids inside nested values are not the row's; neither are keys that appear inside strings.
-    expect(rowIdentityFromText('{"terpenes":[{"variantId":"nested"}],"brand":"{\\"variantId\\":\\"fake\\"}","productId":"p-1",bad}')).toEqual({
+    expect(
+      rowIdentityFromText('{"terpenes":[{"variantId":"nested"}],"brand":"{\\"variantId\\":\\"fake\\"}","productId":"p-1",bad}'),
+    ).toEqual({
       variantId: null,
       productId: 'p-1',
       roomId: null,
@@ -193,7 +218,12 @@ describe('checkInventoryRow', () => {
     // A bad escape inside the id leaves it unreadable; a row that is not an object names nothing.
     expect(rowIdentityFromText('{"variantId":"v\\x","productId":"p-3",}').variantId).toBeNull();
     expect(rowIdentityFromText('["variantId","v-1"]')).toEqual({ variantId: null, productId: null, roomId: null, purchaseCategory: null });
-    expect(rowIdentityFromText('{"variantId":"", "productId": null ,}')).toEqual({ variantId: null, productId: null, roomId: null, purchaseCategory: null });
+    expect(rowIdentityFromText('{"variantId":"", "productId": null ,}')).toEqual({
+      variantId: null,
+      productId: null,
+      roomId: null,
+      purchaseCategory: null,
+    });
   });
 
   it('keeps the package fields and, for an item sold by weight, its unit and weight tiers (gram amounts as numbers or text)', () => {
@@ -233,7 +263,14 @@ describe('checkInventoryRow', () => {
     }
     const tiers = valid(
       rawInventoryRow(1, {
-        weightTierInformation: [null, 'x', { name: '', gramAmount: 1 }, { name: 'none', gramAmount: 0 }, { name: 'bad', gramAmount: 'abc' }, { name: '7g', gramAmount: 7 }],
+        weightTierInformation: [
+          null,
+          'x',
+          { name: '', gramAmount: 1 },
+          { name: 'none', gramAmount: 0 },
+          { name: 'bad', gramAmount: 'abc' },
+          { name: '7g', gramAmount: 7 },
+        ],
       }),
     ).weightTierInformation;
     expect(tiers).toEqual([{ name: '7g', gramAmount: 7, preTaxPriceInPennies: null, postTaxPriceInPennies: null }]);
@@ -250,7 +287,14 @@ describe('checkInventoryRow', () => {
   });
 
   it('reports a row that is not an object at all', () => {
-    expect(problem('oops')).toEqual({ ok: false, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: 'row is not an object (got "oops")' });
+    expect(problem('oops')).toEqual({
+      ok: false,
+      variantId: null,
+      productId: null,
+      roomId: null,
+      purchaseCategory: null,
+      reason: 'row is not an object (got "oops")',
+    });
     expect(problem(null).reason).toBe('row is not an object (got null)');
     expect(problem([1, 2]).reason).toBe('row is not an object (got a list)');
   });
@@ -280,17 +324,21 @@ describe('checkInventoryRow', () => {
 
   it('never throws, whatever a row holds', () => {
     fc.assert(
-      fc.property(fc.anything(), fc.dictionary(fc.constantFrom('productId', 'variantId', 'quantity', 'terpenes', 'brand'), fc.anything()), (anything, fields) => {
-        const results = [checkInventoryRow(anything), checkInventoryRow({ ...rawInventoryRow(1), ...fields })];
-        for (const result of results) {
-          if (result.ok) {
-            expect(Number.isFinite(result.row.quantity) && result.row.quantity >= 0).toBe(true);
-            expect(result.row.variantId.trim()).not.toBe('');
-          } else {
-            expect(result.reason.length).toBeGreaterThan(0);
+      fc.property(
+        fc.anything(),
+        fc.dictionary(fc.constantFrom('productId', 'variantId', 'quantity', 'terpenes', 'brand'), fc.anything()),
+        (anything, fields) => {
+          const results = [checkInventoryRow(anything), checkInventoryRow({ ...rawInventoryRow(1), ...fields })];
+          for (const result of results) {
+            if (result.ok) {
+              expect(Number.isFinite(result.row.quantity) && result.row.quantity >= 0).toBe(true);
+              expect(result.row.variantId.trim()).not.toBe('');
+            } else {
+              expect(result.reason.length).toBeGreaterThan(0);
+            }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 });
@@ -360,7 +408,15 @@ interface SharedFlowhubInventoryItem {
   cannabinoidInformation: SharedFlowhubAmount[];
   terpenes: SharedFlowhubAmount[];
 }
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? (keyof A extends keyof B ? (keyof B extends keyof A ? true : false) : false) : false) : false;
+type Same<A, B> = [A] extends [B]
+  ? [B] extends [A]
+    ? keyof A extends keyof B
+      ? keyof B extends keyof A
+        ? true
+        : false
+      : false
+    : false
+  : false;
 const rowShapeMatches: Same<FlowhubInventoryRow, SharedFlowhubInventoryItem> = true;
 const schemaOutputMatches: Same<z.output<typeof FlowhubInventoryRowSchema>, SharedFlowhubInventoryItem> = true;
 void schemaOutputMatches;

@@ -236,9 +236,7 @@ export interface RowIdentity {
   purchaseCategory: string | null;
 }
 
-export type InventoryRowCheck =
-  | { ok: true; row: FlowhubInventoryRow }
-  | ({ ok: false; reason: string } & RowIdentity);
+export type InventoryRowCheck = { ok: true; row: FlowhubInventoryRow } | ({ ok: false; reason: string } & RowIdentity);
 
 /** Validates one raw row; a bad row is described, never thrown. */
 export function checkInventoryRow(raw: unknown): InventoryRowCheck {

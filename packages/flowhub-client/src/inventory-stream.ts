@@ -74,11 +74,26 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
       }
       const check = checkInventoryRow(raw);
       if (check.ok) rows.push(check.row);
-      else problems.push({ index, variantId: check.variantId, productId: check.productId, roomId: check.roomId, purchaseCategory: check.purchaseCategory, reason: check.reason });
+      else
+        problems.push({
+          index,
+          variantId: check.variantId,
+          productId: check.productId,
+          roomId: check.roomId,
+          purchaseCategory: check.purchaseCategory,
+          reason: check.reason,
+        });
     },
     oversizedRow(index, bytes) {
       if (failed) return;
-      problems.push({ index, variantId: null, productId: null, roomId: null, purchaseCategory: null, reason: `row is too large to read (${bytes} bytes)` });
+      problems.push({
+        index,
+        variantId: null,
+        productId: null,
+        roomId: null,
+        purchaseCategory: null,
+        reason: `row is too large to read (${bytes} bytes)`,
+      });
     },
   });
 

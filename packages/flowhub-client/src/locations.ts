@@ -108,15 +108,17 @@ export function matchLocation(locations: FlowhubLocation[], given: string): { ma
 
 /** The locations as an operator can pick from them: `id "name" (importId …)`, at most 20. */
 export function describeLocations(locations: FlowhubLocation[]): string {
-  const shown = locations.slice(0, 20).map((location) =>
-    [
-      location.locationId,
-      location.locationName ? JSON.stringify(location.locationName) : null,
-      location.importId ? `(importId ${location.importId})` : null,
-    ]
-      .filter(Boolean)
-      .join(' '),
-  );
+  const shown = locations
+    .slice(0, 20)
+    .map((location) =>
+      [
+        location.locationId,
+        location.locationName ? JSON.stringify(location.locationName) : null,
+        location.importId ? `(importId ${location.importId})` : null,
+      ]
+        .filter(Boolean)
+        .join(' '),
+    );
   const more = locations.length > shown.length ? `, and ${locations.length - shown.length} more` : '';
   return locations.length === 0 ? 'none' : `${shown.join(', ')}${more}`;
 }

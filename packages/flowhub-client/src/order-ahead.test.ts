@@ -19,11 +19,16 @@ describe('orderAheadPayloadProblems', () => {
     expect(orderAheadPayloadProblems(nameless).problems).toEqual([]);
     const onlyMedId = { ...pickup, customer: { medRecOrBoth: 'med', medId: 'MED-1', medExp: '2026-01-01' } };
     expect(orderAheadPayloadProblems(onlyMedId).problems).toEqual([]);
-    expect(orderAheadPayloadProblems({ ...pickup, customer: { medRecOrBoth: 'rec' } }).problems).toEqual(['customer.phone: Flowhub needs a phone number or a medical id']);
+    expect(orderAheadPayloadProblems({ ...pickup, customer: { medRecOrBoth: 'rec' } }).problems).toEqual([
+      'customer.phone: Flowhub needs a phone number or a medical id',
+    ]);
   });
 
   it('accepts a medical id instead of a phone number', () => {
-    const medical = { ...pickup, customer: { ...pickup.customer, phone: undefined, medRecOrBoth: 'med', medId: 'MED-1', medExp: '2026-01-01' } };
+    const medical = {
+      ...pickup,
+      customer: { ...pickup.customer, phone: undefined, medRecOrBoth: 'med', medId: 'MED-1', medExp: '2026-01-01' },
+    };
     expect(orderAheadPayloadProblems(medical).problems).toEqual([]);
   });
 

@@ -40,9 +40,7 @@ export const OrderAheadCreateSchema = z
       )
       .min(1, 'an order needs at least one item'),
     orderType: z.enum(['delivery', 'pickup', 'kiosk']),
-    address: z
-      .object({ street1: text, street2: z.string().optional(), city: text, state: text, zip: text })
-      .optional(),
+    address: z.object({ street1: text, street2: z.string().optional(), city: text, state: text, zip: text }).optional(),
     customerNote: z.string().optional(),
     fees: z.array(z.object({ name: text, amount: z.number().int('must be whole pennies').min(0) })).optional(),
     requestedFulfillmentTimeStart: isoTime.optional(),

@@ -20,7 +20,10 @@ afterAll(async () => {
 it('takes a credentials budget and the global egress budget together on a Redis Cluster', async () => {
   const budget = createRedisRequestBudget(redis, { maxRps: 100, maxRpsGlobal: 1 });
   expect(await budget.reserve(budgetKeyFor('inventory', 'client-1'), 0, egressKeyFor())).toEqual({ granted: true, waitMs: 0 });
-  expect(await budget.reserve(budgetKeyFor('inventory', 'client-2'), 0, egressKeyFor())).toMatchObject({ granted: false, limitedBy: 'egress' });
+  expect(await budget.reserve(budgetKeyFor('inventory', 'client-2'), 0, egressKeyFor())).toMatchObject({
+    granted: false,
+    limitedBy: 'egress',
+  });
   expect(await budget.reserve(budgetKeyFor('order-ahead', 'client-3'), 0, egressKeyFor('http://proxy.internal:3128'))).toEqual({
     granted: true,
     waitMs: 0,

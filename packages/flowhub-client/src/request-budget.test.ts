@@ -106,9 +106,7 @@ describe('shared request budget (real Redis)', () => {
 
   it('does not send a create when no slot is free, and says it was not sent', async () => {
     const keyPrefix = `${prefix}:orders`;
-    server.use(
-      http.post('https://auth.flowhub.test/oauth/token', () => HttpResponse.json({ access_token: 'tok-abc', expires_in: 3600 })),
-    );
+    server.use(http.post('https://auth.flowhub.test/oauth/token', () => HttpResponse.json({ access_token: 'tok-abc', expires_in: 3600 })));
     const budget = createRedisRequestBudget(redisA, { maxRps: 1, prefix: keyPrefix });
     // Someone else just took this store's only slot of the second.
     expect(await budget.reserve(budgetKeyFor('order-ahead', 'oa-client-9'), 0)).toEqual({ granted: true, waitMs: 0 });
@@ -196,7 +194,14 @@ describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)'
     const workerA = workerClient(redisA, 100, keyPrefix, 5);
     const workerB = workerClient(redisB, 100, keyPrefix, 5);
     const stores = ['client-g1', 'client-g2', 'client-g3'].map((clientId) => ({ clientId, apiKey: `key-${clientId}` }));
-    await Promise.all(stores.flatMap((store) => [workerA.getLocations(store), workerA.getLocations(store), workerB.getLocations(store), workerB.getLocations(store)]));
+    await Promise.all(
+      stores.flatMap((store) => [
+        workerA.getLocations(store),
+        workerA.getLocations(store),
+        workerB.getLocations(store),
+        workerB.getLocations(store),
+      ]),
+    );
     const times = arrivals.map((arrival) => arrival.at);
     expect(times).toHaveLength(12);
     expect(busiestWindow(times, 800)).toBeLessThanOrEqual(5);
@@ -214,7 +219,12 @@ describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)'
     await Promise.all([x, y, z].flatMap((store) => Array.from({ length: 6 }, (_, n) => (n % 2 ? workerA : workerB).getLocations(store))));
     const of = (clientId: string) => arrivals.filter((arrival) => arrival.clientId === clientId).map((arrival) => arrival.at);
     for (const clientId of ['client-x', 'client-y', 'client-z']) expect(busiestWindow(of(clientId), 800)).toBeLessThanOrEqual(4);
-    expect(busiestWindow(arrivals.map((arrival) => arrival.at), 800)).toBeLessThanOrEqual(8);
+    expect(
+      busiestWindow(
+        arrivals.map((arrival) => arrival.at),
+        800,
+      ),
+    ).toBeLessThanOrEqual(8);
     expect(arrivals).toHaveLength(18);
   });
 
@@ -261,7 +271,7 @@ describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)'
     expect(() => egressKeyFor('not a url')).toThrow(new TypeError('proxyUrl is not a valid URL'));
   });
 
-  it('hash-tags its keys by default, so that a request\'s two keys share a Redis Cluster slot', async () => {
+  it("hash-tags its keys by default, so that a request's two keys share a Redis Cluster slot", async () => {
     const budget = createRedisRequestBudget(redisA, { maxRps: 100, maxRpsGlobal: 100 });
     const key = `inventory:default-prefix-test-${process.pid}`;
     const egress = `egress:default-prefix-test-${process.pid}`;
@@ -270,12 +280,14 @@ describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)'
     await redisA.del(`{flowhub:budget}:${key}`, `{flowhub:budget}:${egress}`);
   });
 
-  it('tells the caller which budget had no slot, and the egress it takes (a proxy\'s host, never its password)', async () => {
+  it("tells the caller which budget had no slot, and the egress it takes (a proxy's host, never its password)", async () => {
     recordArrivals();
     const keyPrefix = `${prefix}:told`;
     const flowhub = workerClient(redisA, 100, keyPrefix, 1);
     await flowhub.getLocations({ clientId: 'client-t1', apiKey: 'key-t1-1' });
-    const error = await flowhub.getLocations({ clientId: 'client-t2', apiKey: 'key-t2-1' }, { budgetWaitMs: 0 }).catch((caught: unknown) => caught);
+    const error = await flowhub
+      .getLocations({ clientId: 'client-t2', apiKey: 'key-t2-1' }, { budgetWaitMs: 0 })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'rate_limited', retryable: true });
     expect((error as FlowhubError).message).toMatch(/^the global request budget \(egress:direct\) has no free slot for \d+ ms/);
 
@@ -286,7 +298,12 @@ describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)'
         return { granted: false, retryInMs: 500, limitedBy: 'egress' };
       },
     };
-    const proxied = createFlowhubClient({ apiUrl: API, authUrl: 'https://auth.flowhub.test', proxyUrl: 'http://sync:pr0xy-pass@proxy.internal:3128', budget: refusing });
+    const proxied = createFlowhubClient({
+      apiUrl: API,
+      authUrl: 'https://auth.flowhub.test',
+      proxyUrl: 'http://sync:pr0xy-pass@proxy.internal:3128',
+      budget: refusing,
+    });
     const refused = await proxied.getLocations({ clientId: 'client-p', apiKey: 'key-p-1' }).catch((caught: unknown) => caught);
     expect(egresses).toEqual(['egress:proxy:proxy.internal']);
     expect((refused as FlowhubError).message).toContain('global request budget (egress:proxy:proxy.internal)');

@@ -101,10 +101,7 @@ export interface RedisRequestBudgetOptions {
   prefix?: string;
 }
 
-export function createRedisRequestBudget(
-  redis: Pick<Redis, 'eval' | 'evalsha'>,
-  options: RedisRequestBudgetOptions,
-): RequestBudget {
+export function createRedisRequestBudget(redis: Pick<Redis, 'eval' | 'evalsha'>, options: RedisRequestBudgetOptions): RequestBudget {
   if (!Number.isFinite(options.maxRps) || options.maxRps <= 0) {
     throw new RangeError(`maxRps must be a positive number, got ${String(options.maxRps)}`);
   }

@@ -25,11 +25,16 @@ describe('parseRetryAfterMs', () => {
 describe('backoffDelayMs', () => {
   it('stays between 1 ms and the doubling ceiling, capped', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 60_000 }), (attempt, baseMs, maxMs) => {
-        const delay = backoffDelayMs(attempt, { baseMs, maxMs });
-        expect(delay).toBeGreaterThanOrEqual(1);
-        expect(delay).toBeLessThanOrEqual(Math.max(1, Math.min(maxMs, baseMs * 2 ** (attempt - 1))));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        (attempt, baseMs, maxMs) => {
+          const delay = backoffDelayMs(attempt, { baseMs, maxMs });
+          expect(delay).toBeGreaterThanOrEqual(1);
+          expect(delay).toBeLessThanOrEqual(Math.max(1, Math.min(maxMs, baseMs * 2 ** (attempt - 1))));
+        },
+      ),
     );
   });
 

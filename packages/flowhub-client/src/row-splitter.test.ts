@@ -72,7 +72,12 @@ describe('RowSplitter', () => {
     ['a string ending in an escaped backslash', '[{"a":"c:\\\\"},"\\\\\\""]', [{ a: 'c:\\' }, '\\"'], 'array'],
     ['scalars as rows', '[1,-2.5e3,true,false,null,"x",[],{}]', [1, -2500, true, false, null, 'x', [], {}], 'array'],
     ['nested lists as rows', '[[1,[2,[3]]],[{"a":[{}]}]]', [[1, [2, [3]]], [{ a: [{}] }]], 'array'],
-    ['multi-byte text and escapes', '[{"name":"Crème brûlée 😀 東京","e":"\\u00e9\\ud83d\\ude00"}]', [{ name: 'Crème brûlée 😀 東京', e: 'é😀' }], 'array'],
+    [
+      'multi-byte text and escapes',
+      '[{"name":"Crème brûlée 😀 東京","e":"\\u00e9\\ud83d\\ude00"}]',
+      [{ name: 'Crème brûlée 😀 東京', e: 'é😀' }],
+      'array',
+    ],
   ])('reads %s, however the body is cut', (_name, body, rows, shape) => {
     for (const cuts of cutsOf(body)) {
       const result = split(body, cuts);
@@ -145,7 +150,9 @@ describe('RowSplitter', () => {
   it('tells the same failure whatever the chunking', () => {
     const body = '{"data":[{"a":"é"},{"a":[1}]}'; // é is two bytes: the '}' is byte 27
     const messages = new Set(cutsOf(body).map((cuts) => failureOf(body, cuts)));
-    expect([...messages]).toEqual(["the inventory JSON is incomplete or invalid ('}' does not close what it should at byte 27) after 1 rows"]);
+    expect([...messages]).toEqual([
+      "the inventory JSON is incomplete or invalid ('}' does not close what it should at byte 27) after 1 rows",
+    ]);
   });
 
   describe('property: yields exactly JSON.parse(whole).data', () => {
@@ -210,7 +217,8 @@ describe('RowSplitter: the envelope fields a sink asks for', () => {
   }
 
   it('hands over the wanted fields as text, before and after the list, and nothing nested', () => {
-    const body = '{"status": 500, "meta": {"status": 200}, "data": [{"status": "row"}], "message": "down \\"for\\" now", "errors": ["a", "b"]}';
+    const body =
+      '{"status": 500, "meta": {"status": 200}, "data": [{"status": "row"}], "message": "down \\"for\\" now", "errors": ["a", "b"]}';
     expect(fieldsOf(body, ['status', 'message', 'errors'])).toEqual([
       ['status', '500'],
       ['message', '"down \\"for\\" now"'],

@@ -57,7 +57,10 @@ export function failureHandling(error: unknown, signal?: AbortSignal): FailureHa
     }
   }
   if ((error as Error)?.name === 'SecretDecryptionError') {
-    return { action: 'fail', reason: `${(error as Error).message} (the store's secrets must be saved again, or the old key added to ENCRYPTION_KEYS_OLD)` };
+    return {
+      action: 'fail',
+      reason: `${(error as Error).message} (the store's secrets must be saved again, or the old key added to ENCRYPTION_KEYS_OLD)`,
+    };
   }
   return { action: 'retry', reason: error instanceof Error ? error.message : String(error) };
 }

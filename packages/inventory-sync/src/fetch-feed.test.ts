@@ -5,7 +5,13 @@ import { fetchFeed, type FeedSettings } from './fetch-feed';
 
 let sim: RunningSimulator;
 let flowhub: FlowhubClient;
-const demo: FeedSettings = { clientId: 'demo-client', apiKey: 'demo-key', locationId: 'demo-location', roomIds: [], purchaseCategory: 'all' };
+const demo: FeedSettings = {
+  clientId: 'demo-client',
+  apiKey: 'demo-key',
+  locationId: 'demo-location',
+  roomIds: [],
+  purchaseCategory: 'all',
+};
 
 beforeAll(async () => {
   sim = await startSimulator({ rows: 400, seed: 11 });
@@ -27,7 +33,7 @@ describe('the feed a store syncs', () => {
     expect(new Map(feed.rows.map((row) => [row.variantId, row.quantity]))).toEqual(expected);
   });
 
-  it('with a room filter: only the chosen rooms, a variant\'s quantities summed over them, whatever form the feed gives the ids in', async () => {
+  it("with a room filter: only the chosen rooms, a variant's quantities summed over them, whatever form the feed gives the ids in", async () => {
     const rooms = location().rooms;
     const forSale = rooms.map((room, index) => ({ room, index })).filter(({ room }) => room.forSale);
     const chosen = [forSale[0], forSale[2]];
@@ -63,14 +69,16 @@ describe('the feed a store syncs', () => {
 
   it('lists malformed rows with their reason instead of failing the feed', async () => {
     const feed = await fetchFeed(flowhub, demo);
-    const defects = location().catalogue().filter((item) => item.defect !== null && location().forSaleQuantity(item) > 0);
+    const defects = location()
+      .catalogue()
+      .filter((item) => item.defect !== null && location().forSaleQuantity(item) > 0);
     expect(defects.length).toBeGreaterThan(0);
     expect(feed.invalid).toHaveLength(defects.length);
     for (const problem of feed.invalid) expect(problem.reason).toMatch(/variantId|quantity/);
     expect(feed.fetched).toBe(feed.rows.length + feed.invalid.length);
   });
 
-  it('names the products of rows that cannot be read, within the store\'s filters; a variant with such a row is left out even if its other rooms\' rows were read', async () => {
+  it("names the products of rows that cannot be read, within the store's filters; a variant with such a row is left out even if its other rooms' rows were read", async () => {
     const [roomA, roomB, roomC] = ['a'.repeat(32), 'b'.repeat(32), 'c'.repeat(32)];
     const row = (variantId: string, roomId: string, quantity: number) =>
       ({ productId: `p-${variantId}`, variantId, roomId, purchaseCategory: 'rec', quantity }) as unknown as FlowhubInventoryRow;

@@ -18,7 +18,10 @@ describe('key rotation', () => {
     expect(await rotateStoredSecrets(bed.prisma, during)).toMatchObject({ stores: 1, secrets: 1 });
 
     const afterRotation = createSecretBox(newKey); // the old key dropped from ENCRYPTION_KEYS_OLD
-    const outcome = await syncStore({ ...bed.deps, secrets: afterRotation }, { storeId: 'rotating', trigger: 'manual', acceptShrink: false });
+    const outcome = await syncStore(
+      { ...bed.deps, secrets: afterRotation },
+      { storeId: 'rotating', trigger: 'manual', acceptShrink: false },
+    );
     expect(outcome.status).toBe('succeeded');
     expect(await bed.prisma.product.count({ where: { storeId: 'rotating', active: true } })).toBeGreaterThan(0);
   });

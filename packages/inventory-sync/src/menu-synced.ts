@@ -24,6 +24,9 @@ export async function announceMenuSynced(
     const deliveryId = await recordMenuSyncedWebhook(deps.prisma, { ...run, counts: { ...run.counts }, at: new Date() });
     if (deliveryId && deps.webhookQueue) await addWebhookDeliveryJob(deps.webhookQueue, run.storeId, deliveryId);
   } catch (error) {
-    logger.warn({ err: error, runId: run.runId }, 'menu_synced webhook not recorded or not queued (a pending one is queued by the outbox sweep)');
+    logger.warn(
+      { err: error, runId: run.runId },
+      'menu_synced webhook not recorded or not queued (a pending one is queued by the outbox sweep)',
+    );
   }
 }

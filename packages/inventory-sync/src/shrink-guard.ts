@@ -32,7 +32,10 @@ export function shrinkVerdict(check: ShrinkCheck): ShrinkVerdict {
   const advice = 'nothing was deactivated; run a manual sync with acceptShrink to accept the new feed';
   const present = check.kept + check.unreadable;
   if (present === 0) {
-    return { deactivate: false, reason: `the Flowhub feed is empty: ${check.leaving} active products would have been deactivated; ${advice}` };
+    return {
+      deactivate: false,
+      reason: `the Flowhub feed is empty: ${check.leaving} active products would have been deactivated; ${advice}`,
+    };
   }
   const { lastGood } = check;
   const before = lastGood ? lastGood.kept + lastGood.unreadable : 0;

@@ -82,12 +82,19 @@ describe('the per-store sync lock', () => {
       let lostAt = 0;
       const reasons: string[] = [];
       const ttlMs = 900;
-      const lock = (await acquireStoreLock(partitioned, key, { ttlMs, onLost: (reason) => ((lostAt = Date.now()), reasons.push(reason)) }))!;
+      const lock = (await acquireStoreLock(partitioned, key, {
+        ttlMs,
+        onLost: (reason) => ((lostAt = Date.now()), reasons.push(reason)),
+      }))!;
       expect(lock.held()).toBe(true);
       proxy.partition();
 
       // Another worker, on a healthy connection, takes the lock as soon as it expires.
-      const next = await waitFor(() => acquireStoreLock(redis, key, { ttlMs: 5_000 }), { timeoutMs: 5_000, intervalMs: 10, what: 'the lock to expire' });
+      const next = await waitFor(() => acquireStoreLock(redis, key, { ttlMs: 5_000 }), {
+        timeoutMs: 5_000,
+        intervalMs: 10,
+        what: 'the lock to expire',
+      });
       const takenAt = Date.now();
       await waitFor(() => reasons.length > 0, { timeoutMs: 3_000, what: 'the partitioned holder to be told' });
       expect(reasons[0]).toMatch(/lost the store lock: it could not be renewed/);

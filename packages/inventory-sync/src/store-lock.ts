@@ -71,7 +71,12 @@ export const storeFenceKey = (lockKey: string) => `${lockKey}:fence`;
  * within seconds, never a promise that hangs while the lock runs out.
  */
 export function createStoreLockConnection(settings: RedisSettings, commandTimeoutMs = 2_000): Redis | Cluster {
-  const options: RedisOptions = { maxRetriesPerRequest: 0, enableOfflineQueue: false, commandTimeout: commandTimeoutMs, connectTimeout: 2_000 };
+  const options: RedisOptions = {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: 2_000,
+  };
   const retryStrategy = (attempt: number) => Math.min(attempt * 200, 2_000);
   if (settings.REDIS_CLUSTER_NODES) {
     const nodes = settings.REDIS_CLUSTER_NODES.split(',').map((node) => {
@@ -121,7 +126,10 @@ export async function acquireStoreLock(redis: LockRedis, key: string, options: S
   const armExpiry = () => {
     clearTimeout(expiry);
     expiry = setTimeout(
-      () => lose(`lost the store lock: it could not be renewed for ${ttlMs - marginMs} ms (Redis did not answer), so it may have expired and passed to another sync`),
+      () =>
+        lose(
+          `lost the store lock: it could not be renewed for ${ttlMs - marginMs} ms (Redis did not answer), so it may have expired and passed to another sync`,
+        ),
       Math.max(0, confirmedAt + ttlMs - marginMs - performance.now()),
     );
     expiry.unref();

@@ -50,7 +50,12 @@ export const emptyCounts = (): SyncCounts => ({
  */
 export class SyncReport {
   readonly counts = emptyCounts();
-  private readonly lists = { invalid: [] as SyncProblem[], category: [] as SyncProblem[], strainType: [] as SyncProblem[], terpenes: [] as SyncProblem[] };
+  private readonly lists = {
+    invalid: [] as SyncProblem[],
+    category: [] as SyncProblem[],
+    strainType: [] as SyncProblem[],
+    terpenes: [] as SyncProblem[],
+  };
   private listed = 0;
 
   private list(kind: keyof SyncReport['lists'], problem: SyncProblem): void {
@@ -73,7 +78,11 @@ export class SyncReport {
   }
 
   /** Mapping misses: the product still syncs; an operator may add a mapping row and re-sync. */
-  mappingMisses(variantId: string, problems: MappingProblems, row: { customCategoryName: string | null; type: string | null; category: string | null }): void {
+  mappingMisses(
+    variantId: string,
+    problems: MappingProblems,
+    row: { customCategoryName: string | null; type: string | null; category: string | null },
+  ): void {
     // The sentences are the mapping package's, so that `npm run flowhub:check` shows the same ones.
     const reasons = describeMappingMisses(problems, row);
     if (reasons.category !== null) {

@@ -21,7 +21,18 @@ function workerClockOff(offsetMs: number) {
   jest.useFakeTimers({
     now: Date.now() + offsetMs,
     advanceTimers: true,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
   });
 }
 
@@ -36,13 +47,17 @@ async function storeWithSale(storeId: string) {
   await enableStore(bed, storeId);
   await sync(storeId);
   const product = await bed.prisma.product.findFirstOrThrow({ where: { storeId, active: true }, orderBy: { variantId: 'asc' } });
-  const order = await bed.prisma.order.create({ data: { storeId, externalId: `${storeId}-1`, type: 'pickup', customer: {}, contentHash: 'x', status: 'completed' } });
+  const order = await bed.prisma.order.create({
+    data: { storeId, externalId: `${storeId}-1`, type: 'pickup', customer: {}, contentHash: 'x', status: 'completed' },
+  });
   await bed.prisma.inventoryHold.create({ data: { orderId: order.id, line: 0, storeId, variantId: product.variantId, quantity: 1 } });
   await bed.prisma.product.update({ where: { storeId_variantId: { storeId, variantId: product.variantId } }, data: { heldQuantity: 1 } });
   return {
     consume: (at: Date) => bed.prisma.$transaction((tx) => settleHolds(tx, order.id, 'consumed', at)),
     state: async () => (await bed.prisma.inventoryHold.findFirstOrThrow({ where: { orderId: order.id } })).state,
-    held: async () => (await bed.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: product.variantId } } })).heldQuantity,
+    held: async () =>
+      (await bed.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: product.variantId } } }))
+        .heldQuantity,
   };
 }
 

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 /** The rows the simulator serves the demo location now, as Flowhub sends them. */
 async function feedRows(): Promise<unknown[]> {
-  const response = await fetch(`${bed.sim.url}/v0/locations/demo-location/inventoryNonZero`, { headers: { clientId: 'demo-client', key: 'demo-key' } });
+  const response = await fetch(`${bed.sim.url}/v0/locations/demo-location/inventoryNonZero`, {
+    headers: { clientId: 'demo-client', key: 'demo-key' },
+  });
   return ((await response.json()) as { data: unknown[] }).data;
 }
 
@@ -37,16 +39,25 @@ const activeProducts = (storeId: string) => bed.prisma.product.count({ where: { 
 
 it('fails the sync, retryable, and deactivates nothing when the envelope says 500, even with most rows and acceptShrink', async () => {
   await enableStore(bed, 'envelope');
-  const first = (await syncStore(bed.deps, { storeId: 'envelope', trigger: 'manual', acceptShrink: false })) as Extract<SyncOutcome, { runId: string }>;
+  const first = (await syncStore(bed.deps, { storeId: 'envelope', trigger: 'manual', acceptShrink: false })) as Extract<
+    SyncOutcome,
+    { runId: string }
+  >;
   expect(first.status).toBe('succeeded');
   const active = await activeProducts('envelope');
   expect(active).toBeGreaterThan(10);
 
   // Most of the feed, then a status saying the answer is not whole: applied, it would deactivate the rest.
   const rows = await feedRows();
-  failingBody = JSON.stringify({ data: rows.slice(0, rows.length - 5), status: 500, message: 'Internal server error: inventory query timed out' });
+  failingBody = JSON.stringify({
+    data: rows.slice(0, rows.length - 5),
+    status: 500,
+    message: 'Internal server error: inventory query timed out',
+  });
   const flowhub = createFlowhubClient({ apiUrl: failingUrl, authUrl: failingUrl, retryBaseDelayMs: 5, maxRetries: 1 });
-  const failure = await syncStore({ ...bed.deps, flowhub }, { storeId: 'envelope', trigger: 'manual', acceptShrink: true }).catch((error: unknown) => error);
+  const failure = await syncStore({ ...bed.deps, flowhub }, { storeId: 'envelope', trigger: 'manual', acceptShrink: true }).catch(
+    (error: unknown) => error,
+  );
 
   expect(failure).toBeInstanceOf(SyncFailed);
   expect((failure as SyncFailed).handling.action).toBe('retry');

@@ -31,9 +31,28 @@ beforeAll(async () => {
     ],
     cannabinoidInformation: [{ name: 'thc', lowerRange: '10', upperRange: '10', unitOfMeasure: 'mg' }],
   });
-  add('smalls', { customCategoryName: 'SMALLS', type: 'Cartridge', category: 'Vapes', speciesName: '50 / 50', productWeight: 3.5, productUnitOfMeasure: 'grams' });
-  add('mystery', { customCategoryName: null, type: 'Gift Cards', category: 'Misc', speciesName: 'N/A', terpenes: [{ name: 'Δ-3-Carene', lowerRange: 0.2, upperRange: 0.4, unitOfMeasure: '%' }] });
-  add('cart', { customCategoryName: 'Top Shelf', type: 'Cartridge', category: 'Vapes', speciesName: 'hybrid indica', productPictureURL: 'https://img.example/cart.png' });
+  add('smalls', {
+    customCategoryName: 'SMALLS',
+    type: 'Cartridge',
+    category: 'Vapes',
+    speciesName: '50 / 50',
+    productWeight: 3.5,
+    productUnitOfMeasure: 'grams',
+  });
+  add('mystery', {
+    customCategoryName: null,
+    type: 'Gift Cards',
+    category: 'Misc',
+    speciesName: 'N/A',
+    terpenes: [{ name: 'Δ-3-Carene', lowerRange: 0.2, upperRange: 0.4, unitOfMeasure: '%' }],
+  });
+  add('cart', {
+    customCategoryName: 'Top Shelf',
+    type: 'Cartridge',
+    category: 'Vapes',
+    speciesName: 'hybrid indica',
+    productPictureURL: 'https://img.example/cart.png',
+  });
 
   await enableStore(bed, 'plain');
   await enableStore(bed, 'taxed', { pricesIncludeTax: true, mapCustomCategoryToSubCategory: true });
@@ -84,7 +103,9 @@ describe('a first sync puts the feed on the menu, mapped', () => {
 
   it('terpenes under AIQ names with their amounts; other compounds and unsupported ones left out and reported', async () => {
     expect((await product('plain', 'gummies')).terpenes).toEqual([{ name: 'Limonene', lower: 4, upper: 6, unit: 'mg/g', percent: 0.5 }]);
-    expect((await product('plain', 'mystery')).terpenes).toEqual([{ name: 'delta 3 Carene', lower: 0.2, upper: 0.4, unit: '%', percent: 0.3 }]);
+    expect((await product('plain', 'mystery')).terpenes).toEqual([
+      { name: 'delta 3 Carene', lower: 0.2, upper: 0.4, unit: '%', percent: 0.3 },
+    ]);
     const run = await bed.prisma.syncRun.findFirstOrThrow({ where: { storeId: 'plain' } });
     expect(run.unknownTerpenes).toBeGreaterThan(0);
     expect(run.problems).toEqual(
@@ -104,12 +125,12 @@ describe('a first sync puts the feed on the menu, mapped', () => {
     expect(await product('plain', 'cart')).toMatchObject({ imageUrl: 'https://img.example/cart.png' });
   });
 
-  it('follows each store\'s settings: post-tax prices, custom category as subtype', async () => {
+  it("follows each store's settings: post-tax prices, custom category as subtype", async () => {
     expect(await product('taxed', 'gummies')).toMatchObject({ priceCents: 2399, subtype: 'Staff Picks', category: 'Edibles' });
     expect(await product('plain', 'gummies')).toMatchObject({ priceCents: 1999, subtype: 'gummies' });
   });
 
-  it('keeps every value within AIQ\'s lists across the whole messy catalogue', async () => {
+  it("keeps every value within AIQ's lists across the whole messy catalogue", async () => {
     const products = await bed.prisma.product.findMany({ where: { storeId: 'plain' } });
     const categories = new Set(products.map((p) => p.category));
     expect(categories.size).toBeGreaterThan(6);
@@ -122,8 +143,10 @@ describe('a first sync puts the feed on the menu, mapped', () => {
     }
   });
 
-  it('applies the store\'s own Category Settings from the next sync', async () => {
-    await bed.prisma.categoryMapping.create({ data: { storeId: 'plain', flowhubValue: 'Top Shelf', flowhubKey: 'top shelf', category: 'Concentrates' } });
+  it("applies the store's own Category Settings from the next sync", async () => {
+    await bed.prisma.categoryMapping.create({
+      data: { storeId: 'plain', flowhubValue: 'Top Shelf', flowhubKey: 'top shelf', category: 'Concentrates' },
+    });
     await syncStore(bed.deps, { storeId: 'plain', trigger: 'manual', acceptShrink: false });
     expect((await product('plain', 'cart')).category).toBe('Concentrates');
     expect((await product('taxed', 'cart')).category).toBe('Vaporizers'); // another store, its own settings

@@ -53,9 +53,11 @@ describe('writes only what changed', () => {
   });
 });
 
-describe('owned fields and the store\'s edits', () => {
-  it('owned fields follow Flowhub at every sync; fields the sync does not own keep the store\'s edit, or the first value', async () => {
-    await enableStore(bed, 'edits', { ownedFields: ['name', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight'] });
+describe("owned fields and the store's edits", () => {
+  it("owned fields follow Flowhub at every sync; fields the sync does not own keep the store's edit, or the first value", async () => {
+    await enableStore(bed, 'edits', {
+      ownedFields: ['name', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight'],
+    });
     await sync('edits');
     const [edited, untouched] = inFeed();
     const original = await productOf('edits', untouched.variantId);
@@ -64,7 +66,11 @@ describe('owned fields and the store\'s edits', () => {
       where: { storeId_variantId: { storeId: 'edits', variantId: edited.variantId } },
       data: { description: 'Our own words', editedFields: ['description'] },
     });
-    location.updateFields(edited.variantId, { productName: 'Renamed in Flowhub', productDescription: 'Flowhub text', preTaxPriceInPennies: 1234 });
+    location.updateFields(edited.variantId, {
+      productName: 'Renamed in Flowhub',
+      productDescription: 'Flowhub text',
+      preTaxPriceInPennies: 1234,
+    });
     location.updateFields(untouched.variantId, { productDescription: 'New Flowhub text', brand: 'New Brand' });
 
     await sync('edits');
@@ -183,7 +189,9 @@ describe('bad rows', () => {
     expect(outcome.status).toBe('succeeded');
     expect(outcome.counts).toMatchObject({ invalid: defects.length, kept: inFeed().length });
     const run = await runOf(outcome.runId);
-    expect(run.problems).toEqual(expect.arrayContaining([expect.objectContaining({ reason: expect.stringMatching(/^skipped: .*(variantId|quantity)/) })]));
+    expect(run.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ reason: expect.stringMatching(/^skipped: .*(variantId|quantity)/) })]),
+    );
   });
 
   it('lists at most 100 problems, counting them all', async () => {
@@ -237,7 +245,10 @@ describe('rows Flowhub still lists but that cannot be read', () => {
     const run = await runOf(outcome.runId);
     const problems = run.problems as { variantId: string | null; reason: string }[];
     for (const item of unreadable) {
-      expect(problems).toContainEqual({ variantId: item.variantId, reason: expect.stringMatching(/^skipped: quantity: expected a number/) });
+      expect(problems).toContainEqual({
+        variantId: item.variantId,
+        reason: expect.stringMatching(/^skipped: quantity: expected a number/),
+      });
     }
     expect(problems).toContainEqual({ variantId: null, reason: expect.stringMatching(/^skipped: row \d+: variantId: missing/) });
 
@@ -272,7 +283,9 @@ describe('rows Flowhub still lists but that cannot be read', () => {
     expect(outcome.counts).toMatchObject({ deactivated: 5, unreadable: first.counts.unreadable });
     for (const item of few) expect(await productOf('no-ids', item.variantId)).toMatchObject({ active: false });
     const problems = (await runOf(outcome.runId)).problems as { variantId: string | null; reason: string }[];
-    expect(problems.filter((problem) => /variantId: missing; productId: missing|productId: missing; variantId: missing/.test(problem.reason))).toHaveLength(5);
+    expect(
+      problems.filter((problem) => /variantId: missing; productId: missing|productId: missing; variantId: missing/.test(problem.reason)),
+    ).toHaveLength(5);
 
     // Most of the feed without ids: not counted as present, so the guard holds the menu back.
     for (const item of items.slice(5, Math.ceil(items.length * 0.7))) withoutFields(item, 'variantId', 'productId');
@@ -287,10 +300,16 @@ describe('rows Flowhub still lists but that cannot be read', () => {
     await enableStore(bed, storeId);
     await sync(storeId);
     const [item, other] = inFeed();
-    const order = await bed.prisma.order.create({ data: { storeId, externalId: `${storeId}-1`, type: 'pickup', customer: {}, contentHash: 'x', status: 'completed' } });
+    const order = await bed.prisma.order.create({
+      data: { storeId, externalId: `${storeId}-1`, type: 'pickup', customer: {}, contentHash: 'x', status: 'completed' },
+    });
     const consumedAt = new Date(Date.now() - 60_000);
-    const sold = await bed.prisma.inventoryHold.create({ data: { orderId: order.id, line: 0, storeId, variantId: item.variantId, quantity: 1, state: 'consumed', consumedAt } });
-    const soldOther = await bed.prisma.inventoryHold.create({ data: { orderId: order.id, line: 1, storeId, variantId: other.variantId, quantity: 1, state: 'consumed', consumedAt } });
+    const sold = await bed.prisma.inventoryHold.create({
+      data: { orderId: order.id, line: 0, storeId, variantId: item.variantId, quantity: 1, state: 'consumed', consumedAt },
+    });
+    const soldOther = await bed.prisma.inventoryHold.create({
+      data: { orderId: order.id, line: 1, storeId, variantId: other.variantId, quantity: 1, state: 'consumed', consumedAt },
+    });
     for (const variantId of [item.variantId, other.variantId]) {
       await bed.prisma.product.update({ where: { storeId_variantId: { storeId, variantId } }, data: { heldQuantity: 1 } });
     }
@@ -308,11 +327,13 @@ describe('rows Flowhub still lists but that cannot be read', () => {
   });
 });
 
-describe('fencing: a sync that is no longer the store\'s lock holder writes nothing', () => {
+describe("fencing: a sync that is no longer the store's lock holder writes nothing", () => {
   const fenced = (storeId: string, fence: number, held = true) =>
-    syncStore(bed.deps, { storeId, trigger: 'manual', acceptShrink: false, lock: { fence, held: () => held } }) as Promise<Extract<SyncOutcome, { runId: string }>>;
+    syncStore(bed.deps, { storeId, trigger: 'manual', acceptShrink: false, lock: { fence, held: () => held } }) as Promise<
+      Extract<SyncOutcome, { runId: string }>
+    >;
 
-  it('a write with an older token than the last writer\'s is refused: the run fails saying why, and the menu keeps the newer writer\'s values', async () => {
+  it("a write with an older token than the last writer's is refused: the run fails saying why, and the menu keeps the newer writer's values", async () => {
     await enableStore(bed, 'fenced');
     expect((await fenced('fenced', 10)).status).toBe('succeeded');
     const [item] = inFeed();
@@ -339,7 +360,10 @@ describe('fencing: a sync that is no longer the store\'s lock holder writes noth
     location.setQuantity(item.variantId, 777);
     const failure = await fenced('lock-lost', 2, false).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SyncFailed);
-    expect(await runOf((failure as SyncFailed).runId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/lost the store lock.*nothing was written/) });
+    expect(await runOf((failure as SyncFailed).runId)).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/lost the store lock.*nothing was written/),
+    });
     expect((await productOf('lock-lost', item.variantId)).posQuantity).not.toBe(777);
   });
 });
@@ -353,7 +377,9 @@ describe('holds the new quantities reflect', () => {
       data: { storeId, externalId: `${storeId}-1`, type: 'pickup', customer: {}, contentHash: 'x', status: 'completed' },
     });
     const hold = (line: number, state: 'held' | 'consumed', consumedAt?: Date) =>
-      bed.prisma.inventoryHold.create({ data: { orderId: order.id, line, storeId, variantId: item.variantId, quantity: 1, state, consumedAt } });
+      bed.prisma.inventoryHold.create({
+        data: { orderId: order.id, line, storeId, variantId: item.variantId, quantity: 1, state, consumedAt },
+      });
     const sold = await hold(0, 'consumed', new Date(Date.now() - 60_000));
     const soldLater = await hold(1, 'consumed', new Date(Date.now() + 3_600_000)); // after this sync starts
     await hold(2, 'held');
@@ -388,7 +414,9 @@ describe('holds the new quantities reflect', () => {
 describe('stores that cannot sync', () => {
   it('credentials Flowhub refuses (its 403 HTML page): the run fails with a reason an operator can act on', async () => {
     await enableStore(bed, 'bad-key', { apiKey: 'wrong-key' });
-    const failure = await syncStore(bed.deps, { storeId: 'bad-key', trigger: 'manual', acceptShrink: false }).catch((error: unknown) => error);
+    const failure = await syncStore(bed.deps, { storeId: 'bad-key', trigger: 'manual', acceptShrink: false }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(SyncFailed);
     expect((failure as SyncFailed).handling.action).toBe('fail');
     const run = await runOf((failure as SyncFailed).runId);
@@ -404,7 +432,9 @@ describe('stores that cannot sync', () => {
       status: 'skipped',
       reason: expect.stringContaining('disabled'),
     });
-    expect(await syncStore(bed.deps, { storeId: 'nobody', trigger: 'scheduled', acceptShrink: false })).toMatchObject({ status: 'skipped' });
+    expect(await syncStore(bed.deps, { storeId: 'nobody', trigger: 'scheduled', acceptShrink: false })).toMatchObject({
+      status: 'skipped',
+    });
     expect(await bed.prisma.syncRun.count({ where: { storeId: { in: ['disabled', 'nobody'] } } })).toBe(0);
     expect(await bed.prisma.product.count({ where: { storeId: 'disabled' } })).toBe(0);
   });
@@ -447,25 +477,36 @@ describe('one variant in several packages', () => {
   it.each([
     ['the location feed', 'packages-all', false],
     ['the by-rooms feed (every For-Sale room chosen)', 'packages-rooms', true],
-  ])("in %s, adds up a variant's packages, counts an exact repeat once, and says so in the run's counts", async (_feed, storeId, byRooms) => {
-    const roomIds = byRooms ? packaged.rooms.filter((room) => room.forSale).map((room) => room.roomId) : [];
-    await enableStore(bed, storeId, { locationId: 'packaged', roomIds });
-    const outcome = await sync(storeId);
-    expect(outcome.status).toBe('succeeded');
-    const expected = soldQuantities();
-    const stored = await products(storeId);
-    expect(new Map(stored.map((product) => [product.variantId, product.posQuantity]))).toEqual(expected);
-    expect(split().filter((variantId) => expected.has(variantId)).length).toBeGreaterThan(3);
-    expect(outcome.counts.packagesMerged).toBeGreaterThan(3);
-    expect(outcome.counts.repeatedRows).toBeGreaterThan(0);
-    expect(outcome.counts.invalid).toBe(0);
-    expect(await runOf(outcome.runId)).toMatchObject({ packagesMerged: outcome.counts.packagesMerged, repeatedRows: outcome.counts.repeatedRows });
-  });
+  ])(
+    "in %s, adds up a variant's packages, counts an exact repeat once, and says so in the run's counts",
+    async (_feed, storeId, byRooms) => {
+      const roomIds = byRooms ? packaged.rooms.filter((room) => room.forSale).map((room) => room.roomId) : [];
+      await enableStore(bed, storeId, { locationId: 'packaged', roomIds });
+      const outcome = await sync(storeId);
+      expect(outcome.status).toBe('succeeded');
+      const expected = soldQuantities();
+      const stored = await products(storeId);
+      expect(new Map(stored.map((product) => [product.variantId, product.posQuantity]))).toEqual(expected);
+      expect(split().filter((variantId) => expected.has(variantId)).length).toBeGreaterThan(3);
+      expect(outcome.counts.packagesMerged).toBeGreaterThan(3);
+      expect(outcome.counts.repeatedRows).toBeGreaterThan(0);
+      expect(outcome.counts.invalid).toBe(0);
+      expect(await runOf(outcome.runId)).toMatchObject({
+        packagesMerged: outcome.counts.packagesMerged,
+        repeatedRows: outcome.counts.repeatedRows,
+      });
+    },
+  );
 
   it("a sale from one package changes the variant's quantity by what was sold, not to that package's", async () => {
     await enableStore(bed, 'packages-sale', { locationId: 'packaged' });
     await sync('packages-sale');
-    const variantId = split().find((id) => packaged.catalogue().filter((item) => item.variantId === id).every((item) => packaged.forSaleQuantity(item) >= 1))!;
+    const variantId = split().find((id) =>
+      packaged
+        .catalogue()
+        .filter((item) => item.variantId === id)
+        .every((item) => packaged.forSaleQuantity(item) >= 1),
+    )!;
     const before = await productOf('packages-sale', variantId);
     packaged.recordSale(packaged.variant(variantId)!.productId, 1);
     await sync('packages-sale');
@@ -477,18 +518,37 @@ describe('items sold by weight', () => {
   it('keep their grams, unit and weight tiers (prices as the store shows prices); a weight in "each" is no weight', async () => {
     await enableStore(bed, 'by-weight', { pricesIncludeTax: true });
     await sync('by-weight');
-    const bulk = location.catalogue().find((item) => item.isSoldByWeight && item.defect === null && location.forSaleQuantity(item) > 0 && location.row(item).isSoldByWeight === true)!;
+    const bulk = location
+      .catalogue()
+      .find(
+        (item) =>
+          item.isSoldByWeight && item.defect === null && location.forSaleQuantity(item) > 0 && location.row(item).isSoldByWeight === true,
+      )!;
     expect(bulk).toBeDefined();
-    const row = location.row(bulk) as { postTaxPriceInPennies: number; weightTierInformation: { name: string; gramAmount: number; postTaxPriceInPennies: number }[] };
+    const row = location.row(bulk) as {
+      postTaxPriceInPennies: number;
+      weightTierInformation: { name: string; gramAmount: number; postTaxPriceInPennies: number }[];
+    };
     expect(await productOf('by-weight', bulk.variantId)).toMatchObject({
       soldByWeight: true,
       quantityUnit: 'grams',
       posQuantity: location.forSaleQuantity(bulk),
       priceCents: Number(row.postTaxPriceInPennies),
-      weightTiers: row.weightTierInformation.map((tier) => ({ name: tier.name, grams: tier.gramAmount, priceCents: tier.postTaxPriceInPennies })),
+      weightTiers: row.weightTierInformation.map((tier) => ({
+        name: tier.name,
+        grams: tier.gramAmount,
+        priceCents: tier.postTaxPriceInPennies,
+      })),
     });
 
-    const each = location.catalogue().find((item) => item.defect === null && location.forSaleQuantity(item) > 0 && location.row(item).productUnitOfMeasure === 'each')!;
-    expect(await productOf('by-weight', each.variantId)).toMatchObject({ soldByWeight: false, quantityUnit: 'each', weightTiers: [], weight: null });
+    const each = location
+      .catalogue()
+      .find((item) => item.defect === null && location.forSaleQuantity(item) > 0 && location.row(item).productUnitOfMeasure === 'each')!;
+    expect(await productOf('by-weight', each.variantId)).toMatchObject({
+      soldByWeight: false,
+      quantityUnit: 'each',
+      weightTiers: [],
+      weight: null,
+    });
   });
 });

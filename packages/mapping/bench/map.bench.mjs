@@ -37,21 +37,85 @@ function rowGenerator(seed, { uniqueSpellings }) {
     return uniqueSpellings ? () => `${make()}${Math.floor(random() * 1e9)}` : () => pick(pool);
   };
   const species = messy(
-    () => casing(pick(['Indica', 'Sativa', 'Hybrid', `Indica${separator()}Dom`, `sativa${separator()}dom`, '50/50', '50 / 50',
-      'CBD', 'Indica Hybrid', 'hybrid indica', 'Sativa Hybrid', 'hybrid sativa', 'Indica Dominant', 'N/A', ''])),
+    () =>
+      casing(
+        pick([
+          'Indica',
+          'Sativa',
+          'Hybrid',
+          `Indica${separator()}Dom`,
+          `sativa${separator()}dom`,
+          '50/50',
+          '50 / 50',
+          'CBD',
+          'Indica Hybrid',
+          'hybrid indica',
+          'Sativa Hybrid',
+          'hybrid sativa',
+          'Indica Dominant',
+          'N/A',
+          '',
+        ]),
+      ),
     80,
   );
   const terpeneName = messy(
-    () => casing(pick([`${pick(['α', 'alpha', 'a'])}${separator()}Pinene`, `${pick(['β', 'beta', 'b'])}${separator()}Myrcene`,
-      `${pick(['β', 'beta', 'b'])}${separator()}Caryophyllene`, 'Limonene', 'd-Limonene', 'Linalool', 'Humulene', 'Terpinolene',
-      'Caryophyllene Oxide', 'Δ-3-Carene', '3-Carene', 'trans-nerolidol', 'Nerolidol', 'Guaiol', 'Ocimene', 'Bisabolol',
-      'γ-Terpinene', 'Eucalyptol', 'Geraniol', 'Camphene'])),
+    () =>
+      casing(
+        pick([
+          `${pick(['α', 'alpha', 'a'])}${separator()}Pinene`,
+          `${pick(['β', 'beta', 'b'])}${separator()}Myrcene`,
+          `${pick(['β', 'beta', 'b'])}${separator()}Caryophyllene`,
+          'Limonene',
+          'd-Limonene',
+          'Linalool',
+          'Humulene',
+          'Terpinolene',
+          'Caryophyllene Oxide',
+          'Δ-3-Carene',
+          '3-Carene',
+          'trans-nerolidol',
+          'Nerolidol',
+          'Guaiol',
+          'Ocimene',
+          'Bisabolol',
+          'γ-Terpinene',
+          'Eucalyptol',
+          'Geraniol',
+          'Camphene',
+        ]),
+      ),
     200,
   );
   const categoryValue = messy(
-    () => casing(pick(['Flower', 'Bud', 'Pre-Roll', 'Preroll', 'Infused Pre-Rolls', 'Vape', 'Cartridge', 'Disposable', 'Live Resin',
-      'Shatter', 'Gummies', 'Chocolate', 'Beverage', 'Tincture', 'Topical', 'Capsules', 'Accessories', 'Merch', 'Seeds', 'CBD',
-      'Smalls', 'Staff Picks', 'Misc'])).replace(/[- ]/g, separator),
+    () =>
+      casing(
+        pick([
+          'Flower',
+          'Bud',
+          'Pre-Roll',
+          'Preroll',
+          'Infused Pre-Rolls',
+          'Vape',
+          'Cartridge',
+          'Disposable',
+          'Live Resin',
+          'Shatter',
+          'Gummies',
+          'Chocolate',
+          'Beverage',
+          'Tincture',
+          'Topical',
+          'Capsules',
+          'Accessories',
+          'Merch',
+          'Seeds',
+          'CBD',
+          'Smalls',
+          'Staff Picks',
+          'Misc',
+        ]),
+      ).replace(/[- ]/g, separator),
     150,
   );
   const brands = Array.from({ length: 120 }, (_, index) => `Brand ${index}`);
@@ -59,7 +123,13 @@ function rowGenerator(seed, { uniqueSpellings }) {
   const units = ['%', 'mg/g', '%', 'mg'];
   const amount = (name, unit) => {
     const lower = Math.round(random() * 300) / 100;
-    return { name, lowerRange: lower, upperRange: lower + Math.round(random() * 100) / 100, unitOfMeasure: unit, unitOfMeasureToGramsMultiplier: null };
+    return {
+      name,
+      lowerRange: lower,
+      upperRange: lower + Math.round(random() * 100) / 100,
+      unitOfMeasure: unit,
+      unitOfMeasureToGramsMultiplier: null,
+    };
   };
 
   return (index) => {
@@ -151,5 +221,8 @@ if (sink === 42) console.log('');
 const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(here, 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, process.env.BENCH_RESULTS_DIR ? 'mapping.json' : 'map.json');
-writeFileSync(file, `${JSON.stringify({ benchmark: 'mapping', rows: ROWS, runs: RUNS, node: process.version, measuredAt: new Date().toISOString(), results }, null, 2)}\n`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ benchmark: 'mapping', rows: ROWS, runs: RUNS, node: process.version, measuredAt: new Date().toISOString(), results }, null, 2)}\n`,
+);
 console.log(`results written to ${path.relative(process.cwd(), file)}`);

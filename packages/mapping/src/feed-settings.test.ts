@@ -25,7 +25,9 @@ describe('feedIdentity', () => {
   it('is what sync runs recorded before it moved here: stored fingerprints keep matching', () => {
     // The formula the shrink guard used (sha1 of [locationId, normalised rooms, purchaseCategory]), computed by hand.
     const rooms = ['0123456789abcdef0123456789abcdef', 'ffffffffffffffffffffffffffffffff'];
-    const expected = createHash('sha1').update(JSON.stringify(['location', rooms, 'all'])).digest('base64url');
+    const expected = createHash('sha1')
+      .update(JSON.stringify(['location', rooms, 'all']))
+      .digest('base64url');
     expect(feedIdentity(feed)).toBe(expected);
   });
 

@@ -20,8 +20,14 @@ const problem = (fields: Partial<FeedRowProblem>): FeedRowProblem => ({
 
 describe('selectFeedRows', () => {
   it('keeps the first row of a variant the summed endpoint lists twice with other content and no package fields, and reports the second', () => {
-    const feed = selectFeedRows({ rows: [row('v1', 2), row('v1', 3), row('v2', 1)], problems: [] }, { roomIds: [], purchaseCategory: 'all' });
-    expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([['v1', 2], ['v2', 1]]);
+    const feed = selectFeedRows(
+      { rows: [row('v1', 2), row('v1', 3), row('v2', 1)], problems: [] },
+      { roomIds: [], purchaseCategory: 'all' },
+    );
+    expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([
+      ['v1', 2],
+      ['v2', 1],
+    ]);
     expect(feed.invalid).toEqual([
       {
         variantId: 'v1',
@@ -47,7 +53,10 @@ describe('selectFeedRows', () => {
         row('v2', 1, { roomId: roomOne, ...pkg('1A4-CCC') }),
       ];
       const feed = selectFeedRows({ rows, problems: [] }, { roomIds: [], purchaseCategory: 'all' }, { byRooms });
-      expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([['v1', 5.5], ['v2', 1]]);
+      expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([
+        ['v1', 5.5],
+        ['v2', 1],
+      ]);
       expect(feed.packagesMerged).toBe(1);
       expect(feed.repeatedRows).toBe(1);
       expect(feed.invalid).toEqual([]);
@@ -108,7 +117,10 @@ describe('selectFeedRows', () => {
         row('v2', 1, { roomId: roomA, ...pkg('P3') }),
         row('v2', 1, { roomId: roomA, ...pkg('P4') }),
       ];
-      const feed = selectFeedRows({ rows, problems: [problem({ variantId: 'v2', roomId: roomA })] }, { roomIds: [roomA], purchaseCategory: 'all' });
+      const feed = selectFeedRows(
+        { rows, problems: [problem({ variantId: 'v2', roomId: roomA })] },
+        { roomIds: [roomA], purchaseCategory: 'all' },
+      );
       expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([['v1', 2]]);
       expect(feed.outsideRooms).toBe(1);
     });
@@ -125,7 +137,10 @@ describe('selectFeedRows', () => {
   it('sums a variant over every room of the by-rooms endpoint when the store chose none', () => {
     const rows = [row('v1', 0.1, { roomId: roomA }), row('v1', 0.2, { roomId: roomB }), row('v2', 1, { roomId: roomB })];
     const feed = selectFeedRows({ rows, problems: [] }, { roomIds: [], purchaseCategory: 'all' }, { byRooms: true });
-    expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([['v1', 0.3], ['v2', 1]]);
+    expect(feed.rows.map((entry) => [entry.variantId, entry.quantity])).toEqual([
+      ['v1', 0.3],
+      ['v2', 1],
+    ]);
     expect(feed.invalid).toEqual([]);
     expect(feed.outsideRooms).toBe(0);
   });
@@ -192,12 +207,22 @@ describe('describeMappingMisses', () => {
   });
 
   it('says so when the item has no category field at all, and nothing when nothing was missed', () => {
-    expect(describeMappingMisses({ uncategorized: true, unknownStrainType: null, unknownTerpenes: [] }, { customCategoryName: null, type: null, category: null })).toEqual({
+    expect(
+      describeMappingMisses(
+        { uncategorized: true, unknownStrainType: null, unknownTerpenes: [] },
+        { customCategoryName: null, type: null, category: null },
+      ),
+    ).toEqual({
       category: 'uncategorized: no category mapping for an item without category fields',
       strainType: null,
       terpenes: null,
     });
-    expect(describeMappingMisses({ uncategorized: false, unknownStrainType: null, unknownTerpenes: [] }, { customCategoryName: 'x', type: null, category: null })).toEqual({
+    expect(
+      describeMappingMisses(
+        { uncategorized: false, unknownStrainType: null, unknownTerpenes: [] },
+        { customCategoryName: 'x', type: null, category: null },
+      ),
+    ).toEqual({
       category: null,
       strainType: null,
       terpenes: null,

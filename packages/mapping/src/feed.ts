@@ -72,7 +72,9 @@ export interface FeedSelection<Row> {
 }
 
 /** The fields that tell a row's package (batch) apart; absent ones count as null. */
-export type FeedPackageFields = Partial<Pick<FlowhubInventoryItem, 'regulatoryId' | 'manifestId' | 'invoiceNumber' | 'expirationDate' | 'supplierName'>>;
+export type FeedPackageFields = Partial<
+  Pick<FlowhubInventoryItem, 'regulatoryId' | 'manifestId' | 'invoiceNumber' | 'expirationDate' | 'supplierName'>
+>;
 
 export type FeedRow = Pick<FlowhubInventoryItem, 'variantId' | 'roomId' | 'purchaseCategory' | 'quantity'> & FeedPackageFields;
 
@@ -102,7 +104,12 @@ export function packageKeyOf(row: FeedPackageFields): string {
   if (!isRecord(row)) return NO_PACKAGE;
   const regulatoryId = presentOrNull(row.regulatoryId);
   if (regulatoryId !== null) return `r:${regulatoryId}`;
-  const tuple = [presentOrNull(row.manifestId), presentOrNull(row.invoiceNumber), presentOrNull(row.expirationDate), presentOrNull(row.supplierName)];
+  const tuple = [
+    presentOrNull(row.manifestId),
+    presentOrNull(row.invoiceNumber),
+    presentOrNull(row.expirationDate),
+    presentOrNull(row.supplierName),
+  ];
   return tuple.every((field) => field === null) ? NO_PACKAGE : `t:${JSON.stringify(tuple)}`;
 }
 
@@ -139,7 +146,8 @@ export function selectFeedRows<Row extends FeedRow>(
 ): FeedSelection<Row> {
   const rows: readonly unknown[] = isRecord(answer) && Array.isArray(answer.rows) ? answer.rows : [];
   const problems = (isRecord(answer) && Array.isArray(answer.problems) ? answer.problems : []).filter(isRecord);
-  const roomIds = isRecord(filter) && Array.isArray(filter.roomIds) ? filter.roomIds.filter((id): id is string => typeof id === 'string') : [];
+  const roomIds =
+    isRecord(filter) && Array.isArray(filter.roomIds) ? filter.roomIds.filter((id): id is string => typeof id === 'string') : [];
   const purchaseCategory = (isRecord(filter) ? filter.purchaseCategory : 'all') as PurchaseCategoryFilter;
   const filterRooms = roomIds.length > 0;
   const byRooms = isRecord(options) && typeof options.byRooms === 'boolean' ? options.byRooms : filterRooms;

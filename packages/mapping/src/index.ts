@@ -21,12 +21,7 @@ export {
 export { isValidRoomId, normalizeRoomId, countRoomRows, type RoomRows } from './room';
 export { feedIdentity, type FeedSettings, sameFeed } from './feed-settings';
 export { type CategorySettingsProblem, categoryMappingProblems } from './category-settings';
-export {
-  type PurchaseCategory,
-  type PurchaseCategoryFilter,
-  normalizePurchaseCategory,
-  passesPurchaseCategory,
-} from './purchase-category';
+export { type PurchaseCategory, type PurchaseCategoryFilter, normalizePurchaseCategory, passesPurchaseCategory } from './purchase-category';
 export type { FlowhubAmount, FlowhubInventoryItem, FlowhubWeightTier } from './inventory-item';
 export {
   type MappedProduct,

@@ -32,6 +32,8 @@ export function describeMappingMisses(
     category = `uncategorized: no category mapping for ${tried.length ? tried.join(', ') : 'an item without category fields'}`;
   }
   const strainType = typeof found.unknownStrainType === 'string' ? `unknown strain type "${found.unknownStrainType}"` : null;
-  const terpenes = Array.isArray(found.unknownTerpenes) ? found.unknownTerpenes.filter((name): name is string => typeof name === 'string') : [];
+  const terpenes = Array.isArray(found.unknownTerpenes)
+    ? found.unknownTerpenes.filter((name): name is string => typeof name === 'string')
+    : [];
   return { category, strainType, terpenes: terpenes.length > 0 ? `unknown terpenes left out: ${terpenes.join(', ')}` : null };
 }

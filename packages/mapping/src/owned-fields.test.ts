@@ -44,7 +44,18 @@ function simulatedStore(ownedFields: OwnedField[]) {
 
 describe('owned field tables', () => {
   test('every owned field covers the product fields the API contract names', () => {
-    expect(OWNED_FIELDS).toEqual(['name', 'description', 'brand', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight']);
+    expect(OWNED_FIELDS).toEqual([
+      'name',
+      'description',
+      'brand',
+      'category',
+      'strainType',
+      'cannabinoids',
+      'terpenes',
+      'price',
+      'image',
+      'weight',
+    ]);
     expect(OWNED_FIELD_PRODUCT_FIELDS).toEqual({
       name: ['name'],
       description: ['description'],
@@ -197,7 +208,7 @@ describe('fieldsToWriteOnSync: create then re-sync', () => {
 });
 
 describe('ownedFieldsEdited', () => {
-  test('names the edited fields the store\'s sync owns, with the owned field covering each', () => {
+  test("names the edited fields the store's sync owns, with the owned field covering each", () => {
     expect(ownedFieldsEdited(['subtype', 'priceCents', 'brand'], ['category', 'price'])).toEqual([
       { field: 'subtype', owner: 'category' },
       { field: 'priceCents', owner: 'price' },

@@ -34,8 +34,12 @@ describe('productFingerprint', () => {
 
   test("a weight tier's price or grams changes the fingerprint", () => {
     const weighed = { ...product, soldByWeight: true, weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3000 }] };
-    expect(productFingerprint({ ...weighed, weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3001 }] })).not.toBe(productFingerprint(weighed));
-    expect(productFingerprint({ ...weighed, weightTiers: [{ name: '1/8 oz', grams: 4, priceCents: 3000 }] })).not.toBe(productFingerprint(weighed));
+    expect(productFingerprint({ ...weighed, weightTiers: [{ name: '1/8 oz', grams: 3.5, priceCents: 3001 }] })).not.toBe(
+      productFingerprint(weighed),
+    );
+    expect(productFingerprint({ ...weighed, weightTiers: [{ name: '1/8 oz', grams: 4, priceCents: 3000 }] })).not.toBe(
+      productFingerprint(weighed),
+    );
   });
 
   test('null and an empty string are different values', () => {

@@ -17,7 +17,9 @@ function terpeneEntries(value: unknown): unknown[] | null {
   if (!Array.isArray(value)) return null;
   const canonical: unknown[] = [];
   for (const entry of value as unknown[]) {
-    canonical.push(isRecord(entry) ? [entry.name ?? null, entry.lower ?? null, entry.upper ?? null, entry.unit ?? null, entry.percent ?? null] : null);
+    canonical.push(
+      isRecord(entry) ? [entry.name ?? null, entry.lower ?? null, entry.upper ?? null, entry.unit ?? null, entry.percent ?? null] : null,
+    );
   }
   return canonical;
 }
@@ -34,7 +36,8 @@ function cannabinoidEntries(value: unknown): unknown[] | null {
 function weightTierEntries(value: unknown): unknown[] | null {
   if (!Array.isArray(value)) return null;
   const canonical: unknown[] = [];
-  for (const entry of value as unknown[]) canonical.push(isRecord(entry) ? [entry.name ?? null, entry.grams ?? null, entry.priceCents ?? null] : null);
+  for (const entry of value as unknown[])
+    canonical.push(isRecord(entry) ? [entry.name ?? null, entry.grams ?? null, entry.priceCents ?? null] : null);
   return canonical;
 }
 

@@ -53,8 +53,7 @@ describe('mapInventoryItem', () => {
   });
 
   describe('terpenes', () => {
-    const terpenesOf = (...entries: ReturnType<typeof amount>[]) =>
-      mapInventoryItem(buildInventoryItem({ terpenes: entries }), SETTINGS);
+    const terpenesOf = (...entries: ReturnType<typeof amount>[]) => mapInventoryItem(buildInventoryItem({ terpenes: entries }), SETTINGS);
 
     test.each([
       ['%: the midpoint', amount('Linalool', 0.2, 0.4, '%'), 0.3],
@@ -199,7 +198,13 @@ describe('mapInventoryItem', () => {
 
     test('keeps the quantity in grams, the unit, and the tiers with their pre-tax prices', () => {
       const { product } = mapInventoryItem(bulk, SETTINGS);
-      expect(product).toMatchObject({ soldByWeight: true, quantityUnit: 'grams', quantity: 448.5, priceCents: 1000, weight: { value: 1, unit: 'grams' } });
+      expect(product).toMatchObject({
+        soldByWeight: true,
+        quantityUnit: 'grams',
+        quantity: 448.5,
+        priceCents: 1000,
+        weight: { value: 1, unit: 'grams' },
+      });
       expect(product.weightTiers).toEqual([
         { name: '1g', grams: 1, priceCents: 1000 },
         { name: '1/8 oz', grams: 3.5, priceCents: 3325 },
@@ -229,7 +234,9 @@ describe('mapInventoryItem', () => {
 
     test('tier lists of the wrong shape give no tiers', () => {
       for (const weightTierInformation of [null, 'tiers', [null, 3, { name: '1g' }]]) {
-        expect(mapInventoryItem({ ...bulk, weightTierInformation: weightTierInformation as never }, SETTINGS).product.weightTiers).toEqual([]);
+        expect(mapInventoryItem({ ...bulk, weightTierInformation: weightTierInformation as never }, SETTINGS).product.weightTiers).toEqual(
+          [],
+        );
       }
     });
   });

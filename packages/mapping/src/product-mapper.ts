@@ -234,7 +234,11 @@ function mapWeightTiers(entries: unknown, pricesIncludeTax: boolean): MappedWeig
     const grams = finiteNumber(entry.gramAmount);
     if (name === null || grams === null || !(grams > 0)) continue;
     if (tiers.some((tier) => tier.name === name)) continue;
-    tiers.push({ name, grams: roundGrams(grams), priceCents: priceCentsOf(pricesIncludeTax ? entry.postTaxPriceInPennies : entry.preTaxPriceInPennies) });
+    tiers.push({
+      name,
+      grams: roundGrams(grams),
+      priceCents: priceCentsOf(pricesIncludeTax ? entry.postTaxPriceInPennies : entry.preTaxPriceInPennies),
+    });
   }
   return tiers;
 }

@@ -14,7 +14,10 @@ const PURCHASE_CATEGORY_BY_WORD: Readonly<Record<string, PurchaseCategory>> = {
 };
 
 const lookupPurchaseCategory = cachedByString((value: string): PurchaseCategory | null => {
-  const word = value.trim().toLowerCase().replace(/[\s\-_]+/g, ' ');
+  const word = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s\-_]+/g, ' ');
   return Object.prototype.hasOwnProperty.call(PURCHASE_CATEGORY_BY_WORD, word) ? PURCHASE_CATEGORY_BY_WORD[word] : null;
 }, 100);
 

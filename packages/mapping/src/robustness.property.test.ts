@@ -14,10 +14,35 @@ import {
 const leaf = fc.oneof(fc.anything(), fc.jsonValue(), fc.string(), fc.constant(null), fc.constant(undefined));
 // Objects carrying the field names the functions read, so arbitrary values reach the code that reads them.
 const FIELD_NAMES = [
-  'customCategoryName', 'type', 'category', 'speciesName', 'terpenes', 'cannabinoidInformation', 'name', 'lowerRange',
-  'upperRange', 'unitOfMeasure', 'productName', 'productId', 'variantId', 'quantity', 'productWeight', 'purchaseCategory',
-  'useDefaults', 'rows', 'flowhubValue', 'categoryMappings', 'mapCustomCategoryToSubCategory', 'pricesIncludeTax',
-  'mapped', 'stored', 'ownedFields', 'editedFields', 'weight', 'value', 'unit',
+  'customCategoryName',
+  'type',
+  'category',
+  'speciesName',
+  'terpenes',
+  'cannabinoidInformation',
+  'name',
+  'lowerRange',
+  'upperRange',
+  'unitOfMeasure',
+  'productName',
+  'productId',
+  'variantId',
+  'quantity',
+  'productWeight',
+  'purchaseCategory',
+  'useDefaults',
+  'rows',
+  'flowhubValue',
+  'categoryMappings',
+  'mapCustomCategoryToSubCategory',
+  'pricesIncludeTax',
+  'mapped',
+  'stored',
+  'ownedFields',
+  'editedFields',
+  'weight',
+  'value',
+  'unit',
 ];
 const { anyValue } = fc.letrec((tie) => ({
   anyValue: fc.oneof(
@@ -54,11 +79,29 @@ describe('no exported function throws, whatever it is given', () => {
 
   test('mapInventoryItem on arbitrary row-like objects gives a well-formed product', () => {
     const rowLike = fc.dictionary(
-      fc.constantFrom('productId', 'variantId', 'productName', 'speciesName', 'type', 'category', 'customCategoryName', 'terpenes',
-        'cannabinoidInformation', 'quantity', 'preTaxPriceInPennies', 'postTaxPriceInPennies', 'productWeight', 'purchaseCategory'),
+      fc.constantFrom(
+        'productId',
+        'variantId',
+        'productName',
+        'speciesName',
+        'type',
+        'category',
+        'customCategoryName',
+        'terpenes',
+        'cannabinoidInformation',
+        'quantity',
+        'preTaxPriceInPennies',
+        'postTaxPriceInPennies',
+        'productWeight',
+        'purchaseCategory',
+      ),
       anyValue,
     );
-    const settings = fc.record({ mapCustomCategoryToSubCategory: fc.boolean(), pricesIncludeTax: fc.boolean(), categoryMappings: anyValue });
+    const settings = fc.record({
+      mapCustomCategoryToSubCategory: fc.boolean(),
+      pricesIncludeTax: fc.boolean(),
+      categoryMappings: anyValue,
+    });
     fc.assert(
       fc.property(rowLike, settings, (row, options) => {
         const { product, problems } = mapping.mapInventoryItem(row as never, options as never);
@@ -133,27 +176,36 @@ describe('case and spacing never change a lookup', () => {
   test('strain types', () => {
     const spellings = ['Indica Hybrid', 'hybrid sativa', 'Indica-Dom', 'Sativa Dominant', 'CBD'];
     fc.assert(
-      fc.property(fc.constantFrom(...spellings).chain((value) => fc.tuple(fc.constant(value), messySpelling(value))), ([value, messy]) => {
-        expect(normalizeStrainType(messy)).toBe(normalizeStrainType(value));
-      }),
+      fc.property(
+        fc.constantFrom(...spellings).chain((value) => fc.tuple(fc.constant(value), messySpelling(value))),
+        ([value, messy]) => {
+          expect(normalizeStrainType(messy)).toBe(normalizeStrainType(value));
+        },
+      ),
     );
   });
 
   test('terpene names', () => {
     const spellings = ['beta-Myrcene', 'alpha pinene', 'Caryophyllene oxide', 'delta 3 Carene', 'Trans-Nerolidol', 'd-Limonene'];
     fc.assert(
-      fc.property(fc.constantFrom(...spellings).chain((value) => fc.tuple(fc.constant(value), messySpelling(value))), ([value, messy]) => {
-        expect(normalizeTerpeneName(messy)).toBe(normalizeTerpeneName(value));
-      }),
+      fc.property(
+        fc.constantFrom(...spellings).chain((value) => fc.tuple(fc.constant(value), messySpelling(value))),
+        ([value, messy]) => {
+          expect(normalizeTerpeneName(messy)).toBe(normalizeTerpeneName(value));
+        },
+      ),
     );
   });
 
   test('categories', () => {
     const spellings = Object.values(DEFAULT_CATEGORY_VALUES).flat();
     fc.assert(
-      fc.property(fc.constantFrom(...spellings).chain((value) => fc.tuple(fc.constant(value), messySpelling(value))), ([value, messy]) => {
-        expect(resolveCategory({ type: messy }).category).toBe(resolveCategory({ type: value }).category);
-      }),
+      fc.property(
+        fc.constantFrom(...spellings).chain((value) => fc.tuple(fc.constant(value), messySpelling(value))),
+        ([value, messy]) => {
+          expect(resolveCategory({ type: messy }).category).toBe(resolveCategory({ type: value }).category);
+        },
+      ),
     );
   });
 });

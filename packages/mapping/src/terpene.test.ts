@@ -2,8 +2,21 @@ import { TERPENES, normalizeTerpeneName } from './index';
 
 // The supported list exactly as the integration guide spells it.
 const GUIDE_TERPENES = [
-  'α-Bisabolol', 'α-Humulene', 'α-Terpinene', 'α-Pinene', 'β-Pinene', 'β-Caryophyllene', 'β-Myrcene', 'β-Ocimene',
-  'Linalool', 'Terpinolene', 'Limonene', 'Guaiol', 'Caryophyllene oxide', 'delta 3 Carene', 'Trans-Nerolidol',
+  'α-Bisabolol',
+  'α-Humulene',
+  'α-Terpinene',
+  'α-Pinene',
+  'β-Pinene',
+  'β-Caryophyllene',
+  'β-Myrcene',
+  'β-Ocimene',
+  'Linalool',
+  'Terpinolene',
+  'Limonene',
+  'Guaiol',
+  'Caryophyllene oxide',
+  'delta 3 Carene',
+  'Trans-Nerolidol',
 ];
 
 describe('normalizeTerpeneName', () => {

@@ -19,7 +19,10 @@ describe('Redis Cluster', () => {
     const workerConnection = createRedisConnection({ REDIS_CLUSTER_NODES: cluster.nodes }, 'worker');
     const queue = new Queue('inventory-sync', { connection: api, prefix });
     const ran: string[] = [];
-    const worker = startTestWorker('inventory-sync', async (job) => void ran.push(job.data.storeId), { connection: workerConnection, prefix });
+    const worker = startTestWorker('inventory-sync', async (job) => void ran.push(job.data.storeId), {
+      connection: workerConnection,
+      prefix,
+    });
     try {
       await scheduleInventorySync(queue, 'store-1', 600_000);
       expect(await scheduledStoreIds(queue, 'inventory')).toEqual(new Set(['store-1']));

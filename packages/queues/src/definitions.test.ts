@@ -22,12 +22,18 @@ describe('queue definitions', () => {
     expect(() => parsePayload('order-push', { storeId: 's1' })).toThrow(InvalidJobPayload);
     expect(() => parsePayload('order-push', { storeId: 's1' })).toThrow(/externalId/);
     expect(() => parsePayload('inventory-sync', { storeId: 'bad id!', trigger: 'manual' })).toThrow(/storeId/);
-    expect(parsePayload('inventory-sync', { storeId: 's1', trigger: 'manual' })).toEqual({ storeId: 's1', trigger: 'manual', acceptShrink: false });
+    expect(parsePayload('inventory-sync', { storeId: 's1', trigger: 'manual' })).toEqual({
+      storeId: 's1',
+      trigger: 'manual',
+      acceptShrink: false,
+    });
   });
 
   it('bounds what finished jobs keep in Redis (noeviction: a full Redis stops everything)', () => {
     for (const name of QUEUE_NAMES) {
-      expect(queues[name].defaults.removeOnComplete).toEqual(expect.objectContaining({ age: expect.any(Number), count: expect.any(Number) }));
+      expect(queues[name].defaults.removeOnComplete).toEqual(
+        expect.objectContaining({ age: expect.any(Number), count: expect.any(Number) }),
+      );
       expect(queues[name].defaults.removeOnFail).toEqual(expect.objectContaining({ age: expect.any(Number), count: expect.any(Number) }));
     }
   });

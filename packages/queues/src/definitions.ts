@@ -107,7 +107,10 @@ export class InvalidJobPayload extends Error {
 export function parsePayload<Q extends QueueName>(queue: Q, data: unknown): ParsedJobPayload<Q> {
   const result = queues[queue].payload.safeParse(data);
   if (!result.success) {
-    throw new InvalidJobPayload(queue, result.error.issues.map((issue) => `${issue.path.join('.') || 'payload'} ${issue.message}`).join('; '));
+    throw new InvalidJobPayload(
+      queue,
+      result.error.issues.map((issue) => `${issue.path.join('.') || 'payload'} ${issue.message}`).join('; '),
+    );
   }
   return result.data as ParsedJobPayload<Q>;
 }

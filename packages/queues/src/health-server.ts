@@ -24,8 +24,14 @@ export function startHealthServer(options: {
       if (req.url === '/healthz') return reply(200, { status: 'ok' });
       if (req.url === '/readyz') {
         const checks = await options.readiness();
-        const down = Object.entries(checks).filter(([, state]) => state === 'down').map(([name]) => name);
-        return reply(down.length ? 503 : 200, { status: down.length ? 'unavailable' : 'ready', ...checks, ...(down.length ? { down } : {}) });
+        const down = Object.entries(checks)
+          .filter(([, state]) => state === 'down')
+          .map(([name]) => name);
+        return reply(down.length ? 503 : 200, {
+          status: down.length ? 'unavailable' : 'ready',
+          ...checks,
+          ...(down.length ? { down } : {}),
+        });
       }
       if (req.url === '/metrics' && options.metrics) {
         if (!metricsAllowed(req.headers.authorization)) {

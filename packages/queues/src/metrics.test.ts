@@ -11,15 +11,21 @@ describe('metrics', () => {
     const queue = new Queue('order-push', { connection, prefix });
     const registry = createMetricsRegistry('test');
     const workerConnection = connection.duplicate();
-    const worker = startTestWorker('order-push', async (job) => {
-      if (job.data.fail) throw new UnrecoverableError('refused');
-    }, { connection: workerConnection, prefix });
+    const worker = startTestWorker(
+      'order-push',
+      async (job) => {
+        if (job.data.fail) throw new UnrecoverableError('refused');
+      },
+      { connection: workerConnection, prefix },
+    );
     instrumentWorker(registry, worker);
     registerQueueGauges(registry, { 'order-push': queue });
     try {
       await queue.add('order-push:s1:A-1', { fail: false });
       await queue.add('order-push:s1:A-2', { fail: true });
-      await waitFor(async () => (await queue.getFailedCount()) === 1 && (await queue.getCompletedCount()) === 1, { what: 'both jobs to finish' });
+      await waitFor(async () => (await queue.getFailedCount()) === 1 && (await queue.getCompletedCount()) === 1, {
+        what: 'both jobs to finish',
+      });
       await waitFor(async () => (await registry.metrics()).includes('outcome="failed"'), { what: 'the failure to be counted' });
       const text = await registry.metrics();
       expect(sample(text, 'flowhub_sync_jobs_total', { queue: 'order-push', outcome: 'completed' })).toBe(1);

@@ -26,7 +26,12 @@ export function instrumentWorker(registry: Registry, worker: Worker): void {
     });
   const outcomes =
     (registry.getSingleMetric('flowhub_sync_jobs_total') as Counter<'queue' | 'outcome'>) ??
-    new Counter({ name: 'flowhub_sync_jobs_total', help: 'Jobs finished, by queue and outcome', labelNames: ['queue', 'outcome'], registers: [registry] });
+    new Counter({
+      name: 'flowhub_sync_jobs_total',
+      help: 'Jobs finished, by queue and outcome',
+      labelNames: ['queue', 'outcome'],
+      registers: [registry],
+    });
   const observe = (job: Job | undefined, outcome: 'completed' | 'failed') => {
     if (!job) return;
     outcomes.inc({ queue: worker.name, outcome });

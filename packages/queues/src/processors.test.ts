@@ -59,7 +59,11 @@ describe('startWorkers on a real Redis', () => {
     const job = await queue.add('delivery', { storeId: 'store-1', deliveryId: 'd-1' });
     await waitFor(async () => (await job.getState()) === 'completed', { what: 'the job to complete' });
     expect(seen).toEqual([
-      { payload: { storeId: 'store-1', deliveryId: 'd-1' }, jobId: job.id, bindings: expect.objectContaining({ storeId: 'store-1', jobId: job.id, queue: 'webhook-delivery' }) },
+      {
+        payload: { storeId: 'store-1', deliveryId: 'd-1' },
+        jobId: job.id,
+        bindings: expect.objectContaining({ storeId: 'store-1', jobId: job.id, queue: 'webhook-delivery' }),
+      },
     ]);
   });
 
@@ -69,8 +73,14 @@ describe('startWorkers on a real Redis', () => {
       calls += 1;
     });
     running = startWorkers([processor], { owns: ['webhook-delivery'], connection, prefix, logger });
-    const job = await queue.add('delivery', { storeId: 'store 1!', deliveryId: 'd-1' }, { attempts: 10, backoff: { type: 'fixed', delay: 10 } });
-    const failed = await waitFor(async () => ((await job.getState()) === 'failed' ? queue.getJob(job.id!) : undefined), { what: 'the job to fail' });
+    const job = await queue.add(
+      'delivery',
+      { storeId: 'store 1!', deliveryId: 'd-1' },
+      { attempts: 10, backoff: { type: 'fixed', delay: 10 } },
+    );
+    const failed = await waitFor(async () => ((await job.getState()) === 'failed' ? queue.getJob(job.id!) : undefined), {
+      what: 'the job to fail',
+    });
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/^invalid webhook-delivery job payload: storeId must be a store id/);
     expect(calls).toBe(0);
@@ -83,7 +93,9 @@ describe('startWorkers on a real Redis', () => {
   it('interrupts jobs still in hand once the shutdown grace is over', async () => {
     let release: () => void = () => undefined;
     const interrupted = new Promise<void>((resolve) => (release = resolve));
-    const processor = defineProcessor('webhook-delivery', async () => interrupted, { interruptOnShutdown: { afterMs: 50, run: () => release() } });
+    const processor = defineProcessor('webhook-delivery', async () => interrupted, {
+      interruptOnShutdown: { afterMs: 50, run: () => release() },
+    });
     running = startWorkers([processor], { owns: ['webhook-delivery'], connection, prefix, logger });
     const job = await queue.add('delivery', { storeId: 'store-1', deliveryId: 'd-1' });
     await waitFor(async () => (await job.getState()) === 'active', { what: 'the job to start' });

@@ -21,7 +21,11 @@ export interface JobContext {
   token: string | undefined;
 }
 
-export type JobHandler<Q extends QueueName, R> = (payload: ParsedJobPayload<Q>, job: Job<ParsedJobPayload<Q>>, context: JobContext) => Promise<R>;
+export type JobHandler<Q extends QueueName, R> = (
+  payload: ParsedJobPayload<Q>,
+  job: Job<ParsedJobPayload<Q>>,
+  context: JobContext,
+) => Promise<R>;
 
 export interface ProcessorOptions {
   /** Jobs one process works at once. */
@@ -46,7 +50,11 @@ export interface Processor<Q extends QueueName = QueueName, R = unknown> {
  * One job of the product. The payload is parsed with the queue's schema when the job starts: a payload that fails it
  * can never succeed, so it fails at once (UnrecoverableError, zod's message) instead of burning every retry.
  */
-export function defineProcessor<Q extends QueueName, R>(queue: Q, handler: JobHandler<Q, R>, options: ProcessorOptions = {}): Processor<Q, R> {
+export function defineProcessor<Q extends QueueName, R>(
+  queue: Q,
+  handler: JobHandler<Q, R>,
+  options: ProcessorOptions = {},
+): Processor<Q, R> {
   return {
     queue,
     options,

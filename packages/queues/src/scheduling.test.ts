@@ -43,10 +43,14 @@ describe('one sync lane per store', () => {
     const running = new Promise<void>((resolve) => (release = resolve));
     const seen: Job[] = [];
     const workerConnection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const worker = startTestWorker('inventory-sync', async (job) => {
-      seen.push(job);
-      if (seen.length === 1) await running;
-    }, { connection: workerConnection, prefix });
+    const worker = startTestWorker(
+      'inventory-sync',
+      async (job) => {
+        seen.push(job);
+        if (seen.length === 1) await running;
+      },
+      { connection: workerConnection, prefix },
+    );
     try {
       const first = await requestInventorySync(queue, 's1', 'initial');
       await waitFor(() => seen.length === 1, { what: 'the first sync to start' });

@@ -58,7 +58,10 @@ async function pendingSyncJob(queue: Queue, storeId: string) {
  */
 export async function addFirstOrderPushJob(queue: Queue, storeId: string, externalId: string): Promise<void> {
   const data = parsePayload('order-push', { storeId, externalId });
-  await queue.add(queues['order-push'].jobName(data), data, { ...queues['order-push'].defaults, jobId: jobIds.orderPush(storeId, externalId) });
+  await queue.add(queues['order-push'].jobName(data), data, {
+    ...queues['order-push'].defaults,
+    jobId: jobIds.orderPush(storeId, externalId),
+  });
 }
 
 /**

@@ -28,7 +28,12 @@ export async function getToken(
   const response = await fetch(`${sim.url}/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ client_id: clientId, client_secret: clientSecret, audience: 'https://api.flowhub.co', grant_type: 'client_credentials' }),
+    body: JSON.stringify({
+      client_id: clientId,
+      client_secret: clientSecret,
+      audience: 'https://api.flowhub.co',
+      grant_type: 'client_credentials',
+    }),
   });
   if (response.status !== 200) throw new Error(`token answered ${response.status}`);
   return ((await response.json()) as { access_token: string }).access_token;
@@ -47,7 +52,12 @@ export function orderStatus(sim: RunningSimulator, token: string, orderId: strin
 }
 
 /** Calls the admin API; returns status and parsed JSON (null for an empty body). */
-export async function admin<T = any>(sim: RunningSimulator, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = any>(
+  sim: RunningSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${sim.url}/__sim${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -58,7 +68,11 @@ export async function admin<T = any>(sim: RunningSimulator, method: string, path
 }
 
 /** A pickup order for the given products, valid for a recreational customer with a phone. */
-export function pickupOrder(externalId: string, items: { productId: string; quantityPurchased: number }[], extra: Record<string, unknown> = {}) {
+export function pickupOrder(
+  externalId: string,
+  items: { productId: string; quantityPurchased: number }[],
+  extra: Record<string, unknown> = {},
+) {
   return {
     externalCreatedAt: '2025-05-01T17:00:00.000Z',
     customer: {
@@ -79,10 +93,15 @@ export function pickupOrder(externalId: string, items: { productId: string; quan
 }
 
 /** Variants that are in stock, with a plain numeric quantity (not a malformed or string-number row). */
-export async function inStockProducts(sim: RunningSimulator, count: number): Promise<{ productId: string; variantId: string; quantity: number }[]> {
+export async function inStockProducts(
+  sim: RunningSimulator,
+  count: number,
+): Promise<{ productId: string; variantId: string; quantity: number }[]> {
   const rows = await getInventory(sim, 'inventoryNonZero');
   return rows
-    .filter((row) => typeof row.variantId === 'string' && typeof row.quantity === 'number' && row.quantity >= 5 && row.isSoldByWeight === false)
+    .filter(
+      (row) => typeof row.variantId === 'string' && typeof row.quantity === 'number' && row.quantity >= 5 && row.isSoldByWeight === false,
+    )
     .slice(0, count)
     .map((row) => ({ productId: row.productId as string, variantId: row.variantId as string, quantity: row.quantity as number }));
 }

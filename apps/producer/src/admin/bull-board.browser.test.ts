@@ -43,10 +43,13 @@ async function work(queue: QueueName, jobs: Job[], processor: (job: Job) => Prom
   const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
   const worker = startTestWorker(queue, processor, { connection, prefix: harness.prefix });
   workers.push({ worker, connection });
-  await waitFor(async () => {
-    const states = await Promise.all(jobs.map((job) => job.getState()));
-    return states.every((state) => state === 'completed' || state === 'failed');
-  }, { what: `the ${queue} jobs to finish` });
+  await waitFor(
+    async () => {
+      const states = await Promise.all(jobs.map((job) => job.getState()));
+      return states.every((state) => state === 'completed' || state === 'failed');
+    },
+    { what: `the ${queue} jobs to finish` },
+  );
 }
 
 /** A store's day in miniature: its schedules, two menu syncs, two orders pushed and one Flowhub refused. */
@@ -142,9 +145,10 @@ describe('Bull Board in a browser', () => {
     expect(answer?.status()).toBe(200);
     expect(await page.title()).toBe('flowhub-sync');
     for (const name of QUEUE_NAMES) await queueCard(page, name).waitFor({ timeout: 15_000 });
-    const screenshot = process.env.UPDATE_SCREENSHOTS === '1'
-      ? path.join(repoRoot, 'docs', 'images', 'bull-board.png')
-      : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bull-board-')), 'bull-board.png');
+    const screenshot =
+      process.env.UPDATE_SCREENSHOTS === '1'
+        ? path.join(repoRoot, 'docs', 'images', 'bull-board.png')
+        : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bull-board-')), 'bull-board.png');
     fs.mkdirSync(path.dirname(screenshot), { recursive: true });
     await page.screenshot({ path: screenshot });
     expect(fs.readFileSync(screenshot).subarray(1, 4).toString()).toBe('PNG');
@@ -167,7 +171,10 @@ describe('Bull Board in a browser', () => {
     const page = await newPage({ httpCredentials: { username: board.user, password: board.password } });
     await page.goto(boardUrl);
     await queueCard(page, 'order-push').locator('a[title="order-push"]').click();
-    await page.locator('a', { hasText: /^\s*FAILED/ }).first().click();
+    await page
+      .locator('a', { hasText: /^\s*FAILED/ })
+      .first()
+      .click();
     const job = page.locator('main').getByText('order-push:demo-store:A-1001');
     await job.waitFor({ timeout: 15_000 });
     await page.getByText(REFUSAL).waitFor({ timeout: 15_000 });

@@ -81,7 +81,13 @@ const ORDER = '/v1/stores/{storeId}/orders/{externalId}';
 // The API at a glance.
 export const operations: Operation[] = [
   {
-    method: 'put', path: SETTINGS, operationId: 'putSettings', tag: 'Integration settings', bearer: true, params: storeParams, query: settingsQuery,
+    method: 'put',
+    path: SETTINGS,
+    operationId: 'putSettings',
+    tag: 'Integration settings',
+    bearer: true,
+    params: storeParams,
+    query: settingsQuery,
     summary: "Create or replace the store's Flowhub settings",
     description:
       'Replace semantics: a non-secret field left out takes its default. A secret (apiKey, orderAheadToken, statusWebhookSecret) left out, ' +
@@ -109,18 +115,35 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'get', path: SETTINGS, operationId: 'getSettings', tag: 'Integration settings', bearer: true, params: storeParams,
+    method: 'get',
+    path: SETTINGS,
+    operationId: 'getSettings',
+    tag: 'Integration settings',
+    bearer: true,
+    params: storeParams,
     summary: "The store's settings (secrets masked) and its sync status",
-    responses: { 200: json('the settings, with status: lastSync, lastGoodSyncAt, nextSyncAt, lastStatusPollAt, openOrders', settingsViewSchema) },
+    responses: {
+      200: json('the settings, with status: lastSync, lastGoodSyncAt, nextSyncAt, lastStatusPollAt, openOrders', settingsViewSchema),
+    },
   },
   {
-    method: 'delete', path: SETTINGS, operationId: 'disableStore', tag: 'Integration settings', bearer: true, params: storeParams,
+    method: 'delete',
+    path: SETTINGS,
+    operationId: 'disableStore',
+    tag: 'Integration settings',
+    bearer: true,
+    params: storeParams,
     summary: 'Disable the integration: schedules removed, data kept',
     description: 'Already pushed open orders keep being followed until they finish.',
     responses: { 204: 'disabled' },
   },
   {
-    method: 'get', path: `${SETTINGS}/rooms`, operationId: 'listRooms', tag: 'Integration settings', bearer: true, params: storeParams,
+    method: 'get',
+    path: `${SETTINGS}/rooms`,
+    operationId: 'listRooms',
+    tag: 'Integration settings',
+    bearer: true,
+    params: storeParams,
     summary: 'The rooms Flowhub reports for the location',
     description: 'Ids in the 32-character form the settings accept (dashes stripped), so an operator picks ids, not names.',
     responses: {
@@ -131,7 +154,11 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'put', path: '/v1/stores/{storeId}/category-mappings', operationId: 'putCategoryMappings', tag: 'Integration settings', bearer: true,
+    method: 'put',
+    path: '/v1/stores/{storeId}/category-mappings',
+    operationId: 'putCategoryMappings',
+    tag: 'Integration settings',
+    bearer: true,
     params: storeParams,
     summary: "Replace the store's Category Settings",
     description: "The store's rows win over the built-in defaults; a change applies from the next sync.",
@@ -142,13 +169,22 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'get', path: '/v1/stores/{storeId}/category-mappings', operationId: 'getCategoryMappings', tag: 'Integration settings', bearer: true,
+    method: 'get',
+    path: '/v1/stores/{storeId}/category-mappings',
+    operationId: 'getCategoryMappings',
+    tag: 'Integration settings',
+    bearer: true,
     params: storeParams,
     summary: "The store's Category Settings",
     responses: { 200: json('the Category Settings', categoryMappingsViewSchema) },
   },
   {
-    method: 'post', path: '/v1/stores/{storeId}/sync', operationId: 'requestSync', tag: 'Inventory', bearer: true, params: storeParams,
+    method: 'post',
+    path: '/v1/stores/{storeId}/sync',
+    operationId: 'requestSync',
+    tag: 'Inventory',
+    bearer: true,
+    params: storeParams,
     summary: 'Sync the menu from Flowhub now',
     description:
       'A sync that is queued but not started yet is joined (`joined: true`); a running one is not: the request queues one to run ' +
@@ -162,22 +198,32 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'get', path: '/v1/stores/{storeId}/syncs', operationId: 'listSyncRuns', tag: 'Inventory', bearer: true, params: storeParams,
+    method: 'get',
+    path: '/v1/stores/{storeId}/syncs',
+    operationId: 'listSyncRuns',
+    tag: 'Inventory',
+    bearer: true,
+    params: storeParams,
     query: syncRunsQuery,
     summary: 'Recent sync runs, newest first',
     description:
-      '`problems` lists at most 100 rows per run. Flowhub lists a variant once per package (and room): a variant\'s quantity ' +
+      "`problems` lists at most 100 rows per run. Flowhub lists a variant once per package (and room): a variant's quantity " +
       'adds up over its distinct (room, package) pairs; `packagesMerged` counts the packages added to a variant beyond its ' +
       'first, `repeatedRows` the rows that repeated a (room, package) already listed (counted once).',
     responses: { 200: json('the runs', syncRunListSchema), 400: 'a malformed limit' },
   },
   {
-    method: 'get', path: '/v1/stores/{storeId}/products', operationId: 'listProducts', tag: 'Inventory', bearer: true, params: storeParams,
+    method: 'get',
+    path: '/v1/stores/{storeId}/products',
+    operationId: 'listProducts',
+    tag: 'Inventory',
+    bearer: true,
+    params: storeParams,
     query: productListQuery,
     summary: 'The synced menu',
     description:
       'availableQuantity = posQuantity − heldQuantity, never below 0; sellableQuantity = availableQuantity − quantityThreshold, never ' +
-      'below 0; sellable = active and sellableQuantity > 0. Quantities are in Flowhub\'s unit for the item (quantityUnit): whole ' +
+      "below 0; sellable = active and sellableQuantity > 0. Quantities are in Flowhub's unit for the item (quantityUnit): whole " +
       'numbers unless the item is sold by weight (soldByWeight: grams). An item sold by weight lists its weightTiers, each with ' +
       'availableUnits = floor(sellableQuantity ÷ grams).',
     queryNotes: {
@@ -191,12 +237,16 @@ export const operations: Operation[] = [
     responses: { 200: json('one page of products, ordered by variantId', productPageSchema), 400: 'a malformed query parameter' },
   },
   {
-    method: 'get', path: '/v1/stores/{storeId}/products/changes', operationId: 'listProductChanges', tag: 'Inventory', bearer: true,
+    method: 'get',
+    path: '/v1/stores/{storeId}/products/changes',
+    operationId: 'listProductChanges',
+    tag: 'Inventory',
+    bearer: true,
     params: storeParams,
     query: changesQuery,
     summary: 'What changed on the menu since a cursor',
     description:
-      'Every write to a product (a sync, a store\'s edit, a hold taken or released) stamps it with a change number that grows ' +
+      "Every write to a product (a sync, a store's edit, a hold taken or released) stamps it with a change number that grows " +
       'store-wide. This answers the products changed after `after`, oldest change first, each as GET …/products shows it (with its ' +
       '`change`), or as a tombstone `{variantId, active: false, change}` once it left the menu. A product changed twice appears once, ' +
       'at its latest change. Keep `nextCursor` and pass it as `after` next time: a platform that polls so sees every change once. ' +
@@ -209,14 +259,22 @@ export const operations: Operation[] = [
     responses: { 200: json('the changes after the cursor', productChangePageSchema), 400: 'a malformed cursor or limit' },
   },
   {
-    method: 'get', path: '/v1/stores/{storeId}/products/{variantId}', operationId: 'getProduct', tag: 'Inventory', bearer: true,
+    method: 'get',
+    path: '/v1/stores/{storeId}/products/{variantId}',
+    operationId: 'getProduct',
+    tag: 'Inventory',
+    bearer: true,
     params: productParams,
     summary: 'One product',
     description: 'Inactive products are still returned, with `active: false`.',
     responses: { 200: json('the product', productViewSchema), 404: 'unknown store or product' },
   },
   {
-    method: 'patch', path: '/v1/stores/{storeId}/products/{variantId}', operationId: 'editProduct', tag: 'Inventory', bearer: true,
+    method: 'patch',
+    path: '/v1/stores/{storeId}/products/{variantId}',
+    operationId: 'editProduct',
+    tag: 'Inventory',
+    bearer: true,
     params: productParams,
     summary: "The store's own edits of a product",
     description:
@@ -232,13 +290,18 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'post', path: '/v1/stores/{storeId}/orders', operationId: 'createOrder', tag: 'Orders', bearer: true, params: storeParams,
+    method: 'post',
+    path: '/v1/stores/{storeId}/orders',
+    operationId: 'createOrder',
+    tag: 'Orders',
+    bearer: true,
+    params: storeParams,
     summary: "A new online order: holds its items' quantities at once",
     description:
       '`status` "confirmed" creates and confirms in one call. The same externalId again with the same content answers 200 with the ' +
-      'existing order, nothing changed. `customer.id` (the platform\'s customer id, part of the content) is sent to Flowhub as ' +
-      'customer.externalId; the customer\'s names are sent when given, none is required. An item may name one of its product\'s weightTiers (`weightTier`): its quantity is then a ' +
-      'whole number of units of the tier and it holds quantity × the tier\'s grams. 400 also when the customer has neither a phone ' +
+      "existing order, nothing changed. `customer.id` (the platform's customer id, part of the content) is sent to Flowhub as " +
+      "customer.externalId; the customer's names are sent when given, none is required. An item may name one of its product's weightTiers (`weightTier`): its quantity is then a " +
+      "whole number of units of the tier and it holds quantity × the tier's grams. 400 also when the customer has neither a phone " +
       'nor a medical id and the store syncs orders, when a med customer lacks medicalId or medicalIdExpiration, for a delivery ' +
       'without an address, and for a weightTier the product does not list (details name items[i].weightTier).',
     body: { schema: createOrderBody, required: true },
@@ -253,7 +316,12 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'get', path: '/v1/stores/{storeId}/orders', operationId: 'listOrders', tag: 'Orders', bearer: true, params: storeParams,
+    method: 'get',
+    path: '/v1/stores/{storeId}/orders',
+    operationId: 'listOrders',
+    tag: 'Orders',
+    bearer: true,
+    params: storeParams,
     query: orderListQuery,
     summary: "The store's orders, newest first; attention=true: those that need a person",
     description:
@@ -261,32 +329,51 @@ export const operations: Operation[] = [
       'cancelled here while in Flowhub and Flowhub has not reported it cancelled, or when following its Flowhub status stopped. ' +
       'Each item says why in `attention`. Ordered by createdAt, newest first.',
     queryNotes: {
-      attention: 'true: only the orders that need a person (on-call\'s list); false (default): every order',
+      attention: "true: only the orders that need a person (on-call's list); false (default): every order",
       limit: 'page size, at most 500',
       cursor: 'nextCursor of the previous page (opaque)',
     },
     responses: { 200: json('one page of orders, newest first', orderPageSchema), 400: 'a malformed query parameter' },
   },
   {
-    method: 'get', path: ORDER, operationId: 'getOrder', tag: 'Orders', bearer: true, params: orderParams,
+    method: 'get',
+    path: ORDER,
+    operationId: 'getOrder',
+    tag: 'Orders',
+    bearer: true,
+    params: orderParams,
     summary: 'One order: status, push, holds and history',
     description:
-      "`follow`: how following its Flowhub status goes. Each followed order is read on its own at every status poll, least recently " +
+      '`follow`: how following its Flowhub status goes. Each followed order is read on its own at every status poll, least recently ' +
       'checked first; a failed read is recorded here (lastError, errorCount) and the poll goes on with the others. Five 404s in a row ' +
-      'stop following (stoppedReason, webhook follow_stopped). `flowhubStatus` only moves forward in Flowhub\'s lifecycle (see the postback).',
+      "stop following (stoppedReason, webhook follow_stopped). `flowhubStatus` only moves forward in Flowhub's lifecycle (see the postback).",
     responses: { 200: json('the order', orderViewSchema), 404: 'unknown store or order' },
   },
   {
-    method: 'patch', path: ORDER, operationId: 'setHoldInventory', tag: 'Orders', bearer: true, params: orderParams,
+    method: 'patch',
+    path: ORDER,
+    operationId: 'setHoldInventory',
+    tag: 'Orders',
+    bearer: true,
+    params: orderParams,
     summary: "Keep holding the order's stock after a Maui push",
     description:
       'The "Fulfilled" toggle of the order detail page. Turned off after a Maui push (fulfilled), the held holds become consumed, as ' +
       'the push would have made them: they count until the first successful inventory sync that started after.',
     body: { schema: patchOrderBody, required: true },
-    responses: { 200: json('the order', orderAnswerSchema), 400: 'holdInventory missing or not a boolean, or another field', 404: 'unknown store or order' },
+    responses: {
+      200: json('the order', orderAnswerSchema),
+      400: 'holdInventory missing or not a boolean, or another field',
+      404: 'unknown store or order',
+    },
   },
   {
-    method: 'post', path: `${ORDER}/confirm`, operationId: 'confirmOrder', tag: 'Orders', bearer: true, params: orderParams,
+    method: 'post',
+    path: `${ORDER}/confirm`,
+    operationId: 'confirmOrder',
+    tag: 'Orders',
+    bearer: true,
+    params: orderParams,
     summary: 'Confirm a pending order',
     body: { schema: noFields, required: false },
     responses: {
@@ -297,17 +384,31 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'post', path: `${ORDER}/cancel`, operationId: 'cancelOrder', tag: 'Orders', bearer: true, params: orderParams,
+    method: 'post',
+    path: `${ORDER}/cancel`,
+    operationId: 'cancelOrder',
+    tag: 'Orders',
+    bearer: true,
+    params: orderParams,
     summary: 'Cancel an order: its holds are released',
     description:
       "If the order's push was claimed or sent (push.state pushing, pushed or needs_reconciliation), the answer's notice, the order's history " +
       "(flowhub_cancel_required) and the store's webhook (cancel_required_in_flowhub) say that it must also be cancelled in Flowhub (Flowhub's API " +
       'offers no cancel). A push not claimed yet never reaches Flowhub.',
     body: { schema: noFields, required: false },
-    responses: { 200: json('the order, cancelled', orderAnswerSchema), 404: 'unknown store or order', 409: 'an illegal transition, e.g. cancelling a completed order' },
+    responses: {
+      200: json('the order, cancelled', orderAnswerSchema),
+      404: 'unknown store or order',
+      409: 'an illegal transition, e.g. cancelling a completed order',
+    },
   },
   {
-    method: 'post', path: `${ORDER}/complete`, operationId: 'completeOrder', tag: 'Orders', bearer: true, params: orderParams,
+    method: 'post',
+    path: `${ORDER}/complete`,
+    operationId: 'completeOrder',
+    tag: 'Orders',
+    bearer: true,
+    params: orderParams,
     summary: 'Report the sale of an order (stores that do not sync orders): its holds become consumed',
     description:
       'Also taken, in a store that syncs orders, for a confirmed order whose push was skipped because the store was disabled or ' +
@@ -320,13 +421,18 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'post', path: `${ORDER}/push`, operationId: 'pushOrder', tag: 'Orders', bearer: true, params: orderParams,
+    method: 'post',
+    path: `${ORDER}/push`,
+    operationId: 'pushOrder',
+    tag: 'Orders',
+    bearer: true,
+    params: orderParams,
     summary: 'Push again after a failure, or resolve a push whose outcome is unknown',
     description:
       'No body: push again after a failure. `{"flowhubOrderId": "…"}` records the id found in Flowhub: taken for a confirmed order whose ' +
       'push is not_pushed, failed or needs_reconciliation, and for a cancelled order whose push is needs_reconciliation (recorded, and ' +
       'flowhub_cancel_required with the cancel_required_in_flowhub webhook: cancel it in Flowhub too); the same id again changes nothing. ' +
-      "The order's Flowhub status is followed from then on: a status poll of the store is queued at once. `{\"recreate\": true}` creates " +
+      'The order\'s Flowhub status is followed from then on: a status poll of the store is queued at once. `{"recreate": true}` creates ' +
       "the order in Flowhub anew (the operator's explicit decision).",
     body: { schema: pushBody, required: false },
     responses: {
@@ -337,13 +443,18 @@ export const operations: Operation[] = [
     },
   },
   {
-    method: 'post', path: '/v1/flowhub/postback/{token}', operationId: 'flowhubPostback', tag: 'Orders', bearer: false, params: postbackParams,
+    method: 'post',
+    path: '/v1/flowhub/postback/{token}',
+    operationId: 'flowhubPostback',
+    tag: 'Orders',
+    bearer: false,
+    params: postbackParams,
     summary: "Flowhub's status postbacks (no bearer token: the path token is the credential)",
     description:
       'Each Order Ahead create carries a postbackUrl with an unguessable per-order token. The product re-reads the order the token names ' +
       'from Flowhub before acting, so a forged postback changes nothing. The body may be JSON, form-encoded, empty or unreadable, ' +
       'whatever the Content-Type: the answer is 202 for a known token (404 for an unknown one). A Flowhub order id in the body ' +
-      '(orderId, id, _id or data.orderId) resolves needs_reconciliation only when Flowhub\'s order is tied to this one (its customerNote ' +
+      "(orderId, id, _id or data.orderId) resolves needs_reconciliation only when Flowhub's order is tied to this one (its customerNote " +
       'starts with "Order <externalId>"); otherwise the order stays for a person. The body\'s key names (never its values) are logged. ' +
       'Like every Flowhub status read, it applies only when it moves the order forward: new = inQueue < started < ready < inTransit < ' +
       'delivered < sold, and sold, unableToComplete, unableToVerify and deleted are final (a read older than the status recorded changes nothing).',
@@ -353,24 +464,40 @@ export const operations: Operation[] = [
       description: "Flowhub's postback; not trusted, any shape",
       contentTypes: ['application/json', 'application/x-www-form-urlencoded', '*/*'],
     },
-    responses: { 202: json('accepted: the status is re-read from Flowhub within moments', postbackAcceptedSchema), 404: 'no order has this token', 503: 'Redis or PostgreSQL unreachable' },
+    responses: {
+      202: json('accepted: the status is re-read from Flowhub within moments', postbackAcceptedSchema),
+      404: 'no order has this token',
+      503: 'Redis or PostgreSQL unreachable',
+    },
   },
   {
-    method: 'get', path: '/healthz', operationId: 'liveness', tag: 'Operations', bearer: false,
+    method: 'get',
+    path: '/healthz',
+    operationId: 'liveness',
+    tag: 'Operations',
+    bearer: false,
     summary: 'Liveness: 200 while the process runs',
     responses: { 200: json('running', livenessSchema) },
   },
   {
-    method: 'get', path: '/readyz', operationId: 'readiness', tag: 'Operations', bearer: false,
+    method: 'get',
+    path: '/readyz',
+    operationId: 'readiness',
+    tag: 'Operations',
+    bearer: false,
     summary: 'Readiness: 200 while PostgreSQL answers',
     description: 'The producer keeps taking orders without Redis, so Redis is reported, not required.',
     responses: { 200: json('ready', readinessSchema), 503: json('PostgreSQL unreachable', readinessSchema) },
   },
   {
-    method: 'get', path: '/metrics', operationId: 'metrics', tag: 'Operations', bearer: false,
+    method: 'get',
+    path: '/metrics',
+    operationId: 'metrics',
+    tag: 'Operations',
+    bearer: false,
     summary: 'Prometheus metrics',
     description:
-      'Jobs per queue and state, age of each store\'s last good sync, holds active, orders by store and push state, API requests by route and status. ' +
+      "Jobs per queue and state, age of each store's last good sync, holds active, orders by store and push state, API requests by route and status. " +
       'Open unless the producer has a METRICS_TOKEN: then it needs `Authorization: Bearer <METRICS_TOKEN>` (not the API token).',
     responses: {
       200: { description: 'Prometheus text format', schema: z.string(), contentType: 'text/plain' },
@@ -382,7 +509,7 @@ export const operations: Operation[] = [
 const TAGS: { name: Tag; description: string }[] = [
   { name: 'Integration settings', description: "A store's Flowhub credentials and options, its rooms and its Category Settings." },
   { name: 'Inventory', description: 'Syncs from Flowhub and the synced menu.' },
-  { name: 'Orders', description: 'Online orders: holds, transitions, pushes into Flowhub, and Flowhub\'s postbacks.' },
+  { name: 'Orders', description: "Online orders: holds, transitions, pushes into Flowhub, and Flowhub's postbacks." },
   { name: 'Operations', description: 'Health and metrics (no bearer token).' },
 ];
 
@@ -487,11 +614,16 @@ function responsesOf(operation: Operation, idOf: (schema: z.ZodType, io: 'input'
   if (operation.path.startsWith('/v1/')) otherwise(503, 'PostgreSQL unreachable');
 
   const responses: Record<string, JsonSchema> = {};
-  for (const status of Object.keys(answers).map(Number).sort((a, b) => a - b)) {
+  for (const status of Object.keys(answers)
+    .map(Number)
+    .sort((a, b) => a - b)) {
     const answer = answers[status];
     if (answer === null) continue;
     if (typeof answer !== 'string') {
-      responses[status] = { description: answer.description, content: { [answer.contentType ?? 'application/json']: { schema: idOf(answer.schema, 'output') } } };
+      responses[status] = {
+        description: answer.description,
+        content: { [answer.contentType ?? 'application/json']: { schema: idOf(answer.schema, 'output') } },
+      };
     } else if (status >= 400) {
       const codes = errorCodesFor(status);
       const schema = { allOf: [schemaRef('Error'), { properties: { error: { properties: { code: { enum: codes } } } } }] };
@@ -504,7 +636,9 @@ function responsesOf(operation: Operation, idOf: (schema: z.ZodType, io: 'input'
 }
 
 function buildDocument() {
-  const named = new Map<z.ZodType, string>([...Object.entries(REQUEST_SCHEMAS), ...Object.entries(RESPONSE_SCHEMAS)].map(([id, schema]) => [schema, id]));
+  const named = new Map<z.ZodType, string>(
+    [...Object.entries(REQUEST_SCHEMAS), ...Object.entries(RESPONSE_SCHEMAS)].map(([id, schema]) => [schema, id]),
+  );
   const idOf = (schema: z.ZodType, io: 'input' | 'output') => {
     const id = named.get(schema);
     return id ? schemaRef(id) : jsonSchemaOf(schema, io);
@@ -527,7 +661,10 @@ function buildDocument() {
               required: operation.body.required,
               ...(operation.body.description ? { description: operation.body.description } : {}),
               content: Object.fromEntries(
-                (operation.body.contentTypes ?? ['application/json']).map((type) => [type, { schema: idOf(operation.body!.schema, 'input') }]),
+                (operation.body.contentTypes ?? ['application/json']).map((type) => [
+                  type,
+                  { schema: idOf(operation.body!.schema, 'input') },
+                ]),
               ),
             },
           }
@@ -567,8 +704,20 @@ function buildDocument() {
             'Signed: X-Flowhub-Sync-Signature is t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with statusWebhookSecret>. ' +
             'Any 2xx acknowledges a delivery; anything else is retried with backoff.',
           parameters: [
-            { name: 'X-Flowhub-Sync-Delivery', in: 'header', required: true, description: 'the delivery id (the body\'s id)', schema: { type: 'string' } },
-            { name: 'X-Flowhub-Sync-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>', schema: { type: 'string' } },
+            {
+              name: 'X-Flowhub-Sync-Delivery',
+              in: 'header',
+              required: true,
+              description: "the delivery id (the body's id)",
+              schema: { type: 'string' },
+            },
+            {
+              name: 'X-Flowhub-Sync-Signature',
+              in: 'header',
+              required: true,
+              description: 't=<unix seconds>,v1=<hex HMAC-SHA256>',
+              schema: { type: 'string' },
+            },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: schemaRef('StatusWebhook') } } },
           responses: { '2XX': { description: 'delivered' } },
@@ -579,11 +728,23 @@ function buildDocument() {
           operationId: 'menuSyncedWebhook',
           summary: "What the product POSTs to a store's statusWebhookUrl after each finished inventory sync run",
           description:
-            'The run\'s counts and the change feed\'s cursor (GET …/products/changes). Signed and retried as the status webhook is; ' +
+            "The run's counts and the change feed's cursor (GET …/products/changes). Signed and retried as the status webhook is; " +
             'tell the two apart by `event`.',
           parameters: [
-            { name: 'X-Flowhub-Sync-Delivery', in: 'header', required: true, description: 'the delivery id (the body\'s id)', schema: { type: 'string' } },
-            { name: 'X-Flowhub-Sync-Signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256>', schema: { type: 'string' } },
+            {
+              name: 'X-Flowhub-Sync-Delivery',
+              in: 'header',
+              required: true,
+              description: "the delivery id (the body's id)",
+              schema: { type: 'string' },
+            },
+            {
+              name: 'X-Flowhub-Sync-Signature',
+              in: 'header',
+              required: true,
+              description: 't=<unix seconds>,v1=<hex HMAC-SHA256>',
+              schema: { type: 'string' },
+            },
           ],
           requestBody: { required: true, content: { 'application/json': { schema: schemaRef('MenuSyncedWebhook') } } },
           responses: { '2XX': { description: 'delivered' } },

@@ -10,7 +10,16 @@ import { openApiDocument, operations } from './api-document';
  * is answered by the producer itself (no CDN); the screenshot goes to a temp dir.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let harness: ProducerHarness;
 let browser: Browser;
@@ -58,7 +67,9 @@ it('renders every operation of the document, with nothing fetched from elsewhere
   expect(opened).toContain('creates and confirms in one call');
   expect(opened).toContain('storeId');
   expect(opened).toContain('"externalId"');
-  const statuses = await createOrder.locator('.responses-table tr.response').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-code')));
+  const statuses = await createOrder
+    .locator('.responses-table tr.response')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-code')));
   expect(statuses).toEqual(['200', '201', '400', '401', '404', '409', '503']);
   // Swagger UI lists what it could not resolve or parse in an errors box.
   expect(await page.locator('.errors-wrapper').count()).toBe(0);

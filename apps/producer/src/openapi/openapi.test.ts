@@ -42,7 +42,8 @@ async function call(
   params: Record<string, string> = {},
   options: { body?: unknown; query?: string; bearer?: boolean; headers?: Record<string, string>; app?: ReturnType<typeof buildApp> } = {},
 ): Promise<LightMyRequestResponse> {
-  const url = template.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name])) + (options.query ? `?${options.query}` : '');
+  const url =
+    template.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name])) + (options.query ? `?${options.query}` : '');
   const withBearer = options.bearer ?? (template.startsWith('/v1/') && !template.startsWith('/v1/flowhub/postback/'));
   const response = await (options.app ?? h.app).inject({
     method: method.toUpperCase() as 'GET',
@@ -83,16 +84,28 @@ async function driveEveryRoute() {
   const prisma = h.db.prisma;
 
   // Integration settings: "main" verified against the simulator; "bare" saved disabled, with no credentials.
-  expectStatus(await call('put', SETTINGS, { storeId: 'main' }, { body: storeSettings({ ownedFields: ['name', 'price'], quantityThreshold: 1 }) }), 200);
+  expectStatus(
+    await call('put', SETTINGS, { storeId: 'main' }, { body: storeSettings({ ownedFields: ['name', 'price'], quantityThreshold: 1 }) }),
+    200,
+  );
   expectStatus(await call('put', SETTINGS, { storeId: 'bare' }, { body: {} }), 200);
   expectStatus(await call('put', SETTINGS, { storeId: 'main' }, { body: storeSettings({ roomIds: ['Main Room'] }) }), 400);
   expectStatus(await call('put', SETTINGS, { storeId: 'wrong-key' }, { body: storeSettings({ apiKey: 'not-the-key' }) }), 422);
   expectStatus(await call('put', SETTINGS, { storeId: 'bad id!' }, { body: {} }), 400);
   // Orders pushed to Flowhub: verified with the Order Ahead token exchange too.
   expectStatus(
-    await call('put', SETTINGS, { storeId: 'pushing' }, {
-      body: storeSettings({ syncOrders: true, orderAheadClientId: DEMO_LOCATION.orderAheadClientId, orderAheadToken: DEMO_LOCATION.orderAheadClientSecret }),
-    }),
+    await call(
+      'put',
+      SETTINGS,
+      { storeId: 'pushing' },
+      {
+        body: storeSettings({
+          syncOrders: true,
+          orderAheadClientId: DEMO_LOCATION.orderAheadClientId,
+          orderAheadToken: DEMO_LOCATION.orderAheadClientSecret,
+        }),
+      },
+    ),
     200,
   );
 
@@ -101,25 +114,61 @@ async function driveEveryRoute() {
   expectStatus(await call('get', `${SETTINGS}/rooms`, { storeId: 'nowhere' }), 404);
 
   const mappings = '/v1/stores/{storeId}/category-mappings';
-  expectStatus(await call('put', mappings, { storeId: 'main' }, { body: { useDefaults: true, rows: [{ flowhubValue: 'Staff Picks', category: 'Flower' }] } }), 200);
-  expectStatus(await call('put', mappings, { storeId: 'main' }, { body: { rows: [{ flowhubValue: 'Staff Picks', category: 'Flowers!' }] } }), 400);
+  expectStatus(
+    await call(
+      'put',
+      mappings,
+      { storeId: 'main' },
+      { body: { useDefaults: true, rows: [{ flowhubValue: 'Staff Picks', category: 'Flower' }] } },
+    ),
+    200,
+  );
+  expectStatus(
+    await call('put', mappings, { storeId: 'main' }, { body: { rows: [{ flowhubValue: 'Staff Picks', category: 'Flowers!' }] } }),
+    400,
+  );
   expectStatus(await call('get', mappings, { storeId: 'main' }), 200);
   expectStatus(await call('get', mappings, { storeId: 'nowhere' }), 404);
 
   // Inventory: a finished run with problems, the menu inserted as a sync would have written it.
   await prisma.syncRun.create({
     data: {
-      storeId: 'main', trigger: 'manual', status: 'succeeded', startedAt: new Date(Date.now() - 60_000), finishedAt: new Date(), fetched: 3, kept: 2,
-      created: 2, invalid: 1, problems: [{ variantId: 'v-broken', reason: 'no price' }, { variantId: null, reason: 'row without a variant id' }],
+      storeId: 'main',
+      trigger: 'manual',
+      status: 'succeeded',
+      startedAt: new Date(Date.now() - 60_000),
+      finishedAt: new Date(),
+      fetched: 3,
+      kept: 2,
+      created: 2,
+      invalid: 1,
+      problems: [
+        { variantId: 'v-broken', reason: 'no price' },
+        { variantId: null, reason: 'row without a variant id' },
+      ],
     },
   });
   await prisma.product.createMany({
     data: [
       {
-        storeId: 'main', variantId: 'v-cart', productId: 'p-cart', sku: 'SKU-1', name: 'Gelato Cart 1g', brand: 'Cookies', category: 'Vaporizers', subtype: 'Cartridge',
-        strainType: 'Indica Hybrid', strainName: 'Gelato', priceCents: 4500, posQuantity: 12, contentHash: 'h1', lastSyncedAt: new Date(),
-        terpenes: [{ name: 'β-Myrcene', lower: 4, upper: 6, unit: 'mg/g', percent: 0.5 }], cannabinoids: [{ name: 'thc', lower: 21.3, upper: 21.3, unit: '%' }],
-        weight: { value: 1, unit: 'grams' }, purchaseCategory: 'rec',
+        storeId: 'main',
+        variantId: 'v-cart',
+        productId: 'p-cart',
+        sku: 'SKU-1',
+        name: 'Gelato Cart 1g',
+        brand: 'Cookies',
+        category: 'Vaporizers',
+        subtype: 'Cartridge',
+        strainType: 'Indica Hybrid',
+        strainName: 'Gelato',
+        priceCents: 4500,
+        posQuantity: 12,
+        contentHash: 'h1',
+        lastSyncedAt: new Date(),
+        terpenes: [{ name: 'β-Myrcene', lower: 4, upper: 6, unit: 'mg/g', percent: 0.5 }],
+        cannabinoids: [{ name: 'thc', lower: 21.3, upper: 21.3, unit: '%' }],
+        weight: { value: 1, unit: 'grams' },
+        purchaseCategory: 'rec',
       },
       { storeId: 'main', variantId: 'v-gone', name: 'Retired Gummies', posQuantity: 0, active: false, contentHash: 'h2' },
       { storeId: 'pushing', variantId: 'v-push', productId: 'p-push', name: 'Pushed Flower', posQuantity: 20, contentHash: 'h3' },
@@ -144,7 +193,15 @@ async function driveEveryRoute() {
   expectStatus(await call('get', PRODUCT, { storeId: 'main', variantId: 'v-cart' }), 200);
   expectStatus(await call('get', PRODUCT, { storeId: 'main', variantId: 'v-gone' }), 200);
   expectStatus(await call('get', PRODUCT, { storeId: 'main', variantId: 'v-unknown' }), 404);
-  expectStatus(await call('patch', PRODUCT, { storeId: 'main', variantId: 'v-cart' }, { body: { brand: 'Kiva', weight: { value: 2, unit: 'grams' } } }), 200);
+  expectStatus(
+    await call(
+      'patch',
+      PRODUCT,
+      { storeId: 'main', variantId: 'v-cart' },
+      { body: { brand: 'Kiva', weight: { value: 2, unit: 'grams' } } },
+    ),
+    200,
+  );
   expectStatus(await call('patch', PRODUCT, { storeId: 'main', variantId: 'v-cart' }, { body: { name: 'Renamed' } }), 409);
   expectStatus(await call('patch', PRODUCT, { storeId: 'main', variantId: 'v-cart' }, { body: { posQuantity: 99 } }), 400);
   const changes = '/v1/stores/{storeId}/products/changes';
@@ -160,7 +217,17 @@ async function driveEveryRoute() {
   expectStatus(await call('post', orders, { storeId: 'main' }, { body: order('A-1', 'v-cart', 1) }), 409);
   expectStatus(await call('post', orders, { storeId: 'main' }, { body: { externalId: 'A-3', items: [] } }), 400);
   expectStatus(await call('post', orders, { storeId: 'bare' }, { body: order('B-1', 'v-cart') }), 409);
-  expectStatus(await call('post', orders, { storeId: 'main' }, { body: order('A-4', 'v-cart', 1, { type: 'delivery', address: { street1: '1 Main St', city: 'Denver', state: 'CO', zip: '80202' } }) }), 201);
+  expectStatus(
+    await call(
+      'post',
+      orders,
+      { storeId: 'main' },
+      {
+        body: order('A-4', 'v-cart', 1, { type: 'delivery', address: { street1: '1 Main St', city: 'Denver', state: 'CO', zip: '80202' } }),
+      },
+    ),
+    201,
+  );
   expectStatus(await call('post', orders, { storeId: 'pushing' }, { body: order('P-1', 'v-push', 1, { status: 'confirmed' }) }), 201);
   expectStatus(await call('post', orders, { storeId: 'pushing' }, { body: order('P-2', 'v-push') }), 201);
   expectStatus(await call('post', orders, { storeId: 'pushing' }, { body: order('P-3', 'v-push') }), 201);
@@ -182,12 +249,21 @@ async function driveEveryRoute() {
   // Pushes: one failed, one whose outcome is unknown, one in Flowhub (cancelling it answers with a notice).
   const where = (externalId: string) => ({ storeId_externalId: { storeId: 'pushing', externalId } });
   await prisma.order.update({ where: where('P-1'), data: { pushState: 'failed', pushAttempts: 3, pushError: 'Flowhub answered 500' } });
-  await prisma.order.update({ where: where('P-2'), data: { pushState: 'needs_reconciliation', pushAttempts: 1, postbackToken: 'postback-token-0123456789abcdef' } });
-  await prisma.order.update({ where: where('P-3'), data: { status: 'confirmed', pushState: 'pushed', pushAttempts: 1, flowhubOrderId: 'fh-3', pushedAt: new Date() } });
+  await prisma.order.update({
+    where: where('P-2'),
+    data: { pushState: 'needs_reconciliation', pushAttempts: 1, postbackToken: 'postback-token-0123456789abcdef' },
+  });
+  await prisma.order.update({
+    where: where('P-3'),
+    data: { status: 'confirmed', pushState: 'pushed', pushAttempts: 1, flowhubOrderId: 'fh-3', pushedAt: new Date() },
+  });
   expectStatus(await call('post', `${ORDER}/push`, { storeId: 'pushing', externalId: 'P-1' }), 202);
   expectStatus(await call('post', `${ORDER}/push`, { storeId: 'pushing', externalId: 'P-3' }, { body: { recreate: true } }), 409);
   expectStatus(await call('post', `${ORDER}/push`, { storeId: 'pushing', externalId: 'P-3' }, { body: { recreate: false } }), 400);
-  expectStatus(await call('post', '/v1/flowhub/postback/{token}', { token: 'postback-token-0123456789abcdef' }, { body: { orderId: 'fh-2' } }), 202);
+  expectStatus(
+    await call('post', '/v1/flowhub/postback/{token}', { token: 'postback-token-0123456789abcdef' }, { body: { orderId: 'fh-2' } }),
+    202,
+  );
   expectStatus(await call('post', '/v1/flowhub/postback/{token}', { token: 'postback-token-unknown-000000000' }, { body: {} }), 404);
   expectStatus(await call('post', `${ORDER}/push`, { storeId: 'pushing', externalId: 'P-2' }, { body: { flowhubOrderId: 'fh-2' } }), 202);
   const cancelled = await call('post', `${ORDER}/cancel`, { storeId: 'pushing', externalId: 'P-3' });
@@ -240,7 +316,8 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
     const registered: string[] = [];
     probe.addHook('onRoute', (route) => {
       for (const method of [route.method].flat()) {
-        if (method !== 'HEAD' && route.url.startsWith('/v1/')) registered.push(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+        if (method !== 'HEAD' && route.url.startsWith('/v1/'))
+          registered.push(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
       }
     });
     await probe.ready();
@@ -250,7 +327,10 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
     expect(registered.length).toBeGreaterThanOrEqual(19);
     expect(documented.filter((operation) => operation.includes(' /v1/')).sort()).toEqual([...new Set(registered)].sort());
     for (const operation of operations) {
-      expect({ operation: operation.operationId, registered: h.app.hasRoute({ method: operation.method.toUpperCase() as 'GET', url: operation.path.replace(/\{(\w+)\}/g, ':$1') }) }).toEqual({
+      expect({
+        operation: operation.operationId,
+        registered: h.app.hasRoute({ method: operation.method.toUpperCase() as 'GET', url: operation.path.replace(/\{(\w+)\}/g, ':$1') }),
+      }).toEqual({
         operation: operation.operationId,
         registered: true,
       });
@@ -258,10 +338,15 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
   });
 
   it('asks for the bearer token on every /v1 route but the postback, and on nothing else', () => {
-    const bearerOf = (operation: Json) => (operation.security === undefined ? (document.security as unknown[]) : (operation.security as unknown[])).length > 0;
+    const bearerOf = (operation: Json) =>
+      (operation.security === undefined ? (document.security as unknown[]) : (operation.security as unknown[])).length > 0;
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
-        expect({ method, path, bearer: bearerOf(operation) }).toEqual({ method, path, bearer: path.startsWith('/v1/') && !path.startsWith('/v1/flowhub/postback/') });
+        expect({ method, path, bearer: bearerOf(operation) }).toEqual({
+          method,
+          path,
+          bearer: path.startsWith('/v1/') && !path.startsWith('/v1/flowhub/postback/'),
+        });
       }
     }
   });
@@ -275,7 +360,11 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
       const templated = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
       for (const [method, operation] of Object.entries(item)) {
         const declared = ((operation.parameters ?? []) as Json[]).filter((parameter) => parameter.in === 'path');
-        expect({ method, path, parameters: declared.map((parameter) => parameter.name).sort() }).toEqual({ method, path, parameters: templated });
+        expect({ method, path, parameters: declared.map((parameter) => parameter.name).sort() }).toEqual({
+          method,
+          path,
+          parameters: templated,
+        });
         expect(declared.every((parameter) => parameter.required === true)).toBe(true);
         const responses = operation.responses as Record<string, Json>;
         expect(Object.keys(responses).length).toBeGreaterThan(0);
@@ -297,19 +386,31 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
     expect(refs.length).toBeGreaterThan(20);
     for (const ref of new Set(refs)) {
       expect(ref).toMatch(/^#\/components\/schemas\/[A-Za-z]+$/);
-      const resolved = ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document);
+      const resolved = ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Json | undefined)?.[key], document);
       expect({ ref, resolves: resolved !== undefined }).toEqual({ ref, resolves: true });
     }
-    for (const name of Object.keys(document.components.schemas as Json)) expect(typeof ajv.getSchema(`openapi.json#/${pointer('components', 'schemas', name)}`)).toBe('function');
+    for (const name of Object.keys(document.components.schemas as Json))
+      expect(typeof ajv.getSchema(`openapi.json#/${pointer('components', 'schemas', name)}`)).toBe('function');
   });
 
   it('documents weight tiers on products and order items, and the package counts of a sync run', () => {
     const schemas = document.components.schemas as Record<string, { properties: Record<string, Json> }>;
     const tier = { name: '1/8 oz', grams: 3.5, priceCents: 3325, availableUnits: 2 };
     expect(problems(tier, 'components', 'schemas', 'Product', 'properties', 'weightTiers', 'items')).toBe('');
-    expect(problems({ ...tier, availableUnits: 1.5 }, 'components', 'schemas', 'Product', 'properties', 'weightTiers', 'items')).not.toBe('');
+    expect(problems({ ...tier, availableUnits: 1.5 }, 'components', 'schemas', 'Product', 'properties', 'weightTiers', 'items')).not.toBe(
+      '',
+    );
     expect(Object.keys(schemas.Product.properties)).toEqual(expect.arrayContaining(['soldByWeight', 'quantityUnit', 'weightTiers']));
-    const item = (line: Json) => problems({ externalId: 'A-1', type: 'pickup', customer: { purchaseCategory: 'rec' }, items: [line] }, 'components', 'schemas', 'OrderCreate');
+    const item = (line: Json) =>
+      problems(
+        { externalId: 'A-1', type: 'pickup', customer: { purchaseCategory: 'rec' }, items: [line] },
+        'components',
+        'schemas',
+        'OrderCreate',
+      );
     expect(item({ variantId: 'v', quantity: 2, weightTier: '1/8 oz' })).toBe('');
     expect(item({ variantId: 'v', quantity: 2, weightTier: 7 })).not.toBe('');
     const counts = schemas.SyncRun.properties.counts as { properties: Record<string, unknown>; required: string[] };
@@ -320,22 +421,41 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
     const settings = (body: Json) => problems(body, 'components', 'schemas', 'SettingsUpdate');
     expect(settings({ orderItemId: 'variantId' })).toBe('');
     expect(settings({ orderItemId: 'sku' })).not.toBe('');
-    const shown = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).Settings.properties.orderItemId;
+    const shown = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).Settings.properties
+      .orderItemId;
     expect(shown.enum).toEqual(['productId', 'variantId']);
-    const order = (customer: Json) => problems({ externalId: 'A-1', type: 'pickup', customer, items: [{ variantId: 'v', quantity: 1 }] }, 'components', 'schemas', 'OrderCreate');
+    const order = (customer: Json) =>
+      problems(
+        { externalId: 'A-1', type: 'pickup', customer, items: [{ variantId: 'v', quantity: 1 }] },
+        'components',
+        'schemas',
+        'OrderCreate',
+      );
     expect(order({ id: 'cust-1', phone: '+15555550123', purchaseCategory: 'rec' })).toBe('');
     expect(order({ id: 'customer #1', purchaseCategory: 'rec' })).not.toBe('');
-    const postback = document.paths['/v1/flowhub/postback/{token}'].post as { requestBody: { required: boolean; content: Record<string, unknown> } };
+    const postback = document.paths['/v1/flowhub/postback/{token}'].post as {
+      requestBody: { required: boolean; content: Record<string, unknown> };
+    };
     expect(postback.requestBody.required).toBe(false);
     expect(Object.keys(postback.requestBody.content)).toEqual(['application/json', 'application/x-www-form-urlencoded', '*/*']);
   });
 
   it("documents the store's status webhook with every event it sends", () => {
     const body = ['webhooks', 'statusWebhook', 'post', 'requestBody', 'content', 'application/json', 'schema'];
-    const event = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).StatusWebhook.properties.event;
+    const event = (document.components.schemas as Record<string, { properties: Record<string, { enum?: string[] }> }>).StatusWebhook
+      .properties.event;
     expect(event.enum).toEqual([...WEBHOOK_EVENTS]);
-    const payload = { id: 'd-1', storeId: 's1', externalId: 'A-1', status: 'cancelled', flowhubStatus: null, sequence: 2, at: '2026-12-01T10:00:00.000Z' };
-    for (const name of ['cancel_required_in_flowhub', 'duplicate_in_flowhub']) expect(problems({ ...payload, event: name }, ...body)).toBe('');
+    const payload = {
+      id: 'd-1',
+      storeId: 's1',
+      externalId: 'A-1',
+      status: 'cancelled',
+      flowhubStatus: null,
+      sequence: 2,
+      at: '2026-12-01T10:00:00.000Z',
+    };
+    for (const name of ['cancel_required_in_flowhub', 'duplicate_in_flowhub'])
+      expect(problems({ ...payload, event: name }, ...body)).toBe('');
     expect(problems({ ...payload, event: 'something_else' }, ...body)).toMatch(/allowed values/);
   });
 
@@ -351,43 +471,77 @@ describe('the OpenAPI document against the routes Fastify registered', () => {
 });
 
 describe('real answers of every route match the document', () => {
-  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))('%s', (_name, operation) => {
-    const seen = exchanges.filter((exchange) => exchange.method === operation.method && exchange.template === operation.path);
-    const documented = document.paths[operation.path][operation.method].responses as Record<string, { content?: Record<string, unknown> }>;
+  it.each(operations.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
+    '%s',
+    (_name, operation) => {
+      const seen = exchanges.filter((exchange) => exchange.method === operation.method && exchange.template === operation.path);
+      const documented = document.paths[operation.path][operation.method].responses as Record<
+        string,
+        { content?: Record<string, unknown> }
+      >;
 
-    // Each route was driven to a success, and to an error where it documents one.
-    expect(seen.some(({ response }) => response.statusCode < 300)).toBe(true);
-    if (Object.keys(documented).some((status) => Number(status) >= 400 && Number(status) !== 503)) {
-      expect(seen.some(({ response }) => response.statusCode >= 400)).toBe(true);
-    }
+      // Each route was driven to a success, and to an error where it documents one.
+      expect(seen.some(({ response }) => response.statusCode < 300)).toBe(true);
+      if (Object.keys(documented).some((status) => Number(status) >= 400 && Number(status) !== 503)) {
+        expect(seen.some(({ response }) => response.statusCode >= 400)).toBe(true);
+      }
 
-    for (const { url, requestBody, response } of seen) {
-      const status = String(response.statusCode);
-      const answer = documented[status];
-      expect({ url, status, documented: answer !== undefined }).toEqual({ url, status, documented: true });
-      if (!answer.content) {
-        expect({ url, status, body: response.body }).toEqual({ url, status, body: '' });
-        continue;
+      for (const { url, requestBody, response } of seen) {
+        const status = String(response.statusCode);
+        const answer = documented[status];
+        expect({ url, status, documented: answer !== undefined }).toEqual({ url, status, documented: true });
+        if (!answer.content) {
+          expect({ url, status, body: response.body }).toEqual({ url, status, body: '' });
+          continue;
+        }
+        const [contentType] = Object.keys(answer.content);
+        expect(String(response.headers['content-type'])).toContain(contentType);
+        if (contentType === 'application/json') {
+          expect({
+            url,
+            status,
+            problems: problems(
+              response.json(),
+              'paths',
+              operation.path,
+              operation.method,
+              'responses',
+              status,
+              'content',
+              contentType,
+              'schema',
+            ),
+          }).toEqual({
+            url,
+            status,
+            problems: '',
+          });
+        }
+        // What a route accepted, the document allows.
+        if (response.statusCode < 300 && requestBody !== undefined) {
+          expect({
+            url,
+            problems: problems(
+              requestBody,
+              'paths',
+              operation.path,
+              operation.method,
+              'requestBody',
+              'content',
+              'application/json',
+              'schema',
+            ),
+          }).toEqual({ url, problems: '' });
+        }
       }
-      const [contentType] = Object.keys(answer.content);
-      expect(String(response.headers['content-type'])).toContain(contentType);
-      if (contentType === 'application/json') {
-        expect({ url, status, problems: problems(response.json(), 'paths', operation.path, operation.method, 'responses', status, 'content', contentType, 'schema') }).toEqual({
-          url,
-          status,
-          problems: '',
-        });
-      }
-      // What a route accepted, the document allows.
-      if (response.statusCode < 300 && requestBody !== undefined) {
-        expect({ url, problems: problems(requestBody, 'paths', operation.path, operation.method, 'requestBody', 'content', 'application/json', 'schema') }).toEqual({ url, problems: '' });
-      }
-    }
-  });
+    },
+  );
 
   it('catches an answer that drifts from its schema', () => {
     const getOrder = ['paths', ORDER, 'get', 'responses', '200', 'content', 'application/json', 'schema'];
-    const answer = exchanges.find((exchange) => exchange.method === 'get' && exchange.template === ORDER && exchange.response.statusCode === 200)!.response.json();
+    const answer = exchanges
+      .find((exchange) => exchange.method === 'get' && exchange.template === ORDER && exchange.response.statusCode === 200)!
+      .response.json();
     expect(problems(answer, ...getOrder)).toBe('');
     expect(problems({ ...answer, customerEmail: 'ada@example.com' }, ...getOrder)).toMatch(/additional properties/);
     expect(problems({ ...answer, status: 'shipped' }, ...getOrder)).toMatch(/allowed values/);
@@ -418,7 +572,9 @@ describe('/openapi.json and /docs', () => {
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toContain('text/html');
     const assets = [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]);
-    expect(assets).toEqual(expect.arrayContaining(['/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-ui.css', '/docs/static/swagger-initializer.js']));
+    expect(assets).toEqual(
+      expect.arrayContaining(['/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-ui.css', '/docs/static/swagger-initializer.js']),
+    );
     for (const asset of assets) {
       const response = await h.app.inject({ method: 'GET', url: asset });
       expect({ asset, status: response.statusCode }).toEqual({ asset, status: 200 });

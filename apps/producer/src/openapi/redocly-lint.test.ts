@@ -48,7 +48,9 @@ async function lint(document: unknown, name: string) {
   const report = JSON.parse(run.stdout) as { totals: { errors: number; warnings: number }; problems: Problem[] };
   return {
     totals: { errors: report.totals.errors, warnings: report.totals.warnings },
-    problems: report.problems.map((problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer ?? '?'}: ${problem.message}`),
+    problems: report.problems.map(
+      (problem) => `${problem.severity} ${problem.ruleId} at ${problem.location[0]?.pointer ?? '?'}: ${problem.message}`,
+    ),
   };
 }
 
@@ -64,7 +66,9 @@ it('lints clean with PUBLIC_URL as its server', async () => {
 }, 90_000);
 
 it('catches what the rules are there for: an operation without its 4xx, a missing operationId', async () => {
-  const document = JSON.parse(JSON.stringify(openApiDocument())) as { paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>> };
+  const document = JSON.parse(JSON.stringify(openApiDocument())) as {
+    paths: Record<string, Record<string, { operationId?: string; responses: Record<string, unknown> }>>;
+  };
   delete document.paths['/metrics'].get.responses['401'];
   delete document.paths['/v1/stores/{storeId}/flowhub'].get.operationId;
   const { problems } = await lint(document, 'openapi-broken');

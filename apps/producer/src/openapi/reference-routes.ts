@@ -12,15 +12,20 @@ export const DOCS_PATH = '/docs';
  * /docs works where no CDN is reachable; the page loads the document from /docs/json, the same object. Its server is
  * PUBLIC_URL when the producer has one.
  */
-export const referenceRoutes = (publicUrl?: string): FastifyPluginAsync => async (app) => {
-  const document = openApiDocument(publicUrl);
-  app.get(OPENAPI_PATH, async () => document);
-  // Static mode: @fastify/swagger serves our document as it is, and generates nothing from the routes.
-  await app.register(fastifySwagger, { mode: 'static', specification: { document: document as unknown as StaticDocumentSpec['document'] } });
-  await app.register(fastifySwaggerUi, {
-    routePrefix: DOCS_PATH,
-    // BaseLayout: no top bar (its logo and URL box are Swagger UI's, not the product's).
-    uiConfig: { layout: 'BaseLayout', docExpansion: 'list', defaultModelsExpandDepth: 1, tryItOutEnabled: false },
-    theme: { title: 'flowhub-sync API reference' },
-  });
-};
+export const referenceRoutes =
+  (publicUrl?: string): FastifyPluginAsync =>
+  async (app) => {
+    const document = openApiDocument(publicUrl);
+    app.get(OPENAPI_PATH, async () => document);
+    // Static mode: @fastify/swagger serves our document as it is, and generates nothing from the routes.
+    await app.register(fastifySwagger, {
+      mode: 'static',
+      specification: { document: document as unknown as StaticDocumentSpec['document'] },
+    });
+    await app.register(fastifySwaggerUi, {
+      routePrefix: DOCS_PATH,
+      // BaseLayout: no top bar (its logo and URL box are Swagger UI's, not the product's).
+      uiConfig: { layout: 'BaseLayout', docExpansion: 'list', defaultModelsExpandDepth: 1, tryItOutEnabled: false },
+      theme: { title: 'flowhub-sync API reference' },
+    });
+  };

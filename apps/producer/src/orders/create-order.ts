@@ -41,7 +41,9 @@ export function orderContentHash(body: CreateOrderBody): string {
   const canonical = {
     ...body,
     placedAt: isoInstant(body.placedAt),
-    requestedWindow: body.requestedWindow ? { start: isoInstant(body.requestedWindow.start), end: isoInstant(body.requestedWindow.end) } : null,
+    requestedWindow: body.requestedWindow
+      ? { start: isoInstant(body.requestedWindow.start), end: isoInstant(body.requestedWindow.end) }
+      : null,
   };
   return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
 }
@@ -55,7 +57,10 @@ function compact<T extends object>(value: T): Record<string, unknown> {
  * `requested` and `sellable` are the statement's, in Flowhub's unit for the item: a line naming a weight tier asks
  * for quantity × the tier's grams.
  */
-function insufficientInventory(orderLines: readonly OrderLine[], short: { variantId: string; requested: number; sellable: number }[]): ApiError {
+function insufficientInventory(
+  orderLines: readonly OrderLine[],
+  short: { variantId: string; requested: number; sellable: number }[],
+): ApiError {
   const demands = new Map(demandByVariant(orderLines).map((demand) => [demand.variantId, demand]));
   const weighed = new Set(orderLines.filter((line) => line.weightTier).map((line) => line.variantId));
   const details: ErrorDetail[] = short.map(({ variantId, requested, sellable }) => {
@@ -71,7 +76,11 @@ function insufficientInventory(orderLines: readonly OrderLine[], short: { varian
       sellable,
     };
   });
-  return new ApiError('insufficient_inventory', `not enough inventory for ${details.map((detail) => detail.path).join(', ')}: nothing was held`, details);
+  return new ApiError(
+    'insufficient_inventory',
+    `not enough inventory for ${details.map((detail) => detail.path).join(', ')}: nothing was held`,
+    details,
+  );
 }
 
 /** Lines naming a weight tier their product does not list: a 400 naming each line's weightTier. */
@@ -88,11 +97,18 @@ function unknownWeightTiers(lines: readonly UnknownTierLine[]): ApiError {
 }
 
 /** The same externalId again: the same content is a repeat (200, nothing written), other content a 409. */
-async function repeatOf(deps: Deps, existing: { orderId: string; contentHash: string }, externalId: string, contentHash: string): Promise<CreateOrderResult> {
+async function repeatOf(
+  deps: Deps,
+  existing: { orderId: string; contentHash: string },
+  externalId: string,
+  contentHash: string,
+): Promise<CreateOrderResult> {
   if (existing.contentHash !== contentHash) {
-    throw new ApiError('conflict', `order ${externalId} already exists with other content: an order cannot be changed by creating it again`, [
-      { path: 'externalId', message: 'is already used by an order with other content' },
-    ]);
+    throw new ApiError(
+      'conflict',
+      `order ${externalId} already exists with other content: an order cannot be changed by creating it again`,
+      [{ path: 'externalId', message: 'is already used by an order with other content' }],
+    );
   }
   return { statusCode: 200, order: await loadOrderView(deps.sql, existing.orderId) };
 }
@@ -100,7 +116,8 @@ async function repeatOf(deps: Deps, existing: { orderId: string; contentHash: st
 async function loadStoreForOrders(deps: Deps, storeId: string): Promise<StoreOrderSettings> {
   const store = await loadStoreOrderSettings(deps.sql, storeId);
   if (!store) throw notFound('store');
-  if (!store.enabled) throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before taking orders');
+  if (!store.enabled)
+    throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before taking orders');
   return store;
 }
 
@@ -114,10 +131,16 @@ async function loadStoreForOrders(deps: Deps, storeId: string): Promise<StoreOrd
 export async function createOrder(deps: Deps, storeId: string, raw: unknown, now = new Date()): Promise<CreateOrderResult> {
   const store = await loadStoreForOrders(deps, storeId);
   const { body, problems } = parseCreateOrder(raw, store);
-  if (!body) throw new ApiError('validation_failed', `invalid order: ${[...new Set(problems.map((problem) => problem.path))].join(', ')}`, problems);
+  if (!body)
+    throw new ApiError('validation_failed', `invalid order: ${[...new Set(problems.map((problem) => problem.path))].join(', ')}`, problems);
 
   const contentHash = orderContentHash(body);
-  const lines: OrderLine[] = body.items.map((item, line) => ({ line, variantId: item.variantId, quantity: item.quantity, weightTier: item.weightTier ?? null }));
+  const lines: OrderLine[] = body.items.map((item, line) => ({
+    line,
+    variantId: item.variantId,
+    quantity: item.quantity,
+    weightTier: item.weightTier ?? null,
+  }));
   const confirmed = body.status === 'confirmed';
   const pushState: PushState = confirmed && store.syncOrders ? 'queued' : 'not_pushed';
   const placed = await placeOrder(
@@ -143,7 +166,9 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
           event: 'created',
           to: body.status,
           cause: 'platform',
-          details: { holds: lines.map(({ variantId, quantity, weightTier }) => ({ variantId, quantity, ...(weightTier ? { weightTier } : {}) })) },
+          details: {
+            holds: lines.map(({ variantId, quantity, weightTier }) => ({ variantId, quantity, ...(weightTier ? { weightTier } : {}) })),
+          },
         },
         ...(pushState === 'queued' ? [{ event: 'push_queued' as const, cause: 'platform' as const }] : []),
       ],
@@ -155,7 +180,10 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
   if (placed.outcome === 'short') throw insufficientInventory(lines, placed.short);
 
   const created = placed.order;
-  deps.logger.info({ storeId, externalId: body.externalId, orderId: created.id, status: body.status, lines: lines.length }, 'order created, inventory held');
+  deps.logger.info(
+    { storeId, externalId: body.externalId, orderId: created.id, status: body.status, lines: lines.length },
+    'order created, inventory held',
+  );
   await afterConfirm(deps, created);
   // Answered from what was written: the same as reading it back.
   return { statusCode: 201, order: orderView(created) };

@@ -18,7 +18,9 @@ const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO-8601 d
 const customer = z.object({
   id: idSchema()
     .nullish()
-    .describe("the platform's id of the customer (an addition to the contract): sent to Flowhub as customer.externalId, so that Flowhub can match its customer"),
+    .describe(
+      "the platform's id of the customer (an addition to the contract): sent to Flowhub as customer.externalId, so that Flowhub can match its customer",
+    ),
   firstName: optionalText(200),
   lastName: optionalText(200),
   birthDate: isoDate.nullish(),
@@ -43,7 +45,7 @@ const item = z
       .min(1, 'must not be empty')
       .nullish()
       .describe(
-        'the name of one of the product\'s weightTiers (an addition to the contract): the item is quantity units of that tier, and holds quantity × its grams',
+        "the name of one of the product's weightTiers (an addition to the contract): the item is quantity units of that tier, and holds quantity × its grams",
       ),
   })
   .superRefine((line, context) => {
@@ -57,7 +59,10 @@ const address = z.object({
   street2: optionalText(200),
   city: text(100).min(1, 'must not be empty'),
   state: text(64).min(1, 'must not be empty'),
-  zip: z.string().trim().regex(/^\d{5}(-\d{4})?$/, 'must be a ZIP code: 12345 or 12345-6789'),
+  zip: z
+    .string()
+    .trim()
+    .regex(/^\d{5}(-\d{4})?$/, 'must be a ZIP code: 12345 or 12345-6789'),
 });
 
 /** POST /v1/stores/{storeId}/orders. Unknown fields are ignored (the platform may send more than we use). */
@@ -83,7 +88,12 @@ export const orderListQuery = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
-  limit: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(100),
   cursor: z
     .string()
     .transform((text, context) => {
@@ -119,9 +129,13 @@ export function crossFieldProblems(raw: unknown, store: { syncOrders: boolean })
     problems.push({ path: 'address', message: 'is required for a delivery' });
   }
   if (customer?.purchaseCategory === 'med') {
-    if (!filled(customer.medicalId)) problems.push({ path: 'customer.medicalId', message: 'is required for a med customer (Flowhub requires it for medical orders)' });
+    if (!filled(customer.medicalId))
+      problems.push({ path: 'customer.medicalId', message: 'is required for a med customer (Flowhub requires it for medical orders)' });
     if (!filled(customer.medicalIdExpiration)) {
-      problems.push({ path: 'customer.medicalIdExpiration', message: 'is required for a med customer (Flowhub requires it for medical orders)' });
+      problems.push({
+        path: 'customer.medicalIdExpiration',
+        message: 'is required for a med customer (Flowhub requires it for medical orders)',
+      });
     }
   }
   if (store.syncOrders && customer && !filled(customer.phone) && !filled(customer.medicalId)) {
@@ -138,7 +152,9 @@ export function crossFieldProblems(raw: unknown, store: { syncOrders: boolean })
 /** Parses a create body: every wrong field in one list (empty when the body is good). */
 export function parseCreateOrder(raw: unknown, store: { syncOrders: boolean }): { body?: CreateOrderBody; problems: ErrorDetail[] } {
   const parsed = createOrderBody.safeParse(raw, { error: requiredFieldMessages });
-  const malformed = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: formatPath(issue.path) || 'body', message: issue.message }));
+  const malformed = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ path: formatPath(issue.path) || 'body', message: issue.message }));
   const seen = new Set(malformed.map((problem) => problem.path));
   const joined = crossFieldProblems(raw, store).filter((problem) => !seen.has(problem.path) && (seen.add(problem.path), true));
   const problems = [...malformed, ...joined];

@@ -23,9 +23,13 @@ async function failedOrderPush(externalId: string, reason: string) {
   const data = { storeId: 'demo-store', externalId };
   const job = await harness.deps.queues['order-push'].add(queues['order-push'].jobName(data), data, { attempts: 1 });
   const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
-  const worker = startTestWorker('order-push', async () => {
-    throw new UnrecoverableError(reason);
-  }, { connection, prefix: harness.prefix });
+  const worker = startTestWorker(
+    'order-push',
+    async () => {
+      throw new UnrecoverableError(reason);
+    },
+    { connection, prefix: harness.prefix },
+  );
   try {
     await waitFor(async () => (await job.getState()) === 'failed', { what: 'the order push to fail' });
   } finally {
@@ -67,7 +71,11 @@ describe('Bull Board without valid credentials', () => {
 
   it('cannot retry, promote or remove a job', async () => {
     const failedId = await failedOrderPush('A-2001', 'Flowhub refused the order: a phone number or medical id is required');
-    const delayed = await harness.deps.queues['order-push'].add('order-push:demo-store:A-2002', { storeId: 'demo-store', externalId: 'A-2002' }, { delay: 60_000 });
+    const delayed = await harness.deps.queues['order-push'].add(
+      'order-push:demo-store:A-2002',
+      { storeId: 'demo-store', externalId: 'A-2002' },
+      { delay: 60_000 },
+    );
     const attempts = [
       `/admin/queues/api/queues/order-push/${failedId}/retry`,
       '/admin/queues/api/queues/order-push/retry/failed',
@@ -102,7 +110,11 @@ describe('Bull Board with the configured credentials', () => {
     expect(page.body).toContain('<title>flowhub-sync</title>');
     const script = page.body.match(/src="([^"]+\.js)"/)?.[1];
     expect(script).toBeDefined();
-    const asset = await harness.app.inject({ method: 'GET', url: new URL(script!, 'http://host/admin/queues/').pathname, headers: withAuth });
+    const asset = await harness.app.inject({
+      method: 'GET',
+      url: new URL(script!, 'http://host/admin/queues/').pathname,
+      headers: withAuth,
+    });
     expect(asset.statusCode).toBe(200);
   });
 
@@ -111,7 +123,8 @@ describe('Bull Board with the configured credentials', () => {
     expect(response.statusCode).toBe(200);
     const listed = response.json().queues as Array<{ name: string; counts: Record<string, number> }>;
     expect(listed.map((queue) => queue.name).sort()).toEqual([...QUEUE_NAMES].sort());
-    for (const queue of listed) expect(queue.counts).toEqual(expect.objectContaining({ failed: expect.any(Number), waiting: expect.any(Number) }));
+    for (const queue of listed)
+      expect(queue.counts).toEqual(expect.objectContaining({ failed: expect.any(Number), waiting: expect.any(Number) }));
   });
 
   it('shows a failed order push by its readable name with its reason, and lets the operator retry it', async () => {
@@ -122,10 +135,12 @@ describe('Bull Board with the configured credentials', () => {
       url: '/admin/queues/api/queues?activeQueue=order-push&status=failed&page=1&jobsPerPage=10',
       headers: withAuth,
     });
-    const orderPush = (response.json().queues as Array<{ name: string; jobs: Array<{ id: string; name: string; failedReason: string }> }>).find(
-      (queue) => queue.name === 'order-push',
-    )!;
-    expect(orderPush.jobs).toEqual(expect.arrayContaining([expect.objectContaining({ id: jobId, name: 'order-push:demo-store:A-1001', failedReason: reason })]));
+    const orderPush = (
+      response.json().queues as Array<{ name: string; jobs: Array<{ id: string; name: string; failedReason: string }> }>
+    ).find((queue) => queue.name === 'order-push')!;
+    expect(orderPush.jobs).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: jobId, name: 'order-push:demo-store:A-1001', failedReason: reason })]),
+    );
 
     const retry = await harness.app.inject({ method: 'PUT', url: `/admin/queues/api/queues/order-push/${jobId}/retry`, headers: withAuth });
     expect(retry.statusCode).toBeLessThan(300);

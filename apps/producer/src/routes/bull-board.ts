@@ -40,7 +40,13 @@ function refuse(reply: FastifyReply) {
   return reply
     .status(401)
     .header('WWW-Authenticate', `Basic realm="${BULL_BOARD_REALM}", charset="UTF-8"`)
-    .send({ error: { code: 'unauthorized', message: 'Bull Board needs its user and password (BULL_BOARD_USER / BULL_BOARD_PASSWORD)', details: [] } });
+    .send({
+      error: {
+        code: 'unauthorized',
+        message: 'Bull Board needs its user and password (BULL_BOARD_USER / BULL_BOARD_PASSWORD)',
+        details: [],
+      },
+    });
 }
 
 /**
@@ -48,20 +54,24 @@ function refuse(reply: FastifyReply) {
  * encapsulated, so its onRequest hook runs before every route the board's adapter adds under that prefix
  * (page, JSON API, static assets, job actions) and before its not-found answers.
  */
-export const bullBoardRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!hasBoardCredentials(request.headers.authorization, deps.settings.bullBoard)) return refuse(reply);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } }),
-  );
+export const bullBoardRoutes =
+  (deps: ProducerDependencies): FastifyPluginAsync =>
+  async (app) => {
+    app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!hasBoardCredentials(request.headers.authorization, deps.settings.bullBoard)) return refuse(reply);
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply
+        .status(404)
+        .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } }),
+    );
 
-  const serverAdapter = new FastifyAdapter();
-  serverAdapter.setBasePath(BULL_BOARD_PATH);
-  createBullBoard({
-    queues: QUEUE_NAMES.map((name) => new BullMQAdapter(deps.queues[name], { description: descriptions[name] })),
-    serverAdapter,
-    options: { uiConfig: { boardTitle: 'flowhub-sync', hideDocsLink: true } },
-  });
-  await app.register(serverAdapter.registerPlugin());
-};
+    const serverAdapter = new FastifyAdapter();
+    serverAdapter.setBasePath(BULL_BOARD_PATH);
+    createBullBoard({
+      queues: QUEUE_NAMES.map((name) => new BullMQAdapter(deps.queues[name], { description: descriptions[name] })),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'flowhub-sync', hideDocsLink: true } },
+    });
+    await app.register(serverAdapter.registerPlugin());
+  };

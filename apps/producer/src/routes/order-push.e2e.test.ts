@@ -4,7 +4,16 @@ import { createSecretBox } from '@flowhub-sync/config';
 import type { PrismaClient } from '@flowhub-sync/db';
 import { startSimulator, type RunningSimulator } from '@flowhub-sync/flowhub-sim';
 import { createRedisConnection, parsePayload, queues } from '@flowhub-sync/queues';
-import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp, type RunningApp } from '@flowhub-sync/testing';
+import {
+  freePort,
+  serviceUrls,
+  startApp,
+  testEncryptionKey,
+  uniqueQueuePrefix,
+  waitFor,
+  waitForHttp,
+  type RunningApp,
+} from '@flowhub-sync/testing';
 import { errorHandler } from '../errors';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { orderPushRoutes } from './order-push';
@@ -78,9 +87,19 @@ async function seedStore(prisma: PrismaClient, storeId: string): Promise<string[
     },
   });
   const location = sim.state.location('demo-location')!;
-  const items = location.catalogue().filter((item) => item.defect === null && location.forSaleQuantity(item) > 0).slice(0, 2);
+  const items = location
+    .catalogue()
+    .filter((item) => item.defect === null && location.forSaleQuantity(item) > 0)
+    .slice(0, 2);
   await prisma.product.createMany({
-    data: items.map((item, index) => ({ storeId, variantId: item.variantId, productId: item.productId, name: `Item ${index}`, posQuantity: 50, contentHash: `h${index}` })),
+    data: items.map((item, index) => ({
+      storeId,
+      variantId: item.variantId,
+      productId: item.productId,
+      name: `Item ${index}`,
+      posQuantity: 50,
+      contentHash: `h${index}`,
+    })),
   });
   return items.map((item) => item.variantId);
 }
@@ -107,7 +126,12 @@ it('an order confirmed while Redis is down is pushed once Redis is back, by the 
   const app = await serve(down);
   const [variantId] = await seedStore(down.db.prisma, 'redis-down');
 
-  const confirmed = await app.inject({ method: 'POST', url: '/v1/stores/redis-down/orders', headers: auth, payload: orderBody('OUTAGE-1', variantId) });
+  const confirmed = await app.inject({
+    method: 'POST',
+    url: '/v1/stores/redis-down/orders',
+    headers: auth,
+    payload: orderBody('OUTAGE-1', variantId),
+  });
   expect(confirmed.statusCode).toBe(201);
   expect(confirmed.json()).toMatchObject({ status: 'confirmed', push: { state: 'queued' } });
 
@@ -126,7 +150,10 @@ it('an order confirmed while Redis is down is pushed once Redis is back, by the 
   const data = parsePayload('maintenance', { task: 'outbox-sweep' });
   await maintenance.add(queues.maintenance.jobName(data), data);
 
-  await waitFor(async () => (await pushOf(app, 'redis-down', 'OUTAGE-1')).state === 'pushed', { what: 'the order to be pushed', timeoutMs: 20_000 });
+  await waitFor(async () => (await pushOf(app, 'redis-down', 'OUTAGE-1')).state === 'pushed', {
+    what: 'the order to be pushed',
+    timeoutMs: 20_000,
+  });
   expect(creates('OUTAGE-1')).toBe(1);
   const [received] = sim.state.orders.all({ noteOrderId: 'OUTAGE-1' });
   expect(received.payload).toMatchObject({
@@ -145,12 +172,25 @@ it('a push whose answer was lost waits for the operator; {"recreate": true} crea
   await startOrderWorker(h.db.url, h.prefix);
   sim.state.faults.add({ kind: 'dropAfterCreate', count: 1 });
 
-  const confirmed = await app.inject({ method: 'POST', url: '/v1/stores/lost-answer/orders', headers: auth, payload: orderBody('LOST-1', variantId) });
+  const confirmed = await app.inject({
+    method: 'POST',
+    url: '/v1/stores/lost-answer/orders',
+    headers: auth,
+    payload: orderBody('LOST-1', variantId),
+  });
   expect(confirmed.json()).toMatchObject({ push: { state: 'queued' } });
-  await waitFor(async () => (await pushOf(app, 'lost-answer', 'LOST-1')).state === 'needs_reconciliation', { what: 'the lost answer', timeoutMs: 20_000 });
+  await waitFor(async () => (await pushOf(app, 'lost-answer', 'LOST-1')).state === 'needs_reconciliation', {
+    what: 'the lost answer',
+    timeoutMs: 20_000,
+  });
   expect(creates('LOST-1')).toBe(1);
 
-  const recreated = await app.inject({ method: 'POST', url: '/v1/stores/lost-answer/orders/LOST-1/push', headers: auth, payload: { recreate: true } });
+  const recreated = await app.inject({
+    method: 'POST',
+    url: '/v1/stores/lost-answer/orders/LOST-1/push',
+    headers: auth,
+    payload: { recreate: true },
+  });
   expect(recreated.statusCode).toBe(202);
 
   await waitFor(async () => (await pushOf(app, 'lost-answer', 'LOST-1')).state === 'pushed', { what: 'the new create', timeoutMs: 20_000 });

@@ -36,7 +36,15 @@ let storeSeq = 0;
 async function freshStore(settings: { maui?: boolean; syncOrders?: boolean; statusWebhookUrl?: string } = {}) {
   const storeId = `push-store-${++storeSeq}`;
   await h.db.prisma.store.create({
-    data: { id: storeId, enabled: true, syncOrders: settings.syncOrders ?? true, maui: settings.maui ?? false, clientId: 'c', locationId: 'l', statusWebhookUrl: settings.statusWebhookUrl },
+    data: {
+      id: storeId,
+      enabled: true,
+      syncOrders: settings.syncOrders ?? true,
+      maui: settings.maui ?? false,
+      clientId: 'c',
+      locationId: 'l',
+      statusWebhookUrl: settings.statusWebhookUrl,
+    },
   });
   await h.db.prisma.product.create({ data: { storeId, variantId: 'v-a', productId: 'p-a', name: 'A', posQuantity: 10, contentHash: 'a' } });
   return storeId;
@@ -52,15 +60,21 @@ const createConfirmed = (storeId: string, externalId: string) =>
   });
 const pushRoute = (storeId: string, externalId: string, body?: object) =>
   app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/push`, headers: auth, ...(body ? { payload: body } : {}) });
-const setPushState = (storeId: string, externalId: string, data: { pushState: 'failed' | 'needs_reconciliation' | 'pushing' | 'not_pushed'; pushError?: string }) =>
-  h.db.prisma.order.update({ where: { storeId_externalId: { storeId, externalId } }, data });
-const cancelRoute = (storeId: string, externalId: string) => app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/cancel`, headers: auth });
-const orderRow = (storeId: string, externalId: string) => h.db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId, externalId } } });
+const setPushState = (
+  storeId: string,
+  externalId: string,
+  data: { pushState: 'failed' | 'needs_reconciliation' | 'pushing' | 'not_pushed'; pushError?: string },
+) => h.db.prisma.order.update({ where: { storeId_externalId: { storeId, externalId } }, data });
+const cancelRoute = (storeId: string, externalId: string) =>
+  app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/cancel`, headers: auth });
+const orderRow = (storeId: string, externalId: string) =>
+  h.db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId, externalId } } });
 const deliveriesOf = async (storeId: string, externalId: string) =>
   h.db.prisma.webhookDelivery.findMany({ where: { storeId, order: { externalId } }, orderBy: { sequence: 'asc' } });
 const HOOK = 'https://platform.example.com/hook';
 const pushJob = (storeId: string, externalId: string) => h.deps.queues['order-push'].getJob(jobIds.orderPush(storeId, externalId));
-const heldOf = async (storeId: string) => (await h.db.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: 'v-a' } } })).heldQuantity;
+const heldOf = async (storeId: string) =>
+  (await h.db.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: 'v-a' } } })).heldQuantity;
 
 describe('enqueueOrderPush', () => {
   it("adds the order's push job under its one id, once, however often it is called", async () => {
@@ -93,7 +107,9 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
     const response = await pushRoute(storeId, 'REC-1', { flowhubOrderId: 'fh-777' });
 
     expect(response.statusCode).toBe(202);
-    expect(response.json()).toMatchObject({ push: { state: 'pushed', flowhubOrderId: 'fh-777', error: null, pushedAt: expect.any(String) } });
+    expect(response.json()).toMatchObject({
+      push: { state: 'pushed', flowhubOrderId: 'fh-777', error: null, pushedAt: expect.any(String) },
+    });
     expect(response.json().history).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'reconciled', cause: 'operator' })]));
     expect(await pushJob(storeId, 'REC-1')).toBeUndefined();
     // Not a Maui store: the stock stays held.
@@ -137,7 +153,9 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
 
     expect(response.statusCode).toBe(202);
     expect(response.json()).toMatchObject({ push: { state: 'queued', error: null } });
-    expect(response.json().history).toEqual(expect.arrayContaining([expect.objectContaining({ event: 'push_recreate_requested', cause: 'operator' })]));
+    expect(response.json().history).toEqual(
+      expect.arrayContaining([expect.objectContaining({ event: 'push_recreate_requested', cause: 'operator' })]),
+    );
     expect(await pushJob(storeId, 'RECREATE-1')).toMatchObject({ data: { storeId, externalId: 'RECREATE-1' } });
   });
 
@@ -172,7 +190,12 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
   it('{"flowhubOrderId"} is refused with 409 for an order that is not confirmed, or whose push is under way or queued: nothing changes', async () => {
     const storeId = await freshStore();
     const create = (externalId: string) =>
-      app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: { externalId, type: 'pickup', customer, items: [{ variantId: 'v-a', quantity: 1 }] } });
+      app.inject({
+        method: 'POST',
+        url: `/v1/stores/${storeId}/orders`,
+        headers: auth,
+        payload: { externalId, type: 'pickup', customer, items: [{ variantId: 'v-a', quantity: 1 }] },
+      });
     await create('PENDING-1');
     await create('CANCELLED-1');
     await cancelRoute(storeId, 'CANCELLED-1');
@@ -190,7 +213,11 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
       const response = await pushRoute(storeId, externalId, { flowhubOrderId: `fh-${externalId}` });
       expect(response.statusCode).toBe(409);
       expect(response.json().error).toMatchObject({ code: 'conflict', message: expect.stringMatching(said) });
-      expect(await orderRow(storeId, externalId)).toMatchObject({ status: before.status, pushState: before.pushState, flowhubOrderId: null });
+      expect(await orderRow(storeId, externalId)).toMatchObject({
+        status: before.status,
+        pushState: before.pushState,
+        flowhubOrderId: null,
+      });
     }
   });
 
@@ -211,12 +238,18 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
       expect(response.json()).toMatchObject({ status: 'confirmed', push: { state: 'pushed', flowhubOrderId: `fh-${externalId}` } });
     }
 
-    const followed = await h.db.prisma.order.findMany({ where: { storeId, ...followedOrdersWhere() }, select: { externalId: true }, orderBy: { externalId: 'asc' } });
+    const followed = await h.db.prisma.order.findMany({
+      where: { storeId, ...followedOrdersWhere() },
+      select: { externalId: true },
+      orderBy: { externalId: 'asc' },
+    });
     expect(followed.map((order) => order.externalId)).toEqual(['FAILED-1', 'NEVER-1']);
     const polls = h.deps.queues['order-status-poll'];
     expect(await polls.getJobScheduler(jobIds.statusPollSchedule(storeId))).toBeDefined();
     const queued = await polls.getJobs(['waiting', 'delayed', 'prioritized']);
-    expect(queued.some((job) => job.data.storeId === storeId && job.data.flowhubOrderId === undefined && !job.id?.startsWith('repeat:'))).toBe(true);
+    expect(
+      queued.some((job) => job.data.storeId === storeId && job.data.flowhubOrderId === undefined && !job.id?.startsWith('repeat:')),
+    ).toBe(true);
   });
 
   it('{"flowhubOrderId"} on a cancelled order whose push needs reconciliation links the Flowhub order and says it must be cancelled there', async () => {
@@ -230,9 +263,17 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
 
     expect(response.statusCode).toBe(202);
     // Followed in Flowhub (a sale there is reported as a conflict); a cancelled order is not handed to Maui.
-    expect(response.json()).toMatchObject({ status: 'cancelled', fulfilled: false, push: { state: 'pushed', flowhubOrderId: 'fh-cxl-1' }, holds: [{ state: 'released' }] });
+    expect(response.json()).toMatchObject({
+      status: 'cancelled',
+      fulfilled: false,
+      push: { state: 'pushed', flowhubOrderId: 'fh-cxl-1' },
+      holds: [{ state: 'released' }],
+    });
     const required = response.json().history.filter((entry: { event: string }) => entry.event === 'flowhub_cancel_required');
-    expect(required.at(-1)).toMatchObject({ cause: 'operator', details: { flowhubOrderId: 'fh-cxl-1', message: expect.stringContaining('cancel it in Flowhub') } });
+    expect(required.at(-1)).toMatchObject({
+      cause: 'operator',
+      details: { flowhubOrderId: 'fh-cxl-1', message: expect.stringContaining('cancel it in Flowhub') },
+    });
     const deliveries = await deliveriesOf(storeId, 'CXL-REC-1');
     expect(deliveries.map((delivery) => delivery.event)).toEqual(['cancel_required_in_flowhub', 'cancel_required_in_flowhub']);
     expect(await h.deps.queues['webhook-delivery'].getJob(jobIds.webhookDelivery(deliveries[1].id))).toBeDefined();
@@ -248,7 +289,11 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
       data: { pushState: 'pushed', flowhubOrderId: 'fh-dup-a', duplicateFlowhubOrderIds: ['fh-dup-b'] },
     });
     const get = (externalId: string) => app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth });
-    expect((await get('DUP-1')).json().push).toMatchObject({ state: 'pushed', flowhubOrderId: 'fh-dup-a', duplicateFlowhubOrderIds: ['fh-dup-b'] });
+    expect((await get('DUP-1')).json().push).toMatchObject({
+      state: 'pushed',
+      flowhubOrderId: 'fh-dup-a',
+      duplicateFlowhubOrderIds: ['fh-dup-b'],
+    });
     expect((await get('DUP-2')).json().push).not.toHaveProperty('duplicateFlowhubOrderIds');
   });
 
@@ -259,7 +304,12 @@ describe('POST /v1/stores/{storeId}/orders/{externalId}/push', () => {
     expect(both.json().error.details).toEqual([expect.objectContaining({ path: 'recreate' })]);
     const wrong = await pushRoute(storeId, 'X-1', { flowhubOrderId: '', recreate: false, extra: 1 });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.json().error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['body', 'flowhubOrderId', 'recreate']);
+    expect(
+      wrong
+        .json()
+        .error.details.map((detail: { path: string }) => detail.path)
+        .sort(),
+    ).toEqual(['body', 'flowhubOrderId', 'recreate']);
     expect((await pushRoute(storeId, 'NOPE-1')).statusCode).toBe(404);
     expect((await pushRoute('no-such-store', 'NOPE-1')).statusCode).toBe(404);
   });
@@ -293,7 +343,10 @@ describe('cancelling an order already pushed', () => {
     expect(claimed.json().history.at(-1)).toMatchObject({ event: 'flowhub_cancel_required', details: { pushState: 'pushing' } });
     const [delivery, ...more] = await deliveriesOf(storeId, 'CLAIMED-1');
     expect(more).toEqual([]);
-    expect(delivery).toMatchObject({ event: 'cancel_required_in_flowhub', payload: expect.objectContaining({ externalId: 'CLAIMED-1', event: 'cancel_required_in_flowhub', status: 'cancelled' }) });
+    expect(delivery).toMatchObject({
+      event: 'cancel_required_in_flowhub',
+      payload: expect.objectContaining({ externalId: 'CLAIMED-1', event: 'cancel_required_in_flowhub', status: 'cancelled' }),
+    });
     expect(await h.deps.queues['webhook-delivery'].getJob(jobIds.webhookDelivery(delivery.id))).toBeDefined();
     // A repeat cancel changes nothing and says nothing again.
     await cancelRoute(storeId, 'CLAIMED-1');

@@ -35,10 +35,12 @@ export function parsePushRequest(body: unknown): PushRequest {
   return parsed.recreate ? { kind: 'recreate' } : { kind: 'push' };
 }
 
-export const orderPushRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
-  app.post<{ Params: { storeId: string; externalId: string } }>('/v1/stores/:storeId/orders/:externalId/push', async (request, reply) => {
-    const ref = parseWith(orderParams, request.params);
-    const order = await requestPush(deps, ref, parsePushRequest(request.body));
-    return reply.status(202).send(order);
-  });
-};
+export const orderPushRoutes =
+  (deps: ProducerDependencies): FastifyPluginAsync =>
+  async (app) => {
+    app.post<{ Params: { storeId: string; externalId: string } }>('/v1/stores/:storeId/orders/:externalId/push', async (request, reply) => {
+      const ref = parseWith(orderParams, request.params);
+      const order = await requestPush(deps, ref, parsePushRequest(request.body));
+      return reply.status(202).send(order);
+    });
+  };

@@ -20,13 +20,18 @@ afterAll(() => h.close());
 
 const tally = (statuses: { statusCode: number; code?: string }[]) => {
   const counts: Record<string, number> = {};
-  for (const { statusCode, code } of statuses) counts[`${statusCode}${code ? ` ${code}` : ''}`] = (counts[`${statusCode}${code ? ` ${code}` : ''}`] ?? 0) + 1;
+  for (const { statusCode, code } of statuses)
+    counts[`${statusCode}${code ? ` ${code}` : ''}`] = (counts[`${statusCode}${code ? ` ${code}` : ''}`] ?? 0) + 1;
   return counts;
 };
 
 async function expectExactlyHeld(prisma: TestDatabase['prisma'], storeId: string, variantId: string, quantity: number) {
   expect(await heldQuantity(prisma, storeId, variantId)).toBe(quantity);
-  const holds = await prisma.inventoryHold.aggregate({ where: { storeId, variantId, state: 'held' }, _sum: { quantity: true }, _count: true });
+  const holds = await prisma.inventoryHold.aggregate({
+    where: { storeId, variantId, state: 'held' },
+    _sum: { quantity: true },
+    _count: true,
+  });
   expect(holds._sum.quantity).toBe(quantity);
   expect(await prisma.order.count({ where: { storeId } })).toBe(holds._count);
 }
@@ -48,7 +53,12 @@ describe('concurrent orders in one process pair (two app instances, two connecti
     await seedProduct(h.db.prisma, 'burst', 'v-hot', 50);
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        apps[i % 2].inject({ method: 'POST', url: '/v1/stores/burst/orders', headers: auth, payload: orderBody(`B-${i}`, [{ variantId: 'v-hot', quantity: 1 }]) }),
+        apps[i % 2].inject({
+          method: 'POST',
+          url: '/v1/stores/burst/orders',
+          headers: auth,
+          payload: orderBody(`B-${i}`, [{ variantId: 'v-hot', quantity: 1 }]),
+        }),
       ),
     );
     expect(tally(answers.map((answer) => ({ statusCode: answer.statusCode, code: answer.json().error?.code })))).toEqual({
@@ -64,7 +74,16 @@ describe('concurrent orders in one process pair (two app instances, two connecti
     await seedProduct(h.db.prisma, 'pairs', 'v-b', 30);
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, i) => {
-        const items = i % 2 ? [{ variantId: 'v-a', quantity: 1 }, { variantId: 'v-b', quantity: 1 }] : [{ variantId: 'v-b', quantity: 1 }, { variantId: 'v-a', quantity: 1 }];
+        const items =
+          i % 2
+            ? [
+                { variantId: 'v-a', quantity: 1 },
+                { variantId: 'v-b', quantity: 1 },
+              ]
+            : [
+                { variantId: 'v-b', quantity: 1 },
+                { variantId: 'v-a', quantity: 1 },
+              ];
         return apps[i % 2].inject({ method: 'POST', url: '/v1/stores/pairs/orders', headers: auth, payload: orderBody(`P-${i}`, items) });
       }),
     );

@@ -7,18 +7,28 @@ import { auth, createProducerHarness, type ProducerHarness } from '../testing/ha
 let h: ProducerHarness;
 beforeAll(async () => {
   h = await createProducerHarness();
-  await h.db.prisma.store.createMany({ data: [{ id: 'oncall', enabled: true, syncOrders: true }, { id: 'other', enabled: true }, { id: 'empty' }] });
+  await h.db.prisma.store.createMany({
+    data: [{ id: 'oncall', enabled: true, syncOrders: true }, { id: 'other', enabled: true }, { id: 'empty' }],
+  });
   await seed();
 });
 afterAll(() => h.close());
 
-const list = (storeId: string, query = '') => h.app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders${query ? `?${query}` : ''}`, headers: auth });
+const list = (storeId: string, query = '') =>
+  h.app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders${query ? `?${query}` : ''}`, headers: auth });
 
 const base = Date.parse('2026-11-27T10:00:00.000Z');
 let minute = 0;
 async function order(
   externalId: string,
-  data: { status?: OrderStatus; pushState?: PushState; pushError?: string; flowhubStatus?: string; duplicateFlowhubOrderIds?: string[]; followStoppedReason?: string } = {},
+  data: {
+    status?: OrderStatus;
+    pushState?: PushState;
+    pushError?: string;
+    flowhubStatus?: string;
+    duplicateFlowhubOrderIds?: string[];
+    followStoppedReason?: string;
+  } = {},
   events: { event: string; cause?: string; details?: Prisma.InputJsonValue }[] = [],
   storeId = 'oncall',
 ) {
@@ -41,7 +51,8 @@ async function order(
   for (const event of events) await h.db.prisma.orderEvent.create({ data: { orderId: created.id, ...event } });
 }
 
-const CANCEL_MESSAGE = "the order was already pushed to Flowhub (Flowhub order fh-e): cancel it in Flowhub too, Flowhub's API offers no cancel";
+const CANCEL_MESSAGE =
+  "the order was already pushed to Flowhub (Flowhub order fh-e): cancel it in Flowhub too, Flowhub's API offers no cancel";
 
 /** Oldest first: the list answers newest first. */
 async function seed() {
@@ -49,8 +60,12 @@ async function seed() {
   await order('B-failed', { pushState: 'failed', pushError: 'Flowhub refused the order: product p-1 is not a product of this location' });
   await order('C-unknown', { pushState: 'needs_reconciliation', pushError: "Flowhub's answer to the create was lost" });
   await order('D-duplicate', { duplicateFlowhubOrderIds: ['fh-d2'] });
-  await order('E-cancel', { status: 'cancelled', flowhubStatus: 'new' }, [{ event: 'flowhub_cancel_required', cause: 'cancelled', details: { flowhubOrderId: 'fh-e', message: CANCEL_MESSAGE } }]);
-  await order('F-cancelled-there', { status: 'cancelled', flowhubStatus: 'deleted' }, [{ event: 'flowhub_cancel_required', cause: 'cancelled', details: { message: 'cancel it' } }]);
+  await order('E-cancel', { status: 'cancelled', flowhubStatus: 'new' }, [
+    { event: 'flowhub_cancel_required', cause: 'cancelled', details: { flowhubOrderId: 'fh-e', message: CANCEL_MESSAGE } },
+  ]);
+  await order('F-cancelled-there', { status: 'cancelled', flowhubStatus: 'deleted' }, [
+    { event: 'flowhub_cancel_required', cause: 'cancelled', details: { message: 'cancel it' } },
+  ]);
   await order('G-unfollowed', { followStoppedReason: 'Flowhub answered 404 for this order 5 times in a row' });
   await order('H-sold-there', { status: 'cancelled', flowhubStatus: 'sold' }, [
     { event: 'flowhub_cancel_required', cause: 'cancelled', details: { message: 'cancel it in Flowhub too' } },
@@ -68,7 +83,15 @@ describe('GET /v1/stores/{storeId}/orders?attention=true', () => {
     expect(response.statusCode).toBe(200);
     const { items, nextCursor } = response.json();
     expect(nextCursor).toBeNull();
-    expect(items.map((item: { externalId: string }) => item.externalId)).toEqual(['I-duplicate-event', 'H-sold-there', 'G-unfollowed', 'E-cancel', 'D-duplicate', 'C-unknown', 'B-failed']);
+    expect(items.map((item: { externalId: string }) => item.externalId)).toEqual([
+      'I-duplicate-event',
+      'H-sold-there',
+      'G-unfollowed',
+      'E-cancel',
+      'D-duplicate',
+      'C-unknown',
+      'B-failed',
+    ]);
     const byId = Object.fromEntries(items.map((item: { externalId: string; attention: unknown }) => [item.externalId, item.attention]));
     expect(byId).toEqual({
       'B-failed': [{ reason: 'push_failed', message: 'Flowhub refused the order: product p-1 is not a product of this location' }],

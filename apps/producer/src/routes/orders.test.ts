@@ -23,10 +23,12 @@ async function freshStore(settings: Parameters<typeof seedStore>[2] = {}, stock:
   return storeId;
 }
 
-const create = (storeId: string, body: unknown) => app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: body as object });
+const create = (storeId: string, body: unknown) =>
+  app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: body as object });
 const act = (storeId: string, externalId: string, action: 'confirm' | 'cancel' | 'complete') =>
   app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/${action}`, headers: auth });
-const get = (storeId: string, externalId: string) => app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth });
+const get = (storeId: string, externalId: string) =>
+  app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth });
 const patch = (storeId: string, externalId: string, body: unknown) =>
   app.inject({ method: 'PATCH', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth, payload: body as object });
 const held = (storeId: string, variantId: string) => heldQuantity(h.db.prisma, storeId, variantId);
@@ -36,7 +38,13 @@ const detailsByPath = (response: { json(): any }) =>
 describe('POST /v1/stores/{storeId}/orders', () => {
   it('creates the order and holds its quantities at once', async () => {
     const storeId = await freshStore();
-    const response = await create(storeId, orderBody('A-1001', [{ variantId: 'v-a', quantity: 2 }, { variantId: 'v-b', quantity: 1.5 }]));
+    const response = await create(
+      storeId,
+      orderBody('A-1001', [
+        { variantId: 'v-a', quantity: 2 },
+        { variantId: 'v-b', quantity: 1.5 },
+      ]),
+    );
     expect(response.statusCode).toBe(201);
     expect(response.json()).toMatchObject({
       externalId: 'A-1001',
@@ -55,7 +63,9 @@ describe('POST /v1/stores/{storeId}/orders', () => {
     expect(await held(storeId, 'v-a')).toBe(2);
     expect(await held(storeId, 'v-b')).toBe(1.5);
     // The answer is the order as stored.
-    expect((await app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/A-1001`, headers: auth })).json()).toEqual(response.json());
+    expect((await app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/A-1001`, headers: auth })).json()).toEqual(
+      response.json(),
+    );
   });
 
   it('refuses a short order with 409 listing each short item, and holds nothing', async () => {
@@ -89,13 +99,31 @@ describe('POST /v1/stores/{storeId}/orders', () => {
 
   it('adds up the lines that name the same variant, and keeps the quantity threshold back', async () => {
     const storeId = await freshStore({ quantityThreshold: 2 }, { 'v-a': 6 });
-    const tooMuch = await create(storeId, orderBody('A-dup', [{ variantId: 'v-a', quantity: 3 }, { variantId: 'v-a', quantity: 2 }]));
+    const tooMuch = await create(
+      storeId,
+      orderBody('A-dup', [
+        { variantId: 'v-a', quantity: 3 },
+        { variantId: 'v-a', quantity: 2 },
+      ]),
+    );
     expect(tooMuch.statusCode).toBe(409);
     expect(tooMuch.json().error.details).toEqual([
-      { path: 'items[0]', message: expect.stringMatching(/items\[0\] and items\[1\] ask for 5 together.*only 4/), variantId: 'v-a', requested: 5, sellable: 4 },
+      {
+        path: 'items[0]',
+        message: expect.stringMatching(/items\[0\] and items\[1\] ask for 5 together.*only 4/),
+        variantId: 'v-a',
+        requested: 5,
+        sellable: 4,
+      },
     ]);
 
-    const fits = await create(storeId, orderBody('A-dup', [{ variantId: 'v-a', quantity: 3 }, { variantId: 'v-a', quantity: 1 }]));
+    const fits = await create(
+      storeId,
+      orderBody('A-dup', [
+        { variantId: 'v-a', quantity: 3 },
+        { variantId: 'v-a', quantity: 1 },
+      ]),
+    );
     expect(fits.statusCode).toBe(201);
     expect(fits.json().holds).toEqual([
       { variantId: 'v-a', quantity: 3, state: 'held' },
@@ -174,7 +202,10 @@ describe('POST /v1/stores/{storeId}/orders', () => {
         ]),
       );
       expect(response.statusCode).toBe(400);
-      expect(response.json().error).toMatchObject({ code: 'validation_failed', message: 'invalid order: items[1].weightTier, items[2].weightTier' });
+      expect(response.json().error).toMatchObject({
+        code: 'validation_failed',
+        message: 'invalid order: items[1].weightTier, items[2].weightTier',
+      });
       expect(detailsByPath(response)).toEqual({
         'items[1].weightTier': '"half ounce" is not a weight tier of v-bulk: its tiers are "1g", "1/8 oz", "1 oz"',
         'items[2].weightTier': '"1g" is not a weight tier of v-a: it has no weight tiers (it is not sold by weight)',
@@ -185,17 +216,35 @@ describe('POST /v1/stores/{storeId}/orders', () => {
 
     it('counts a tier in grams against what can be sold: 409 says how many grams were asked and how many can be sold', async () => {
       const storeId = await weighedStore(30);
-      const response = await create(storeId, orderBody('T-short', [{ variantId: 'v-bulk', quantity: 1, weightTier: '1 oz' }, { variantId: 'v-bulk', quantity: 1, weightTier: '1/8 oz' }]));
+      const response = await create(
+        storeId,
+        orderBody('T-short', [
+          { variantId: 'v-bulk', quantity: 1, weightTier: '1 oz' },
+          { variantId: 'v-bulk', quantity: 1, weightTier: '1/8 oz' },
+        ]),
+      );
       expect(response.statusCode).toBe(409);
       expect(response.json().error.details).toEqual([
-        { path: 'items[0]', message: 'items[0] and items[1] ask for 31.5 g together of v-bulk, but only 30 g can be sold', variantId: 'v-bulk', requested: 31.5, sellable: 30 },
+        {
+          path: 'items[0]',
+          message: 'items[0] and items[1] ask for 31.5 g together of v-bulk, but only 30 g can be sold',
+          variantId: 'v-bulk',
+          requested: 31.5,
+          sellable: 30,
+        },
       ]);
       expect(await held(storeId, 'v-bulk')).toBe(0);
     });
 
     it('needs a whole number of tier units, and a tier name that is not empty', async () => {
       const storeId = await weighedStore(30);
-      const response = await create(storeId, orderBody('T-bad', [{ variantId: 'v-bulk', quantity: 1.5, weightTier: '1/8 oz' }, { variantId: 'v-bulk', quantity: 1, weightTier: ' ' }]));
+      const response = await create(
+        storeId,
+        orderBody('T-bad', [
+          { variantId: 'v-bulk', quantity: 1.5, weightTier: '1/8 oz' },
+          { variantId: 'v-bulk', quantity: 1, weightTier: ' ' },
+        ]),
+      );
       expect(response.statusCode).toBe(400);
       expect(detailsByPath(response)).toEqual({
         'items[0].quantity': 'must be a whole number of units of the weight tier',
@@ -241,7 +290,10 @@ describe('POST /v1/stores/{storeId}/orders', () => {
     expect(JSON.stringify(first.json())).not.toContain('cust-42'); // the customer is not echoed back
     expect((await h.db.prisma.order.findFirstOrThrow({ where: { storeId, externalId: 'A-2100' } })).customer).toEqual(customer);
     expect((await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer }))).statusCode).toBe(200);
-    const other = await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer: { ...customer, id: 'cust-43' } }));
+    const other = await create(
+      storeId,
+      orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer: { ...customer, id: 'cust-43' } }),
+    );
     expect(other.statusCode).toBe(409);
     const { id: _id, ...anonymous } = customer;
     expect((await create(storeId, orderBody('A-2100', [{ variantId: 'v-a', quantity: 1 }], { customer: anonymous }))).statusCode).toBe(409);
@@ -286,14 +338,24 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
     const storeId = await freshStore();
     const response = await create(
       storeId,
-      orderBody('bad id!', [{ variantId: 'v-a', quantity: 1 }, { variantId: 'v-b', quantity: 0 }, { variantId: 'v-b', quantity: '2' }, { variantId: '', quantity: -1 }, { variantId: 'v-a', quantity: 0.0000001 }], {
-        type: 'delivery',
-        status: 'completed',
-        customer: { id: 'customer #7', phone: '555-0123', email: 'nope', birthDate: '31/01/1990', purchaseCategory: 'adult' },
-        address: { street1: '1 Main St', city: 'Springfield', state: 'IL', zip: '1234' },
-        deliveryFeeCents: 4.5,
-        requestedWindow: { start: '2026-11-27T12:00:00Z', end: '2026-11-27T11:00:00Z' },
-      }),
+      orderBody(
+        'bad id!',
+        [
+          { variantId: 'v-a', quantity: 1 },
+          { variantId: 'v-b', quantity: 0 },
+          { variantId: 'v-b', quantity: '2' },
+          { variantId: '', quantity: -1 },
+          { variantId: 'v-a', quantity: 0.0000001 },
+        ],
+        {
+          type: 'delivery',
+          status: 'completed',
+          customer: { id: 'customer #7', phone: '555-0123', email: 'nope', birthDate: '31/01/1990', purchaseCategory: 'adult' },
+          address: { street1: '1 Main St', city: 'Springfield', state: 'IL', zip: '1234' },
+          deliveryFeeCents: 4.5,
+          requestedWindow: { start: '2026-11-27T12:00:00Z', end: '2026-11-27T11:00:00Z' },
+        },
+      ),
     );
     expect(response.statusCode).toBe(400);
     const paths = Object.keys(detailsByPath(response));
@@ -341,7 +403,12 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
   it('needs the medical id and its expiry of a med customer', async () => {
     const storeId = await freshStore();
     const med = (customer: Record<string, unknown>) =>
-      create(storeId, orderBody('M-1', [{ variantId: 'v-a', quantity: 1 }], { customer: { phone: '+15555550123', purchaseCategory: 'med', ...customer } }));
+      create(
+        storeId,
+        orderBody('M-1', [{ variantId: 'v-a', quantity: 1 }], {
+          customer: { phone: '+15555550123', purchaseCategory: 'med', ...customer },
+        }),
+      );
     const neither = await med({});
     expect(neither.statusCode).toBe(400);
     expect(Object.keys(detailsByPath(neither)).sort()).toEqual(['customer.medicalId', 'customer.medicalIdExpiration']);
@@ -359,18 +426,28 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
       expect(Object.keys(detailsByPath(response)).sort()).toEqual(['customer.medicalId', 'customer.phone']);
       expect(detailsByPath(response)['customer.phone']).toMatch(/phone or a medical id/);
     }
-    const withMedicalId = await create(syncing, orderBody('K-2', [{ variantId: 'v-a', quantity: 1 }], { type: 'kiosk', customer: { ...anonymous, medicalId: 'MED-9' } }));
+    const withMedicalId = await create(
+      syncing,
+      orderBody('K-2', [{ variantId: 'v-a', quantity: 1 }], { type: 'kiosk', customer: { ...anonymous, medicalId: 'MED-9' } }),
+    );
     expect(withMedicalId.statusCode).toBe(201);
     expect(await held(syncing, 'v-a')).toBe(1);
 
     // A store that does not push orders to Flowhub takes them without either.
     const local = await freshStore();
-    expect((await create(local, orderBody('K-3', [{ variantId: 'v-a', quantity: 1 }], { type: 'kiosk', customer: anonymous }))).statusCode).toBe(201);
+    expect(
+      (await create(local, orderBody('K-3', [{ variantId: 'v-a', quantity: 1 }], { type: 'kiosk', customer: anonymous }))).statusCode,
+    ).toBe(201);
   });
 
   it('refuses a body that is not a JSON object, and a malformed store id', async () => {
     const storeId = await freshStore();
-    const notObject = await app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: { ...auth, 'content-type': 'application/json' }, payload: '[1,2]' });
+    const notObject = await app.inject({
+      method: 'POST',
+      url: `/v1/stores/${storeId}/orders`,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '[1,2]',
+    });
     expect(notObject.statusCode).toBe(400);
     expect(notObject.json().error.details[0].path).toBe('body');
     const badStore = await create('bad%20store!', orderBody('A-1', [{ variantId: 'v-a', quantity: 1 }]));
@@ -410,7 +487,13 @@ describe('order transitions', () => {
 
   it('cancel: releases the holds and records it; a repeat changes nothing', async () => {
     const storeId = await freshStore();
-    await create(storeId, orderBody('X-1', [{ variantId: 'v-a', quantity: 3 }, { variantId: 'v-b', quantity: 1 }]));
+    await create(
+      storeId,
+      orderBody('X-1', [
+        { variantId: 'v-a', quantity: 3 },
+        { variantId: 'v-b', quantity: 1 },
+      ]),
+    );
     await act(storeId, 'X-1', 'confirm');
     const cancelled = await act(storeId, 'X-1', 'cancel');
     expect(cancelled.statusCode).toBe(200);
@@ -426,7 +509,12 @@ describe('order transitions', () => {
         from: null,
         to: null,
         cause: 'cancelled',
-        details: { holds: [{ variantId: 'v-a', quantity: 3 }, { variantId: 'v-b', quantity: 1 }] },
+        details: {
+          holds: [
+            { variantId: 'v-a', quantity: 3 },
+            { variantId: 'v-b', quantity: 1 },
+          ],
+        },
       },
     ]);
     expect(await held(storeId, 'v-a')).toBe(0);
@@ -452,7 +540,10 @@ describe('order transitions', () => {
     const body = response.json();
     expect(body.notice).toMatch(/cancel it in Flowhub too/);
     expect(body.notice).toContain('fh-777');
-    expect(body.history.at(-1)).toMatchObject({ event: 'flowhub_cancel_required', details: { flowhubOrderId: 'fh-777', message: body.notice } });
+    expect(body.history.at(-1)).toMatchObject({
+      event: 'flowhub_cancel_required',
+      details: { flowhubOrderId: 'fh-777', message: body.notice },
+    });
     expect(await held(storeId, 'v-a')).toBe(0);
   });
 
@@ -462,8 +553,17 @@ describe('order transitions', () => {
     const before = Date.now();
     const completed = await act(storeId, 'F-1', 'complete');
     expect(completed.statusCode).toBe(200);
-    expect(completed.json()).toMatchObject({ status: 'completed', completedAt: expect.any(String), holds: [{ state: 'consumed', quantity: 2 }] });
-    expect(completed.json().history.slice(-2).map((entry: { event: string }) => entry.event)).toEqual(['status_changed', 'holds_consumed']);
+    expect(completed.json()).toMatchObject({
+      status: 'completed',
+      completedAt: expect.any(String),
+      holds: [{ state: 'consumed', quantity: 2 }],
+    });
+    expect(
+      completed
+        .json()
+        .history.slice(-2)
+        .map((entry: { event: string }) => entry.event),
+    ).toEqual(['status_changed', 'holds_consumed']);
     const [hold] = await h.db.prisma.inventoryHold.findMany({ where: { storeId } });
     expect(hold.consumedAt!.getTime()).toBeGreaterThanOrEqual(before - 5);
     expect(hold.releasedAt).toBeNull();
@@ -505,7 +605,12 @@ describe('order transitions', () => {
     ] as const) {
       const before = (await get(storeId, externalId)).json();
       const response = await act(storeId, externalId, action);
-      expect({ externalId, action, status: response.statusCode, code: response.json().error?.code }).toEqual({ externalId, action, status: 409, code: 'conflict' });
+      expect({ externalId, action, status: response.statusCode, code: response.json().error?.code }).toEqual({
+        externalId,
+        action,
+        status: 409,
+        code: 'conflict',
+      });
       expect(response.json().error.message).toContain(`it is ${before.status}`);
       expect((await get(storeId, externalId)).json()).toEqual(before);
     }
@@ -533,7 +638,11 @@ describe('PATCH /v1/stores/{storeId}/orders/{externalId}', () => {
     const on = await patch(storeId, 'H-1', { holdInventory: true });
     expect(on.statusCode).toBe(200);
     expect(on.json().holdInventory).toBe(true);
-    expect(on.json().history.at(-1)).toMatchObject({ event: 'hold_inventory_changed', cause: 'platform', details: { holdInventory: true, previous: false } });
+    expect(on.json().history.at(-1)).toMatchObject({
+      event: 'hold_inventory_changed',
+      cause: 'platform',
+      details: { holdInventory: true, previous: false },
+    });
     expect((await patch(storeId, 'H-1', { holdInventory: true })).json().history).toHaveLength(on.json().history.length);
     expect((await get(storeId, 'H-1')).json().holdInventory).toBe(true);
 
@@ -559,7 +668,9 @@ describe('PATCH /v1/stores/{storeId}/orders/{externalId}', () => {
 
     expect(off.statusCode).toBe(200);
     expect(off.json()).toMatchObject({ holdInventory: false, holds: [{ state: 'consumed', quantity: 2 }] });
-    expect(off.json().history.map((entry: { event: string }) => entry.event)).toEqual(expect.arrayContaining(['hold_inventory_changed', 'holds_consumed']));
+    expect(off.json().history.map((entry: { event: string }) => entry.event)).toEqual(
+      expect.arrayContaining(['hold_inventory_changed', 'holds_consumed']),
+    );
     expect(await held(storeId, 'v-a')).toBe(2); // no window before the next sync reads Flowhub's quantity
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(await releaseReflectedHolds(h.db.prisma, storeId, await databaseNow(h.db.prisma), new Date())).toBe(1);
@@ -616,7 +727,12 @@ describe('without Redis', () => {
     try {
       await seedStore(offline.db.prisma, 's1', { syncOrders: true });
       await seedProduct(offline.db.prisma, 's1', 'v-a', 3);
-      const created = await offlineApp.inject({ method: 'POST', url: '/v1/stores/s1/orders', headers: auth, payload: orderBody('R-1', [{ variantId: 'v-a', quantity: 2 }]) });
+      const created = await offlineApp.inject({
+        method: 'POST',
+        url: '/v1/stores/s1/orders',
+        headers: auth,
+        payload: orderBody('R-1', [{ variantId: 'v-a', quantity: 2 }]),
+      });
       expect(created.statusCode).toBe(201);
       const confirmed = await offlineApp.inject({ method: 'POST', url: '/v1/stores/s1/orders/R-1/confirm', headers: auth });
       expect(confirmed.statusCode).toBe(202);

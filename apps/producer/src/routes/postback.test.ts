@@ -19,7 +19,14 @@ async function orderWithToken(externalId: string, pushState: 'pushed' | 'needs_r
   const token = randomBytes(24).toString('base64url');
   const order = await h.db.prisma.order.create({
     data: {
-      storeId: 's1', externalId, type: 'pickup', customer: {}, contentHash: 'x', status: 'confirmed', pushState, postbackToken: token,
+      storeId: 's1',
+      externalId,
+      type: 'pickup',
+      customer: {},
+      contentHash: 'x',
+      status: 'confirmed',
+      pushState,
+      postbackToken: token,
       ...(pushState === 'pushed' ? { flowhubOrderId: 'fh-1' } : {}),
     },
   });
@@ -41,9 +48,23 @@ describe('POST /v1/flowhub/postback/{token}', () => {
   it('needs no bearer token: the per-order token queues a re-read of that order from Flowhub', async () => {
     const token = randomBytes(24).toString('base64url');
     const order = await h.db.prisma.order.create({
-      data: { storeId: 's1', externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x', status: 'confirmed', pushState: 'pushed', flowhubOrderId: 'fh-1', postbackToken: token },
+      data: {
+        storeId: 's1',
+        externalId: 'A-1',
+        type: 'pickup',
+        customer: {},
+        contentHash: 'x',
+        status: 'confirmed',
+        pushState: 'pushed',
+        flowhubOrderId: 'fh-1',
+        postbackToken: token,
+      },
     });
-    const response = await h.app.inject({ method: 'POST', url: `/v1/flowhub/postback/${token}`, payload: { orderId: 'fh-1', status: 'sold' } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/v1/flowhub/postback/${token}`,
+      payload: { orderId: 'fh-1', status: 'sold' },
+    });
     expect(response.statusCode).toBe(202);
     const [job] = await h.deps.queues['order-status-poll'].getJobs(['waiting']);
     expect(job.name).toBe('order-status-poll:s1');
@@ -55,16 +76,31 @@ describe('POST /v1/flowhub/postback/{token}', () => {
   it('passes the named Flowhub order id on only for an order whose push outcome is unknown', async () => {
     const token = randomBytes(24).toString('base64url');
     const order = await h.db.prisma.order.create({
-      data: { storeId: 's1', externalId: 'A-2', type: 'pickup', customer: {}, contentHash: 'x', status: 'confirmed', pushState: 'needs_reconciliation', postbackToken: token },
+      data: {
+        storeId: 's1',
+        externalId: 'A-2',
+        type: 'pickup',
+        customer: {},
+        contentHash: 'x',
+        status: 'confirmed',
+        pushState: 'needs_reconciliation',
+        postbackToken: token,
+      },
     });
-    expect((await h.app.inject({ method: 'POST', url: `/v1/flowhub/postback/${token}`, payload: { orderId: 'fh-9' } })).statusCode).toBe(202);
+    expect((await h.app.inject({ method: 'POST', url: `/v1/flowhub/postback/${token}`, payload: { orderId: 'fh-9' } })).statusCode).toBe(
+      202,
+    );
     const [job] = await h.deps.queues['order-status-poll'].getJobs(['waiting']);
     expect(job.data).toEqual({ storeId: 's1', orderId: order.id, flowhubOrderId: 'fh-9' });
   });
 
   it('a wrong or guessed token is a 404 and changes nothing', async () => {
     for (const token of [randomBytes(24).toString('base64url'), 'short', '../../etc']) {
-      const response = await h.app.inject({ method: 'POST', url: `/v1/flowhub/postback/${encodeURIComponent(token)}`, payload: { orderId: 'x' } });
+      const response = await h.app.inject({
+        method: 'POST',
+        url: `/v1/flowhub/postback/${encodeURIComponent(token)}`,
+        payload: { orderId: 'x' },
+      });
       expect(response.statusCode).toBe(404);
     }
     expect(await h.deps.queues['order-status-poll'].getWaitingCount()).toBe(0);
@@ -106,7 +142,12 @@ describe('postbacks in any shape', () => {
     // A pushed order is only re-read: no id from the body is passed on.
     for (const data of jobs) expect(data).toEqual({ storeId: 's1', orderId: order.id });
     // The API's own routes still take JSON only.
-    const api = await h.app.inject({ method: 'PUT', url: '/v1/stores/s1/flowhub', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'enabled=false' });
+    const api = await h.app.inject({
+      method: 'PUT',
+      url: '/v1/stores/s1/flowhub',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'enabled=false',
+    });
     expect(api.statusCode).toBe(415);
   });
 
@@ -123,13 +164,27 @@ describe('postbacks in any shape', () => {
       ['', undefined],
     ] as const;
     for (const [payload, contentType] of named) expect((await postback(token, payload, contentType)).statusCode).toBe(202);
-    expect((await queued()).map((data) => data.flowhubOrderId)).toEqual(['fh-a', '7', 'fh-c', 'fh-d', 'fh-e', 'fh-f', undefined, undefined]);
+    expect((await queued()).map((data) => data.flowhubOrderId)).toEqual([
+      'fh-a',
+      '7',
+      'fh-c',
+      'fh-d',
+      'fh-e',
+      'fh-f',
+      undefined,
+      undefined,
+    ]);
     expect((await queued()).every((data) => data.orderId === order.id)).toBe(true);
   });
 
   it("logs the body's shape and key paths, never its values", async () => {
     const { token } = await orderWithToken('P-3');
-    const body = { orderId: 'fh-secret-1', customer: { phone: '+15555550199', name: 'Ada Secret' }, items: [{ productId: 'p-secret' }], data: { a: { b: { c: 'too-deep' } } } };
+    const body = {
+      orderId: 'fh-secret-1',
+      customer: { phone: '+15555550199', name: 'Ada Secret' },
+      items: [{ productId: 'p-secret' }],
+      data: { a: { b: { c: 'too-deep' } } },
+    };
     expect((await postback(token, JSON.stringify(body), 'text/plain')).statusCode).toBe(202);
     expect((await postback(token, 'status=sold&note=value-secret', 'application/x-www-form-urlencoded')).statusCode).toBe(202);
     expect((await postback(token, 'not a body', 'text/plain')).statusCode).toBe(202);
@@ -146,11 +201,16 @@ describe('postbacks in any shape', () => {
     expect(received[1]).toMatchObject({ bodyShape: 'form', bodyKeys: ['status', 'note'] });
     expect(received[2]).toMatchObject({ bodyShape: 'unreadable', bodyKeys: [] });
     const everything = JSON.stringify(logLines);
-    for (const value of ['fh-secret-1', '+15555550199', 'Ada Secret', 'p-secret', 'too-deep', 'value-secret']) expect(everything).not.toContain(value);
+    for (const value of ['fh-secret-1', '+15555550199', 'Ada Secret', 'p-secret', 'too-deep', 'value-secret'])
+      expect(everything).not.toContain(value);
   });
 
   it('an unknown token stays a 404, whatever the body', async () => {
-    for (const [payload, contentType] of [['orderId=fh-1', 'application/x-www-form-urlencoded'], ['<x/>', 'application/xml'], [undefined, undefined]] as const) {
+    for (const [payload, contentType] of [
+      ['orderId=fh-1', 'application/x-www-form-urlencoded'],
+      ['<x/>', 'application/xml'],
+      [undefined, undefined],
+    ] as const) {
       expect((await postback(randomBytes(24).toString('base64url'), payload, contentType)).statusCode).toBe(404);
     }
     expect(await h.deps.queues['order-status-poll'].getWaitingCount()).toBe(0);

@@ -27,19 +27,33 @@ beforeAll(async () => {
 
   // The store lets the sync own everything but description and brand.
   await db.prisma.store.create({
-    data: { id: 's1', enabled: true, quantityThreshold: 2, ownedFields: ['name', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight'] },
+    data: {
+      id: 's1',
+      enabled: true,
+      quantityThreshold: 2,
+      ownedFields: ['name', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight'],
+    },
   });
   await db.prisma.store.create({ data: { id: 'other', enabled: true } });
   await db.prisma.product.createMany({
     data: [
-      product({ variantId: 'v-plenty', posQuantity: 10, heldQuantity: 3, name: 'Gelato Flower 3.5g', brand: 'Cookies', strainName: 'Gelato' }),
+      product({
+        variantId: 'v-plenty',
+        posQuantity: 10,
+        heldQuantity: 3,
+        name: 'Gelato Flower 3.5g',
+        brand: 'Cookies',
+        strainName: 'Gelato',
+      }),
       product({ variantId: 'v-low', posQuantity: 3, heldQuantity: 2, name: 'Low Stock Gummies', category: 'Edibles' }),
       product({ variantId: 'v-overheld', posQuantity: 1, heldQuantity: 4, category: 'Edibles' }),
       product({ variantId: 'v-gone', posQuantity: 0, active: false, name: 'Retired Vape', category: 'Vaporizers' }),
       product({ variantId: 'v-dust', posQuantity: 2.3, heldQuantity: 0.1, name: 'Weighed Shake', brand: 'Kiva' }), // 2.2 available: just above the threshold
       product({ variantId: 'v-edge', posQuantity: 2.3, heldQuantity: 0.3 }), // exactly the threshold: not sellable
       product({ variantId: 'v-percent', name: '100% Pure', brand: 'Blue Dream Co' }),
-      ...Array.from({ length: 20 }, (_, i) => product({ variantId: `v-${String(i).padStart(2, '0')}`, posQuantity: i, category: i % 2 ? 'Pre-Rolls' : 'Flower' })),
+      ...Array.from({ length: 20 }, (_, i) =>
+        product({ variantId: `v-${String(i).padStart(2, '0')}`, posQuantity: i, category: i % 2 ? 'Pre-Rolls' : 'Flower' }),
+      ),
       product({ storeId: 'other', variantId: 'v-plenty', name: 'Another store' }),
     ],
   });
@@ -87,10 +101,26 @@ describe('GET /v1/stores/{storeId}/products/{variantId}', () => {
   });
 
   it('hides low stock behind the threshold, and never shows a negative quantity', async () => {
-    expect((await get('/v1/stores/s1/products/v-low')).json()).toMatchObject({ availableQuantity: 1, sellableQuantity: 0, sellable: false });
-    expect((await get('/v1/stores/s1/products/v-overheld')).json()).toMatchObject({ availableQuantity: 0, sellableQuantity: 0, sellable: false });
-    expect((await get('/v1/stores/s1/products/v-dust')).json()).toMatchObject({ availableQuantity: 2.2, sellableQuantity: 0.2, sellable: true });
-    expect((await get('/v1/stores/s1/products/v-edge')).json()).toMatchObject({ availableQuantity: 2, sellableQuantity: 0, sellable: false });
+    expect((await get('/v1/stores/s1/products/v-low')).json()).toMatchObject({
+      availableQuantity: 1,
+      sellableQuantity: 0,
+      sellable: false,
+    });
+    expect((await get('/v1/stores/s1/products/v-overheld')).json()).toMatchObject({
+      availableQuantity: 0,
+      sellableQuantity: 0,
+      sellable: false,
+    });
+    expect((await get('/v1/stores/s1/products/v-dust')).json()).toMatchObject({
+      availableQuantity: 2.2,
+      sellableQuantity: 0.2,
+      sellable: true,
+    });
+    expect((await get('/v1/stores/s1/products/v-edge')).json()).toMatchObject({
+      availableQuantity: 2,
+      sellableQuantity: 0,
+      sellable: false,
+    });
   });
 
   it('still returns an inactive product, marked inactive and not sellable', async () => {
@@ -126,8 +156,21 @@ describe('items sold by weight, and weights in "each"', () => {
           quantityUnit: 'grams',
           weightTiers: TIERS,
         }),
-        product({ storeId: 'weighed', variantId: 'eighths', posQuantity: 7.5, soldByWeight: true, quantityUnit: 'grams', weightTiers: TIERS }), // exactly 7 g sellable
-        product({ storeId: 'weighed', variantId: 'gummies', category: 'Edibles', weight: { value: 15, unit: 'each' }, quantityUnit: 'each' }),
+        product({
+          storeId: 'weighed',
+          variantId: 'eighths',
+          posQuantity: 7.5,
+          soldByWeight: true,
+          quantityUnit: 'grams',
+          weightTiers: TIERS,
+        }), // exactly 7 g sellable
+        product({
+          storeId: 'weighed',
+          variantId: 'gummies',
+          category: 'Edibles',
+          weight: { value: 15, unit: 'each' },
+          quantityUnit: 'each',
+        }),
       ],
     });
   });
@@ -147,20 +190,30 @@ describe('items sold by weight, and weights in "each"', () => {
         { name: '1 oz', grams: 28, priceCents: null, availableUnits: 0 },
       ],
     });
-    const eighths = (await get('/v1/stores/weighed/products/eighths')).json() as { sellableQuantity: number; weightTiers: { availableUnits: number }[] };
+    const eighths = (await get('/v1/stores/weighed/products/eighths')).json() as {
+      sellableQuantity: number;
+      weightTiers: { availableUnits: number }[];
+    };
     expect(eighths.sellableQuantity).toBe(7);
     expect(eighths.weightTiers.map((tier) => tier.availableUnits)).toEqual([7, 2, 0]);
   });
 
   it('shows the same in the list; an item counted "each" has no weight and no tiers', async () => {
-    const { items } = (await get('/v1/stores/weighed/products')).json() as { items: { variantId: string; weight: unknown; soldByWeight: boolean; weightTiers: { availableUnits: number }[] }[] };
+    const { items } = (await get('/v1/stores/weighed/products')).json() as {
+      items: { variantId: string; weight: unknown; soldByWeight: boolean; weightTiers: { availableUnits: number }[] }[];
+    };
     expect(items.find((item) => item.variantId === 'bulk')!.weightTiers.map((tier) => tier.availableUnits)).toEqual([27, 7, 0]);
-    expect(items.find((item) => item.variantId === 'gummies')).toMatchObject({ weight: null, soldByWeight: false, quantityUnit: 'each', weightTiers: [] });
+    expect(items.find((item) => item.variantId === 'gummies')).toMatchObject({
+      weight: null,
+      soldByWeight: false,
+      quantityUnit: 'each',
+      weightTiers: [],
+    });
   });
 });
 
 describe('GET /v1/stores/{storeId}/products', () => {
-  it('lists the store\'s active products by default, no other store\'s', async () => {
+  it("lists the store's active products by default, no other store's", async () => {
     const items = await allPages('?limit=500');
     expect(items.map((item) => item.variantId)).not.toContain('v-gone');
     expect(items).toHaveLength(26);
@@ -168,7 +221,7 @@ describe('GET /v1/stores/{storeId}/products', () => {
     expect((await get('/v1/stores/other/products')).json().items.map((item: Item) => item.variantId)).toEqual(['v-plenty']);
   });
 
-  it('filters by active, category and sellable, agreeing with each product\'s own numbers', async () => {
+  it("filters by active, category and sellable, agreeing with each product's own numbers", async () => {
     expect((await list('?active=false')).items.map((item) => item.variantId)).toEqual(['v-gone']);
     expect((await list('?active=all&limit=500')).items).toHaveLength(27);
     const edibles = await list('?category=Edibles');
@@ -180,7 +233,9 @@ describe('GET /v1/stores/{storeId}/products', () => {
     expect(sellable.map((item) => item.variantId)).toEqual(everything.filter((item) => item.sellable).map((item) => item.variantId));
     expect(unsellable.map((item) => item.variantId)).toEqual(everything.filter((item) => !item.sellable).map((item) => item.variantId));
     expect(sellable.map((item) => item.variantId)).toContain('v-dust');
-    expect(unsellable.map((item) => item.variantId)).toEqual(expect.arrayContaining(['v-low', 'v-overheld', 'v-edge', 'v-00', 'v-01', 'v-02']));
+    expect(unsellable.map((item) => item.variantId)).toEqual(
+      expect.arrayContaining(['v-low', 'v-overheld', 'v-edge', 'v-00', 'v-01', 'v-02']),
+    );
     expect(sellable.every((item) => item.sellableQuantity > 0)).toBe(true);
   });
 
@@ -214,7 +269,12 @@ describe('GET /v1/stores/{storeId}/products', () => {
     const response = await get('/v1/stores/s1/products?limit=501&category=Snacks&sellable=maybe');
     expect(response.statusCode).toBe(400);
     expect(response.json().error.code).toBe('validation_failed');
-    expect(response.json().error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['category', 'limit', 'sellable']);
+    expect(
+      response
+        .json()
+        .error.details.map((detail: { path: string }) => detail.path)
+        .sort(),
+    ).toEqual(['category', 'limit', 'sellable']);
     expect((await get('/v1/stores/s1/products?limit=0')).statusCode).toBe(400);
     const cursor = await get('/v1/stores/s1/products?cursor=not*a*cursor');
     expect(cursor.statusCode).toBe(400);
@@ -227,10 +287,15 @@ describe('GET /v1/stores/{storeId}/products', () => {
 });
 
 describe('PATCH /v1/stores/{storeId}/products/{variantId}', () => {
-  it('saves the store\'s edits of fields the sync does not own, and remembers them as edited', async () => {
+  it("saves the store's edits of fields the sync does not own, and remembers them as edited", async () => {
     const response = await patch('/v1/stores/s1/products/v-00', { description: 'Hand-trimmed, small batch', brand: 'House' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ variantId: 'v-00', description: 'Hand-trimmed, small batch', brand: 'House', editedFields: ['description', 'brand'] });
+    expect(response.json()).toMatchObject({
+      variantId: 'v-00',
+      description: 'Hand-trimmed, small batch',
+      brand: 'House',
+      editedFields: ['description', 'brand'],
+    });
     await patch('/v1/stores/s1/products/v-00', { description: 'Again' });
     const stored = await db.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId: 's1', variantId: 'v-00' } } });
     expect(stored).toMatchObject({ description: 'Again', brand: 'House', editedFields: ['description', 'brand'] });
@@ -269,9 +334,19 @@ describe('PATCH /v1/stores/{storeId}/products/{variantId}', () => {
   });
 
   it('refuses bad values and fields that cannot be edited with a 400 naming each', async () => {
-    const bad = await patch('/v1/stores/own-names/products/v1', { priceCents: -1, category: 'Snacks', imageUrl: 'ftp://x.example/a', name: '  ' });
+    const bad = await patch('/v1/stores/own-names/products/v1', {
+      priceCents: -1,
+      category: 'Snacks',
+      imageUrl: 'ftp://x.example/a',
+      name: '  ',
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.details.map((detail: { path: string }) => detail.path).sort()).toEqual(['category', 'imageUrl', 'name', 'priceCents']);
+    expect(
+      bad
+        .json()
+        .error.details.map((detail: { path: string }) => detail.path)
+        .sort(),
+    ).toEqual(['category', 'imageUrl', 'name', 'priceCents']);
     const quantity = await patch('/v1/stores/s1/products/v-00', { posQuantity: 99, terpenes: [] });
     expect(quantity.statusCode).toBe(400);
     expect(quantity.json().error.details.map((detail: { path: string }) => detail.path)).toEqual(['posQuantity', 'terpenes']);

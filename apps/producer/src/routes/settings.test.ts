@@ -9,13 +9,17 @@ import { ROOM_ID_MESSAGE } from './settings/save-schema';
 const flowhub = setupServer(
   http.get('http://flowhub.test/v0/clientsLocations', ({ request }) => {
     if (request.headers.get('clientId') !== 'client-1' || request.headers.get('key') !== 'good-api-key-9876') {
-      return new HttpResponse('<html><body><h1>403 Forbidden</h1></body></html>', { status: 403, headers: { 'content-type': 'text/html' } });
+      return new HttpResponse('<html><body><h1>403 Forbidden</h1></body></html>', {
+        status: 403,
+        headers: { 'content-type': 'text/html' },
+      });
     }
     return HttpResponse.json({ status: 200, data: [{ locationId: 'loc-1', locationName: 'Main St', licenseType: ['rec'] }] });
   }),
   http.post('http://flowhub.test/oauth/token', async ({ request }) => {
     const body = (await request.json()) as { client_secret?: string };
-    if (body.client_secret !== 'oa-secret-5555') return HttpResponse.json({ error: 'access_denied', error_description: 'Unauthorized' }, { status: 401 });
+    if (body.client_secret !== 'oa-secret-5555')
+      return HttpResponse.json({ error: 'access_denied', error_description: 'Unauthorized' }, { status: 401 });
     return HttpResponse.json({ access_token: 'tok', token_type: 'Bearer', expires_in: 86400, scope: '' });
   }),
 );
@@ -48,7 +52,14 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
     const response = await put('store-1', validSettings);
     expect(response.statusCode).toBe(200);
     const body = response.json();
-    expect(body).toMatchObject({ storeId: 'store-1', enabled: true, apiKey: '••••9876', purchaseCategory: 'all', roomIds: [], pendingHoldMinutes: 60 });
+    expect(body).toMatchObject({
+      storeId: 'store-1',
+      enabled: true,
+      apiKey: '••••9876',
+      purchaseCategory: 'all',
+      roomIds: [],
+      pendingHoldMinutes: 60,
+    });
     expect(JSON.stringify(body)).not.toContain('good-api-key-9876');
     expect(body.ownedFields).toHaveLength(10);
     expect(body.status).toMatchObject({ lastSync: null, lastGoodSyncAt: null, openOrders: 0 });
@@ -85,7 +96,13 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
   });
 
   it('replaces: a field left out takes its default', async () => {
-    await put('store-1', { ...validSettings, maui: true, purchaseCategory: 'med', quantityThreshold: 3, roomIds: ['0123456789abcdef0123456789abcdef'] });
+    await put('store-1', {
+      ...validSettings,
+      maui: true,
+      purchaseCategory: 'med',
+      quantityThreshold: 3,
+      roomIds: ['0123456789abcdef0123456789abcdef'],
+    });
     const body = (await put('store-1', validSettings)).json();
     expect(body).toMatchObject({ maui: false, purchaseCategory: 'all', quantityThreshold: 0, roomIds: [] });
   });
@@ -121,22 +138,38 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
     expect(byPath['roomIds[2]']).toBeUndefined();
     expect(ROOM_ID_MESSAGE).toMatch(/32 letters and digits.*no spaces or dashes.*not its name/);
     expect(Object.keys(byPath)).toEqual(
-      expect.arrayContaining(['purchaseCategory', 'quantityThreshold', 'ownedFields[1]', 'apiKey', 'locationId', 'orderAheadClientId', 'orderAheadToken']),
+      expect.arrayContaining([
+        'purchaseCategory',
+        'quantityThreshold',
+        'ownedFields[1]',
+        'apiKey',
+        'locationId',
+        'orderAheadClientId',
+        'orderAheadToken',
+      ]),
     );
     expect(await h.db.prisma.store.count()).toBe(0);
   });
 
-  it('refuses credentials Flowhub rejects with 422 and Flowhub\'s reason, saving nothing', async () => {
+  it("refuses credentials Flowhub rejects with 422 and Flowhub's reason, saving nothing", async () => {
     const wrongKey = await put('store-1', { ...validSettings, apiKey: 'wrong-key-0000' });
     expect(wrongKey.statusCode).toBe(422);
-    expect(wrongKey.json().error).toMatchObject({ code: 'flowhub_rejected', message: expect.stringMatching(/Flowhub rejected the inventory credentials/) });
+    expect(wrongKey.json().error).toMatchObject({
+      code: 'flowhub_rejected',
+      message: expect.stringMatching(/Flowhub rejected the inventory credentials/),
+    });
     expect(wrongKey.body).not.toContain('wrong-key-0000');
 
     const wrongLocation = await put('store-1', { ...validSettings, locationId: 'loc-9' });
     expect(wrongLocation.statusCode).toBe(422);
     expect(wrongLocation.json().error.message).toMatch(/loc-9 is not among this client's locations/);
 
-    const wrongToken = await put('store-1', { ...validSettings, syncOrders: true, orderAheadClientId: 'oa-1', orderAheadToken: 'nope-1234' });
+    const wrongToken = await put('store-1', {
+      ...validSettings,
+      syncOrders: true,
+      orderAheadClientId: 'oa-1',
+      orderAheadToken: 'nope-1234',
+    });
     expect(wrongToken.statusCode).toBe(422);
     expect(wrongToken.json().error.message).toMatch(/Order Ahead/);
     expect(await h.db.prisma.store.count()).toBe(0);
@@ -145,7 +178,7 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
     expect((await put('store-1', { ...validSettings, apiKey: 'wrong-key-0000' }, '?verify=false')).statusCode).toBe(200);
   });
 
-  it('finds the location by its locationId in any case, or by its importId, and saves the location\'s own locationId', async () => {
+  it("finds the location by its locationId in any case, or by its importId, and saves the location's own locationId", async () => {
     flowhub.use(
       http.get('http://flowhub.test/v0/clientsLocations', () =>
         HttpResponse.json({
@@ -188,16 +221,20 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
     const { error } = unknown.json();
     expect(error.code).toBe('flowhub_rejected');
     expect(error.message).toBe(
-      'Flowhub refused the Location ID: location loc-9 is not among this client\'s locations ' +
+      "Flowhub refused the Location ID: location loc-9 is not among this client's locations " +
         '(these credentials see: Loc-A "Main St", loc-a "Main St (old)", loc-b "Downtown" (importId imp-b))',
     );
-    expect(error.details).toEqual([{ path: 'locationId', message: expect.stringContaining('these credentials see: Loc-A "Main St", loc-a') }]);
+    expect(error.details).toEqual([
+      { path: 'locationId', message: expect.stringContaining('these credentials see: Loc-A "Main St", loc-a') },
+    ]);
 
     // An exact id is never ambiguous; one that matches two locations only in another case is.
     expect((await put('store-1', { ...validSettings, locationId: 'loc-a' })).json().locationId).toBe('loc-a');
     const ambiguous = await put('store-2', { ...validSettings, locationId: 'LOC-A' });
     expect(ambiguous.statusCode).toBe(422);
-    expect(ambiguous.json().error.message).toMatch(/LOC-A matches more than one of this client's locations \(these credentials see: Loc-A "Main St", loc-a "Main St \(old\)"\)$/);
+    expect(ambiguous.json().error.message).toMatch(
+      /LOC-A matches more than one of this client's locations \(these credentials see: Loc-A "Main St", loc-a "Main St \(old\)"\)$/,
+    );
     expect(await h.db.prisma.store.count({ where: { id: 'store-2' } })).toBe(0);
   });
 
@@ -223,7 +260,11 @@ describe('PUT /v1/stores/{storeId}/flowhub', () => {
   it('spreads many stores across the interval', async () => {
     for (let i = 0; i < 30; i++) await put(`store-${i}`, validSettings, '?verify=false');
     const nexts = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => inventoryQueue().getJobScheduler(jobIds.inventorySchedule(`store-${i}`)).then((s) => s!.next!)),
+      Array.from({ length: 30 }, (_, i) =>
+        inventoryQueue()
+          .getJobScheduler(jobIds.inventorySchedule(`store-${i}`))
+          .then((s) => s!.next!),
+      ),
     );
     const minutes = new Set(nexts.map((next) => Math.floor((next % 600_000) / 60_000)));
     expect(minutes.size).toBeGreaterThanOrEqual(6); // 30 stores over 10 minutes, not all in one
@@ -238,7 +279,9 @@ describe('store routes', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details[0].path).toBe('storeId');
     expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub' })).statusCode).toBe(401);
-    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: { authorization: 'Bearer wrong' } })).statusCode,
+    ).toBe(401);
   });
 });
 
@@ -296,7 +339,9 @@ describe('the statusWebhookUrl perimeter', () => {
       expect({ url, status: response.statusCode }).toEqual({ url, status: 400 });
       expect(response.json().error).toMatchObject({
         code: 'validation_failed',
-        details: [{ path: 'statusWebhookUrl', message: expect.stringMatching(/^must point to a public address: .*is not a public address/) }],
+        details: [
+          { path: 'statusWebhookUrl', message: expect.stringMatching(/^must point to a public address: .*is not a public address/) },
+        ],
       });
     }
     expect(dns.asked).toEqual([]);
@@ -307,7 +352,9 @@ describe('the statusWebhookUrl perimeter', () => {
     h.deps.resolveHost = tableResolver({ 'hooks.example': ['10.0.0.5'], 'mixed.example': ['93.184.216.34', 'fd00::5'] }).resolve;
     const response = await put('store-1', { ...withHook('https://hooks.example/flowhub'), quantityThreshold: -1 }, '?verify=false');
     expect(response.statusCode).toBe(400);
-    const byPath = Object.fromEntries(response.json().error.details.map((detail: { path: string; message: string }) => [detail.path, detail.message]));
+    const byPath = Object.fromEntries(
+      response.json().error.details.map((detail: { path: string; message: string }) => [detail.path, detail.message]),
+    );
     expect(Object.keys(byPath).sort()).toEqual(['quantityThreshold', 'statusWebhookUrl']);
     expect(byPath.statusWebhookUrl).toBe(
       'must point to a public address: hooks.example resolves to 10.0.0.5, which is not a public address (private): only public internet addresses are allowed',
@@ -322,7 +369,9 @@ describe('the statusWebhookUrl perimeter', () => {
   it('accepts a public name, and a name that does not resolve now or not within 2 s (each delivery checks again)', async () => {
     const dns = tableResolver({ 'public.example': ['93.184.216.34', '2606:4700::1111'], 'slow.example': 'hang' });
     h.deps.resolveHost = dns.resolve;
-    expect((await put('store-1', withHook('https://public.example/hook'), '?verify=false')).json()).toMatchObject({ statusWebhookUrl: 'https://public.example/hook' });
+    expect((await put('store-1', withHook('https://public.example/hook'), '?verify=false')).json()).toMatchObject({
+      statusWebhookUrl: 'https://public.example/hook',
+    });
     expect((await put('store-1', withHook('https://93.184.216.34/hook'), '?verify=false')).statusCode).toBe(200);
     expect((await put('store-1', withHook('https://[2606:4700::1111]/hook'), '?verify=false')).statusCode).toBe(200);
     expect((await put('store-1', withHook('https://not-yet.example/hook'), '?verify=false')).statusCode).toBe(200);
@@ -375,8 +424,13 @@ describe('statusWebhookSecret rotation', () => {
     });
 
     // A day later the previous secret no longer signs: the view says so, and the next save drops it.
-    await h.db.prisma.store.update({ where: { id: 'store-1' }, data: { statusWebhookSecretChangedAt: new Date(Date.now() - 25 * 3600 * 1000) } });
-    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: auth })).json().statusWebhookPreviousSecretUntil).toBeNull();
+    await h.db.prisma.store.update({
+      where: { id: 'store-1' },
+      data: { statusWebhookSecretChangedAt: new Date(Date.now() - 25 * 3600 * 1000) },
+    });
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/v1/stores/store-1/flowhub', headers: auth })).json().statusWebhookPreviousSecretUntil,
+    ).toBeNull();
     expect((await put('store-1', hook, '?verify=false')).statusCode).toBe(200);
     expect(await row()).toMatchObject({ statusWebhookPreviousSecretEncrypted: null });
     expect(open((await row()).statusWebhookSecretEncrypted)).toBe('whsec-second-2222');
@@ -387,7 +441,13 @@ describe('statusWebhookSecret rotation', () => {
       expect((await put('store-1', { ...hook, statusWebhookSecret: secret }, '?verify=false')).statusCode).toBe(200);
     }
     expect(open((await row()).statusWebhookPreviousSecretEncrypted)).toBe('whsec-b-bbbb');
-    expect((await put('store-1', { ...validSettings, statusWebhookUrl: null, statusWebhookSecret: null }, '?verify=false')).statusCode).toBe(200);
-    expect(await row()).toMatchObject({ statusWebhookSecretEncrypted: null, statusWebhookPreviousSecretEncrypted: null, statusWebhookSecretChangedAt: null });
+    expect(
+      (await put('store-1', { ...validSettings, statusWebhookUrl: null, statusWebhookSecret: null }, '?verify=false')).statusCode,
+    ).toBe(200);
+    expect(await row()).toMatchObject({
+      statusWebhookSecretEncrypted: null,
+      statusWebhookPreviousSecretEncrypted: null,
+      statusWebhookSecretChangedAt: null,
+    });
   });
 });

@@ -21,11 +21,14 @@ const settings = (syncOrders: boolean, enabled = true) => ({
   orderAheadClientId: 'oa-client',
   orderAheadToken: 'oa-secret-5555',
 });
-const put = (storeId: string, body: object) => h.app.inject({ method: 'PUT', url: `/v1/stores/${storeId}/flowhub?verify=false`, headers: auth, payload: body });
-const create = (storeId: string, body: object) => h.app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: body });
+const put = (storeId: string, body: object) =>
+  h.app.inject({ method: 'PUT', url: `/v1/stores/${storeId}/flowhub?verify=false`, headers: auth, payload: body });
+const create = (storeId: string, body: object) =>
+  h.app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: body });
 const act = (storeId: string, externalId: string, action: 'cancel' | 'complete') =>
   h.app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders/${externalId}/${action}`, headers: auth });
-const get = async (storeId: string, externalId: string) => (await h.app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth })).json();
+const get = async (storeId: string, externalId: string) =>
+  (await h.app.inject({ method: 'GET', url: `/v1/stores/${storeId}/orders/${externalId}`, headers: auth })).json();
 const pushJob = (storeId: string, externalId: string) => h.deps.queues['order-push'].getJob(jobIds.orderPush(storeId, externalId));
 const orderId = async (storeId: string, externalId: string) =>
   (await h.db.prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId, externalId } }, select: { id: true } })).id;
@@ -42,7 +45,13 @@ async function storeWithSkippedOrders(storeId: string, externalIds: string[]) {
   expect((await put(storeId, settings(false))).statusCode).toBe(200);
   // What the order-push job does when it finds the store no longer syncing orders (packages/orders/src/jobs/order-push.ts).
   for (const externalId of externalIds) {
-    expect(await recordPushSkipped(h.db.prisma, await orderId(storeId, externalId), 'not pushed: the store stopped syncing orders to Flowhub before the push ran')).toMatchObject({
+    expect(
+      await recordPushSkipped(
+        h.db.prisma,
+        await orderId(storeId, externalId),
+        'not pushed: the store stopped syncing orders to Flowhub before the push ran',
+      ),
+    ).toMatchObject({
       skipped: true,
     });
   }
@@ -52,8 +61,13 @@ describe('orders skipped while the store did not sync orders', () => {
   it('are queued again, jobs added, when the settings are saved with enabled and syncOrders', async () => {
     await storeWithSkippedOrders('requeue', ['S-1', 'S-2']);
     // Confirmed while the store did not sync orders: never meant for Flowhub, left alone.
-    expect((await create('requeue', orderBody('N-1', [{ variantId: 'v-a', quantity: 1 }], { status: 'confirmed' }))).json()).toMatchObject({ push: { state: 'not_pushed', error: null } });
-    expect(await get('requeue', 'S-1')).toMatchObject({ status: 'confirmed', push: { state: 'not_pushed', error: expect.stringContaining('stopped syncing orders') } });
+    expect((await create('requeue', orderBody('N-1', [{ variantId: 'v-a', quantity: 1 }], { status: 'confirmed' }))).json()).toMatchObject({
+      push: { state: 'not_pushed', error: null },
+    });
+    expect(await get('requeue', 'S-1')).toMatchObject({
+      status: 'confirmed',
+      push: { state: 'not_pushed', error: expect.stringContaining('stopped syncing orders') },
+    });
 
     // Saved again without order sync: nothing moves.
     expect((await put('requeue', settings(false))).statusCode).toBe(200);

@@ -41,10 +41,14 @@ describe('POST /v1/stores/{storeId}/sync', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const processed: Job[] = [];
     const connection = new Redis(serviceUrls().REDIS_URL, { maxRetriesPerRequest: null });
-    const worker = startTestWorker('inventory-sync', async (job) => {
-      processed.push(job);
-      if (job.data.trigger === 'initial') await held;
-    }, { connection, prefix: h.prefix });
+    const worker = startTestWorker(
+      'inventory-sync',
+      async (job) => {
+        processed.push(job);
+        if (job.data.trigger === 'initial') await held;
+      },
+      { connection, prefix: h.prefix },
+    );
     try {
       // The store's schedule may fall due while the test runs (its slot depends on the clock): that run is
       // another lane, so only the initial and manual runs are counted.

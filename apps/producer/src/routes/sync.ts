@@ -10,17 +10,19 @@ import { withRedis } from '../schedules';
 export const syncBody = z.object({ acceptShrink: z.boolean().default(false) }).default({ acceptShrink: false });
 
 /** POST …/sync: a manual sync, joining one that is queued and not started, or queued behind a running one. */
-export const syncRoutes = (deps: ProducerDependencies): FastifyPluginAsync => async (app) => {
-  app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/sync', async (request, reply) => {
-    const { storeId } = request.params;
-    const { acceptShrink } = parseWith(syncBody, request.body ?? undefined);
-    const enabled = await isStoreEnabled(deps.prisma, storeId);
-    if (enabled === null) throw notFound('store');
-    if (!enabled) {
-      throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before syncing');
-    }
-    const result = await withRedis(deps, () => requestInventorySync(deps.queues['inventory-sync'], storeId, 'manual', { acceptShrink }));
-    request.log.info({ storeId, ...result, acceptShrink }, 'manual sync requested');
-    return reply.status(202).send(result);
-  });
-};
+export const syncRoutes =
+  (deps: ProducerDependencies): FastifyPluginAsync =>
+  async (app) => {
+    app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/sync', async (request, reply) => {
+      const { storeId } = request.params;
+      const { acceptShrink } = parseWith(syncBody, request.body ?? undefined);
+      const enabled = await isStoreEnabled(deps.prisma, storeId);
+      if (enabled === null) throw notFound('store');
+      if (!enabled) {
+        throw new ApiError('integration_disabled', 'the Flowhub integration is disabled for this store: enable it before syncing');
+      }
+      const result = await withRedis(deps, () => requestInventorySync(deps.queues['inventory-sync'], storeId, 'manual', { acceptShrink }));
+      request.log.info({ storeId, ...result, acceptShrink }, 'manual sync requested');
+      return reply.status(202).send(result);
+    });
+  };

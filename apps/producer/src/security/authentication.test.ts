@@ -13,12 +13,21 @@ beforeAll(async () => {
   h = await createProducerHarness({ bullBoard: board });
   await h.db.prisma.store.create({ data: { id: 's1', enabled: true, syncOrders: true, clientId: 'c', locationId: 'l' } });
   await h.db.prisma.order.create({
-    data: { storeId: 's1', externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x', status: 'pending', postbackToken: randomBytes(24).toString('base64url') },
+    data: {
+      storeId: 's1',
+      externalId: 'A-1',
+      type: 'pickup',
+      customer: {},
+      contentHash: 'x',
+      status: 'pending',
+      postbackToken: randomBytes(24).toString('base64url'),
+    },
   });
 });
 afterAll(() => h.close());
 
-const concrete = (path: string) => path.replace('{storeId}', 's1').replace('{externalId}', 'A-1').replace('{variantId}', 'v-1').replace('{token}', 'x'.repeat(32));
+const concrete = (path: string) =>
+  path.replace('{storeId}', 's1').replace('{externalId}', 'A-1').replace('{variantId}', 'v-1').replace('{token}', 'x'.repeat(32));
 const guarded = operations.filter((operation) => operation.path.startsWith('/v1/') && !operation.path.startsWith('/v1/flowhub/postback/'));
 
 const wrongTokens: [string, Record<string, string>][] = [
@@ -33,24 +42,30 @@ const wrongTokens: [string, Record<string, string>][] = [
 it('the route table covers every /v1 route but the postback (so this file cannot silently test nothing)', () => {
   expect(guarded.length).toBeGreaterThanOrEqual(17);
   expect(guarded.every((operation) => operation.bearer)).toBe(true);
-  for (const operation of guarded) expect(h.app.hasRoute({ method: operation.method.toUpperCase() as 'GET', url: operation.path.replace(/\{(\w+)\}/g, ':$1') })).toBe(true);
+  for (const operation of guarded)
+    expect(h.app.hasRoute({ method: operation.method.toUpperCase() as 'GET', url: operation.path.replace(/\{(\w+)\}/g, ':$1') })).toBe(
+      true,
+    );
 });
 
-describe.each(guarded.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))('%s', (_name, operation) => {
-  it.each(wrongTokens)('with %s: 401 in the error shape, nothing changed', async (_what, headers) => {
-    const before = await snapshot();
-    const response = await h.app.inject({
-      method: operation.method.toUpperCase() as 'GET',
-      url: concrete(operation.path),
-      headers,
-      ...(operation.body ? { payload: {} } : {}),
+describe.each(guarded.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
+  '%s',
+  (_name, operation) => {
+    it.each(wrongTokens)('with %s: 401 in the error shape, nothing changed', async (_what, headers) => {
+      const before = await snapshot();
+      const response = await h.app.inject({
+        method: operation.method.toUpperCase() as 'GET',
+        url: concrete(operation.path),
+        headers,
+        ...(operation.body ? { payload: {} } : {}),
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
+      expect(response.body).not.toContain(TEST_API_TOKEN);
+      expect(await snapshot()).toEqual(before);
     });
-    expect(response.statusCode).toBe(401);
-    expect(response.json()).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
-    expect(response.body).not.toContain(TEST_API_TOKEN);
-    expect(await snapshot()).toEqual(before);
-  });
-});
+  },
+);
 
 async function snapshot() {
   const [stores, orders, jobs] = await Promise.all([
@@ -68,7 +83,11 @@ it('the right token passes the same guard (the 401s above are the guard, not a b
 it('a wrong postback token is a 404 and queues nothing, changes nothing', async () => {
   const before = await snapshot();
   for (const token of [randomBytes(24).toString('base64url'), 'x'.repeat(32), 'A-1', '%00', "' OR 1=1 --"]) {
-    const response = await h.app.inject({ method: 'POST', url: `/v1/flowhub/postback/${encodeURIComponent(token)}`, payload: { orderId: 'fh-1', status: 'sold' } });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: `/v1/flowhub/postback/${encodeURIComponent(token)}`,
+      payload: { orderId: 'fh-1', status: 'sold' },
+    });
     expect(response.statusCode).toBe(404);
     expect(response.json()).toMatchObject({ error: { code: 'not_found' } });
   }

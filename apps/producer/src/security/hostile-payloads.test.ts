@@ -38,14 +38,16 @@ async function databaseSnapshot(): Promise<Record<string, string>> {
   );
   const snapshot: Record<string, string> = {};
   for (const { name } of tables) {
-    const { rows } = await sql.query(`select count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as digest from "${name}" t`);
+    const { rows } = await sql.query(
+      `select count(*)::int as n, coalesce(md5(string_agg(t::text, '|' order by t::text)), '') as digest from "${name}" t`,
+    );
     snapshot[name] = `${rows[0].n}:${rows[0].digest}`;
   }
   return snapshot;
 }
 
 const hostileStrings = [
-  "'; DROP TABLE \"Store\"; --",
+  '\'; DROP TABLE "Store"; --',
   '<script>alert(1)</script>',
   '../../../../etc/passwd',
   '\u0000\u0001\uffff',
@@ -55,12 +57,17 @@ const hostileStrings = [
 /** A value of any JSON type but `like`'s (and never null: null is a valid "clear" for some fields). */
 const otherTypeThan = (like: unknown): fc.Arbitrary<unknown> => {
   const kinds: fc.Arbitrary<unknown>[] = [];
-  if (typeof like !== 'string') kinds.push(fc.constantFrom(...hostileStrings), fc.string({ maxLength: 20 }), fc.constant('x'.repeat(200_000)));
+  if (typeof like !== 'string')
+    kinds.push(fc.constantFrom(...hostileStrings), fc.string({ maxLength: 20 }), fc.constant('x'.repeat(200_000)));
   if (typeof like !== 'number') kinds.push(fc.oneof(fc.integer(), fc.constantFrom(-1, 1e308, -0, Number.MAX_SAFE_INTEGER + 2)));
   if (typeof like !== 'boolean') kinds.push(fc.boolean());
-  if (!Array.isArray(like)) kinds.push(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.constant(Array.from({ length: 5_000 }, () => 'x')));
+  if (!Array.isArray(like))
+    kinds.push(fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }), fc.constant(Array.from({ length: 5_000 }, () => 'x')));
   if (like === null || typeof like !== 'object' || Array.isArray(like)) {
-    kinds.push(fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }), fc.constant(JSON.parse('{"__proto__": {"polluted": true}}')));
+    kinds.push(
+      fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
+      fc.constant(JSON.parse('{"__proto__": {"polluted": true}}')),
+    );
   }
   return fc.oneof(...kinds);
 };
@@ -87,8 +94,12 @@ const oneFieldBroken = (valid: Record<string, unknown>) =>
 
 /** Not a request body at all: scalars, arrays, and text that is not JSON. */
 const notABody = fc.oneof(
-  fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 2 }))).map((body) => ({ path: ['body'], body, raw: false })),
-  fc.constantFrom('{"unterminated": ', '{"a":1}}', 'NaN', '\u0000', '{"a": undefined}').map((body) => ({ path: ['body'], body, raw: true })),
+  fc
+    .oneof(fc.integer(), fc.string(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 2 })))
+    .map((body) => ({ path: ['body'], body, raw: false })),
+  fc
+    .constantFrom('{"unterminated": ', '{"a":1}}', 'NaN', '\u0000', '{"a": undefined}')
+    .map((body) => ({ path: ['body'], body, raw: true })),
 );
 
 interface WriteRoute {
@@ -98,9 +109,33 @@ interface WriteRoute {
   valid: Record<string, unknown>;
 }
 const writeRoutes: WriteRoute[] = [
-  { name: 'settings PUT (?verify=false)', method: 'PUT', url: '/v1/stores/s1/flowhub?verify=false', valid: { enabled: true, clientId: 'client-1', apiKey: 'api-key-1234', locationId: 'loc-1', roomIds: [], purchaseCategory: 'rec', quantityThreshold: 2, ownedFields: ['price', 'image'] } },
-  { name: 'category mappings PUT', method: 'PUT', url: '/v1/stores/s1/category-mappings', valid: { useDefaults: true, rows: [{ flowhubValue: 'Flower', category: 'Flower' }] } },
-  { name: 'order create', method: 'POST', url: '/v1/stores/s1/orders', valid: orderBody('NEW-1', [{ variantId: 'v-1', quantity: 1 }], { deliveryFeeCents: 500 }) },
+  {
+    name: 'settings PUT (?verify=false)',
+    method: 'PUT',
+    url: '/v1/stores/s1/flowhub?verify=false',
+    valid: {
+      enabled: true,
+      clientId: 'client-1',
+      apiKey: 'api-key-1234',
+      locationId: 'loc-1',
+      roomIds: [],
+      purchaseCategory: 'rec',
+      quantityThreshold: 2,
+      ownedFields: ['price', 'image'],
+    },
+  },
+  {
+    name: 'category mappings PUT',
+    method: 'PUT',
+    url: '/v1/stores/s1/category-mappings',
+    valid: { useDefaults: true, rows: [{ flowhubValue: 'Flower', category: 'Flower' }] },
+  },
+  {
+    name: 'order create',
+    method: 'POST',
+    url: '/v1/stores/s1/orders',
+    valid: orderBody('NEW-1', [{ variantId: 'v-1', quantity: 1 }], { deliveryFeeCents: 500 }),
+  },
   { name: 'order PATCH', method: 'PATCH', url: '/v1/stores/s1/orders/A-1', valid: { holdInventory: true } },
   { name: 'product PATCH', method: 'PATCH', url: '/v1/stores/s1/products/v-1', valid: { name: 'Renamed', brand: 'Brand' } },
 ];
@@ -115,7 +150,8 @@ async function send(route: { method: WriteRoute['method']; url: string }, body: 
 }
 
 function expectClearRefusal(response: Awaited<ReturnType<typeof send>>, what: string) {
-  if (response.statusCode < 400 || response.statusCode >= 500) throw new Error(`${what}: answered ${response.statusCode} ${response.body.slice(0, 300)}`);
+  if (response.statusCode < 400 || response.statusCode >= 500)
+    throw new Error(`${what}: answered ${response.statusCode} ${response.body.slice(0, 300)}`);
   const body = response.json();
   expect(body.error).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.stringMatching(/\S/) }));
   expect(body.error.code).not.toBe('internal');
@@ -158,11 +194,15 @@ describe('postback', () => {
     const before = await databaseSnapshot();
     const queued = await h.deps.queues['order-status-poll'].count();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.constantFrom(...hostileStrings)), fc.jsonValue({ maxDepth: 3 }), async (token, body) => {
-        const response = await send({ method: 'POST', url: `/v1/flowhub/postback/${encodeURIComponent(token)}` }, body);
-        expect(response.statusCode).toBe(404);
-        expect(response.json().error.code).toBe('not_found');
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string({ minLength: 1, maxLength: 200 }), fc.constantFrom(...hostileStrings)),
+        fc.jsonValue({ maxDepth: 3 }),
+        async (token, body) => {
+          const response = await send({ method: 'POST', url: `/v1/flowhub/postback/${encodeURIComponent(token)}` }, body);
+          expect(response.statusCode).toBe(404);
+          expect(response.json().error.code).toBe('not_found');
+        },
+      ),
       { numRuns: 80 },
     );
     expect(await h.deps.queues['order-status-poll'].count()).toBe(queued);
@@ -172,12 +212,15 @@ describe('postback', () => {
   it('the right token with a hostile body: always accepted (a re-read is queued; nothing in the body is trusted), the order untouched', async () => {
     const before = await databaseSnapshot();
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ orderId: otherTypeThan('fh-1'), status: fc.constantFrom(...hostileStrings) })), async (body) => {
-        const response = await send({ method: 'POST', url: `/v1/flowhub/postback/${postbackToken}` }, body);
-        // Postbacks take any body (a `__proto__` key included: the body's keys are only read, never merged).
-        expect(response.statusCode).toBe(202);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.record({ orderId: otherTypeThan('fh-1'), status: fc.constantFrom(...hostileStrings) })),
+        async (body) => {
+          const response = await send({ method: 'POST', url: `/v1/flowhub/postback/${postbackToken}` }, body);
+          // Postbacks take any body (a `__proto__` key included: the body's keys are only read, never merged).
+          expect(response.statusCode).toBe(202);
+          expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        },
+      ),
       { numRuns: 40 },
     );
     expect(await databaseSnapshot()).toEqual(before);

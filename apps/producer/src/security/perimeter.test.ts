@@ -27,13 +27,23 @@ afterAll(() => h.close());
 
 async function order(externalId: string, status: 'pending' | 'confirmed') {
   await h.db.prisma.order.create({
-    data: { storeId: 's1', externalId, type: 'pickup', customer: {}, contentHash: 'x', status, postbackToken: randomBytes(24).toString('base64url') },
+    data: {
+      storeId: 's1',
+      externalId,
+      type: 'pickup',
+      customer: {},
+      contentHash: 'x',
+      status,
+      postbackToken: randomBytes(24).toString('base64url'),
+    },
   });
   return `/v1/stores/s1/orders/${externalId}`;
 }
 
 describe('an optional body may be empty whatever its Content-Type', () => {
-  const optional = operations.filter((operation) => operation.bearer && operation.body && !operation.body.required).map((operation) => operation.operationId);
+  const optional = operations
+    .filter((operation) => operation.bearer && operation.body && !operation.body.required)
+    .map((operation) => operation.operationId);
 
   it('the OpenAPI document marks the body optional on every action that takes none or an optional one', () => {
     expect(optional).toEqual(expect.arrayContaining(['confirmOrder', 'cancelOrder', 'completeOrder', 'pushOrder', 'requestSync']));
@@ -78,22 +88,42 @@ describe('an optional body may be empty whatever its Content-Type', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path: 'body' })] });
     }
-    const poisoned = await h.app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' });
+    const poisoned = await h.app.inject({
+      method: 'POST',
+      url,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"__proto__":{"x":1}}',
+    });
     expect(poisoned.statusCode).toBe(400);
     expect((await h.app.inject({ method: 'GET', url: url.replace('/confirm', ''), headers: auth })).json().status).toBe('pending');
   });
 
   it('a non-empty body of another type is a 415 naming body; JSON without a Content-Type is read as JSON', async () => {
-    const form = await h.app.inject({ method: 'POST', url: '/v1/stores/s1/sync', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'acceptShrink=true' });
+    const form = await h.app.inject({
+      method: 'POST',
+      url: '/v1/stores/s1/sync',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'acceptShrink=true',
+    });
     expect(form.statusCode).toBe(415);
     expect(form.json().error.details).toEqual([expect.objectContaining({ path: 'body' })]);
-    const bare = await h.app.inject({ method: 'POST', url: '/v1/stores/s1/sync', headers: auth, payload: Buffer.from('{"acceptShrink":"yes"}') });
+    const bare = await h.app.inject({
+      method: 'POST',
+      url: '/v1/stores/s1/sync',
+      headers: auth,
+      payload: Buffer.from('{"acceptShrink":"yes"}'),
+    });
     expect(bare.statusCode).toBe(400);
     expect(bare.json().error.details).toEqual([expect.objectContaining({ path: 'acceptShrink' })]);
   });
 
   it('a route that needs a body refuses an empty one naming body', async () => {
-    const response = await h.app.inject({ method: 'POST', url: '/v1/stores/s1/orders', headers: { ...auth, 'content-type': 'application/json' }, payload: '' });
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/v1/stores/s1/orders',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details).toEqual([expect.objectContaining({ path: 'body' })]);
   });
@@ -103,9 +133,14 @@ describe('API tokens', () => {
   it('accepts API_TOKEN and every API_TOKENS entry, and logs which by id, never in clear', async () => {
     logLines.length = 0;
     for (const token of [TEST_API_TOKEN, NEXT_TOKEN]) {
-      expect((await h.app.inject({ method: 'GET', url: '/v1/stores/s1/flowhub', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+      expect(
+        (await h.app.inject({ method: 'GET', url: '/v1/stores/s1/flowhub', headers: { authorization: `Bearer ${token}` } })).statusCode,
+      ).toBe(200);
     }
-    expect((await h.app.inject({ method: 'GET', url: '/v1/stores/s1/flowhub', headers: { authorization: `Bearer ${NEXT_TOKEN.slice(0, -1)}` } })).statusCode).toBe(401);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/v1/stores/s1/flowhub', headers: { authorization: `Bearer ${NEXT_TOKEN.slice(0, -1)}` } }))
+        .statusCode,
+    ).toBe(401);
     const requests = logLines.filter((line) => line.msg === 'request' && line.route === '/v1/stores/:storeId/flowhub');
     expect(requests.map((line) => [line.status, line.tokenId])).toEqual([
       [200, tokenId(TEST_API_TOKEN)],

@@ -18,7 +18,15 @@ beforeAll(async () => {
   port = (h.app.server.address() as net.AddressInfo).port;
   await h.db.prisma.store.create({ data: { id: 's1', enabled: true, syncOrders: false, clientId: 'c', locationId: 'l' } });
   await h.db.prisma.order.create({
-    data: { storeId: 's1', externalId: 'A-1', type: 'pickup', customer: {}, contentHash: 'x', status: 'confirmed', postbackToken: randomBytes(24).toString('base64url') },
+    data: {
+      storeId: 's1',
+      externalId: 'A-1',
+      type: 'pickup',
+      customer: {},
+      contentHash: 'x',
+      status: 'confirmed',
+      postbackToken: randomBytes(24).toString('base64url'),
+    },
   });
 });
 afterAll(() => h.close());
@@ -30,7 +38,11 @@ interface RawAnswer {
 }
 
 /** One request exactly as written, on its own connection. */
-function raw(method: string, target: string, { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {}): Promise<RawAnswer> {
+function raw(
+  method: string,
+  target: string,
+  { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     const lines = [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close'];
@@ -99,7 +111,12 @@ const guarded = operations.filter((operation) => operation.path.startsWith('/v1/
 /** Bodies that would change something if a handler were reached. */
 const bodies: Record<string, string> = {
   replaceSettings: JSON.stringify({ enabled: false, clientId: 'attacker' }),
-  createOrder: JSON.stringify({ externalId: 'B-1', type: 'pickup', customer: { phone: '5555555555' }, items: [{ variantId: 'v-1', quantity: 1 }] }),
+  createOrder: JSON.stringify({
+    externalId: 'B-1',
+    type: 'pickup',
+    customer: { phone: '5555555555' },
+    items: [{ variantId: 'v-1', quantity: 1 }],
+  }),
   pushOrder: JSON.stringify({ flowhubOrderId: 'fh-forged' }),
   setHoldInventory: JSON.stringify({ holdInventory: true }),
   editProduct: JSON.stringify({ name: 'forged' }),
@@ -130,18 +147,21 @@ it('the router does take these spellings for the routes (so the 401s below are t
   }
 });
 
-describe.each(guarded.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))('%s', (_name, operation) => {
-  it('answers 401 or 404 to every tricky target without the token, and nothing changes', async () => {
-    const before = await snapshot();
-    const path = concrete(operation.path);
-    const body = bodies[operation.operationId] ?? (operation.body ? '{}' : undefined);
-    const answers: { target: string; status: number }[] = [];
-    for (const target of trickyTargets(path)) {
-      const answer = await raw(operation.method.toUpperCase(), target, { body });
-      answers.push({ target, status: answer.status });
-      expect(answer.body).not.toContain('"storeId":"s1"');
-    }
-    expect(answers.filter((answer) => answer.status !== 401 && answer.status !== 404)).toEqual([]);
-    expect(await snapshot()).toEqual(before);
-  });
-});
+describe.each(guarded.map((operation) => [`${operation.method.toUpperCase()} ${operation.path}`, operation] as const))(
+  '%s',
+  (_name, operation) => {
+    it('answers 401 or 404 to every tricky target without the token, and nothing changes', async () => {
+      const before = await snapshot();
+      const path = concrete(operation.path);
+      const body = bodies[operation.operationId] ?? (operation.body ? '{}' : undefined);
+      const answers: { target: string; status: number }[] = [];
+      for (const target of trickyTargets(path)) {
+        const answer = await raw(operation.method.toUpperCase(), target, { body });
+        answers.push({ target, status: answer.status });
+        expect(answer.body).not.toContain('"storeId":"s1"');
+      }
+      expect(answers.filter((answer) => answer.status !== 401 && answer.status !== 404)).toEqual([]);
+      expect(await snapshot()).toEqual(before);
+    });
+  },
+);

@@ -59,7 +59,15 @@ it('stored credentials are ciphertext, and the API answers them masked', async (
     method: 'PUT',
     url: '/v1/stores/vault/flowhub?verify=false',
     headers: auth,
-    payload: { enabled: false, clientId: 'demo-client', apiKey: 'vault-api-key-31337', locationId: 'demo-location', syncOrders: true, orderAheadClientId: 'oa', orderAheadToken: 'vault-oa-secret-4242' },
+    payload: {
+      enabled: false,
+      clientId: 'demo-client',
+      apiKey: 'vault-api-key-31337',
+      locationId: 'demo-location',
+      syncOrders: true,
+      orderAheadClientId: 'oa',
+      orderAheadToken: 'vault-oa-secret-4242',
+    },
   });
   expect(saved.statusCode).toBe(200);
   const sql = new Client({ connectionString: h.db.url });
@@ -69,7 +77,10 @@ it('stored credentials are ciphertext, and the API answers them masked', async (
   const row = JSON.stringify(rows[0]);
   expect(row).not.toContain('vault-api-key-31337');
   expect(row).not.toContain('vault-oa-secret-4242');
-  expect(rows[0]).toMatchObject({ api_key_encrypted: expect.stringMatching(/^v1:/), order_ahead_token_encrypted: expect.stringMatching(/^v1:/) });
+  expect(rows[0]).toMatchObject({
+    api_key_encrypted: expect.stringMatching(/^v1:/),
+    order_ahead_token_encrypted: expect.stringMatching(/^v1:/),
+  });
   // And the ciphertext opens with the key: it is the credential, encrypted.
   expect(h.deps.secrets.decrypt(rows[0].api_key_encrypted)).toBe('vault-api-key-31337');
 
@@ -86,8 +97,13 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
     url: '/v1/stores/logged/flowhub?verify=false',
     headers: auth,
     payload: {
-      enabled: true, clientId: 'demo-client', apiKey: SECRETS.apiKey, locationId: 'demo-location',
-      syncOrders: true, orderAheadClientId: 'demo-oa-client', orderAheadToken: SECRETS.orderAheadToken,
+      enabled: true,
+      clientId: 'demo-client',
+      apiKey: SECRETS.apiKey,
+      locationId: 'demo-location',
+      syncOrders: true,
+      orderAheadClientId: 'demo-oa-client',
+      orderAheadToken: SECRETS.orderAheadToken,
     },
   });
   expect(saved.statusCode).toBe(200);
@@ -103,24 +119,39 @@ it('a whole sync and push leaves no credential, token, phone or medical id in th
     { owns: ['inventory-sync', 'order-push'], connection: connections[0], prefix: h.prefix, logger },
   );
   try {
-    const menu = await waitFor(async () => {
-      const page = (await h.app.inject({ method: 'GET', url: '/v1/stores/logged/products?limit=5', headers: auth })).json();
-      return page.items?.length ? page.items : null;
-    }, { what: 'the first sync to fill the menu', timeoutMs: 60_000 });
+    const menu = await waitFor(
+      async () => {
+        const page = (await h.app.inject({ method: 'GET', url: '/v1/stores/logged/products?limit=5', headers: auth })).json();
+        return page.items?.length ? page.items : null;
+      },
+      { what: 'the first sync to fill the menu', timeoutMs: 60_000 },
+    );
 
     const medCustomer = {
-      firstName: 'Grace', lastName: 'Hopper', birthDate: '1980-12-09', email: 'grace@example.com',
-      phone: SECRETS.phone, medicalId: SECRETS.medicalId, medicalIdExpiration: '2030-01-31', purchaseCategory: 'med',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      birthDate: '1980-12-09',
+      email: 'grace@example.com',
+      phone: SECRETS.phone,
+      medicalId: SECRETS.medicalId,
+      medicalIdExpiration: '2030-01-31',
+      purchaseCategory: 'med',
     };
     const created = await h.app.inject({
-      method: 'POST', url: '/v1/stores/logged/orders', headers: auth,
+      method: 'POST',
+      url: '/v1/stores/logged/orders',
+      headers: auth,
       payload: orderBody('LOG-1', [{ variantId: menu[0].variantId, quantity: 1 }], { customer: medCustomer, status: 'confirmed' }),
     });
     expect(created.statusCode).toBeLessThan(300);
-    await waitFor(async () => (await h.app.inject({ method: 'GET', url: '/v1/stores/logged/orders/LOG-1', headers: auth })).json().push?.state === 'pushed', {
-      what: 'the order to be pushed',
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      async () =>
+        (await h.app.inject({ method: 'GET', url: '/v1/stores/logged/orders/LOG-1', headers: auth })).json().push?.state === 'pushed',
+      {
+        what: 'the order to be pushed',
+        timeoutMs: 60_000,
+      },
+    );
   } finally {
     await workers.close();
     connections.forEach((connection) => connection.disconnect());

@@ -12,10 +12,19 @@ const tokenOfA = randomBytes(24).toString('base64url');
 beforeAll(async () => {
   h = await createProducerHarness();
   const prisma = h.db.prisma;
-  for (const id of ['store-a', 'store-b']) await prisma.store.create({ data: { id, enabled: true, syncOrders: true, clientId: 'c', locationId: `loc-${id}`, ownedFields: [] } });
+  for (const id of ['store-a', 'store-b'])
+    await prisma.store.create({ data: { id, enabled: true, syncOrders: true, clientId: 'c', locationId: `loc-${id}`, ownedFields: [] } });
   await prisma.product.create({ data: { storeId: 'store-a', variantId: 'v-a', name: 'A only', posQuantity: 10, contentHash: 'h' } });
   await prisma.order.create({
-    data: { storeId: 'store-a', externalId: 'ORDER-A', type: 'pickup', customer: {}, contentHash: 'x', status: 'pending', postbackToken: tokenOfA },
+    data: {
+      storeId: 'store-a',
+      externalId: 'ORDER-A',
+      type: 'pickup',
+      customer: {},
+      contentHash: 'x',
+      status: 'pending',
+      postbackToken: tokenOfA,
+    },
   });
   await prisma.syncRun.create({ data: { storeId: 'store-a', trigger: 'manual', status: 'succeeded' } });
 });
@@ -57,17 +66,30 @@ it("store B's lists show nothing of store A", async () => {
   expect(products.json().items).toEqual([]);
   const syncs = await h.app.inject({ method: 'GET', url: '/v1/stores/store-b/syncs', headers: auth });
   expect(syncs.json().items).toEqual([]);
-  expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-b/flowhub', headers: auth })).json()).toMatchObject({ storeId: 'store-b', locationId: 'loc-store-b' });
+  expect((await h.app.inject({ method: 'GET', url: '/v1/stores/store-b/flowhub', headers: auth })).json()).toMatchObject({
+    storeId: 'store-b',
+    locationId: 'loc-store-b',
+  });
 });
 
 it("an order of B with A's externalId is B's own: A's order is untouched", async () => {
   const before = await storeAState();
   await h.db.prisma.product.create({ data: { storeId: 'store-b', variantId: 'v-a', name: 'B item', posQuantity: 10, contentHash: 'h' } });
   const created = await h.app.inject({
-    method: 'POST', url: '/v1/stores/store-b/orders', headers: auth,
+    method: 'POST',
+    url: '/v1/stores/store-b/orders',
+    headers: auth,
     payload: {
-      externalId: 'ORDER-A', type: 'pickup',
-      customer: { firstName: 'B', lastName: 'B', birthDate: '1990-01-01', email: 'b@example.com', phone: '+15555550111', purchaseCategory: 'rec' },
+      externalId: 'ORDER-A',
+      type: 'pickup',
+      customer: {
+        firstName: 'B',
+        lastName: 'B',
+        birthDate: '1990-01-01',
+        email: 'b@example.com',
+        phone: '+15555550111',
+        purchaseCategory: 'rec',
+      },
       items: [{ variantId: 'v-a', quantity: 1 }],
     },
   });
@@ -76,7 +98,13 @@ it("an order of B with A's externalId is B's own: A's order is untouched", async
 });
 
 it('guessing postback tokens reaches no order: only the exact token of an order does', async () => {
-  const guesses = [tokenOfA.slice(0, -1) + (tokenOfA.endsWith('A') ? 'B' : 'A'), tokenOfA.toUpperCase(), tokenOfA.slice(1), `${tokenOfA}x`, randomBytes(24).toString('base64url')];
+  const guesses = [
+    tokenOfA.slice(0, -1) + (tokenOfA.endsWith('A') ? 'B' : 'A'),
+    tokenOfA.toUpperCase(),
+    tokenOfA.slice(1),
+    `${tokenOfA}x`,
+    randomBytes(24).toString('base64url'),
+  ];
   for (const guess of guesses) {
     expect((await h.app.inject({ method: 'POST', url: `/v1/flowhub/postback/${guess}`, payload: {} })).statusCode).toBe(404);
   }

@@ -22,13 +22,22 @@ export interface ProducerHarness {
 
 /** The producer's app in-process, on this test file's own database and queue prefix, with the real Redis. */
 export async function createProducerHarness(
-  options: { flowhubUrl?: string; redisUrl?: string; inventorySyncEveryMs?: number; bullBoard?: { user: string; password: string }; logger?: Logger; settings?: Partial<ProducerDependencies['settings']>; resolveHost?: HostResolver } = {},
+  options: {
+    flowhubUrl?: string;
+    redisUrl?: string;
+    inventorySyncEveryMs?: number;
+    bullBoard?: { user: string; password: string };
+    logger?: Logger;
+    settings?: Partial<ProducerDependencies['settings']>;
+    resolveHost?: HostResolver;
+  } = {},
 ): Promise<ProducerHarness> {
   const db = await createTestDatabase();
   const prefix = uniqueQueuePrefix('producer');
   const redis = createRedisConnection({ REDIS_URL: options.redisUrl ?? serviceUrls().REDIS_URL }, 'api');
   redis.on('error', () => undefined);
-  if (!options.redisUrl) await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
+  if (!options.redisUrl)
+    await new Promise<void>((resolve) => (redis.status === 'ready' ? resolve() : redis.once('ready', () => resolve())));
   const flowhubUrl = options.flowhubUrl ?? 'http://flowhub.test';
   const deps: ProducerDependencies = {
     prisma: db.prisma,
@@ -57,7 +66,8 @@ export async function createProducerHarness(
     prefix,
     async close() {
       await app.close();
-      if (redis.status === 'ready') await Promise.all(Object.values(deps.queues).map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
+      if (redis.status === 'ready')
+        await Promise.all(Object.values(deps.queues).map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
       await closeProductQueues(deps.queues).catch(() => undefined);
       redis.disconnect();
       await db.drop();

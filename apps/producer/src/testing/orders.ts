@@ -33,9 +33,22 @@ export async function seedStore(
   return prisma.store.create({ data: { id, enabled: true, clientId: 'client-1', locationId: 'loc-1', ...settings } });
 }
 
-export async function seedProduct(prisma: PrismaClient, storeId: string, variantId: string, posQuantity: number, options: { active?: boolean } = {}) {
+export async function seedProduct(
+  prisma: PrismaClient,
+  storeId: string,
+  variantId: string,
+  posQuantity: number,
+  options: { active?: boolean } = {},
+) {
   return prisma.product.create({
-    data: { storeId, variantId, name: `Product ${variantId}`, posQuantity, contentHash: `hash-${variantId}`, active: options.active ?? true },
+    data: {
+      storeId,
+      variantId,
+      name: `Product ${variantId}`,
+      posQuantity,
+      contentHash: `hash-${variantId}`,
+      active: options.active ?? true,
+    },
   });
 }
 
@@ -48,7 +61,14 @@ export function orderBody(externalId: string, items: unknown[], overrides: Recor
     externalId,
     type: 'pickup',
     placedAt: '2026-11-27T10:00:00Z',
-    customer: { firstName: 'Ada', lastName: 'Lovelace', birthDate: '1990-01-31', email: 'ada@example.com', phone: '+15555550123', purchaseCategory: 'rec' },
+    customer: {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      birthDate: '1990-01-31',
+      email: 'ada@example.com',
+      phone: '+15555550123',
+      purchaseCategory: 'rec',
+    },
     items,
     ...overrides,
   };

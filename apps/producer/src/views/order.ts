@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { ATTENTION_REASONS, HoldState, type Order, type OrderDetails, type OrderListRow, OrderStatus, OrderType, PushState, type Sql, historyOrder, readOrderDetails } from '@flowhub-sync/db';
+import {
+  ATTENTION_REASONS,
+  HoldState,
+  type Order,
+  type OrderDetails,
+  type OrderListRow,
+  OrderStatus,
+  OrderType,
+  PushState,
+  type Sql,
+  historyOrder,
+  readOrderDetails,
+} from '@flowhub-sync/db';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -31,9 +43,12 @@ export const orderViewSchema = z.object({
   follow: z
     .object({
       lastCheckedAt: instant.nullable().describe('when its Flowhub status was last read, successfully or not'),
-      lastError: z.string().nullable().describe("why the last read failed; null after a successful read"),
+      lastError: z.string().nullable().describe('why the last read failed; null after a successful read'),
       errorCount: z.number().int().min(0).describe('failed reads in a row; 0 after a successful read'),
-      stoppedReason: z.string().nullable().describe("why its Flowhub status is no longer followed (e.g. Flowhub answered 404 five times in a row); null while followed"),
+      stoppedReason: z
+        .string()
+        .nullable()
+        .describe('why its Flowhub status is no longer followed (e.g. Flowhub answered 404 five times in a row); null while followed'),
     })
     .describe("following the order's Flowhub status (the status poll and Flowhub's postbacks)"),
   items: z.array(
@@ -41,10 +56,19 @@ export const orderViewSchema = z.object({
       variantId: z.string(),
       quantity: z.number().describe("as ordered: units of the weightTier when the item names one, else Flowhub's unit for the item"),
       weightTier: z.string().optional().describe('present only when the item names a weight tier (an addition to the contract)'),
-      tierGrams: z.number().optional().describe('grams in one unit of that tier when the order was placed: the item holds quantity × tierGrams'),
+      tierGrams: z
+        .number()
+        .optional()
+        .describe('grams in one unit of that tier when the order was placed: the item holds quantity × tierGrams'),
     }),
   ),
-  holds: z.array(z.object({ variantId: z.string(), quantity: z.number().describe("in Flowhub's unit for the item (grams for a weight tier)"), state: z.enum(HoldState) })),
+  holds: z.array(
+    z.object({
+      variantId: z.string(),
+      quantity: z.number().describe("in Flowhub's unit for the item (grams for a weight tier)"),
+      state: z.enum(HoldState),
+    }),
+  ),
   placedAt: instant.nullable(),
   createdAt: instant,
   confirmedAt: instant.nullable(),
@@ -72,7 +96,20 @@ export const orderAnswerSchema = orderViewSchema.extend({
 
 /** One order of GET …/orders: the order without its lines, holds and history, with what needs a person about it. */
 export const orderSummarySchema = orderViewSchema
-  .pick({ storeId: true, externalId: true, status: true, type: true, fulfilled: true, push: true, flowhubStatus: true, placedAt: true, createdAt: true, confirmedAt: true, completedAt: true, cancelledAt: true })
+  .pick({
+    storeId: true,
+    externalId: true,
+    status: true,
+    type: true,
+    fulfilled: true,
+    push: true,
+    flowhubStatus: true,
+    placedAt: true,
+    createdAt: true,
+    confirmedAt: true,
+    completedAt: true,
+    cancelledAt: true,
+  })
   .extend({
     attention: z
       .array(z.object({ reason: z.enum(ATTENTION_REASONS), message: z.string().nullable() }))
@@ -146,7 +183,9 @@ export function orderView(order: OrderDetails): OrderView {
         quantity: item.quantity,
         ...(item.weightTier ? { weightTier: item.weightTier, tierGrams: item.tierGrams ?? undefined } : {}),
       })),
-    holds: [...order.holds].sort((a, b) => a.line - b.line).map((hold) => ({ variantId: hold.variantId, quantity: hold.quantity, state: hold.state })),
+    holds: [...order.holds]
+      .sort((a, b) => a.line - b.line)
+      .map((hold) => ({ variantId: hold.variantId, quantity: hold.quantity, state: hold.state })),
     placedAt: iso(order.placedAt),
     createdAt: order.createdAt.toISOString(),
     confirmedAt: iso(order.confirmedAt),

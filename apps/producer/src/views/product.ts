@@ -55,17 +55,25 @@ export const productViewSchema = z.object({
   purchaseCategory: z.string().nullable().describe("Flowhub's value for the item: med, rec, both, or null"),
   soldByWeight: z
     .boolean()
-    .describe('sold by weight (an addition to the contract): its quantities are grams and may be decimal; priceCents is the price of one gram'),
+    .describe(
+      'sold by weight (an addition to the contract): its quantities are grams and may be decimal; priceCents is the price of one gram',
+    ),
   quantityUnit: z
     .string()
     .nullable()
-    .describe("Flowhub's unit of the quantities (an addition to the contract): grams for an item sold by weight, each otherwise; null when Flowhub gives none"),
+    .describe(
+      "Flowhub's unit of the quantities (an addition to the contract): grams for an item sold by weight, each otherwise; null when Flowhub gives none",
+    ),
   weightTiers: z
     .array(
       z.object({
         name: z.string().describe('as Flowhub names the tier, e.g. "1/8 oz": an order item names it as its weightTier'),
         grams: z.number().positive().describe('grams in one unit of the tier'),
-        priceCents: z.number().int().nullable().describe("pre-tax price of one unit of the tier (post-tax when the store's pricesIncludeTax), as priceCents"),
+        priceCents: z
+          .number()
+          .int()
+          .nullable()
+          .describe("pre-tax price of one unit of the tier (post-tax when the store's pricesIncludeTax), as priceCents"),
         availableUnits: z.number().int().min(0).describe('units of the tier the store can sell now: floor(sellableQuantity ÷ grams)'),
       }),
     )
@@ -77,7 +85,9 @@ export const productViewSchema = z.object({
   sellable: z.boolean().describe('active and sellableQuantity > 0'),
   active: z.boolean(),
   lastSyncedAt: z.iso.datetime().nullable(),
-  editedFields: z.array(z.string()).describe("fields the store edited itself (an addition to the contract): they survive syncs that do not own them"),
+  editedFields: z
+    .array(z.string())
+    .describe('fields the store edited itself (an addition to the contract): they survive syncs that do not own them'),
 });
 export type ProductView = z.output<typeof productViewSchema>;
 

@@ -18,7 +18,9 @@ export const settingsViewSchema = z.object({
   roomIds: z.array(z.string()).describe('32-character room ids; empty = every For-Sale room'),
   purchaseCategory: z.enum(PurchaseCategoryFilter),
   syncOrders: z.boolean(),
-  orderItemId: z.enum(OrderItemId).describe("the id each item's orderItems[].productId carries in an Order Ahead create: productId or variantId"),
+  orderItemId: z
+    .enum(OrderItemId)
+    .describe("the id each item's orderItems[].productId carries in an Order Ahead create: productId or variantId"),
   mapCustomCategoryToSubCategory: z.boolean(),
   pricesIncludeTax: z.boolean(),
   quantityThreshold: z.number().min(0),
@@ -43,7 +45,13 @@ export type SettingsView = z.output<typeof settingsViewSchema>;
 
 /** GET …/flowhub/rooms: the rooms Flowhub reports for the location, ids in the form the settings accept. */
 export const roomListSchema = z.object({
-  items: z.array(z.object({ roomId: z.string().describe('32 letters and digits (dashes stripped)'), roomName: z.string().nullable(), rows: z.number().int().min(0) })),
+  items: z.array(
+    z.object({
+      roomId: z.string().describe('32 letters and digits (dashes stripped)'),
+      roomName: z.string().nullable(),
+      rows: z.number().int().min(0),
+    }),
+  ),
 });
 export type RoomList = z.output<typeof roomListSchema>;
 

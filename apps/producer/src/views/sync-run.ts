@@ -22,8 +22,12 @@ export const syncRunViewSchema = z.object({
     uncategorized: count,
     unknownTerpenes: count,
     unknownStrainTypes: count,
-    unreadable: count.describe('rows that could not be read but name their product (also counted in invalid): the product kept its last good values'),
-    packagesMerged: count.describe("packages of a variant beyond its first (Flowhub lists a variant once per package and room) whose quantities were added to the variant's"),
+    unreadable: count.describe(
+      'rows that could not be read but name their product (also counted in invalid): the product kept its last good values',
+    ),
+    packagesMerged: count.describe(
+      "packages of a variant beyond its first (Flowhub lists a variant once per package and room) whose quantities were added to the variant's",
+    ),
     repeatedRows: count.describe('rows that repeated a (room, package) of their variant already listed: counted once'),
   }),
   error: z.string().nullable(),

@@ -40,7 +40,15 @@ const CONFIRM_ORDER_SQL = `
   FROM target LEFT JOIN confirmed ON confirmed.id = target.id`;
 
 /** pending → confirmed (see CONFIRM_ORDER_SQL); null when the store has no such order. */
-export async function confirmPendingOrder(sql: Sql, ref: { storeId: string; externalId: string }, at: Date): Promise<ConfirmOrderResult | null> {
-  const { rows } = await sql.query<ConfirmOrderResult>({ name: 'confirm-order', text: CONFIRM_ORDER_SQL, values: [ref.storeId, ref.externalId, at] });
+export async function confirmPendingOrder(
+  sql: Sql,
+  ref: { storeId: string; externalId: string },
+  at: Date,
+): Promise<ConfirmOrderResult | null> {
+  const { rows } = await sql.query<ConfirmOrderResult>({
+    name: 'confirm-order',
+    text: CONFIRM_ORDER_SQL,
+    values: [ref.storeId, ref.externalId, at],
+  });
   return rows[0] ?? null;
 }

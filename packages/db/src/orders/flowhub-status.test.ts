@@ -2,7 +2,16 @@
 // as locked, so that a stale read (a poll and a postback's re-read, or two order-workers, reading Flowhub outside
 // the transaction) never moves an order back, whatever order the appliers commit in.
 import { randomUUID } from 'node:crypto';
-import { Prisma, applyFlowhubStatus, flowhubStatusMove, followedOrdersDue, followedOrdersDueSql, inOrderTransaction, recordFollowFailure, type PrismaClient } from '../index';
+import {
+  Prisma,
+  applyFlowhubStatus,
+  flowhubStatusMove,
+  followedOrdersDue,
+  followedOrdersDueSql,
+  inOrderTransaction,
+  recordFollowFailure,
+  type PrismaClient,
+} from '../index';
 import { createTestDatabase, type TestDatabase } from '../testing';
 
 let db: TestDatabase;
@@ -39,7 +48,11 @@ async function pushedOrder(flowhubStatus: string, status: 'confirmed' | 'cancell
 
 const apply = (orderId: string, flowhubStatus: string, via: 'poll' | 'postback' = 'poll') =>
   inOrderTransaction(prisma, (tx) => applyFlowhubStatus(tx, orderId, flowhubStatus, new Date(), via));
-const orderOf = (orderId: string) => prisma.order.findUniqueOrThrow({ where: { id: orderId }, include: { events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, webhookDeliveries: true } });
+const orderOf = (orderId: string) =>
+  prisma.order.findUniqueOrThrow({
+    where: { id: orderId },
+    include: { events: { orderBy: [{ at: 'asc' }, { id: 'asc' }] }, webhookDeliveries: true },
+  });
 
 describe('the ranking of Flowhub statuses', () => {
   it.each([
@@ -75,7 +88,13 @@ describe('applyFlowhubStatus moves forward only', () => {
     expect(await apply(order.id, 'sold')).toMatchObject({ changed: true, to: 'completed', stale: false });
     const before = await orderOf(order.id);
 
-    expect(await apply(order.id, 'ready', 'postback')).toMatchObject({ changed: false, from: 'completed', to: 'completed', stale: true, deliveryIds: [] });
+    expect(await apply(order.id, 'ready', 'postback')).toMatchObject({
+      changed: false,
+      from: 'completed',
+      to: 'completed',
+      stale: true,
+      deliveryIds: [],
+    });
     const after = await orderOf(order.id);
     expect(after).toMatchObject({ status: 'completed', flowhubStatus: 'sold' });
     expect(after.events).toEqual(before.events);
@@ -107,7 +126,9 @@ describe('applyFlowhubStatus moves forward only', () => {
 
   it('every read counts as a check of the order: its last error is cleared', async () => {
     const order = await pushedOrder('new');
-    await inOrderTransaction(prisma, (tx) => recordFollowFailure(tx, order.id, new Date(), { message: 'Flowhub is unavailable (500)', notFound: false }));
+    await inOrderTransaction(prisma, (tx) =>
+      recordFollowFailure(tx, order.id, new Date(), { message: 'Flowhub is unavailable (500)', notFound: false }),
+    );
     expect(await orderOf(order.id)).toMatchObject({ followError: 'Flowhub is unavailable (500)', followErrorCount: 1 });
     await apply(order.id, 'new');
     expect(await orderOf(order.id)).toMatchObject({ followError: null, followErrorCount: 0, followCheckedAt: expect.any(Date) });
@@ -151,7 +172,9 @@ describe('concurrent appliers', () => {
     expect(await second).toMatchObject({ changed: false, stale: true });
     const after = await orderOf(order.id);
     expect(after).toMatchObject({ status: 'completed', flowhubStatus: 'sold' });
-    expect(after.events.filter((event) => event.event === 'flowhub_status_changed').map((event) => (event.details as { to: string }).to)).toEqual(['sold']);
+    expect(
+      after.events.filter((event) => event.event === 'flowhub_status_changed').map((event) => (event.details as { to: string }).to),
+    ).toEqual(['sold']);
   });
 
   it('many appliers in any order end at the furthest status, and the recorded changes only go forward', async () => {
@@ -164,10 +187,14 @@ describe('concurrent appliers', () => {
       expect(after).toMatchObject({ status: 'completed', flowhubStatus: 'sold' });
       // No status recorded twice (an order going back and forth would), and the platform's notices, in the order
       // they were committed (their sequence), only go forward.
-      const recorded = after.events.filter((event) => event.event === 'flowhub_status_changed').map((event) => (event.details as { to: string }).to);
+      const recorded = after.events
+        .filter((event) => event.event === 'flowhub_status_changed')
+        .map((event) => (event.details as { to: string }).to);
       expect(new Set(recorded).size).toBe(recorded.length);
       const progress = ['confirmed', 'preparing', 'ready', 'out_for_delivery', 'completed'];
-      const notices = after.webhookDeliveries.sort((a, b) => a.sequence - b.sequence).map((delivery) => progress.indexOf((delivery.payload as { status: string }).status));
+      const notices = after.webhookDeliveries
+        .sort((a, b) => a.sequence - b.sequence)
+        .map((delivery) => progress.indexOf((delivery.payload as { status: string }).status));
       expect(notices).toEqual([...new Set(notices)].sort((a, b) => a - b));
       expect(outcomes.filter((outcome) => outcome.changed).length).toBe(notices.length);
     }
@@ -194,13 +221,33 @@ describe('the followed orders a poll reads', () => {
     ];
     for (const [externalId, overrides] of orders) {
       await prisma.order.create({
-        data: { storeId, externalId, type: 'pickup', customer: {}, contentHash: 'x', status: 'confirmed', pushState: 'pushed', flowhubOrderId: `fh-${externalId}`, flowhubStatus: 'new', ...overrides },
+        data: {
+          storeId,
+          externalId,
+          type: 'pickup',
+          customer: {},
+          contentHash: 'x',
+          status: 'confirmed',
+          pushState: 'pushed',
+          flowhubOrderId: `fh-${externalId}`,
+          flowhubStatus: 'new',
+          ...overrides,
+        },
       });
     }
     const due = await followedOrdersDue(prisma, storeId, 100);
-    expect(due.map((order) => order.externalId)).toEqual(['never-pushed-earlier', 'never-pushed-later', 'checked-early', 'cancelled-lately', 'checked-late']);
+    expect(due.map((order) => order.externalId)).toEqual([
+      'never-pushed-earlier',
+      'never-pushed-later',
+      'checked-early',
+      'cancelled-lately',
+      'checked-late',
+    ]);
     expect(due[0]).toEqual({ id: expect.any(String), externalId: 'never-pushed-earlier', flowhubOrderId: 'fh-never-pushed-earlier' });
-    expect((await followedOrdersDue(prisma, storeId, 2)).map((order) => order.externalId)).toEqual(['never-pushed-earlier', 'never-pushed-later']);
+    expect((await followedOrdersDue(prisma, storeId, 2)).map((order) => order.externalId)).toEqual([
+      'never-pushed-earlier',
+      'never-pushed-later',
+    ]);
   });
 
   it('is served by the index of followed orders, in its order', async () => {

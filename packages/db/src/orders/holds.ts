@@ -71,7 +71,8 @@ export async function settleHolds(tx: Transaction, orderId: string, to: 'release
           WHERE order_id = ${orderId}::uuid AND state = 'held'::hold_state
           RETURNING store_id, variant_id, line, quantity`;
   const storeId = rows[0]?.store_id;
-  if (to === 'consumed') return rows.map((row) => ({ variantId: row.variant_id, line: row.line, quantity: row.quantity })).sort((a, b) => a.line - b.line);
+  if (to === 'consumed')
+    return rows.map((row) => ({ variantId: row.variant_id, line: row.line, quantity: row.quantity })).sort((a, b) => a.line - b.line);
   for (const demand of demandByVariant(rows.map((row) => ({ line: row.line, variantId: row.variant_id, quantity: row.quantity })))) {
     // GREATEST: heldQuantity can never go below 0 (a CHECK refuses it), whatever went wrong before.
     await tx.$executeRaw`

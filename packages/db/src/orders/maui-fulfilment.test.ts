@@ -55,7 +55,13 @@ async function pushedOrder(options: { holdInventory?: boolean; webhook?: boolean
   const orderId = placed.order.id;
   await prisma.order.update({
     where: { id: orderId },
-    data: { pushState: 'pushed', flowhubOrderId: `fh-${storeId}`, pushedAt: new Date(), flowhubStatus: 'new', holdInventory: options.holdInventory ?? false },
+    data: {
+      pushState: 'pushed',
+      flowhubOrderId: `fh-${storeId}`,
+      pushedAt: new Date(),
+      flowhubStatus: 'new',
+      holdInventory: options.holdInventory ?? false,
+    },
   });
   return { storeId, orderId };
 }
@@ -69,9 +75,12 @@ const fulfil = (orderId: string, options: { at?: Date; holdInventory?: boolean; 
       { reason: 'pushed to Flowhub Maui' },
     ),
   );
-const held = async (storeId: string) => (await prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: 'a' } } })).heldQuantity;
-const holdStates = async (orderId: string) => (await prisma.inventoryHold.findMany({ where: { orderId }, orderBy: { line: 'asc' } })).map((hold) => hold.state);
-const events = async (orderId: string) => (await prisma.orderEvent.findMany({ where: { orderId }, orderBy: { at: 'asc' } })).map((event) => event.event);
+const held = async (storeId: string) =>
+  (await prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: 'a' } } })).heldQuantity;
+const holdStates = async (orderId: string) =>
+  (await prisma.inventoryHold.findMany({ where: { orderId }, orderBy: { line: 'asc' } })).map((hold) => hold.state);
+const events = async (orderId: string) =>
+  (await prisma.orderEvent.findMany({ where: { orderId }, orderBy: { at: 'asc' } })).map((event) => event.event);
 
 describe('fulfilMauiPush', () => {
   it('marks the order fulfilled and consumes its holds: the units keep counting until a sync that started after the push releases them', async () => {
@@ -87,7 +96,9 @@ describe('fulfilMauiPush', () => {
     // No window: the units are not available again before Flowhub's lower quantity is read.
     expect(await held(storeId)).toBe(2);
     expect(await events(orderId)).toEqual(expect.arrayContaining(['fulfilled', 'holds_consumed']));
-    expect(await prisma.webhookDelivery.findMany({ where: { orderId } })).toEqual([expect.objectContaining({ event: 'fulfilled_changed' })]);
+    expect(await prisma.webhookDelivery.findMany({ where: { orderId } })).toEqual([
+      expect.objectContaining({ event: 'fulfilled_changed' }),
+    ]);
 
     // A sync that started before the push read a feed without the order: it releases nothing.
     expect(await releaseReflectedHolds(prisma, storeId, syncBefore, new Date())).toBe(0);

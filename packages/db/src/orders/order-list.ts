@@ -14,7 +14,13 @@ import { orderColumns } from './order-rows';
  * - following its Flowhub status stopped before Flowhub finished it (Order.followStoppedReason).
  */
 
-export const ATTENTION_REASONS = ['push_failed', 'needs_reconciliation', 'duplicate_in_flowhub', 'flowhub_cancel_required', 'follow_stopped'] as const;
+export const ATTENTION_REASONS = [
+  'push_failed',
+  'needs_reconciliation',
+  'duplicate_in_flowhub',
+  'flowhub_cancel_required',
+  'follow_stopped',
+] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 export interface AttentionItem {
@@ -47,7 +53,8 @@ export function encodeOrderCursor(cursor: OrderCursor): string {
 export function decodeOrderCursor(text: string): OrderCursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string' || !UUID.test(value[1])) return null;
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string' || !UUID.test(value[1]))
+      return null;
     const createdAt = new Date(value[0]);
     if (Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== value[0]) return null;
     const cursor = { createdAt, id: value[1] };
@@ -128,7 +135,13 @@ export async function listStoreOrders(
   });
   const page = rows
     .slice(0, options.limit)
-    .map(({ duplicates, duplicateEvent, cancelRequired, ...order }) => ({ ...order, attention: attentionOf({ ...order, duplicates, duplicateEvent, cancelRequired }) }));
+    .map(({ duplicates, duplicateEvent, cancelRequired, ...order }) => ({
+      ...order,
+      attention: attentionOf({ ...order, duplicates, duplicateEvent, cancelRequired }),
+    }));
   const last = page[page.length - 1];
-  return { items: page, nextCursor: rows.length > options.limit && last ? encodeOrderCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  return {
+    items: page,
+    nextCursor: rows.length > options.limit && last ? encodeOrderCursor({ createdAt: last.createdAt, id: last.id }) : null,
+  };
 }

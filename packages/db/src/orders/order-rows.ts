@@ -79,7 +79,11 @@ function details(row: OrderDetailsRow): OrderDetails {
 
 /** The order with its lines, holds and history, or null. */
 export async function readOrderDetails(sql: Sql, orderId: string): Promise<OrderDetails | null> {
-  const { rows } = await sql.query<OrderDetailsRow>({ name: 'order-details-by-id', text: `${ORDER_DETAILS_SQL} WHERE o.id = $1::uuid`, values: [orderId] });
+  const { rows } = await sql.query<OrderDetailsRow>({
+    name: 'order-details-by-id',
+    text: `${ORDER_DETAILS_SQL} WHERE o.id = $1::uuid`,
+    values: [orderId],
+  });
   return rows.length === 0 ? null : details(rows[0]);
 }
 

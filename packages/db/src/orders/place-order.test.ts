@@ -52,7 +52,14 @@ function newOrder(storeId: string, items: [string, number][], overrides: Partial
     pushState: 'not_pushed',
     createdAt: new Date('2026-11-27T10:00:01.000Z'),
     lines,
-    events: [{ event: 'created', to: 'pending', cause: 'platform', details: { holds: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) } }],
+    events: [
+      {
+        event: 'created',
+        to: 'pending',
+        cause: 'platform',
+        details: { holds: lines.map(({ variantId, quantity }) => ({ variantId, quantity })) },
+      },
+    ],
     ...overrides,
   };
 }
@@ -61,9 +68,13 @@ const held = async (storeId: string, variantId: string) =>
   (await prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId } } })).heldQuantity;
 
 describe('placeOrder', () => {
-  it('writes the order, its lines, one hold per line and its history, and raises the products\' held quantity', async () => {
+  it("writes the order, its lines, one hold per line and its history, and raises the products' held quantity", async () => {
     const storeId = await storeWith({ a: 10, b: 3 });
-    const order = newOrder(storeId, [['b', 1], ['a', 2], ['b', 1.5]]);
+    const order = newOrder(storeId, [
+      ['b', 1],
+      ['a', 2],
+      ['b', 1.5],
+    ]);
     const placed = await placeOrder(db.sql, order, 0);
     if (placed.outcome !== 'placed') throw new Error(`not placed: ${placed.outcome}`);
     // The answer is the order as written: what reading it back gives.
@@ -87,14 +98,25 @@ describe('placeOrder', () => {
       createdAt: order.createdAt,
       updatedAt: order.createdAt,
     });
-    expect(stored.items.map(({ line, variantId, quantity }) => [line, variantId, quantity])).toEqual([[0, 'b', 1], [1, 'a', 2], [2, 'b', 1.5]]);
+    expect(stored.items.map(({ line, variantId, quantity }) => [line, variantId, quantity])).toEqual([
+      [0, 'b', 1],
+      [1, 'a', 2],
+      [2, 'b', 1.5],
+    ]);
     expect(stored.holds.map(({ line, variantId, quantity, state }) => [line, variantId, quantity, state])).toEqual([
       [0, 'b', 1, 'held'],
       [1, 'a', 2, 'held'],
       [2, 'b', 1.5, 'held'],
     ]);
     expect(stored.events).toEqual([
-      expect.objectContaining({ event: 'created', fromStatus: null, toStatus: 'pending', cause: 'platform', at: order.createdAt, details: { holds: expect.any(Array) } }),
+      expect.objectContaining({
+        event: 'created',
+        fromStatus: null,
+        toStatus: 'pending',
+        cause: 'platform',
+        at: order.createdAt,
+        details: { holds: expect.any(Array) },
+      }),
     ]);
     expect([await held(storeId, 'a'), await held(storeId, 'b')]).toEqual([2, 2.5]);
   });
@@ -102,7 +124,13 @@ describe('placeOrder', () => {
   it('writes nothing when one variant cannot spare its quantity, and says what each short variant could sell', async () => {
     const storeId = await storeWith({ a: 10, b: 3, c: 5 });
     await prisma.product.update({ where: { storeId_variantId: { storeId, variantId: 'c' } }, data: { active: false } });
-    const order = newOrder(storeId, [['a', 1], ['b', 2], ['b', 2], ['c', 1], ['gone', 1]]);
+    const order = newOrder(storeId, [
+      ['a', 1],
+      ['b', 2],
+      ['b', 2],
+      ['c', 1],
+      ['gone', 1],
+    ]);
     expect(await placeOrder(db.sql, order, 0.5)).toEqual({
       outcome: 'short',
       short: [
@@ -161,7 +189,11 @@ describe('placeOrder', () => {
         { line: 1, variantId: 'each', quantity: 1, weightTier: null, tierGrams: null },
         { line: 2, variantId: 'bulk', quantity: 1.25, weightTier: null, tierGrams: null },
       ]);
-      expect(placed.order.holds.map(({ variantId, quantity }) => [variantId, quantity])).toEqual([['bulk', 7], ['each', 1], ['bulk', 1.25]]);
+      expect(placed.order.holds.map(({ variantId, quantity }) => [variantId, quantity])).toEqual([
+        ['bulk', 7],
+        ['each', 1],
+        ['bulk', 1.25],
+      ]);
       expect([await held(storeId, 'bulk'), await held(storeId, 'each')]).toEqual([8.25, 1]);
     });
 
@@ -185,8 +217,14 @@ describe('placeOrder', () => {
 
     it('compares what a tier line holds in grams with the grams that can be sold', async () => {
       const storeId = await bulkStore(30);
-      const order = tierOrder(storeId, [{ variantId: 'bulk', quantity: 1, weightTier: '1 oz' }, { variantId: 'bulk', quantity: 1, weightTier: '1/8 oz' }]);
-      expect(await placeOrder(db.sql, order, 0)).toEqual({ outcome: 'short', short: [{ variantId: 'bulk', requested: 31.5, sellable: 30 }] });
+      const order = tierOrder(storeId, [
+        { variantId: 'bulk', quantity: 1, weightTier: '1 oz' },
+        { variantId: 'bulk', quantity: 1, weightTier: '1/8 oz' },
+      ]);
+      expect(await placeOrder(db.sql, order, 0)).toEqual({
+        outcome: 'short',
+        short: [{ variantId: 'bulk', requested: 31.5, sellable: 30 }],
+      });
       const fits = await placeOrder(db.sql, tierOrder(storeId, [{ variantId: 'bulk', quantity: 1, weightTier: '1 oz' }]), 0);
       expect(fits.outcome).toBe('placed');
       expect(await held(storeId, 'bulk')).toBe(28);
@@ -195,10 +233,22 @@ describe('placeOrder', () => {
     it('never holds more grams than the stock when tier orders race', async () => {
       const storeId = await bulkStore(50);
       const results = await Promise.all(
-        Array.from({ length: 30 }, (_, n) => placeOrder(db.sql, tierOrder(storeId, [{ variantId: 'bulk', quantity: 1 + (n % 2), weightTier: '1/8 oz' }, { variantId: 'each', quantity: 1 }]), 0)),
+        Array.from({ length: 30 }, (_, n) =>
+          placeOrder(
+            db.sql,
+            tierOrder(storeId, [
+              { variantId: 'bulk', quantity: 1 + (n % 2), weightTier: '1/8 oz' },
+              { variantId: 'each', quantity: 1 },
+            ]),
+            0,
+          ),
+        ),
       );
       expect(results.filter((result) => result.outcome !== 'placed').every((result) => result.outcome === 'short')).toBe(true);
-      const { _sum } = await prisma.inventoryHold.aggregate({ where: { storeId, variantId: 'bulk', state: 'held' }, _sum: { quantity: true } });
+      const { _sum } = await prisma.inventoryHold.aggregate({
+        where: { storeId, variantId: 'bulk', state: 'held' },
+        _sum: { quantity: true },
+      });
       expect(await held(storeId, 'bulk')).toBe(_sum.quantity ?? 0);
       expect(await held(storeId, 'bulk')).toBeLessThanOrEqual(50);
       expect(await held(storeId, 'bulk')).toBeGreaterThan(40);
@@ -211,7 +261,11 @@ describe('placeOrder', () => {
     const first = await placeOrder(db.sql, order, 0);
     if (first.outcome !== 'placed') throw new Error('not placed');
     expect(await placeOrder(db.sql, order, 0)).toEqual({ outcome: 'exists', orderId: first.order.id, contentHash: 'content-1' });
-    expect(await placeOrder(db.sql, { ...order, contentHash: 'other' }, 0)).toEqual({ outcome: 'exists', orderId: first.order.id, contentHash: 'content-1' });
+    expect(await placeOrder(db.sql, { ...order, contentHash: 'other' }, 0)).toEqual({
+      outcome: 'exists',
+      orderId: first.order.id,
+      contentHash: 'content-1',
+    });
     expect(await held(storeId, 'a')).toBe(2);
     expect(await prisma.inventoryHold.count({ where: { storeId } })).toBe(1);
   });
@@ -219,12 +273,25 @@ describe('placeOrder', () => {
   it('never holds more than the stock when many orders for the same products race, in any line order, without deadlocks', async () => {
     const storeId = await storeWith({ a: 30, b: 30, c: 30 });
     const shapes: [string, number][][] = [
-      [['a', 1], ['b', 1], ['c', 1]],
-      [['c', 1], ['b', 1], ['a', 1]],
-      [['b', 2], ['a', 1]],
+      [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+      ],
+      [
+        ['c', 1],
+        ['b', 1],
+        ['a', 1],
+      ],
+      [
+        ['b', 2],
+        ['a', 1],
+      ],
       [['c', 1]],
     ];
-    const results = await Promise.all(Array.from({ length: 80 }, (_, n) => placeOrder(db.sql, newOrder(storeId, shapes[n % shapes.length]), 0)));
+    const results = await Promise.all(
+      Array.from({ length: 80 }, (_, n) => placeOrder(db.sql, newOrder(storeId, shapes[n % shapes.length]), 0)),
+    );
     const placed = results.filter((result) => result.outcome === 'placed').length;
     expect(placed).toBeGreaterThan(0);
     expect(results.filter((result) => result.outcome !== 'placed').every((result) => result.outcome === 'short')).toBe(true);
@@ -270,9 +337,14 @@ describe('confirmPendingOrder', () => {
       const first = await confirmPendingOrder(db.sql, order, at);
       expect(first).toMatchObject({ status: 'pending', confirmed: true, pushState });
       expect(await confirmPendingOrder(db.sql, order, new Date())).toMatchObject({ status: 'confirmed', confirmed: false, pushState });
-      const stored = await prisma.order.findUniqueOrThrow({ where: { storeId_externalId: { storeId, externalId: order.externalId } }, include: { events: true } });
+      const stored = await prisma.order.findUniqueOrThrow({
+        where: { storeId_externalId: { storeId, externalId: order.externalId } },
+        include: { events: true },
+      });
       expect(stored).toMatchObject({ status: 'confirmed', confirmedAt: at, updatedAt: at, pushState });
-      expect(stored.events.map((event) => event.event).sort()).toEqual(pushState === 'queued' ? ['created', 'push_queued', 'status_changed'] : ['created', 'status_changed']);
+      expect(stored.events.map((event) => event.event).sort()).toEqual(
+        pushState === 'queued' ? ['created', 'push_queued', 'status_changed'] : ['created', 'status_changed'],
+      );
     }
   });
 
@@ -281,7 +353,11 @@ describe('confirmPendingOrder', () => {
     const order = newOrder(storeId, [['a', 1]]);
     await placeOrder(db.sql, order, 0);
     await prisma.order.update({ where: { storeId_externalId: { storeId, externalId: order.externalId } }, data: { status: 'cancelled' } });
-    expect(await confirmPendingOrder(db.sql, order, new Date())).toMatchObject({ status: 'cancelled', confirmed: false, pushState: 'not_pushed' });
+    expect(await confirmPendingOrder(db.sql, order, new Date())).toMatchObject({
+      status: 'cancelled',
+      confirmed: false,
+      pushState: 'not_pushed',
+    });
     expect(await prisma.orderEvent.count({ where: { order: { storeId } } })).toBe(1);
     expect(await confirmPendingOrder(db.sql, { storeId, externalId: 'nope' }, new Date())).toBeNull();
   });
@@ -290,20 +366,33 @@ describe('confirmPendingOrder', () => {
 describe('readOrderDetails', () => {
   it('reads an order exactly as Prisma does, with its lines, holds and history', async () => {
     const storeId = await storeWith({ a: 5, b: 5 });
-    const order = newOrder(storeId, [['b', 1], ['a', 2]]);
+    const order = newOrder(storeId, [
+      ['b', 1],
+      ['a', 2],
+    ]);
     const placed = await placeOrder(db.sql, order, 0);
     if (placed.outcome !== 'placed') throw new Error('not placed');
     await confirmPendingOrder(db.sql, order, new Date('2026-11-27T10:05:00.000Z'));
-    await prisma.order.update({ where: { id: placed.order.id }, data: { pushState: 'pushed', flowhubOrderId: 'fh-1', pushedAt: new Date(), postbackToken: id('token') } });
+    await prisma.order.update({
+      where: { id: placed.order.id },
+      data: { pushState: 'pushed', flowhubOrderId: 'fh-1', pushedAt: new Date(), postbackToken: id('token') },
+    });
 
-    const viaPrisma = await prisma.order.findUniqueOrThrow({ where: { id: placed.order.id }, include: { items: true, holds: true, events: true } });
+    const viaPrisma = await prisma.order.findUniqueOrThrow({
+      where: { id: placed.order.id },
+      include: { items: true, holds: true, events: true },
+    });
     const viaSql = await readOrderDetails(db.sql, placed.order.id);
     const { items, holds, events, ...orderFields } = viaPrisma;
     expect(viaSql).toEqual({
       ...orderFields,
-      items: items.map(({ line, variantId, quantity, weightTier, tierGrams }) => ({ line, variantId, quantity, weightTier, tierGrams })).sort((x, y) => x.line - y.line),
+      items: items
+        .map(({ line, variantId, quantity, weightTier, tierGrams }) => ({ line, variantId, quantity, weightTier, tierGrams }))
+        .sort((x, y) => x.line - y.line),
       holds: holds.map(({ line, variantId, quantity, state }) => ({ line, variantId, quantity, state })).sort((x, y) => x.line - y.line),
-      events: expect.arrayContaining(events.map(({ at, event, fromStatus, toStatus, cause, details }) => ({ at, event, fromStatus, toStatus, cause, details }))),
+      events: expect.arrayContaining(
+        events.map(({ at, event, fromStatus, toStatus, cause, details }) => ({ at, event, fromStatus, toStatus, cause, details })),
+      ),
     });
     expect(viaSql?.events).toHaveLength(events.length);
     expect(await readOrderDetailsByRef(db.sql, order)).toEqual(viaSql);

@@ -177,11 +177,24 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     const gramsOf = new Map((tierGrams ?? []).map((entry) => [entry.line, entry.tierGrams]));
     const lines = order.lines.map(({ line, variantId, quantity, weightTier }) => {
       const grams = weightTier ? (gramsOf.get(line) ?? null) : null;
-      return { line, variantId, quantity, weightTier: weightTier ?? null, tierGrams: grams, held: grams === null ? quantity : round6(quantity * grams) };
+      return {
+        line,
+        variantId,
+        quantity,
+        weightTier: weightTier ?? null,
+        tierGrams: grams,
+        held: grams === null ? quantity : round6(quantity * grams),
+      };
     });
     const written: OrderDetails = {
       ...(row as Order),
-      items: lines.map(({ line, variantId, quantity, weightTier, tierGrams: grams }) => ({ line, variantId, quantity, weightTier, tierGrams: grams })),
+      items: lines.map(({ line, variantId, quantity, weightTier, tierGrams: grams }) => ({
+        line,
+        variantId,
+        quantity,
+        weightTier,
+        tierGrams: grams,
+      })),
       holds: lines.map(({ line, variantId, held }) => ({ line, variantId, quantity: held, state: 'held' })),
       events: order.events.map((event) => ({
         at: order.createdAt,

@@ -26,9 +26,22 @@ async function store(settings: { enabled?: boolean; syncOrders?: boolean; webhoo
   return id;
 }
 
-async function order(storeId: string, externalId: string, data: { status?: OrderStatus; pushState?: PushState; pushError?: string | null } = {}) {
+async function order(
+  storeId: string,
+  externalId: string,
+  data: { status?: OrderStatus; pushState?: PushState; pushError?: string | null } = {},
+) {
   return prisma.order.create({
-    data: { storeId, externalId, type: 'pickup', customer: {}, contentHash: 'c', status: data.status ?? 'confirmed', pushState: data.pushState ?? 'queued', pushError: data.pushError ?? null },
+    data: {
+      storeId,
+      externalId,
+      type: 'pickup',
+      customer: {},
+      contentHash: 'c',
+      status: data.status ?? 'confirmed',
+      pushState: data.pushState ?? 'queued',
+      pushError: data.pushError ?? null,
+    },
   });
 }
 
@@ -46,7 +59,9 @@ describe('recordPushSkipped', () => {
     expect(row).toMatchObject({ pushState: 'not_pushed', pushError: REASON });
     expect(isSkippedPush(row)).toBe(true);
     expect(row.events).toEqual([expect.objectContaining({ event: 'push_skipped', cause: null, details: { reason: REASON } })]);
-    expect(row.webhookDeliveries).toEqual([expect.objectContaining({ id: outcome.skipped ? outcome.deliveries[0] : '', event: 'push_skipped' })]);
+    expect(row.webhookDeliveries).toEqual([
+      expect.objectContaining({ id: outcome.skipped ? outcome.deliveries[0] : '', event: 'push_skipped' }),
+    ]);
     expect(row.webhookDeliveries[0].payload).toMatchObject({ externalId: 'S-1', event: 'push_skipped', status: 'confirmed' });
 
     // Again (a second run of the job): nothing more.

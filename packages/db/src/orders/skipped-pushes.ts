@@ -31,7 +31,12 @@ export type PushSkipOutcome =
  * this sees it and skips nothing) or waits for this to commit (then its requeueSkippedPushes finds the order). So a
  * skip and a re-enable never cross, leaving an order skipped in a store that syncs orders.
  */
-export async function recordPushSkipped(prisma: Pick<PrismaClient, '$transaction'>, orderId: string, reason: string, at = new Date()): Promise<PushSkipOutcome> {
+export async function recordPushSkipped(
+  prisma: Pick<PrismaClient, '$transaction'>,
+  orderId: string,
+  reason: string,
+  at = new Date(),
+): Promise<PushSkipOutcome> {
   return prisma.$transaction(async (tx) => {
     const [store] = await tx.$queryRaw<{ syncs: boolean }[]>`
       SELECT s.enabled AND s.sync_orders AS syncs
@@ -46,7 +51,10 @@ export async function recordPushSkipped(prisma: Pick<PrismaClient, '$transaction
     });
     if (count === 0) return { skipped: false, storeSyncsOrders: false } as const;
     await recordEvents(tx, orderId, at, [{ event: 'push_skipped', details: { reason } }]);
-    const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { storeId: true, externalId: true, status: true, flowhubStatus: true } });
+    const order = await tx.order.findUniqueOrThrow({
+      where: { id: orderId },
+      select: { storeId: true, externalId: true, status: true, flowhubStatus: true },
+    });
     const delivery = await recordWebhookDelivery(tx, { ...order, orderId, event: 'push_skipped', at });
     return { skipped: true, deliveries: delivery ? [delivery] : [] } as const;
   });
@@ -80,6 +88,10 @@ const REQUEUE_SKIPPED_SQL = `
  * caller adds after this (the outbox sweep adds any it could not: they are 'queued' now).
  */
 export async function requeueSkippedPushes(sql: Sql, storeId: string, at = new Date()): Promise<string[]> {
-  const { rows } = await sql.query<{ externalId: string }>({ name: 'requeue-skipped-pushes', text: REQUEUE_SKIPPED_SQL, values: [storeId, at] });
+  const { rows } = await sql.query<{ externalId: string }>({
+    name: 'requeue-skipped-pushes',
+    text: REQUEUE_SKIPPED_SQL,
+    values: [storeId, at],
+  });
   return rows.map((row) => row.externalId);
 }

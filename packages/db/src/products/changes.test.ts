@@ -63,7 +63,9 @@ async function drain(storeId: string, cursor: ProductChangeCursor | null, limit 
   const seen: Array<{ variantId: string; change: number; heldQuantity: number; active: boolean; posQuantity: number }> = [];
   for (;;) {
     const page = await readProductChanges(prisma, storeId, cursor, limit);
-    seen.push(...page.map(({ variantId, change, heldQuantity, active, posQuantity }) => ({ variantId, change, heldQuantity, active, posQuantity })));
+    seen.push(
+      ...page.map(({ variantId, change, heldQuantity, active, posQuantity }) => ({ variantId, change, heldQuantity, active, posQuantity })),
+    );
     if (page.length < limit) break;
     cursor = { change: page[page.length - 1].change, variantId: page[page.length - 1].variantId };
   }
@@ -105,7 +107,7 @@ function order(storeId: string, variantId: string, quantity: number): NewOrder {
 }
 
 describe('the menu change feed', () => {
-  it('lists a store\'s products in change order, page by page, each once, and only that store\'s', async () => {
+  it("lists a store's products in change order, page by page, each once, and only that store's", async () => {
     const storeId = await storeWith({ a: 5, b: 5, c: 5, d: 5, e: 5 });
     await storeWith({ a: 1 }); // another store's products never appear
     const { seen } = await settled(storeId, null, 5, 2);
@@ -140,8 +142,11 @@ describe('the menu change feed', () => {
     try {
       // The slow transaction writes first (its id, and so its change number, is the smaller one) and commits last.
       await slow.query('BEGIN');
-      await slow.query(`UPDATE products SET pos_quantity = 1, change = ((pg_current_xact_id())::text)::bigint
-        WHERE store_id = $1 AND variant_id = 'early'`, [storeId]);
+      await slow.query(
+        `UPDATE products SET pos_quantity = 1, change = ((pg_current_xact_id())::text)::bigint
+        WHERE store_id = $1 AND variant_id = 'early'`,
+        [storeId],
+      );
       await upsertProducts(db.sql, storeId, [upsert('late', 9)], { ownedProductFields: new Set(), syncedAt: new Date() });
       // Handing out 'late' now would move the platform's cursor past 'early', whose commit is still to come.
       expect((await drain(storeId, start)).seen).toEqual([]);
@@ -155,7 +160,7 @@ describe('the menu change feed', () => {
     }
   });
 
-  it('a poller running beside concurrent orders sees every product\'s final held quantity', async () => {
+  it("a poller running beside concurrent orders sees every product's final held quantity", async () => {
     const variants = Array.from({ length: 8 }, (_, index) => `v${index}`);
     const storeId = await storeWith(Object.fromEntries(variants.map((variantId) => [variantId, 1000])));
     let cursor = (await settled(storeId, null, variants.length)).cursor;
@@ -184,7 +189,7 @@ describe('the menu change feed', () => {
         cursor = drained.cursor;
         return variants.every((variantId) => lastSeen.get(variantId) === final[variantId]);
       },
-      { what: 'the feed to reach every product\'s final held quantity' },
+      { what: "the feed to reach every product's final held quantity" },
     );
     expect(Object.fromEntries(lastSeen)).toEqual(final);
     expect(products.every((product) => product.heldQuantity > 0)).toBe(true);

@@ -29,7 +29,10 @@ export interface SyncFence {
 
 /** Why a claim was refused: a newer sync's token is on the store (`currentToken`), or the store is gone (null). */
 export class SyncFenceRefused extends Error {
-  constructor(readonly fence: SyncFence, readonly currentToken: string | null) {
+  constructor(
+    readonly fence: SyncFence,
+    readonly currentToken: string | null,
+  ) {
     super(
       currentToken === null
         ? 'the store was deleted while it synced'

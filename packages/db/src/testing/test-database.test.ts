@@ -64,9 +64,7 @@ describe('createTestDatabase', () => {
     ]);
     try {
       for (const database of databases) {
-        const tables = await database.prisma.$queryRawUnsafe<{ exists: boolean }[]>(
-          `SELECT to_regclass('${table}') IS NOT NULL AS exists`,
-        );
+        const tables = await database.prisma.$queryRawUnsafe<{ exists: boolean }[]>(`SELECT to_regclass('${table}') IS NOT NULL AS exists`);
         expect(tables[0].exists).toBe(true);
       }
       const template = templateDatabaseName(tempDirs[tempDirs.length - 1]);

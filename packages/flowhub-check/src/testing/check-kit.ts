@@ -77,5 +77,13 @@ export function catalogueFacts(location: SimLocation) {
       rooms.set(roomId, room);
     }
   }
-  return { rows, invalid, soldByWeight, unsaid, inSeveralRooms, variants, rooms: [...rooms.values()].sort((a, b) => a.roomName.localeCompare(b.roomName)) };
+  return {
+    rows,
+    invalid,
+    soldByWeight,
+    unsaid,
+    inSeveralRooms,
+    variants,
+    rooms: [...rooms.values()].sort((a, b) => a.roomName.localeCompare(b.roomName)),
+  };
 }

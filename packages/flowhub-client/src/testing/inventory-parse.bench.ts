@@ -114,7 +114,9 @@ function main(): void {
   for (const m of measurements) {
     const peak = m.peakRssMb === null ? '-' : `${m.peakRssMb} MB`;
     const kept = m.keptHeapMb === null ? '-' : `${m.keptHeapMb} MB`;
-    process.stdout.write(`${labels[m.scenario].padEnd(48)} ${`${Math.round(m.ms)} ms`.padStart(8)} ${peak.padStart(16)} ${kept.padStart(11)}\n`);
+    process.stdout.write(
+      `${labels[m.scenario].padEnd(48)} ${`${Math.round(m.ms)} ms`.padStart(8)} ${peak.padStart(16)} ${kept.padStart(11)}\n`,
+    );
   }
   const resultsFile = join(process.env.BENCH_RESULTS_DIR ?? tmpdir(), 'flowhub-client-inventory-parse.json');
   writeFileSync(resultsFile, JSON.stringify({ rows: ROWS, bodyMb, node: process.version, measurements }, null, 2));

@@ -59,7 +59,11 @@ afterAll(async () => {
 });
 
 const addJob = (storeId: string, trigger: 'scheduled' | 'manual' | 'initial', opts: JobsOptions = {}) =>
-  queue.add(queues['inventory-sync'].jobName({ storeId }), { storeId, trigger, acceptShrink: false }, { ...queues['inventory-sync'].defaults, ...opts });
+  queue.add(
+    queues['inventory-sync'].jobName({ storeId }),
+    { storeId, trigger, acceptShrink: false },
+    { ...queues['inventory-sync'].defaults, ...opts },
+  );
 
 async function settled(jobId: string, timeoutMs = 30_000): Promise<Job> {
   return waitFor(
@@ -91,7 +95,7 @@ describe('the inventory-sync job', () => {
     expect(await bed.prisma.product.count({ where: { storeId: 'menu', active: true } })).toBe(run.kept);
   });
 
-  it('tells the platform when a run finished: menu_synced with the run\'s counts and the change feed\'s cursor, queued', async () => {
+  it("tells the platform when a run finished: menu_synced with the run's counts and the change feed's cursor, queued", async () => {
     await enableStore(bed, 'announced', { statusWebhookUrl: 'https://platform.example/hooks' });
     await enableStore(bed, 'quiet');
     startWorker();
@@ -100,7 +104,10 @@ describe('the inventory-sync job', () => {
     const deliveries = await bed.prisma.webhookDelivery.findMany({ where: { storeId: { in: ['announced', 'quiet'] } } });
     expect(deliveries).toHaveLength(1); // a store without a webhook URL gets none
     const [run] = await runsOf('announced');
-    const latest = await bed.prisma.product.findFirstOrThrow({ where: { storeId: 'announced' }, orderBy: [{ change: 'desc' }, { variantId: 'desc' }] });
+    const latest = await bed.prisma.product.findFirstOrThrow({
+      where: { storeId: 'announced' },
+      orderBy: [{ change: 'desc' }, { variantId: 'desc' }],
+    });
     expect(deliveries[0]).toMatchObject({ event: 'menu_synced', orderId: null, status: 'pending' });
     expect(deliveries[0].payload).toEqual({
       id: deliveries[0].id,
@@ -129,7 +136,7 @@ describe('the inventory-sync job', () => {
     expect(runs[0]).toMatchObject({ status: 'failed', error: job.failedReason });
   });
 
-  it('waits out Flowhub\'s 429 without spending an attempt, while other stores sync meanwhile', async () => {
+  it("waits out Flowhub's 429 without spending an attempt, while other stores sync meanwhile", async () => {
     await enableStore(bed, 'throttled');
     await enableStore(bed, 'other', { locationId: 'north', clientId: 'north-client', apiKey: 'north-key' });
     bed.sim.state.faults.add({ kind: 'rateLimit', retryAfterSeconds: 5, count: 1, locationId: 'demo-location' });
@@ -170,7 +177,9 @@ describe('the inventory-sync job', () => {
     const job = await settled((await addJob('down', 'manual', { attempts: 2, backoff: { type: 'fixed', delay: 100 } })).id!);
     expect(await job.getState()).toBe('failed');
     expect(job.attemptsMade).toBe(2);
-    expect(await runsOf('down')).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringContaining('Flowhub is unavailable (503)') })]);
+    expect(await runsOf('down')).toEqual([
+      expect.objectContaining({ status: 'failed', error: expect.stringContaining('Flowhub is unavailable (503)') }),
+    ]);
   });
 
   it('while another sync of the store runs: a scheduled sync is skipped, a manual one runs right after', async () => {

@@ -96,7 +96,9 @@ describe('two syncs of one store during a Redis partition', () => {
       { timeoutMs: 10_000, intervalMs: 50, what: 'the other worker to take the lock over' },
     );
     expect(taken.status).toBe('succeeded');
-    expect(await bed.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: item.variantId } } })).toMatchObject({
+    expect(
+      await bed.prisma.product.findUniqueOrThrow({ where: { storeId_variantId: { storeId, variantId: item.variantId } } }),
+    ).toMatchObject({
       posQuantity: 9_999,
     });
     const menu = await bed.prisma.product.findMany({ where: { storeId }, orderBy: { variantId: 'asc' } });
@@ -114,16 +116,21 @@ describe('two syncs of one store during a Redis partition', () => {
 
     // Had it missed the loss (paused between its check and its write), its writes would still be refused: PostgreSQL
     // holds the newer worker's token.
-    const blind = await syncStore(bed.deps, { storeId, trigger: 'manual', acceptShrink: false, lock: { fence: staleToken, held: () => true } }).catch(
-      (failure: unknown) => failure,
-    );
+    const blind = await syncStore(bed.deps, {
+      storeId,
+      trigger: 'manual',
+      acceptShrink: false,
+      lock: { fence: staleToken, held: () => true },
+    }).catch((failure: unknown) => failure);
     expect(blind).toBeInstanceOf(SyncFailed);
-    expect((blind as SyncFailed).message).toMatch(new RegExp(`fencing token ${staleToken} is older than ${staleToken + 1}.*nothing was written`));
+    expect((blind as SyncFailed).message).toMatch(
+      new RegExp(`fencing token ${staleToken} is older than ${staleToken + 1}.*nothing was written`),
+    );
     expect(await bed.prisma.product.findMany({ where: { storeId }, orderBy: { variantId: 'asc' } })).toEqual(menu);
     proxy.heal();
   }, 30_000);
 
-  it('a job that finds the lock\'s Redis not answering waits a moment, without spending an attempt, and writes nothing', async () => {
+  it("a job that finds the lock's Redis not answering waits a moment, without spending an attempt, and writes nothing", async () => {
     const storeId = 'no-lock';
     await enableStore(bed, storeId);
     const processor = inventorySyncProcessor({ ...bed.deps, redis: partitioned, queuePrefix: prefix, lockTtlMs: 600 });
