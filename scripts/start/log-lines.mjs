@@ -9,7 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 
 /** pino's own fields, and ids that only matter to someone searching a log store. */
-const HIDDEN = new Set(['level', 'time', 'name', 'msg', 'pid', 'hostname', 'reqId', 'tokenId', 'jobId', 'runId']);
+const HIDDEN = new Set(['level', 'time', 'name', 'msg', 'pid', 'hostname', 'reqId', 'tokenId', 'queue', 'jobId', 'runId']);
 const MAX_VALUE = 100;
 // A terminal's escapes, line breaks: one line, nothing interpreted. Matching control characters is the point here.
 // eslint-disable-next-line no-control-regex

@@ -15,9 +15,10 @@ export interface FeedSettings {
  * Its formula is stored with every run: changing it makes every store's next run look like a new feed.
  */
 export function feedIdentity(settings: Pick<FeedSettings, 'locationId' | 'roomIds' | 'purchaseCategory'>): string {
-  const rooms = [...new Set((Array.isArray(settings.roomIds) ? settings.roomIds : []).map(normalizeRoomId))].sort();
+  const { locationId, roomIds, purchaseCategory } = (settings ?? {}) as Partial<FeedSettings>;
+  const rooms = [...new Set((Array.isArray(roomIds) ? roomIds : []).map(normalizeRoomId))].sort();
   return createHash('sha1')
-    .update(JSON.stringify([settings.locationId ?? '', rooms, settings.purchaseCategory]))
+    .update(JSON.stringify([locationId ?? '', rooms, purchaseCategory]))
     .digest('base64url');
 }
 
@@ -26,5 +27,6 @@ export function feedIdentity(settings: Pick<FeedSettings, 'locationId' | 'roomId
  * feedIdentity and the same clientId. A store whose feed changed wants a sync at once.
  */
 export function sameFeed(before: FeedSettings, after: FeedSettings): boolean {
-  return (before.clientId ?? null) === (after.clientId ?? null) && feedIdentity(before) === feedIdentity(after);
+  const clientOf = (settings: FeedSettings) => (settings as Partial<FeedSettings> | null)?.clientId ?? null;
+  return clientOf(before) === clientOf(after) && feedIdentity(before) === feedIdentity(after);
 }
