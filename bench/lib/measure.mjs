@@ -50,8 +50,11 @@ export async function inPool(items, limit, work) {
 /** One result line of bench/results/latest.json. */
 export const result = (name, value, unit, extra = {}) => ({ name, value: round(value), unit, ...extra });
 
-/** One target line: `met` compares the measured value with the target in the given direction. */
-export function target(name, { target: wanted, value, unit, atLeast }) {
-  const met = Number.isFinite(value) ? (atLeast ? value >= wanted : value < wanted) : false;
-  return { name, target: `${atLeast ? '≥' : '<'} ${wanted}${unit ? ` ${unit}` : ''}`, value: round(value), unit, met };
+/**
+ * One target line: `met` compares the measured value with the target in the given direction: `atLeast` (≥), `atMost`
+ * (≤), else below (<).
+ */
+export function target(name, { target: wanted, value, unit, atLeast, atMost = false }) {
+  const met = Number.isFinite(value) ? (atLeast ? value >= wanted : atMost ? value <= wanted : value < wanted) : false;
+  return { name, target: `${atLeast ? '≥' : atMost ? '≤' : '<'} ${wanted}${unit ? ` ${unit}` : ''}`, value: round(value), unit, met };
 }

@@ -65,7 +65,10 @@ export async function startOrderStack({ label, stores: storeCount, rows, serverD
           orderAheadTokenEncrypted: secrets.encrypt(store.orderAheadSecret),
         },
       });
-      await syncStore({ prisma, sql: pg, flowhub, secrets, logger: silent }, { storeId: store.storeId, trigger: 'initial', acceptShrink: false });
+      await syncStore(
+        { prisma, sql: pg, flowhub, secrets, logger: silent },
+        { storeId: store.storeId, trigger: 'initial', acceptShrink: false },
+      );
       const { rows: products } = await pg.query(
         'SELECT variant_id, product_id, pos_quantity FROM products WHERE store_id = $1 AND active AND pos_quantity >= 20 ORDER BY variant_id',
         [store.storeId],

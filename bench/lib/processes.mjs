@@ -69,7 +69,9 @@ export function startBuiltApp(name, env, { execArgv = [] } = {}) {
 
 /** `node --cpu-prof` arguments when BENCH_CPU_PROF names a directory. */
 const profiling = (name) =>
-  process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+    : [];
 
 /** Polls until `check` gives something truthy; fails with a watched process's output when it died meanwhile. */
 /** The test kit's waitFor, giving up at once when a watched process has exited (its output says why). */
@@ -81,13 +83,12 @@ export function waitFor(check, { process: watched, ...options } = {}) {
   return testKit.waitFor(check, { intervalMs: 50, ...options, giveUpIf });
 }
 
-export const waitForHttp = (url, options = {}) =>
-  waitFor(async () => (await fetch(url)).ok, { what: url, ...options });
+export const waitForHttp = (url, options = {}) => waitFor(async () => (await fetch(url)).ok, { what: url, ...options });
 
 /**
  * Forks `node <script> <json argument>` and talks to it over IPC, one request at a time: `ask(message)` resolves
- * with its answer (an answer with `error` rejects). The child says `{ready: true}` once it can take requests.
- * With BENCH_CPU_PROF it writes a CPU profile named `name`.
+ * with its answer (an answer with `error` rejects). The child says `{ready: true, …}` once it can take requests (the
+ * message is kept as `ready`). With BENCH_CPU_PROF it writes a CPU profile named `name`.
  */
 export async function forkChild(script, argument, { name = path.basename(script, '.mjs'), env = {}, execArgv = [] } = {}) {
   const child = fork(script, [JSON.stringify(argument)], {
@@ -109,9 +110,11 @@ export async function forkChild(script, argument, { name = path.basename(script,
   });
   child.once('exit', (code) => pending?.reject(failure(`exited (code ${code}) before answering`)));
   const next = () => new Promise((resolve, reject) => (pending = { resolve, reject }));
-  await next(); // {ready: true}
+  const ready = await next(); // {ready: true, …}
   return {
     pid: child.pid,
+    /** The child's ready message (what it reports of its start). */
+    ready,
     ask(message) {
       const answer = next();
       child.send(message);

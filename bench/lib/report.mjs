@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const number = (value) => (typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : '—');
+const number = (value) =>
+  typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : '—';
 
 export function markdownTables(report) {
   const lines = [];
@@ -15,7 +16,10 @@ export function markdownTables(report) {
     '|---|---|---|---|',
   );
   for (const t of report.targets) {
-    const measured = t.value === null ? `not measured${t.note ? `: ${t.note}` : ''}` : `${number(t.value)}${t.unit ? ` ${t.unit}` : ''}${t.note ? ` (${t.note})` : ''}`;
+    const measured =
+      t.value === null
+        ? `not measured${t.note ? `: ${t.note}` : ''}`
+        : `${number(t.value)}${t.unit ? ` ${t.unit}` : ''}${t.note ? ` (${t.note})` : ''}`;
     lines.push(`| ${t.name} | ${t.target} | ${measured} | ${t.met ? 'yes' : '**no**'} |`);
   }
   for (const scenario of report.scenarios) {
@@ -25,7 +29,8 @@ export function markdownTables(report) {
       continue;
     }
     lines.push('| Figure | Value | Unit |', '|---|---|---|');
-    for (const r of report.results.filter((entry) => entry.scenario === scenario.name)) lines.push(`| ${r.name} | ${number(r.value)} | ${r.unit} |`);
+    for (const r of report.results.filter((entry) => entry.scenario === scenario.name))
+      lines.push(`| ${r.name} | ${number(r.value)} | ${r.unit} |`);
   }
   return lines.join('\n');
 }
@@ -38,7 +43,8 @@ export function writeMarkdownBlock(file, mode, body) {
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
   const from = current.indexOf(start);
   const to = current.indexOf(end);
-  const next = from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }
 

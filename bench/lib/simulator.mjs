@@ -19,9 +19,13 @@ export async function startSimulator({ heapMb } = {}) {
   const port = await freePort();
   // Orders finish and postbacks arrive as in the demo: the simulator's invented behaviours, switched on.
   const behaviour = 'orderLifecycles,statusPostbacks,gatewayHtmlPages,tokenExpiry';
-  const sim = startBuiltApp('flowhub-sim', { SIM_PORT: String(port), SIM_ROWS: '10', SIM_SEED: '1', SIM_CLOCK: 'real', SIM_BEHAVIOUR: behaviour }, {
-    execArgv: heapMb ? [`--max-old-space-size=${heapMb}`] : [],
-  });
+  const sim = startBuiltApp(
+    'flowhub-sim',
+    { SIM_PORT: String(port), SIM_ROWS: '10', SIM_SEED: '1', SIM_CLOCK: 'real', SIM_BEHAVIOUR: behaviour },
+    {
+      execArgv: heapMb ? [`--max-old-space-size=${heapMb}`] : [],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/__sim/state`, { process: sim });
   const admin = (method, route, body) => call(`${url}/__sim${route}`, method, body);
@@ -31,7 +35,8 @@ export async function startSimulator({ heapMb } = {}) {
     /** LocationOptions of the simulator's README: locationId, clientId, key, orderAheadClientId/Secret, rows, seed, rooms. */
     addLocation: (options) => admin('POST', '/locations', options),
     /** The location's catalogue (ids and stock), a page at a time. */
-    products: (locationId, { limit = 100, offset = 0 } = {}) => admin('GET', `/locations/${encodeURIComponent(locationId)}/products?limit=${limit}&offset=${offset}`),
+    products: (locationId, { limit = 100, offset = 0 } = {}) =>
+      admin('GET', `/locations/${encodeURIComponent(locationId)}/products?limit=${limit}&offset=${offset}`),
     setQuantity: (locationId, variantId, quantity) =>
       admin('PATCH', `/locations/${encodeURIComponent(locationId)}/products/${encodeURIComponent(variantId)}`, { quantity }),
     orders: (locationId) => admin('GET', `/orders${locationId ? `?locationId=${encodeURIComponent(locationId)}` : ''}`),

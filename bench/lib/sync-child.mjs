@@ -1,21 +1,30 @@
 #!/usr/bin/env node
 // A process that runs inventory syncs one after the other, like a worker, so that its peak memory is its own.
-// Started with fork() and a JSON argument naming the way to sync: `product` (the inventory sync's syncStore,
-// built), `naive` or `ceiling` (references). It first runs a warm-up sync and re-sync of a small location (a worker
-// that has been up for a while has compiled its code), then answers IPC messages:
-//   {sync: {storeId, location}}  →  {ms, phases, fetched, written, counts, maxRssMb, windowUs}
-//   (windowUs: the sync's start and end on the clock of a `--cpu-prof` profile, to cut the profile to it)
-//   {finish: true}               →  {maxRssMb}, then exits
+// Started with fork() and a JSON argument naming the way to sync:
+//   `product`  the inventory sync's syncStore (built), with the worker's dependencies. It first runs a warm-up sync and
+//              re-sync of a small location (`args.warmup`): a worker that has served other stores has compiled its code.
+//   `fresh`    the same sync in a process that has synced nothing: before it says ready it runs only the product's own
+//              warm-up (warmUpInventorySync), as apps/inventory-worker/src/main.ts does at boot.
+//   `cold`     the same again with no warm-up at all: what a fresh worker's first sync cost before the warm-up existed.
+//   `naive`, `ceiling`, `plain` (per-row), `fetch` (fetch-only): the references (bench/references/).
+// `args.warmUpOptions`: options of warmUpInventorySync for `fresh` (the product's defaults without). Once ready it says
+// `{ready: true, warmUp?}` (warmUp: the product's warm-up report, for `fresh`), then answers IPC messages:
+//   {sync: {storeId, location, storeExists?}}  →  {ms, phases, fetched, written, counts, maxRssMb, windowUs}
+//   (storeExists: the store row is already there, made by the scenario; windowUs: the sync's start and end on the
+//   clock of a `--cpu-prof` profile, to cut the profile to it)
+//   {finish: true}  →  {maxRssMb}, then exits
 // maxRssMb is the process's peak resident memory so far (process.resourceUsage().maxRSS).
 import { fromProduct, newRedis, pgClient, pgPool } from './scratch.mjs';
 import { naiveSync } from '../references/naive-sync.mjs';
 import { ceilingSync } from '../references/ceiling-sync.mjs';
+import { ensurePlainStore, plainPerRowSync } from '../references/plain-per-row-sync.mjs';
+import { fetchOnly } from '../references/fetch-only.mjs';
 
 const args = JSON.parse(process.argv[2]);
-const { createPrismaClient } = fromProduct('@flowhub-sync/db');
+const { createPrismaClient, createSqlPool } = fromProduct('@flowhub-sync/db');
 const { createSecretBox } = fromProduct('@flowhub-sync/config');
 const { createFlowhubClient, createRedisRequestBudget } = fromProduct('@flowhub-sync/flowhub-client');
-const { syncStore } = fromProduct('@flowhub-sync/inventory-sync');
+const { INVENTORY_SYNC_CONCURRENCY, syncStore, warmUpInventorySync } = fromProduct('@flowhub-sync/inventory-sync');
 
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
 const secrets = createSecretBox(args.encryptionKey);
@@ -24,12 +33,20 @@ const secrets = createSecretBox(args.encryptionKey);
 const ensureStore = (prisma, storeId, location) =>
   prisma.store.upsert({
     where: { id: storeId },
-    create: { id: storeId, enabled: true, clientId: location.clientId, locationId: location.locationId, apiKeyEncrypted: secrets.encrypt(location.key) },
+    create: {
+      id: storeId,
+      enabled: true,
+      clientId: location.clientId,
+      locationId: location.locationId,
+      apiKeyEncrypted: secrets.encrypt(location.key),
+    },
     update: {},
   });
 
 async function productRunner() {
-  const prisma = createPrismaClient(args.databaseUrl);
+  // As apps/inventory-worker/src/main.ts builds them: one pool for Prisma and the sync's product statements.
+  const sql = createSqlPool(args.databaseUrl, { max: 2 * INVENTORY_SYNC_CONCURRENCY });
+  const prisma = createPrismaClient(args.databaseUrl, { pool: sql });
   const redis = newRedis(args.redisUrl);
   // As the worker builds it: the shared request budget in Redis (20 requests/s per credentials, the default).
   const flowhub = createFlowhubClient({
@@ -39,13 +56,16 @@ async function productRunner() {
     maxRetryWaitMs: 1_000,
     logger: silent,
   });
-  // A pool for the bulk product statements beside Prisma's own (apps/inventory-worker/src/main.ts shares one pool).
-  const sql = pgPool(args.databaseUrl);
-  await prisma.$queryRaw`SELECT 1`;
   const deps = { prisma, sql, flowhub, secrets, logger: silent, budgetWaitMs: 500 };
+  // The worker's boot: `fresh` runs the product's warm-up and nothing else; the others only check the connection, as
+  // the worker's readiness check does.
+  const warmUp = args.mode === 'fresh' ? await warmUpInventorySync({ prisma, sql }, args.warmUpOptions) : undefined;
+  if (!warmUp) await sql.query('SELECT 1');
   return {
-    async sync(storeId, location) {
-      await ensureStore(prisma, storeId, location);
+    warmUp,
+    async sync(storeId, location, { storeExists = false } = {}) {
+      // A fresh process's store is made by the scenario: a Prisma upsert here would compile code the sync then uses.
+      if (!storeExists) await ensureStore(prisma, storeId, location);
       const marks = {};
       const started = performance.now();
       const outcome = await syncStore(deps, {
@@ -70,8 +90,8 @@ async function productRunner() {
       };
     },
     close: async () => {
-      await sql.end();
       await prisma.$disconnect();
+      await sql.end();
       redis.disconnect();
     },
   };
@@ -103,18 +123,52 @@ async function ceilingRunner() {
   };
 }
 
-const runners = { product: productRunner, naive: naiveRunner, ceiling: ceilingRunner };
+async function plainRunner() {
+  const pool = pgPool(args.databaseUrl);
+  await pool.query('SELECT 1');
+  return {
+    async sync(storeId, location) {
+      await ensurePlainStore(pool, storeId, location);
+      const started = performance.now();
+      const outcome = await plainPerRowSync({ pool, simUrl: args.simUrl, location, storeId });
+      return { ms: performance.now() - started, ...outcome };
+    },
+    close: () => pool.end(),
+  };
+}
+
+function fetchRunner() {
+  return {
+    async sync(_storeId, location) {
+      const started = performance.now();
+      const outcome = await fetchOnly({ simUrl: args.simUrl, location });
+      return { ms: performance.now() - started, ...outcome };
+    },
+    close: async () => {},
+  };
+}
+
+const runners = {
+  product: productRunner,
+  fresh: productRunner,
+  cold: productRunner,
+  naive: naiveRunner,
+  ceiling: ceilingRunner,
+  plain: plainRunner,
+  fetch: fetchRunner,
+};
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 // The monotonic clock in µs: the clock of `node --cpu-prof` profiles, to cut a profile to one sync.
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 async function main() {
   const runner = await runners[args.mode]();
-  if (args.warmup) {
+  // A fresh process (`fresh`, `cold`) has synced nothing before its first measured sync.
+  if (args.warmup && !['fresh', 'cold'].includes(args.mode)) {
     await runner.sync(args.warmupStoreId, args.warmup);
     await runner.sync(args.warmupStoreId, args.warmup);
   }
-  process.send({ ready: true });
+  process.send({ ready: true, ...(runner.warmUp ? { warmUp: runner.warmUp } : {}) });
   process.on('message', async (message) => {
     try {
       if (message.finish) {
@@ -123,7 +177,7 @@ async function main() {
         return;
       }
       const fromUs = monotonicUs();
-      const measured = await runner.sync(message.sync.storeId, message.sync.location);
+      const measured = await runner.sync(message.sync.storeId, message.sync.location, { storeExists: message.sync.storeExists });
       process.send({ ...measured, maxRssMb: peakRssMb(), windowUs: [fromUs, monotonicUs()] });
     } catch (error) {
       process.send({ error: String(error.stack ?? error) });

@@ -5,7 +5,8 @@ export const CEILING_TABLE = 'bench_ceiling_products';
 const BATCH = 5_000;
 
 /** The scratch table: the products table's columns, defaults and primary key, without its foreign keys. */
-export const createCeilingTable = (pg) => pg.query(`CREATE TABLE IF NOT EXISTS ${CEILING_TABLE} (LIKE products INCLUDING DEFAULTS INCLUDING INDEXES)`);
+export const createCeilingTable = (pg) =>
+  pg.query(`CREATE TABLE IF NOT EXISTS ${CEILING_TABLE} (LIKE products INCLUDING DEFAULTS INCLUDING INDEXES)`);
 
 const UPSERT = `
   INSERT INTO ${CEILING_TABLE} (store_id, variant_id, product_id, sku, name, brand, description, category, subtype, strain_type,

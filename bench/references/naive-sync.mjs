@@ -48,7 +48,16 @@ export async function naiveSync({ prisma, simUrl, location, storeId }) {
     written += 1;
   }
   await prisma.syncRun.create({
-    data: { storeId, trigger: 'manual', status: 'succeeded', startedAt, finishedAt: new Date(), fetched: data.length, kept: written, created: written },
+    data: {
+      storeId,
+      trigger: 'manual',
+      status: 'succeeded',
+      startedAt,
+      finishedAt: new Date(),
+      fetched: data.length,
+      kept: written,
+      created: written,
+    },
   });
   return { fetched: data.length, written };
 }

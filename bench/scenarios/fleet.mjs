@@ -41,13 +41,21 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       key: randomBytes(12).toString('hex'),
     }));
     log(`  creating ${stores} locations of ${ROWS} rows in the simulator`);
-    await inPool(fleet, 4, (store, i) => sim.addLocation({ locationId: store.locationId, clientId: store.clientId, key: store.key, rows: ROWS, seed: i + 1 }));
+    await inPool(fleet, 4, (store, i) =>
+      sim.addLocation({ locationId: store.locationId, clientId: store.clientId, key: store.key, rows: ROWS, seed: i + 1 }),
+    );
     for (let i = 0; i < fleet.length; i += 500) {
       const chunk = fleet.slice(i, i + 500);
       await pg.query(
         `INSERT INTO stores (id, enabled, client_id, location_id, api_key_encrypted)
          SELECT * FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[], $5::text[])`,
-        [chunk.map((s) => s.storeId), chunk.map(() => true), chunk.map((s) => s.clientId), chunk.map((s) => s.locationId), chunk.map((s) => secrets.encrypt(s.key))],
+        [
+          chunk.map((s) => s.storeId),
+          chunk.map(() => true),
+          chunk.map((s) => s.clientId),
+          chunk.map((s) => s.locationId),
+          chunk.map((s) => secrets.encrypt(s.key)),
+        ],
       );
     }
 
@@ -101,7 +109,9 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         syncMsP50: median(syncMs),
         syncMsP95: percentile(syncMs, 95),
       };
-      log(`  ${name} cycle: ${stores} stores in ${seconds.toFixed(1)} s (${outcome.written} rows written, ${outcome.failed} failed, one sync p50 ${Math.round(outcome.syncMsP50)} ms)`);
+      log(
+        `  ${name} cycle: ${stores} stores in ${seconds.toFixed(1)} s (${outcome.written} rows written, ${outcome.failed} failed, one sync p50 ${Math.round(outcome.syncMsP50)} ms)`,
+      );
       return outcome;
     }
 
@@ -129,7 +139,10 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     ];
     // The target is for 1,000 stores; a quick run measures fewer and says so.
     const targetsOut = [
-      { ...target(targets[0].name, { target: TARGET_SECONDS, value: steady.seconds, unit: 's', atLeast: false }), ...(quick ? { note: `measured with ${stores} stores` } : {}) },
+      {
+        ...target(targets[0].name, { target: TARGET_SECONDS, value: steady.seconds, unit: 's', atLeast: false }),
+        ...(quick ? { note: `measured with ${stores} stores` } : {}),
+      },
     ];
     return {
       results,

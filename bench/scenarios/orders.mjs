@@ -35,7 +35,8 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       if (created.status !== 201) throw new Error(`creating ${externalId} answered ${created.status}: ${JSON.stringify(created.body)}`);
       const confirmSentAt = Date.now();
       const confirmed = await stack.api('POST', `/v1/stores/${store.storeId}/orders/${externalId}/confirm`);
-      if (confirmed.status !== 202) throw new Error(`confirming ${externalId} answered ${confirmed.status}: ${JSON.stringify(confirmed.body)}`);
+      if (confirmed.status !== 202)
+        throw new Error(`confirming ${externalId} answered ${confirmed.status}: ${JSON.stringify(confirmed.body)}`);
       return { externalId, storeId: store.storeId, sentAt, confirmSentAt, confirmedAt: confirmed.answeredAt };
     }
     /**

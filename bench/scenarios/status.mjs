@@ -72,7 +72,12 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       const answer = await fetch(`${stack.apiUrl}/v1/flowhub/postback/${order.postbackToken}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ orderId: order.flowhubOrderId, customerExternalId: order.externalId, status: 'ready', updatedAt: new Date().toISOString() }),
+        body: JSON.stringify({
+          orderId: order.flowhubOrderId,
+          customerExternalId: order.externalId,
+          status: 'ready',
+          updatedAt: new Date().toISOString(),
+        }),
       });
       if (answer.status !== 202) throw new Error(`the postback route answered ${answer.status}`);
       await waitFor(() => visible(order, 'ready'), { timeoutMs: 10_000, intervalMs: 10, what: `order ${order.externalId} shown ready` });
@@ -87,10 +92,12 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       return { results, targets: [], notMeasured: reason, note: 'postback latency not measured', details };
     }
     // A few postbacks at a time, spread out, as Flowhub sends them when orders move along.
-    latencies.push(...(await inPool(orders.slice(1), 4, async (order, i) => {
-      await sleep((i % 4) * 25);
-      return postback(order);
-    })));
+    latencies.push(
+      ...(await inPool(orders.slice(1), 4, async (order, i) => {
+        await sleep((i % 4) * 25);
+        return postback(order);
+      })),
+    );
     const p95 = percentile(latencies, 95);
     results.push(
       result(`status: postback → visible through the API, p50 (${latencies.length} postbacks)`, median(latencies), 'ms'),

@@ -2,6 +2,7 @@
 // Redis and PostgreSQL and the Flowhub simulator.
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { Client } from 'pg';
 import { queues } from '@flowhub-sync/queues';
 import {
   freePort,
@@ -38,8 +39,7 @@ afterAll(async () => {
   await bed.close();
 });
 
-async function startWorkerProcess(): Promise<{ app: RunningApp; port: number }> {
-  const port = await freePort();
+function spawnWorkerProcess(port: number): RunningApp {
   const app = startApp('inventory-worker', {
     REDIS_URL: serviceUrls().REDIS_URL,
     DATABASE_URL: bed.db.url,
@@ -51,6 +51,12 @@ async function startWorkerProcess(): Promise<{ app: RunningApp; port: number }> 
     LOG_LEVEL: 'info',
   });
   running.push(app);
+  return app;
+}
+
+async function startWorkerProcess(): Promise<{ app: RunningApp; port: number }> {
+  const port = await freePort();
+  const app = spawnWorkerProcess(port);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`);
   return { app, port };
 }
@@ -67,7 +73,7 @@ describe('inventory-worker process', () => {
   it('reports ready once Redis, PostgreSQL and its worker are up, serves metrics, and exits cleanly on SIGTERM', async () => {
     const { app, port } = await startWorkerProcess();
     const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
-    expect(ready).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
+    expect(ready).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', warmUp: 'up', worker: 'up' });
     await enableStore(bed, 'metrics');
     const job = await addJob('metrics');
     await waitFor(async () => (await job.getState()) === 'completed', { what: 'the sync' });
@@ -84,6 +90,41 @@ describe('inventory-worker process', () => {
     // One line per event, with the job and the store (bound by the job registry in that order); never a credential.
     expect(app.output()).toMatch(/"jobId":"[^"]+".*"storeId":"metrics".*"msg":"inventory sync finished"/);
     expect(app.output()).not.toContain('demo-key');
+  });
+
+  it('answers liveness at once, but is ready only once its warm-up has run, which it logs', async () => {
+    // The warm-up's first statements read the products table: behind an exclusive lock they wait, and so does the worker.
+    const blocker = new Client({ connectionString: bed.db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE products IN ACCESS EXCLUSIVE MODE');
+      const port = await freePort();
+      const app = spawnWorkerProcess(port);
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${url}/healthz`);
+      const waiting = async () =>
+        (
+          await blocker.query<{ waiting: number }>(
+            "SELECT count(*)::int AS waiting FROM pg_locks WHERE relation = 'products'::regclass AND NOT granted",
+          )
+        ).rows[0].waiting;
+      await waitFor(async () => (await waiting()) > 0, { what: 'the warm-up to reach the products table' });
+
+      const early = await fetch(`${url}/readyz`);
+      expect(early.status).toBe(503);
+      expect(await early.json()).toMatchObject({ status: 'unavailable', postgres: 'up', warmUp: 'down', worker: 'down' });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect(app.output()).not.toContain('inventory sync warmed up');
+
+      await blocker.query('COMMIT');
+      await waitForHttp(`${url}/readyz`);
+      expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready', warmUp: 'up', worker: 'up' });
+      expect(app.output()).toMatch(/"warmUpMs":\d+.*"msg":"inventory sync warmed up"[^]*"msg":"inventory-worker started"/);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
   });
 
   it('refuses to start without its configuration, naming each missing variable', async () => {

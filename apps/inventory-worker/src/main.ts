@@ -18,6 +18,7 @@ import {
   createSyncMetrics,
   INVENTORY_SYNC_CONCURRENCY,
   inventorySyncProcessor,
+  warmUpInventorySync,
 } from '@flowhub-sync/inventory-sync';
 import {
   closeProductQueues,
@@ -27,6 +28,7 @@ import {
   flowhubRequestObserver,
   startHealthServer,
   startWorkers,
+  type RunningWorkers,
 } from '@flowhub-sync/queues';
 
 async function main() {
@@ -69,7 +71,47 @@ async function main() {
     connection.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   }
 
-  const running = startWorkers(
+  // Liveness answers from here on; readiness only once the warm-up has run and the worker takes jobs.
+  const boot: { running?: RunningWorkers; warmedUp: boolean; stopping: boolean } = { warmedUp: false, stopping: false };
+  const health = await startHealthServer({
+    port: env.HEALTH_PORT,
+    readiness: async () => ({
+      redis: [redis, workerConnection, lockRedis].every((connection) => connection.status === 'ready') ? 'up' : 'down',
+      postgres: (await pingDatabase(sql)) ? 'up' : 'down',
+      warmUp: boot.warmedUp ? 'up' : 'down',
+      worker: boot.running?.isRunning() ? 'up' : 'down',
+    }),
+    metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    metricsToken: env.METRICS_TOKEN,
+  });
+
+  handleShutdown(logger, [
+    // Stops taking jobs; the syncs in hand get a moment, then are handed back for another worker (the processor's
+    // interruptOnShutdown). A shutdown during the warm-up: no worker is started after it.
+    () => {
+      boot.stopping = true;
+      return boot.running?.close();
+    },
+    () => health.close(),
+    () => closeProductQueues(queues),
+    () => prisma.$disconnect(),
+    () => sql.end(),
+    () => redis.quit(),
+    () => lockRedis.quit(),
+    () => workerConnection.quit(),
+  ]);
+
+  // Before the first job: a fresh worker's first sync would otherwise run its code cold (docs/PERFORMANCE.md).
+  // It writes nothing and calls nothing over HTTP (packages/inventory-sync/src/warm-up.ts).
+  const warmUp = await warmUpInventorySync({ prisma, sql });
+  if (warmUp.databaseError) {
+    logger.warn({ err: warmUp.databaseError }, 'the warm-up could not reach PostgreSQL; the worker starts anyway (readiness reports it)');
+  }
+  logger.info({ warmUpMs: Math.round(warmUp.ms), rows: warmUp.rows, passes: warmUp.passes }, 'inventory sync warmed up');
+  boot.warmedUp = true;
+  if (boot.stopping) return;
+
+  boot.running = startWorkers(
     [
       inventorySyncProcessor({
         prisma,
@@ -85,34 +127,10 @@ async function main() {
     ],
     { owns: ['inventory-sync'], connection: workerConnection, prefix: env.QUEUE_PREFIX, logger, metrics: registry },
   );
-
-  const health = await startHealthServer({
-    port: env.HEALTH_PORT,
-    readiness: async () => ({
-      redis: [redis, workerConnection, lockRedis].every((connection) => connection.status === 'ready') ? 'up' : 'down',
-      postgres: (await pingDatabase(sql)) ? 'up' : 'down',
-      worker: running.isRunning() ? 'up' : 'down',
-    }),
-    metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
-    metricsToken: env.METRICS_TOKEN,
-  });
   logger.info(
-    { healthPort: health.port, concurrency: INVENTORY_SYNC_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX },
+    { healthPort: health.port, concurrency: INVENTORY_SYNC_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX, warmUpMs: Math.round(warmUp.ms) },
     'inventory-worker started',
   );
-
-  handleShutdown(logger, [
-    // Stops taking jobs; the syncs in hand get a moment, then are handed back for another worker (the processor's
-    // interruptOnShutdown).
-    () => running.close(),
-    () => health.close(),
-    () => closeProductQueues(queues),
-    () => prisma.$disconnect(),
-    () => sql.end(),
-    () => redis.quit(),
-    () => lockRedis.quit(),
-    () => workerConnection.quit(),
-  ]);
 }
 
 main().catch((error) => {

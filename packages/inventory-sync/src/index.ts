@@ -1,5 +1,5 @@
 // The inventory sync: one store's Flowhub feed to its online menu, under the store's lock. The inventory-worker wires
-// the job (inventorySyncProcessor) into startWorkers; tools and benchmarks call syncStore directly.
+// the job (inventorySyncProcessor) into startWorkers, after warmUpInventorySync; tools and benchmarks call syncStore directly.
 export {
   INVENTORY_SYNC_CONCURRENCY,
   inventorySyncProcessor,
@@ -27,3 +27,4 @@ export {
 } from './store-lock';
 export { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
 export { MAX_LISTED_PROBLEMS, type SyncCounts, type SyncProblem } from './sync-report';
+export { warmUpInventorySync, WARM_UP_STORE_ID, type WarmUpDependencies, type WarmUpOptions, type WarmUpReport } from './warm-up';
