@@ -133,12 +133,10 @@ export async function listStoreOrders(
     text: listSql(options.attention, after),
     values,
   });
-  const page = rows
-    .slice(0, options.limit)
-    .map(({ duplicates, duplicateEvent, cancelRequired, ...order }) => ({
-      ...order,
-      attention: attentionOf({ ...order, duplicates, duplicateEvent, cancelRequired }),
-    }));
+  const page = rows.slice(0, options.limit).map(({ duplicates, duplicateEvent, cancelRequired, ...order }) => ({
+    ...order,
+    attention: attentionOf({ ...order, duplicates, duplicateEvent, cancelRequired }),
+  }));
   const last = page[page.length - 1];
   return {
     items: page,
