@@ -13,7 +13,11 @@
 //   (storeExists: the store row is already there, made by the scenario; windowUs: the sync's start and end on the
 //   clock of a `--cpu-prof` profile, to cut the profile to it)
 //   {finish: true}  →  {maxRssMb}, then exits
-// maxRssMb is the process's peak resident memory so far (process.resourceUsage().maxRSS).
+//   {idle: true}  →  {rssMb}: the resident memory now, with nothing running (after a full GC when --expose-gc)
+// maxRssMb is the process's peak resident memory so far (process.resourceUsage().maxRSS). With {sync: {…, ownPeak: true}}
+// the kernel's peak (VmHWM) is reset before the sync (`5` to /proc/self/clear_refs), and the answer carries `ownPeakMb`:
+// the peak of that sync alone.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fromProduct, newRedis, pgClient, pgPool } from './scratch.mjs';
 import { naiveSync } from '../references/naive-sync.mjs';
 import { ceilingSync } from '../references/ceiling-sync.mjs';
@@ -158,6 +162,8 @@ const runners = {
   fetch: fetchRunner,
 };
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+const statusMb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) / 1024;
+const resetPeak = () => writeFileSync('/proc/self/clear_refs', '5');
 // The monotonic clock in µs: the clock of `node --cpu-prof` profiles, to cut a profile to one sync.
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -176,9 +182,17 @@ async function main() {
         process.send({ maxRssMb: peakRssMb() }, () => process.exit(0));
         return;
       }
+      if (message.idle) {
+        globalThis.gc?.();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        process.send({ rssMb: statusMb('VmRSS') });
+        return;
+      }
+      if (message.sync.ownPeak) resetPeak();
       const fromUs = monotonicUs();
       const measured = await runner.sync(message.sync.storeId, message.sync.location, { storeExists: message.sync.storeExists });
-      process.send({ ...measured, maxRssMb: peakRssMb(), windowUs: [fromUs, monotonicUs()] });
+      const ownPeak = message.sync.ownPeak ? { ownPeakMb: statusMb('VmHWM') } : {};
+      process.send({ ...measured, ...ownPeak, maxRssMb: peakRssMb(), windowUs: [fromUs, monotonicUs()] });
     } catch (error) {
       process.send({ error: String(error.stack ?? error) });
     }

@@ -71,7 +71,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     for (const { rows } of plan(quick)) await sim.addLocation({ ...location(rows), rows, seed: 1 });
 
     /** A syncing process of the given kind, warmed up on a location of its own (see bench/lib/sync-child.mjs). */
-    const startSyncProcess = (mode, name) =>
+    const startSyncProcess = (mode, name, execArgv = []) =>
       forkChild(
         SYNC_CHILD,
         {
@@ -84,7 +84,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
           warmup,
           warmupStoreId: `warmup-${name}`,
         },
-        { name: `sync-${name}` },
+        { name: `sync-${name}`, execArgv },
       );
 
     /**
@@ -188,6 +188,26 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       }
       const oneSyncPeakMb = median(oneSyncPeaks.first.map((mb, i) => Math.max(mb, oneSyncPeaks.unchanged[i])));
 
+      // The memory line (50,000 rows): a worker as it boots (the product's warm-up only), its resident memory idle, then
+      // ten first syncs back to back (ten stores of the same location), each sync's own peak (the kernel's peak reset
+      // before it). What one sync adds over the idle worker, and whether the peaks drift up from the first to the last.
+      let memoryLine = null;
+      if (rows === 50_000) {
+        const child = await startSyncProcess('fresh', `memory-line-${label(rows)}`, ['--expose-gc']);
+        try {
+          const { rssMb: idleMb } = await child.ask({ idle: true });
+          const peaksMb = [];
+          for (let index = 0; index < 10; index++) {
+            const storeId = `memory-line-${label(rows)}-${index}`;
+            peaksMb.push((await child.ask({ sync: { storeId, location: location(rows), ownPeak: true } })).ownPeakMb);
+          }
+          memoryLine = { idleMb, peaksMb, aboveIdleMb: peaksMb[0] - idleMb, lastOverFirst: peaksMb[peaksMb.length - 1] / peaksMb[0] };
+          log(`  ${label(rows)} memory line: idle ${Math.round(idleMb)} MB, peaks ${peaksMb.map(Math.round).join(', ')} MB`);
+        } finally {
+          child.kill();
+        }
+      }
+
       const feedRows = runs.first[0].fetched;
       // The fetch-only reference reads the same answer without counting its rows: the product's count is theirs.
       for (const run of runs.fetchOnly) run.fetched = feedRows;
@@ -273,6 +293,27 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       }
       if (rows === 50_000)
         targets.push(target('50,000-row sync: worker peak memory', { target: 512, value: oneSyncPeakMb, unit: 'MB', atLeast: false }));
+      if (memoryLine) {
+        results.push(
+          result(`sync ${where}: warmed-up worker idle, resident`, memoryLine.idleMb, 'MB'),
+          result(`sync ${where}: one first sync's peak above the idle worker`, memoryLine.aboveIdleMb, 'MB'),
+          result(`sync ${where}: ten first syncs back to back, last sync's peak ÷ first's`, memoryLine.lastOverFirst, '×'),
+        );
+        targets.push(
+          target('50,000-row sync: peak above the idle warmed-up worker', {
+            target: 100,
+            value: memoryLine.aboveIdleMb,
+            unit: 'MB',
+            atMost: true,
+          }),
+          target('ten 50,000-row syncs back to back: last peak vs first', {
+            target: 1.1,
+            value: memoryLine.lastOverFirst,
+            unit: '×',
+            atMost: true,
+          }),
+        );
+      }
       // Per repetition: the ratios the medians above are taken from.
       const perPair = (a, b) => runs.pairs.filter((p) => p[a] && p[b]).map((p) => round(p[b].ms / p[a].ms));
       details[label(rows)] = {
@@ -311,6 +352,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         peakRssMb: {
           oneSync: Object.fromEntries(Object.entries(oneSyncPeaks).map(([kind, list]) => [kind, list.map(Math.round)])),
           backToBack: Object.fromEntries(Object.entries(peaks).map(([mode, mb]) => [mode, Math.round(mb)])),
+          ...(memoryLine ? { line: { idle: Math.round(memoryLine.idleMb), ownPeaks: memoryLine.peaksMb.map(Math.round) } } : {}),
         },
       };
     }
@@ -346,4 +388,6 @@ export const targets = [
   { name: '10,000-row first sync vs plain per-row', target: '≥ 4 ×' },
   { name: 'first sync of a fresh worker vs a warm one', target: '≤ 1.3 ×' },
   { name: '50,000-row sync: worker peak memory', target: '< 512 MB' },
+  { name: '50,000-row sync: peak above the idle warmed-up worker', target: '≤ 100 MB' },
+  { name: 'ten 50,000-row syncs back to back: last peak vs first', target: '≤ 1.1 ×' },
 ];
