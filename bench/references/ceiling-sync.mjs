@@ -1,6 +1,8 @@
 // Reference (b): the ceiling. Fetch the same rows and write them with one bare set-based upsert per 5,000 rows
 // into a scratch table of the products table's shape: no validation, mapping or comparison (values are only
 // coerced so that PostgreSQL accepts them, as any writer must).
+import { fetchInventory } from './feed.mjs';
+
 export const CEILING_TABLE = 'bench_ceiling_products';
 const BATCH = 5_000;
 
@@ -26,11 +28,7 @@ const text = (value) => (value === null || value === undefined ? null : String(v
 const number = (value) => (value === null || value === undefined || value === '' || !Number.isFinite(Number(value)) ? null : Number(value));
 
 export async function ceilingSync({ pg, simUrl, location, storeId }) {
-  const response = await fetch(`${simUrl}/v0/locations/${encodeURIComponent(location.locationId)}/inventoryNonZero`, {
-    headers: { clientId: location.clientId, key: location.key },
-  });
-  if (!response.ok) throw new Error(`inventory answered ${response.status}`);
-  const { data } = await response.json();
+  const { data } = await (await fetchInventory(simUrl, location)).json();
   // A row without a variant id has no key to write under: the one check a bare writer cannot skip.
   const rows = data.filter((row) => row.variantId !== null && row.variantId !== undefined);
   for (let start = 0; start < rows.length; start += BATCH) {

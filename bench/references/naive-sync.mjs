@@ -1,24 +1,13 @@
 // Reference (a): the sync a team writes first. Fetch the whole answer, validate and map each row with the same
 // packages as the product, then one Prisma upsert per row, one after the other. No change detection: every row
 // is written at every sync.
-import { fromProduct } from '../lib/scratch.mjs';
-
-const { checkInventoryRow } = fromProduct('@flowhub-sync/flowhub-client');
-const { createInventoryMapper } = fromProduct('@flowhub-sync/mapping');
+import { fetchInventory, mappedProducts } from './feed.mjs';
 
 export async function naiveSync({ prisma, simUrl, location, storeId }) {
-  const response = await fetch(`${simUrl}/v0/locations/${encodeURIComponent(location.locationId)}/inventoryNonZero`, {
-    headers: { clientId: location.clientId, key: location.key },
-  });
-  if (!response.ok) throw new Error(`inventory answered ${response.status}`);
-  const { data } = await response.json();
-  const map = createInventoryMapper({ mapCustomCategoryToSubCategory: false, pricesIncludeTax: false });
+  const { data } = await (await fetchInventory(simUrl, location)).json();
   const startedAt = new Date();
   let written = 0;
-  for (const raw of data) {
-    const checked = checkInventoryRow(raw);
-    if (!checked.ok) continue;
-    const { product: p } = map(checked.row);
+  for (const p of mappedProducts(data)) {
     const fields = {
       productId: p.productId,
       sku: p.sku,

@@ -5,10 +5,7 @@
 // avoid an ORM's overhead would still write first. The statement is named (prepared once per connection), as the
 // product's own hot statements are, so that PostgreSQL does not parse and plan it 10,000 times: the strongest
 // per-row writer.
-import { fromProduct } from '../lib/scratch.mjs';
-
-const { checkInventoryRow } = fromProduct('@flowhub-sync/flowhub-client');
-const { createInventoryMapper } = fromProduct('@flowhub-sync/mapping');
+import { fetchInventory, mappedProducts } from './feed.mjs';
 
 const UPSERT = {
   name: 'bench-plain-per-row-upsert',
@@ -36,18 +33,10 @@ export const ensurePlainStore = (pool, storeId, location) =>
   );
 
 export async function plainPerRowSync({ pool, simUrl, location, storeId }) {
-  const response = await fetch(`${simUrl}/v0/locations/${encodeURIComponent(location.locationId)}/inventoryNonZero`, {
-    headers: { clientId: location.clientId, key: location.key },
-  });
-  if (!response.ok) throw new Error(`inventory answered ${response.status}`);
-  const { data } = await response.json();
-  const map = createInventoryMapper({ mapCustomCategoryToSubCategory: false, pricesIncludeTax: false });
+  const { data } = await (await fetchInventory(simUrl, location)).json();
   const startedAt = new Date();
   let written = 0;
-  for (const raw of data) {
-    const checked = checkInventoryRow(raw);
-    if (!checked.ok) continue;
-    const { product: p } = map(checked.row);
+  for (const p of mappedProducts(data)) {
     await pool.query({
       ...UPSERT,
       values: [

@@ -1,7 +1,8 @@
-import { feedFingerprint, shrinkVerdict, type ShrinkCheck } from './shrink-guard';
+import { feedIdentity } from '@flowhub-sync/mapping';
+import { shrinkVerdict, type ShrinkCheck } from './shrink-guard';
 
 const store = { locationId: 'loc-1', roomIds: [] as string[], purchaseCategory: 'all' };
-const fingerprint = feedFingerprint(store);
+const fingerprint = feedIdentity(store);
 const lastGood = { kept: 1000, unreadable: 0, feedFingerprint: fingerprint, finishedAt: new Date('2026-01-01T00:00:00Z') };
 const check = (overrides: Partial<ShrinkCheck>): ShrinkCheck => ({
   kept: 1000,
@@ -34,7 +35,7 @@ describe('the shrink guard', () => {
 
   it('lets a shrink through when the sync accepts it, or when what shapes the feed changed', () => {
     expect(shrinkVerdict(check({ kept: 0, leaving: 1000, acceptShrink: true }))).toEqual({ deactivate: true });
-    const fewerRooms = feedFingerprint({ ...store, roomIds: ['0123456789abcdef0123456789abcdef'] });
+    const fewerRooms = feedIdentity({ ...store, roomIds: ['0123456789abcdef0123456789abcdef'] });
     expect(shrinkVerdict(check({ kept: 100, leaving: 900, feedFingerprint: fewerRooms }))).toEqual({ deactivate: true });
   });
 
@@ -56,10 +57,10 @@ describe('the shrink guard', () => {
   });
 
   it('fingerprints the feed settings, not the spelling of room ids or their order', () => {
-    const a = feedFingerprint({ ...store, roomIds: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'] });
-    const b = feedFingerprint({ ...store, roomIds: ['bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'] });
+    const a = feedIdentity({ ...store, roomIds: ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'] });
+    const b = feedIdentity({ ...store, roomIds: ['bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'] });
     expect(a).toBe(b);
-    expect(feedFingerprint({ ...store, purchaseCategory: 'med' })).not.toBe(fingerprint);
-    expect(feedFingerprint({ ...store, locationId: 'loc-2' })).not.toBe(fingerprint);
+    expect(feedIdentity({ ...store, purchaseCategory: 'med' })).not.toBe(fingerprint);
+    expect(feedIdentity({ ...store, locationId: 'loc-2' })).not.toBe(fingerprint);
   });
 });

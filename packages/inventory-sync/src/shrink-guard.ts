@@ -1,5 +1,3 @@
-import { feedIdentity } from '@flowhub-sync/mapping';
-
 /**
  * The safety guard against a bad feed wiping a menu. A feed that arrives empty, or with less than half the
  * products of the last good sync, is more likely a Flowhub glitch (a room emptied by mistake, a partial
@@ -49,6 +47,3 @@ export function shrinkVerdict(check: ShrinkCheck): ShrinkVerdict {
   }
   return { deactivate: true };
 }
-
-/** What shapes a store's feed (packages/mapping's feedIdentity): a change of it explains a change of size. */
-export const feedFingerprint = feedIdentity;

@@ -19,11 +19,11 @@ import {
   type Store,
 } from '@flowhub-sync/db';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
-import { createInventoryMapper, productFieldsOwned, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
+import { createInventoryMapper, feedIdentity, productFieldsOwned, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
 import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
 import { fetchFeed, type FeedSettings, type UnreadableRows } from './fetch-feed';
-import { feedFingerprint, shrinkVerdict } from './shrink-guard';
+import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
 import { ownedFieldsContext, planProductWrites, type HashedProduct } from './write-plan';
 
@@ -152,7 +152,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     counts.created = plan.created;
     counts.updated = plan.updated;
     counts.unchanged = plan.unchanged;
-    const fingerprint = feedFingerprint(store);
+    const fingerprint = feedIdentity(store);
     const lastGood = await lastSucceededSyncRun(prisma, storeId, run.id);
     const verdict = shrinkVerdict({
       kept: products.length,

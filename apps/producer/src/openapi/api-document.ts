@@ -695,65 +695,43 @@ function buildDocument() {
     security: [{ bearer: [] }],
     paths,
     webhooks: {
-      statusWebhook: {
-        post: {
-          operationId: 'statusWebhook',
-          summary: "What the product POSTs to a store's statusWebhookUrl",
-          description:
-            'Status changes, push failures and reconciliation needs, fulfilment changes, conflicts, and what staff must do in Flowhub. ' +
-            'Signed: X-Flowhub-Sync-Signature is t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with statusWebhookSecret>. ' +
-            'Any 2xx acknowledges a delivery; anything else is retried with backoff.',
-          parameters: [
-            {
-              name: 'X-Flowhub-Sync-Delivery',
-              in: 'header',
-              required: true,
-              description: "the delivery id (the body's id)",
-              schema: { type: 'string' },
-            },
-            {
-              name: 'X-Flowhub-Sync-Signature',
-              in: 'header',
-              required: true,
-              description: 't=<unix seconds>,v1=<hex HMAC-SHA256>',
-              schema: { type: 'string' },
-            },
-          ],
-          requestBody: { required: true, content: { 'application/json': { schema: schemaRef('StatusWebhook') } } },
-          responses: { '2XX': { description: 'delivered' } },
-        },
-      },
-      menuSyncedWebhook: {
-        post: {
-          operationId: 'menuSyncedWebhook',
-          summary: "What the product POSTs to a store's statusWebhookUrl after each finished inventory sync run",
-          description:
-            "The run's counts and the change feed's cursor (GET …/products/changes). Signed and retried as the status webhook is; " +
-            'tell the two apart by `event`.',
-          parameters: [
-            {
-              name: 'X-Flowhub-Sync-Delivery',
-              in: 'header',
-              required: true,
-              description: "the delivery id (the body's id)",
-              schema: { type: 'string' },
-            },
-            {
-              name: 'X-Flowhub-Sync-Signature',
-              in: 'header',
-              required: true,
-              description: 't=<unix seconds>,v1=<hex HMAC-SHA256>',
-              schema: { type: 'string' },
-            },
-          ],
-          requestBody: { required: true, content: { 'application/json': { schema: schemaRef('MenuSyncedWebhook') } } },
-          responses: { '2XX': { description: 'delivered' } },
-        },
-      },
+      statusWebhook: webhookOperation(
+        'statusWebhook',
+        "What the product POSTs to a store's statusWebhookUrl",
+        'Status changes, push failures and reconciliation needs, fulfilment changes, conflicts, and what staff must do in Flowhub. ' +
+          'Signed: X-Flowhub-Sync-Signature is t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with statusWebhookSecret>. ' +
+          'Any 2xx acknowledges a delivery; anything else is retried with backoff.',
+        'StatusWebhook',
+      ),
+      menuSyncedWebhook: webhookOperation(
+        'menuSyncedWebhook',
+        "What the product POSTs to a store's statusWebhookUrl after each finished inventory sync run",
+        "The run's counts and the change feed's cursor (GET …/products/changes). Signed and retried as the status webhook is; " +
+          'tell the two apart by `event`.',
+        'MenuSyncedWebhook',
+      ),
     },
     components: {
       schemas: { ...componentsOf(REQUEST_SCHEMAS, 'input'), ...componentsOf(RESPONSE_SCHEMAS, 'output') },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'the API_TOKEN the producer is configured with' } },
+    },
+  };
+}
+
+/** A call the product makes to a store's statusWebhookUrl (OpenAPI `webhooks`): signed, any 2xx acknowledges it. */
+function webhookOperation(operationId: string, summary: string, description: string, schemaId: string) {
+  const header = (name: string, text: string) => ({ name, in: 'header', required: true, description: text, schema: { type: 'string' } });
+  return {
+    post: {
+      operationId,
+      summary,
+      description,
+      parameters: [
+        header('X-Flowhub-Sync-Delivery', "the delivery id (the body's id)"),
+        header('X-Flowhub-Sync-Signature', 't=<unix seconds>,v1=<hex HMAC-SHA256>'),
+      ],
+      requestBody: { required: true, content: { 'application/json': { schema: schemaRef(schemaId) } } },
+      responses: { '2XX': { description: 'delivered' } },
     },
   };
 }
