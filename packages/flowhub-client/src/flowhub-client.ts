@@ -9,7 +9,7 @@ import {
   type FlowhubRequestObserver,
   type FlowhubResponse,
 } from './flowhub-http';
-import { parseInventoryStream, type InventoryProblem } from './inventory-stream';
+import { parseInventoryStream, type InventoryProblem, type RowMemo } from './inventory-stream';
 import type { FlowhubInventoryRow } from './inventory-row';
 import { parseLocations, type FlowhubLocation } from './locations';
 import { orderAheadPayloadProblems, parseOrderAnswer, type FlowhubOrderAnswer, type OrderAheadCreate } from './order-ahead';
@@ -75,8 +75,11 @@ export interface CallOptions {
   budgetWaitMs?: number;
 }
 
-export interface InventoryResult {
-  rows: FlowhubInventoryRow[];
+export interface InventoryResult<Known = never> {
+  /** Rows that passed validation, in Flowhub's order; with a `memo`, a row it recalled is what it answered (RowMemo). */
+  rows: Array<FlowhubInventoryRow | Known>;
+  /** With a `memo`: the digest of each of `rows`, in the same order (rowDigest). */
+  digests?: string[];
   /** Rows that failed validation: kept out of `rows`, each with its reason. */
   problems: InventoryProblem[];
   /** Rows Flowhub sent, good and bad. */
@@ -87,7 +90,10 @@ export interface InventoryResult {
 
 export interface FlowhubClient {
   /** A location's non-zero inventory; `byRooms` adds roomId/roomName (one row per item and room). */
-  getInventory(credentials: InventoryCredentials, options: CallOptions & { byRooms: boolean }): Promise<InventoryResult>;
+  getInventory<Known = never>(
+    credentials: InventoryCredentials,
+    options: CallOptions & { byRooms: boolean; memo?: RowMemo<Known> },
+  ): Promise<InventoryResult<Known>>;
   getLocations(credentials: LocationsCredentials, options?: CallOptions): Promise<FlowhubLocation[]>;
   /**
    * Creates an Order Ahead order. Never retried once it may have been sent: on failure, the
@@ -297,13 +303,14 @@ export function createFlowhubClient(options: FlowhubClientOptions): FlowhubClien
         secrets: [credentials.apiKey],
         idempotent: true,
         credentialsName: 'inventory credentials (Client ID / API Key)',
-        read: (response) => parseInventoryStream(response.body, response.signal),
+        read: (response) => parseInventoryStream(response.body, response.signal, callOptions.memo),
       });
       logger?.debug(
         { endpoint: `GET ${path}`, fetched: result.fetched, problems: result.problems.length, shape: result.shape },
         'flowhub inventory read',
       );
-      return { rows: result.rows, problems: result.problems, fetched: result.fetched, bytes: result.bytes };
+      const { rows, digests, problems, fetched, bytes } = result;
+      return { rows, ...(digests ? { digests } : {}), problems, fetched, bytes };
     },
 
     async getLocations(credentials, callOptions = {}) {

@@ -13,8 +13,8 @@ export type { FlowhubErrorDetails, FlowhubErrorKind, SendOutcome } from './flowh
 export type { FlowhubEndpointName, FlowhubLogger, FlowhubRequestEvent, FlowhubRequestObserver } from './flowhub-http';
 export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
 export type { FlowhubAmount, FlowhubInventoryRow, FlowhubWeightTier, InventoryRowCheck, RowIdentity } from './inventory-row';
-export { parseInventoryStream } from './inventory-stream';
-export type { InventoryParseResult, InventoryProblem } from './inventory-stream';
+export { parseInventoryStream, rowDigest } from './inventory-stream';
+export type { InventoryParseResult, InventoryProblem, RowMemo } from './inventory-stream';
 export { describeLocations, matchLocation } from './locations';
 export type { FlowhubLocation } from './locations';
 export {

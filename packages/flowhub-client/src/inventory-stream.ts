@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ENVELOPE_MESSAGE_FIELDS, envelopeStatusFailed, FailedEnvelope, MalformedResponse } from './flowhub-http';
 import { checkInventoryRow, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
@@ -14,8 +15,27 @@ export interface InventoryProblem extends RowIdentity {
   index: number;
 }
 
-export interface InventoryParseResult {
-  rows: FlowhubInventoryRow[];
+/**
+ * What a caller remembers of rows it read before, by the digest of their bytes: a row it recalls is not parsed again
+ * (parsing and checking are most of a sync's time when little changed). Only rows that passed the check are recalled:
+ * an invalid row is parsed, checked and reported on every read.
+ */
+export interface RowMemo<Known> {
+  /**
+   * What the caller knows of the row whose bytes (as Flowhub sent them) have this digest, or undefined to have it
+   * parsed. `bytes` may share memory with the body's chunk: keep it only for the current read.
+   */
+  recall(digest: string, bytes: Buffer): Known | undefined;
+}
+
+/** A row's digest for a RowMemo: SHA-256 of its bytes as sent, base64 (44 characters). */
+export const rowDigest = (bytes: Buffer): string => hash('sha256', bytes, 'base64');
+
+export interface InventoryParseResult<Known = never> {
+  /** The rows that passed the check, in the answer's order; with a memo, a recalled row is what the memo answered. */
+  rows: Array<FlowhubInventoryRow | Known>;
+  /** With a memo: the digest of each of `rows`, in the same order. */
+  digests?: string[];
   problems: InventoryProblem[];
   /** Rows in Flowhub's answer, good and bad. */
   fetched: number;
@@ -37,11 +57,38 @@ export interface InventoryParseResult {
  * FailedEnvelope, never a feed: from the moment the status is read, rows are no longer kept, and nothing
  * is returned.
  */
-export async function parseInventoryStream(body: Readable, signal: AbortSignal): Promise<InventoryParseResult> {
-  const rows: FlowhubInventoryRow[] = [];
+export async function parseInventoryStream<Known = never>(
+  body: Readable,
+  signal: AbortSignal,
+  memo?: RowMemo<Known>,
+): Promise<InventoryParseResult<Known>> {
+  const rows: Array<FlowhubInventoryRow | Known> = [];
+  const digests: string[] | undefined = memo ? [] : undefined;
   const problems: InventoryProblem[] = [];
   const envelope: Record<string, unknown> = {};
   let failed: { status: unknown } | undefined;
+  /** The row parsed and checked, or undefined when it is a problem (recorded). */
+  const checkedRow = (text: string, index: number): FlowhubInventoryRow | undefined => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      const detail = error instanceof Error ? error.message.slice(0, 160) : String(error);
+      problems.push({ index, ...rowIdentityFromText(text), reason: `row is not valid JSON (${detail})` });
+      return undefined;
+    }
+    const check = checkInventoryRow(raw);
+    if (check.ok) return check.row;
+    problems.push({
+      index,
+      variantId: check.variantId,
+      productId: check.productId,
+      roomId: check.roomId,
+      purchaseCategory: check.purchaseCategory,
+      reason: check.reason,
+    });
+    return undefined;
+  };
   const splitter = new RowSplitter({
     envelopeFields: new Set(['status', ...ENVELOPE_MESSAGE_FIELDS]),
     envelopeField(name, text) {
@@ -59,31 +106,26 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
       } else if (envelopeStatusFailed(value)) {
         failed ??= { status: value };
         rows.length = 0;
+        if (digests) digests.length = 0;
         problems.length = 0;
       }
     },
     row(text, index) {
       if (failed) return;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(text);
-      } catch (error) {
-        const detail = error instanceof Error ? error.message.slice(0, 160) : String(error);
-        problems.push({ index, ...rowIdentityFromText(text), reason: `row is not valid JSON (${detail})` });
-        return;
-      }
-      const check = checkInventoryRow(raw);
-      if (check.ok) rows.push(check.row);
-      else
-        problems.push({
-          index,
-          variantId: check.variantId,
-          productId: check.productId,
-          roomId: check.roomId,
-          purchaseCategory: check.purchaseCategory,
-          reason: check.reason,
-        });
+      const row = checkedRow(text, index);
+      if (row) rows.push(row);
     },
+    rowBytes: memo
+      ? (bytes, index) => {
+          if (failed) return;
+          const digest = rowDigest(bytes);
+          const known = memo.recall(digest, bytes);
+          const row = known !== undefined ? known : checkedRow(bytes.toString('utf8'), index);
+          if (row === undefined) return;
+          rows.push(row);
+          digests!.push(digest);
+        }
+      : undefined,
     oversizedRow(index, bytes) {
       if (failed) return;
       problems.push({
@@ -118,5 +160,5 @@ export async function parseInventoryStream(body: Readable, signal: AbortSignal):
     signal.removeEventListener('abort', onAbort);
   }
   if (failed) throw new FailedEnvelope(failed.status, envelope);
-  return { rows, problems, fetched: splitter.rowCount, bytes, shape };
+  return { rows, ...(digests ? { digests } : {}), problems, fetched: splitter.rowCount, bytes, shape };
 }

@@ -27,6 +27,11 @@ export type ListShape = 'envelope' | 'array';
 export interface RowSink {
   /** One complete row, as text (not yet parsed: it may be invalid JSON). */
   row(text: string, index: number): void;
+  /**
+   * When present, called instead of `row` with the row's bytes as sent (not decoded). The buffer may share memory with
+   * the chunk it came in: keep it only as long as the chunk may be kept.
+   */
+  rowBytes?(bytes: Buffer, index: number): void;
   /** A row larger than the limit: its bytes were followed but not kept. */
   oversizedRow(index: number, bytes: number): void;
   /** Top-level envelope fields whose values the sink wants (`status`, messages), by name. */
@@ -323,23 +328,29 @@ export class RowSplitter {
   }
 
   private capturedText(chunk: Buffer, start: number, end: number): string | undefined {
+    return this.capturedBytesOf(chunk, start, end)?.toString('utf8');
+  }
+
+  /** The captured value's bytes (a view of `chunk` when it lies in it), or undefined when over the limit. */
+  private capturedBytesOf(chunk: Buffer, start: number, end: number): Buffer | undefined {
     const bytes = this.capturedBytes + (end - start);
     const pieces = this.pieces;
     this.pieces = [];
     if (bytes > this.captureLimit) return undefined;
-    if (pieces.length === 0) return chunk.toString('utf8', start, end);
+    if (pieces.length === 0) return chunk.subarray(start, end);
     pieces.push(chunk.subarray(start, end));
-    return Buffer.concat(pieces, bytes).toString('utf8');
+    return Buffer.concat(pieces, bytes);
   }
 
   /** `start`: where the row's part in this chunk begins (0 when it began in an earlier chunk). */
   private emitRow(chunk: Buffer, start: number, end: number): void {
-    const bytes = this.capturedBytes + (end - start);
-    const text = this.capturedText(chunk, start, end);
+    const size = this.capturedBytes + (end - start);
+    const bytes = this.capturedBytesOf(chunk, start, end);
     const index = this.rows;
     this.rows += 1;
-    if (text === undefined) this.sink.oversizedRow(index, bytes);
-    else this.sink.row(text, index);
+    if (bytes === undefined) this.sink.oversizedRow(index, size);
+    else if (this.sink.rowBytes) this.sink.rowBytes(bytes, index);
+    else this.sink.row(bytes.toString('utf8'), index);
   }
 
   /** A wanted envelope field's value is complete: hand its text to the sink. */

@@ -6,7 +6,9 @@ export {
   type InventorySyncJobDependencies,
   type InventorySyncProcessor,
 } from './jobs/inventory-sync';
+export { DEFAULT_FEED_MEMO_ROWS, FeedMemo, type FeedMemoOptions } from './feed-memo';
 export {
+  PROCESS_FEED_MEMO,
   syncStore,
   SyncFailed,
   type SyncLock,

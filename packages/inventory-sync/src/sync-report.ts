@@ -1,4 +1,4 @@
-import { describeMappingMisses, type MappingProblems } from '@flowhub-sync/mapping';
+import type { MappingMissReasons } from '@flowhub-sync/mapping';
 
 /** At most this many problems are listed per run; all are counted. */
 export const MAX_LISTED_PROBLEMS = 100;
@@ -77,14 +77,11 @@ export class SyncReport {
     this.list('invalid', { variantId: problem.variantId, reason: `skipped: ${problem.reason}` });
   }
 
-  /** Mapping misses: the product still syncs; an operator may add a mapping row and re-sync. */
-  mappingMisses(
-    variantId: string,
-    problems: MappingProblems,
-    row: { customCategoryName: string | null; type: string | null; category: string | null },
-  ): void {
-    // The sentences are the mapping package's, so that `npm run flowhub:check` shows the same ones.
-    const reasons = describeMappingMisses(problems, row);
+  /**
+   * Mapping misses: the product still syncs; an operator may add a mapping row and re-sync. The sentences are the
+   * mapping package's (describeMappingMisses), so that `npm run flowhub:check` shows the same ones.
+   */
+  mappingMisses(variantId: string, reasons: MappingMissReasons): void {
     if (reasons.category !== null) {
       this.counts.uncategorized += 1;
       this.list('category', { variantId, reason: reasons.category });

@@ -19,13 +19,15 @@ import {
   type Store,
 } from '@flowhub-sync/db';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
-import { createInventoryMapper, feedIdentity, productFieldsOwned, productFingerprint, type AiqCategory } from '@flowhub-sync/mapping';
+import { createInventoryMapper, feedIdentity, productFieldsOwned, type AiqCategory } from '@flowhub-sync/mapping';
 import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
+import { FeedMemo } from './feed-memo';
 import { fetchFeed, type FeedSettings, type UnreadableRows } from './fetch-feed';
+import { mapFeed, productOf, type FeedMapping, type FeedProduct } from './map-feed';
 import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
-import { ownedFieldsContext, planProductWrites, type HashedProduct } from './write-plan';
+import { ownedFieldsContext, planProductWrites } from './write-plan';
 
 /**
  * One inventory sync of one store (docs/architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
@@ -52,7 +54,16 @@ export interface SyncStoreDependencies {
   budgetWaitMs?: number;
   /** Rows per bulk upsert. */
   batchSize?: number;
+  /**
+   * The memory of the stores' last feeds (feed-memo.ts): a re-sync parses and maps only the rows that changed. Default:
+   * the process's own (PROCESS_FEED_MEMO). What it remembers is a function of the rows' bytes and the store's settings,
+   * so sharing it between syncs of any store, database or Flowhub can never make a sync wrong.
+   */
+  feedMemo?: FeedMemo;
 }
+
+/** The feed memo of syncs that name none: one per process, as a worker wants. */
+export const PROCESS_FEED_MEMO = new FeedMemo();
 
 export type SyncPhase = 'starting' | 'fetching' | 'mapping' | 'writing' | 'finishing' | 'done';
 export interface SyncProgress {
@@ -84,7 +95,15 @@ export interface SyncLock {
 
 export type SyncOutcome =
   | { status: 'skipped'; reason: string }
-  | { status: 'succeeded' | 'suspicious'; runId: string; counts: SyncCounts; reason: string | null; releasedHolds: number };
+  | {
+      status: 'succeeded' | 'suspicious';
+      runId: string;
+      counts: SyncCounts;
+      reason: string | null;
+      releasedHolds: number;
+      /** Rows of the feed recalled from the worker's feed memo: neither parsed nor mapped again (feed-memo.ts). */
+      recalled: number;
+    };
 
 /** A sync that did not finish: what to do about it, and the run it was recorded on. */
 export class SyncFailed extends Error {
@@ -131,7 +150,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const settings = feedSettings(store, deps.secrets);
     await progress('fetching', 5);
     const report = new SyncReport();
-    const { products, unreadable } = await fetchAndMap(deps, store, settings, report, {
+    const { products, unreadable, mapping, recalled } = await fetchAndMap(deps, store, settings, report, {
       signal: request.signal,
       afterFetch: async () => {
         stopIfInterrupted();
@@ -163,8 +182,10 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       lastGood,
     });
 
+    // Products the memo vouched for are made only now, and only those to write.
+    const writes = plan.writes.map((item) => productOf(item, mapping));
     await progress('writing', 50);
-    await upsertProducts(writer, storeId, plan.writes, {
+    await upsertProducts(writer, storeId, writes, {
       ownedProductFields: productFieldsOwned(store.ownedFields),
       syncedAt: new Date(),
       batchSize: deps.batchSize,
@@ -174,7 +195,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
         await progress('writing', 50 + (40 * written) / total);
       },
     });
-    wrote ||= plan.writes.length > 0;
+    wrote ||= writes.length > 0;
     stopIfInterrupted();
 
     await progress('finishing', 90);
@@ -196,10 +217,10 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       feedFingerprint: fingerprint,
     });
     await progress('done', 100);
-    const summary = { runId: run.id, status, ...counts, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
+    const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
-    return { status, runId: run.id, counts, reason, releasedHolds };
+    return { status, runId: run.id, counts, reason, releasedHolds, recalled };
   } catch (thrown) {
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.
     const caught = thrown instanceof SyncFenceRefused ? new StoreLockLost(thrown.message) : thrown;
@@ -229,8 +250,10 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
 }
 
 /**
- * Fetches the store's feed and maps it. Only the mapped products leave this function: the feed's rows are garbage
- * before the writes start (50,000 rows hold about 50 MB that the mapped products do not share).
+ * Fetches the store's feed and maps it, through the worker's feed memo: rows it remembers are neither parsed nor
+ * mapped again. What leaves this function is the feed's products (ids and hashes, and the products mapped in this run)
+ * and the memo's read, which keeps the rows' bytes until the write plan has said which products to make; both are
+ * garbage before the writes start.
  */
 async function fetchAndMap(
   deps: SyncStoreDependencies,
@@ -238,29 +261,30 @@ async function fetchAndMap(
   settings: FeedSettings,
   report: SyncReport,
   options: { signal?: AbortSignal; afterFetch: () => Promise<void> },
-): Promise<{ products: HashedProduct[]; unreadable: UnreadableRows }> {
-  const feed = await fetchFeed(deps.flowhub, settings, { signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
+): Promise<{ products: FeedProduct[]; unreadable: UnreadableRows; mapping: FeedMapping; recalled: number }> {
+  const mappingRows = (await readCategoryMappingRows(deps.prisma, store.id)).map((row) => ({
+    flowhubValue: row.flowhubValue,
+    category: row.category as AiqCategory,
+  }));
+  const mapperSettings = {
+    mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
+    pricesIncludeTax: store.pricesIncludeTax,
+    categoryMappings: { useDefaults: store.categoryUseDefaults, rows: mappingRows },
+  };
+  const context = ownedFieldsContext(store.ownedFields);
+  // Everything of the store's settings that shapes a product or the feed: the memo recalls nothing read under others.
+  const memoKey = JSON.stringify([store.clientId, feedIdentity(store), mapperSettings, context]);
+  const read = (deps.feedMemo ?? PROCESS_FEED_MEMO).begin(store.id, memoKey);
+  const feed = await fetchFeed(deps.flowhub, settings, { read, signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
   await options.afterFetch();
   report.counts.fetched = feed.fetched;
   report.counts.packagesMerged = feed.packagesMerged;
   report.counts.repeatedRows = feed.repeatedRows;
   for (const problem of feed.invalid) report.invalidRow(problem);
-  const mappings = await readCategoryMappingRows(deps.prisma, store.id);
-  const map = createInventoryMapper({
-    mapCustomCategoryToSubCategory: store.mapCustomCategoryToSubCategory,
-    pricesIncludeTax: store.pricesIncludeTax,
-    categoryMappings: {
-      useDefaults: store.categoryUseDefaults,
-      rows: mappings.map((row) => ({ flowhubValue: row.flowhubValue, category: row.category as AiqCategory })),
-    },
-  });
-  const context = ownedFieldsContext(store.ownedFields);
-  const products = feed.rows.map((row) => {
-    const { product, problems } = map(row);
-    report.mappingMisses(product.variantId, problems, row);
-    return { product, contentHash: productFingerprint(product, context) };
-  });
-  return { products, unreadable: feed.unreadable };
+  const mapping: FeedMapping = { read, map: createInventoryMapper(mapperSettings), context };
+  const products = mapFeed(feed.rows, mapping, report);
+  read.commit();
+  return { products, unreadable: feed.unreadable, mapping, recalled: read.recalled };
 }
 
 function feedSettings(store: Store, secrets: SecretOpener) {

@@ -13,9 +13,15 @@ export interface HashedProduct {
   contentHash: string;
 }
 
-export interface ProductWritePlan {
+/** What the plan compares of a product of the feed (a HashedProduct's product, or the feed memo's FeedProduct). */
+export interface PlannedProduct {
+  variantId: string;
+  contentHash: string;
+}
+
+export interface ProductWritePlan<P extends PlannedProduct = PlannedProduct> {
   /** New products, and existing ones whose content changed or that come back to the feed. */
-  writes: HashedProduct[];
+  writes: P[];
   created: number;
   updated: number;
   unchanged: number;
@@ -31,19 +37,19 @@ export interface ProductWritePlan {
 const NOTHING_UNREADABLE: UnreadableRows = { variantIds: new Set(), productIds: new Set() };
 
 /** Compares the feed with what is stored (ids and hashes only) and says what to write. */
-export async function planProductWrites(
+export async function planProductWrites<P extends PlannedProduct>(
   sql: ProductSql,
   storeId: string,
-  feed: readonly HashedProduct[],
+  feed: readonly P[],
   unreadable: UnreadableRows = NOTHING_UNREADABLE,
-): Promise<ProductWritePlan> {
+): Promise<ProductWritePlan<P>> {
   const stored = await readStoredProductHashes(sql, storeId);
   const byVariant = new Map(stored.map((row) => [row.variant_id, row]));
-  const plan: ProductWritePlan = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [], unread: [] };
+  const plan: ProductWritePlan<P> = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [], unread: [] };
   const inFeed = new Set<string>();
   for (const item of feed) {
-    inFeed.add(item.product.variantId);
-    const existing = byVariant.get(item.product.variantId);
+    inFeed.add(item.variantId);
+    const existing = byVariant.get(item.variantId);
     if (!existing) {
       plan.created += 1;
       plan.writes.push(item);

@@ -78,12 +78,18 @@ export type FeedPackageFields = Partial<
 
 export type FeedRow = Pick<FlowhubInventoryItem, 'variantId' | 'roomId' | 'purchaseCategory' | 'quantity'> & FeedPackageFields;
 
-export interface SelectFeedOptions {
+export interface SelectFeedOptions<Row = FeedRow> {
   /**
    * Whether the answer came from the by-rooms endpoint (one row per variant and room: a variant's rows are summed).
    * Default: whether the filter names rooms, which is what a sync reads.
    */
   byRooms?: boolean;
+  /**
+   * Whether two rows of a variant listed in the same room without package fields have the same content (a repeat) or
+   * not (a problem). Default: their JSON is the same. A caller whose rows stand for others (the sync's remembered
+   * rows) says how to compare what they stand for.
+   */
+  sameContent?: (a: Row, b: Row) => boolean;
 }
 
 // Quantities of weighed items are decimal grams: keep sums over rooms free of floating-point dust.
@@ -142,7 +148,7 @@ function sameContent(a: unknown, b: unknown): boolean {
 export function selectFeedRows<Row extends FeedRow>(
   answer: { rows: readonly Row[]; problems: readonly FeedRowProblem[] },
   filter: FeedFilter,
-  options: SelectFeedOptions = {},
+  options: SelectFeedOptions<Row> = {},
 ): FeedSelection<Row> {
   const rows: readonly unknown[] = isRecord(answer) && Array.isArray(answer.rows) ? answer.rows : [];
   const problems = (isRecord(answer) && Array.isArray(answer.problems) ? answer.problems : []).filter(isRecord);
@@ -151,6 +157,7 @@ export function selectFeedRows<Row extends FeedRow>(
   const purchaseCategory = (isRecord(filter) ? filter.purchaseCategory : 'all') as PurchaseCategoryFilter;
   const filterRooms = roomIds.length > 0;
   const byRooms = isRecord(options) && typeof options.byRooms === 'boolean' ? options.byRooms : filterRooms;
+  const same = isRecord(options) && typeof options.sameContent === 'function' ? options.sameContent : sameContent;
   const chosenRooms = new Set(roomIds.map(normalizeRoomId));
   const inChosenRoom = (roomId: unknown) => typeof roomId === 'string' && chosenRooms.has(normalizeRoomId(roomId));
 
@@ -200,7 +207,7 @@ export function selectFeedRows<Row extends FeedRow>(
     if (first !== undefined) {
       // The same package in the same room again. Without package fields only an identical row is known to be a
       // repeat; another content may be another package Flowhub did not describe: the first row is kept, and said so.
-      if (packageKey === NO_PACKAGE && !sameContent(first, row)) {
+      if (packageKey === NO_PACKAGE && !same(first as Row, row as unknown as Row)) {
         invalid.push({
           variantId: textOrNull(row.variantId),
           reason: byRooms

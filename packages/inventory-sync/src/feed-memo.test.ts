@@ -1,0 +1,225 @@
+// The feed memo: a re-sync parses and maps only the rows that changed, and its menu is always the menu a sync without
+// the memo makes. Each step syncs two stores on the same location and settings: one through a memo, its twin through
+// none; their menus, counts and reported problems must be the same after every step.
+import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
+import { rowDigest } from '@flowhub-sync/flowhub-client';
+import { FeedMemo } from './feed-memo';
+import { syncStore, type SyncOutcome } from './sync-store';
+import { enableStore, startSyncTestbed, type StoreSettings, type SyncTestbed } from './testing/sync-testbed';
+
+let bed: SyncTestbed;
+const memo = new FeedMemo();
+const REMEMBERING = 'remembering';
+const FORGETTING = 'forgetting';
+
+beforeAll(async () => {
+  bed = await startSyncTestbed({ rows: 300, seed: 21 });
+  // A location whose variants are spread over rooms and packages: a product made of several rows.
+  bed.sim.state.addLocation({
+    locationId: 'packs',
+    clientId: 'demo-client',
+    key: 'demo-key',
+    rows: 200,
+    seed: 5,
+    rooms: 3,
+    severalPackages: true,
+  });
+});
+afterAll(() => bed.close());
+
+type Succeeded = Extract<SyncOutcome, { runId: string }>;
+
+async function sync(storeId: string, feedMemo: FeedMemo): Promise<Succeeded> {
+  const outcome = await syncStore({ ...bed.deps, feedMemo }, { storeId, trigger: 'manual', acceptShrink: true });
+  if (outcome.status === 'skipped') throw new Error(`the sync was skipped: ${outcome.reason}`);
+  return outcome;
+}
+
+/** The store's menu as a shopper and the platform see it (what differs between two stores left out). */
+async function menu(storeId: string) {
+  const products = await bed.prisma.product.findMany({ where: { storeId }, orderBy: { variantId: 'asc' } });
+  return products.map(({ storeId: _store, change: _change, createdAt: _c, updatedAt: _u, lastSyncedAt: _s, ...rest }) => rest);
+}
+
+async function problems(runId: string) {
+  const run = await bed.prisma.syncRun.findUniqueOrThrow({ where: { id: runId } });
+  return run.problems;
+}
+
+/** Syncs both stores; expects the same menus, counts and problems; returns the remembering store's outcome. */
+async function syncBoth(): Promise<Succeeded> {
+  const remembered = await sync(REMEMBERING, memo);
+  const fresh = await sync(FORGETTING, new FeedMemo({ maxRows: 0 }));
+  expect(fresh.recalled).toBe(0);
+  expect(await menu(REMEMBERING)).toEqual(await menu(FORGETTING));
+  expect(remembered.counts).toEqual(fresh.counts);
+  expect(await problems(remembered.runId)).toEqual(await problems(fresh.runId));
+  return remembered;
+}
+
+/** The store's settings as a new store has them, except those given. */
+const DEFAULTS: StoreSettings = {
+  locationId: 'demo-location',
+  roomIds: [],
+  purchaseCategory: 'all',
+  pricesIncludeTax: false,
+  mapCustomCategoryToSubCategory: false,
+  ownedFields: ['name', 'description', 'brand', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight'],
+};
+
+async function setBoth(settings: StoreSettings) {
+  await enableStore(bed, REMEMBERING, { ...DEFAULTS, ...settings });
+  await enableStore(bed, FORGETTING, { ...DEFAULTS, ...settings });
+}
+
+const demo = () => bed.sim.state.location('demo-location')!;
+const packs = () => bed.sim.state.location('packs')!;
+/** A variant's For-Sale quantity over all its packages. */
+const packsForSale = (variantId: string) =>
+  Math.round(
+    packs()
+      .catalogue()
+      .filter((item) => item.variantId === variantId)
+      .reduce((sum, item) => sum + packs().forSaleQuantity(item), 0) * 1e6,
+  ) / 1e6;
+
+describe('a store synced through the feed memo', () => {
+  it('first sync: every row parsed; unchanged re-sync: every valid row recalled, nothing written, problems reported again', async () => {
+    await setBoth({});
+    const first = await syncBoth();
+    expect(first.recalled).toBe(0);
+    expect(first.counts.invalid).toBeGreaterThan(0); // the simulator's feed has malformed rows
+    expect(first.counts.uncategorized + first.counts.unknownStrainTypes + first.counts.unknownTerpenes).toBeGreaterThan(0);
+
+    const again = await syncBoth();
+    expect(again.recalled).toBe(again.counts.fetched - again.counts.invalid);
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, unchanged: first.counts.kept, invalid: first.counts.invalid });
+    // Invalid rows and mapping misses are reported on every run, recalled or not.
+    expect(await problems(again.runId)).toEqual(await problems(first.runId));
+  });
+
+  it('parses only the rows that changed: quantities, a renamed product, one added and one removed', async () => {
+    await setBoth({});
+    await syncBoth();
+    const items = demo()
+      .catalogue()
+      .filter((item) => item.defect === null && demo().forSaleQuantity(item) > 0);
+    for (const item of items.slice(0, 10)) demo().setQuantity(item.variantId, demo().forSaleQuantity(item) + 3);
+    demo().updateFields(items[10].variantId, { productName: 'Renamed in Flowhub' });
+    demo().addProduct({ productName: 'Brand new' }, 7);
+    demo().removeProduct(items[11].variantId);
+
+    const outcome = await syncBoth();
+    // 10 quantities, a rename and an added row are new bytes; the removed row is just gone.
+    expect(outcome.recalled).toBe(outcome.counts.fetched - outcome.counts.invalid - 12);
+    expect(outcome.counts).toMatchObject({ created: 1, updated: 11, deactivated: 1 });
+    const renamed = await bed.prisma.product.findUniqueOrThrow({
+      where: { storeId_variantId: { storeId: REMEMBERING, variantId: items[10].variantId } },
+    });
+    expect(renamed.name).toBe('Renamed in Flowhub');
+  });
+
+  it('recalls nothing once a setting that shapes a product changed, and the menu follows the new settings', async () => {
+    await setBoth({});
+    await syncBoth();
+    const changes: Array<() => Promise<unknown>> = [
+      () => setBoth({ pricesIncludeTax: true }),
+      () => setBoth({ pricesIncludeTax: true, mapCustomCategoryToSubCategory: true }),
+      () => setBoth({ pricesIncludeTax: true, mapCustomCategoryToSubCategory: true, ownedFields: ['name', 'price'] }),
+      () =>
+        Promise.all(
+          [REMEMBERING, FORGETTING].map((storeId) =>
+            bed.prisma.categoryMapping.create({ data: { storeId, flowhubValue: 'Flower', flowhubKey: 'flower', category: 'Accessories' } }),
+          ),
+        ),
+      () => setBoth({ purchaseCategory: 'med' }),
+    ];
+    for (const change of changes) {
+      await change();
+      const outcome = await syncBoth();
+      expect(outcome.recalled).toBe(0);
+      // The same settings again: recalled.
+      expect((await syncBoth()).recalled).toBeGreaterThan(0);
+    }
+    await bed.prisma.categoryMapping.deleteMany({ where: { storeId: { in: [REMEMBERING, FORGETTING] } } });
+  });
+
+  it('writes a product the menu lost behind its back (edited in the database, deactivated) from the bytes it recalled', async () => {
+    await setBoth({});
+    await syncBoth();
+    const [edited, deactivated] = (await menu(REMEMBERING)).filter((product) => product.active).slice(0, 2);
+    for (const storeId of [REMEMBERING, FORGETTING]) {
+      await bed.prisma.product.update({
+        where: { storeId_variantId: { storeId, variantId: edited.variantId } },
+        data: { name: 'tampered', contentHash: 'tampered' },
+      });
+      await bed.prisma.product.update({
+        where: { storeId_variantId: { storeId, variantId: deactivated.variantId } },
+        data: { active: false },
+      });
+    }
+    const outcome = await syncBoth();
+    expect(outcome.recalled).toBe(outcome.counts.fetched - outcome.counts.invalid);
+    expect(outcome.counts.updated).toBe(2);
+    const after = new Map((await menu(REMEMBERING)).map((product) => [product.variantId, product]));
+    expect(after.get(edited.variantId)).toEqual(edited);
+    expect(after.get(deactivated.variantId)).toEqual(deactivated);
+  });
+
+  it('a product made of several rows (rooms, packages) follows a change in any of them', async () => {
+    const rooms = packs().rooms.filter((room) => room.forSale);
+    await setBoth({ locationId: 'packs', roomIds: rooms.map((room) => room.roomId) });
+    const first = await syncBoth();
+    expect(first.counts.packagesMerged).toBeGreaterThan(0);
+    // Variants stocked in two rooms: their last room's row changes, their first row's bytes do not (each variant's first
+    // package: the one the simulator's setQuantity sets).
+    const spread = packs()
+      .catalogue()
+      .filter((item) => item.defect === null && packs().variant(item.variantId) === item)
+      .filter((item) => item.stock.filter((quantity, i) => packs().rooms[i].forSale && quantity > 0).length >= 2)
+      .slice(0, 5);
+    expect(spread.length).toBeGreaterThan(0);
+    for (const item of spread) {
+      const last = packs().rooms.findLastIndex((room, i) => room.forSale && item.stock[i] > 0);
+      packs().setQuantity(item.variantId, item.stock[last] + 2, packs().rooms[last].roomId);
+    }
+    const outcome = await syncBoth();
+    expect(outcome.recalled).toBeGreaterThan(0);
+    expect(outcome.counts.updated).toBe(spread.length);
+    const quantities = new Map((await menu(REMEMBERING)).map((product) => [product.variantId, product.posQuantity]));
+    for (const item of spread) expect(quantities.get(item.variantId)).toBe(packsForSale(item.variantId));
+  });
+});
+
+describe('the memory it keeps', () => {
+  const row = (variantId: string, quantity = 1) =>
+    ({ variantId, productId: `p-${variantId}`, roomId: null, purchaseCategory: null, quantity }) as unknown as FlowhubInventoryRow;
+  const remember = (memory: FeedMemo, storeId: string, variantIds: string[]) => {
+    const read = memory.begin(storeId, 'settings');
+    for (const id of variantIds) read.item(row(id), rowDigest(Buffer.from(id)));
+    read.commit();
+  };
+
+  it('forgets the least recently synced stores beyond its bound, and never keeps a store larger than the bound', () => {
+    const memory = new FeedMemo({ maxRows: 5 });
+    remember(memory, 'a', ['1', '2']);
+    remember(memory, 'b', ['3', '4']);
+    remember(memory, 'a', ['1', '2']); // synced again: now the most recent
+    remember(memory, 'c', ['5', '6']);
+    expect(memory.size).toBe(4);
+    expect(memory.begin('b', 'settings').recall(rowDigest(Buffer.from('3')), Buffer.from('3'))).toBeUndefined();
+    expect(memory.begin('a', 'settings').recall(rowDigest(Buffer.from('1')), Buffer.from('1'))).toBeDefined();
+    remember(memory, 'huge', ['7', '8', '9', '10', '11', '12']);
+    expect(memory.begin('huge', 'settings').recall(rowDigest(Buffer.from('7')), Buffer.from('7'))).toBeUndefined();
+  });
+
+  it('keeps only the rows of the last feed, and recalls nothing under other settings', () => {
+    const memory = new FeedMemo();
+    remember(memory, 'a', ['1', '2', '3']);
+    remember(memory, 'a', ['3', '4']);
+    expect(memory.size).toBe(2);
+    const digest = rowDigest(Buffer.from('3'));
+    expect(memory.begin('a', 'other settings').recall(digest, Buffer.from('3'))).toBeUndefined();
+    expect(memory.begin('a', 'settings').recall(digest, Buffer.from('3'))?.variantId).toBe('3');
+  });
+});

@@ -1,0 +1,190 @@
+import { checkInventoryRow, type FlowhubInventoryRow, type RowMemo } from '@flowhub-sync/flowhub-client';
+import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
+
+/*
+ * The feed memo: what an inventory worker remembers of each store's last feed, so that a re-sync parses and maps only
+ * the rows that changed (docs/architecture.md "Inventory sync: re-syncs skip what did not change").
+ *
+ * A row is known by the digest of its bytes as Flowhub sent them (rowDigest, SHA-256). For each row of a store's last
+ * feed that passed the check, the memo keeps what selecting the feed reads (ids, room, purchase category, package
+ * fields, quantity: a RememberedRow, about a tenth of the parsed row) and, once mapped, the facts of its product
+ * (MappedFacts: content hash and mapping misses, for the quantity it was mapped with). Everything it keeps is a
+ * function of the row's bytes and of the settings in the memo's key (settingsKey), and the memo lives in the process
+ * that computed it, with its code: nothing it keeps can go stale while the key is the same. The feed's rows are still
+ * selected every run (rooms, packages, repeats), invalid rows are parsed and reported every run, and a product whose
+ * first row or summed quantity changed is mapped again.
+ */
+
+/** Rows remembered over all stores of a worker, by default (about 300 bytes each): beyond, the least recently synced stores are forgotten. */
+export const DEFAULT_FEED_MEMO_ROWS = 250_000;
+
+/** What a product mapped from a row was, for the quantity it was mapped with (the variant's sum over its rows). */
+export interface MappedFacts {
+  quantity: number;
+  /** The product's variantId as the mapping gave it. */
+  variantId: string;
+  contentHash: string;
+  /** What the run reports of the row's mapping misses; null when it had none. */
+  misses: MappingMissReasons | null;
+}
+
+/** What selecting a feed reads of a row (FeedRow), remembered by the digest of its bytes. */
+export class RememberedRow implements FeedRow {
+  /** The product mapped from this row as a variant's first row, once mapped. */
+  mapped: MappedFacts | undefined = undefined;
+
+  private constructor(
+    readonly digest: string,
+    readonly variantId: string,
+    readonly productId: string,
+    readonly roomId: string | null,
+    readonly purchaseCategory: string | null,
+    readonly quantity: number,
+    readonly regulatoryId: string | null,
+    readonly manifestId: string | null,
+    readonly invoiceNumber: string | null,
+    readonly expirationDate: string | null,
+    readonly supplierName: string | null,
+  ) {}
+
+  static of(digest: string, row: FlowhubInventoryRow): RememberedRow {
+    return new RememberedRow(
+      digest,
+      row.variantId,
+      row.productId,
+      row.roomId,
+      row.purchaseCategory,
+      row.quantity,
+      row.regulatoryId,
+      row.manifestId,
+      row.invoiceNumber,
+      row.expirationDate,
+      row.supplierName,
+    );
+  }
+}
+
+/** A feed row as the sync selects it: a RememberedRow, or a copy of one with its variant's quantities summed. */
+export type FeedItem = Pick<RememberedRow, 'digest'> & FeedRow & { quantity: number };
+
+interface StoreFeed {
+  key: string;
+  rows: Map<string, RememberedRow>;
+}
+
+export interface FeedMemoOptions {
+  /** Rows remembered over all stores (DEFAULT_FEED_MEMO_ROWS); 0 remembers nothing. */
+  maxRows?: number;
+}
+
+/** One worker's memory of its stores' last feeds. */
+export class FeedMemo {
+  private readonly stores = new Map<string, StoreFeed>();
+  private rows = 0;
+  private readonly maxRows: number;
+
+  constructor(options: FeedMemoOptions = {}) {
+    this.maxRows = Math.max(0, options.maxRows ?? DEFAULT_FEED_MEMO_ROWS);
+  }
+
+  /** Rows remembered now, over all stores. */
+  get size(): number {
+    return this.rows;
+  }
+
+  /**
+   * Begins a read of the store's feed: it recalls the rows of the store's last feed read under the same settings
+   * (`settingsKey`), and becomes the store's memory when committed.
+   */
+  begin(storeId: string, settingsKey: string): FeedRead {
+    const last = this.stores.get(storeId);
+    return new FeedRead(last?.key === settingsKey ? last.rows : undefined, (rows) => this.keep(storeId, settingsKey, rows));
+  }
+
+  /** Forgets a store (its settings changed, or it was removed). */
+  forget(storeId: string): void {
+    const last = this.stores.get(storeId);
+    if (!last) return;
+    this.rows -= last.rows.size;
+    this.stores.delete(storeId);
+  }
+
+  private keep(storeId: string, key: string, rows: Map<string, RememberedRow>): void {
+    this.forget(storeId);
+    if (rows.size === 0 || rows.size > this.maxRows) return;
+    this.stores.set(storeId, { key, rows });
+    this.rows += rows.size;
+    // The least recently synced stores go first (a Map iterates in insertion order).
+    for (const [oldest, feed] of this.stores) {
+      if (this.rows <= this.maxRows) break;
+      this.stores.delete(oldest);
+      this.rows -= feed.rows.size;
+    }
+  }
+}
+
+/**
+ * One read of a store's feed through its memo (a RowMemo for the Flowhub client): recalls the rows it knows, keeps
+ * the bytes of those it recalled and the rows it parsed until the read is done (materialize), and collects this
+ * feed's rows as the store's next memory.
+ */
+export class FeedRead implements RowMemo<RememberedRow> {
+  private readonly next = new Map<string, RememberedRow>();
+  private readonly recalledBytes = new Map<string, Buffer>();
+  private readonly parsed = new Map<string, FlowhubInventoryRow>();
+
+  constructor(
+    private readonly last: ReadonlyMap<string, RememberedRow> | undefined,
+    private readonly onCommit: (rows: Map<string, RememberedRow>) => void,
+  ) {}
+
+  /** Rows of this feed recalled from the last one (not parsed). */
+  recalled = 0;
+
+  recall(digest: string, bytes: Buffer): RememberedRow | undefined {
+    const known = this.last?.get(digest);
+    if (!known) return undefined;
+    this.recalled += 1;
+    this.recalledBytes.set(digest, bytes);
+    this.next.set(digest, known);
+    return known;
+  }
+
+  /** A row of this feed: the one recalled, or the parsed one remembered from now on. */
+  item(row: FlowhubInventoryRow | RememberedRow, digest: string): RememberedRow {
+    if (row instanceof RememberedRow) return row;
+    const known = this.next.get(digest) ?? this.last?.get(digest) ?? RememberedRow.of(digest, row);
+    this.next.set(digest, known);
+    this.parsed.set(digest, row);
+    return known;
+  }
+
+  /** The remembered row of a digest of this feed. */
+  remembered(digest: string): RememberedRow {
+    const row = this.next.get(digest);
+    if (!row) throw new Error(`no row of this feed has the digest ${digest}`);
+    return row;
+  }
+
+  /** The whole row of a digest of this feed: as parsed, or parsed now from the bytes it came in. */
+  materialize(digest: string): FlowhubInventoryRow {
+    const parsed = this.parsed.get(digest);
+    if (parsed) return parsed;
+    const bytes = this.recalledBytes.get(digest);
+    if (!bytes) throw new Error(`no row of this feed has the digest ${digest}`);
+    // The same bytes passed the same check when they were remembered.
+    const check = checkInventoryRow(JSON.parse(bytes.toString('utf8')));
+    if (!check.ok) throw new Error(`a remembered row no longer passes the check: ${check.reason}`);
+    this.parsed.set(digest, check.row);
+    return check.row;
+  }
+
+  /** Whether two rows of this feed have the same content (as the feed's selection compares repeated rows). */
+  sameContent = (a: FeedItem, b: FeedItem): boolean =>
+    a.digest === b.digest || JSON.stringify(this.materialize(a.digest)) === JSON.stringify(this.materialize(b.digest));
+
+  /** This feed becomes the store's memory (after mapping, so that its rows carry their products' facts). */
+  commit(): void {
+    this.onCommit(this.next);
+  }
+}

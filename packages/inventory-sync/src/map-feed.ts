@@ -1,0 +1,67 @@
+import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
+import { describeMappingMisses, productFingerprint, type FlowhubInventoryItem, type MappedInventoryItem } from '@flowhub-sync/mapping';
+import type { FeedItem, FeedRead, MappedFacts } from './feed-memo';
+import type { SyncReport } from './sync-report';
+import type { HashedProduct } from './write-plan';
+
+/**
+ * Mapping a selected feed into products, through the feed memo (feed-memo.ts): a variant whose first row and summed
+ * quantity are those it was last mapped with keeps its content hash and mapping misses without being mapped again; its
+ * product is made only if the write plan wants to write it (productOf). Mapping misses are reported every run.
+ */
+
+/** A product of the feed: its id and content hash, and the product itself when it was mapped in this run. */
+export interface FeedProduct {
+  variantId: string;
+  contentHash: string;
+  /** The variant's first row (its digest) and summed quantity: what the product is made of. */
+  digest: string;
+  quantity: number;
+  product?: HashedProduct['product'];
+}
+
+export type InventoryMapper = (item: FlowhubInventoryItem) => MappedInventoryItem;
+
+export interface FeedMapping {
+  read: FeedRead;
+  map: InventoryMapper;
+  /** The fingerprint context (ownedFieldsContext). */
+  context: string;
+}
+
+/** The feed's products, one per selected variant, in the feed's order; mapping misses go to the report. */
+export function mapFeed(rows: readonly FeedItem[], mapping: FeedMapping, report: SyncReport): FeedProduct[] {
+  return rows.map((item) => {
+    const remembered = mapping.read.remembered(item.digest);
+    const facts = remembered.mapped;
+    if (facts && facts.quantity === item.quantity) {
+      if (facts.misses) report.mappingMisses(facts.variantId, facts.misses);
+      return { variantId: facts.variantId, contentHash: facts.contentHash, digest: item.digest, quantity: item.quantity };
+    }
+    const { product, facts: mapped } = mapItem(item, mapping);
+    remembered.mapped = mapped;
+    if (mapped.misses) report.mappingMisses(mapped.variantId, mapped.misses);
+    return { variantId: mapped.variantId, contentHash: mapped.contentHash, digest: item.digest, quantity: item.quantity, product };
+  });
+}
+
+/** The product to write: the one mapped in this run, or mapped now from its row (the read keeps the row's bytes). */
+export function productOf(item: FeedProduct, mapping: FeedMapping): HashedProduct {
+  const product = item.product ?? mapItem(item, mapping).product;
+  return { product, contentHash: item.contentHash };
+}
+
+function mapItem(item: Pick<FeedItem, 'digest' | 'quantity'>, mapping: FeedMapping) {
+  const whole: FlowhubInventoryRow = mapping.read.materialize(item.digest);
+  // The variant's first row carries its content; its quantity is the sum over the variant's rows.
+  const row = whole.quantity === item.quantity ? whole : { ...whole, quantity: item.quantity };
+  const { product, problems } = mapping.map(row);
+  const misses = describeMappingMisses(problems, row);
+  const facts: MappedFacts = {
+    quantity: item.quantity,
+    variantId: product.variantId,
+    contentHash: productFingerprint(product, mapping.context),
+    misses: misses.category === null && misses.strainType === null && misses.terpenes === null ? null : misses,
+  };
+  return { product, facts };
+}
