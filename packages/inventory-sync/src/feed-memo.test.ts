@@ -200,17 +200,24 @@ describe('the memory it keeps', () => {
     read.commit();
   };
 
-  it('forgets the least recently synced stores beyond its bound, and never keeps a store larger than the bound', () => {
-    const memory = new FeedMemo({ maxRows: 5 });
+  it('beyond its bound, makes room by forgetting stores not synced for a while, else does not take the new store', () => {
+    let now = 0;
+    const memory = new FeedMemo({ maxRows: 5, staleMs: 1_000, now: () => now });
+    const recalls = (storeId: string, id: string) =>
+      memory.begin(storeId, 'settings').recall(rowDigest(Buffer.from(id)), Buffer.from(id)) !== undefined;
     remember(memory, 'a', ['1', '2']);
+    now = 100;
     remember(memory, 'b', ['3', '4']);
-    remember(memory, 'a', ['1', '2']); // synced again: now the most recent
-    remember(memory, 'c', ['5', '6']);
+    remember(memory, 'c', ['5', '6']); // no room, nobody stale: not remembered
     expect(memory.size).toBe(4);
-    expect(memory.begin('b', 'settings').recall(rowDigest(Buffer.from('3')), Buffer.from('3'))).toBeUndefined();
-    expect(memory.begin('a', 'settings').recall(rowDigest(Buffer.from('1')), Buffer.from('1'))).toBeDefined();
-    remember(memory, 'huge', ['7', '8', '9', '10', '11', '12']);
-    expect(memory.begin('huge', 'settings').recall(rowDigest(Buffer.from('7')), Buffer.from('7'))).toBeUndefined();
+    expect([recalls('a', '1'), recalls('b', '3'), recalls('c', '5')]).toEqual([true, true, false]);
+    now = 1_050; // a is stale, b is not
+    remember(memory, 'c', ['5', '6']);
+    expect([recalls('a', '1'), recalls('b', '3'), recalls('c', '5')]).toEqual([false, true, true]);
+    remember(memory, 'b', ['3', '4', '7']); // a store again, with one row more: fits once its last feed is let go
+    expect(memory.size).toBe(5);
+    remember(memory, 'huge', ['7', '8', '9', '10', '11', '12']); // larger than the bound: never
+    expect(recalls('huge', '7')).toBe(false);
   });
 
   it('keeps only the rows of the last feed, and recalls nothing under other settings', () => {

@@ -15,8 +15,14 @@ import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
  * first row or summed quantity changed is mapped again.
  */
 
-/** Rows remembered over all stores of a worker, by default (about 300 bytes each): beyond, the least recently synced stores are forgotten. */
-export const DEFAULT_FEED_MEMO_ROWS = 250_000;
+/**
+ * Rows remembered over all stores of a worker, by default: about 450 bytes of heap each (measured: 21 MB for a
+ * 46,000-row store), so 45 MB.
+ */
+export const DEFAULT_FEED_MEMO_ROWS = 100_000;
+
+/** A store not synced for this long is forgotten first when room is needed (syncs run every 10 minutes). */
+export const DEFAULT_FEED_MEMO_STALE_MS = 30 * 60_000;
 
 /** What a product mapped from a row was, for the quantity it was mapped with (the variant's sum over its rows). */
 export interface MappedFacts {
@@ -36,7 +42,6 @@ export class RememberedRow implements FeedRow {
   private constructor(
     readonly digest: string,
     readonly variantId: string,
-    readonly productId: string,
     readonly roomId: string | null,
     readonly purchaseCategory: string | null,
     readonly quantity: number,
@@ -47,13 +52,13 @@ export class RememberedRow implements FeedRow {
     readonly supplierName: string | null,
   ) {}
 
-  static of(digest: string, row: FlowhubInventoryRow): RememberedRow {
+  /** `shared` gives one copy of the texts many rows repeat (rooms, purchase categories). */
+  static of(digest: string, row: FlowhubInventoryRow, shared: (text: string | null) => string | null): RememberedRow {
     return new RememberedRow(
       digest,
       row.variantId,
-      row.productId,
-      row.roomId,
-      row.purchaseCategory,
+      shared(row.roomId),
+      shared(row.purchaseCategory),
       row.quantity,
       row.regulatoryId,
       row.manifestId,
@@ -70,21 +75,60 @@ export type FeedItem = Pick<RememberedRow, 'digest'> & FeedRow & { quantity: num
 interface StoreFeed {
   key: string;
   rows: Map<string, RememberedRow>;
+  /** When it was last kept (Date.now()). */
+  at: number;
 }
 
 export interface FeedMemoOptions {
   /** Rows remembered over all stores (DEFAULT_FEED_MEMO_ROWS); 0 remembers nothing. */
   maxRows?: number;
+  /** A store not synced for this long makes room for others (DEFAULT_FEED_MEMO_STALE_MS). */
+  staleMs?: number;
+  now?: () => number;
 }
 
-/** One worker's memory of its stores' last feeds. */
+/** Distinct texts kept once (rooms, purchase categories, mapping misses); beyond, the table starts again. */
+const MAX_SHARED_TEXTS = 10_000;
+
+/**
+ * One worker's memory of its stores' last feeds, bounded. When a feed does not fit, stores not synced for a while
+ * (staleMs) are forgotten, oldest first; if that is not enough, the new feed is not remembered. Not "least recently
+ * used": every store syncs every 10 minutes in turn, and a memory that always forgot the oldest store to take the
+ * newest would never hold the next store to sync; this one keeps serving the stores it holds.
+ */
 export class FeedMemo {
   private readonly stores = new Map<string, StoreFeed>();
   private rows = 0;
   private readonly maxRows: number;
+  private readonly staleMs: number;
+  private readonly now: () => number;
+  private texts = new Map<string, string>();
+  private misses = new Map<string, MappingMissReasons>();
+
+  /** The one copy of a text many remembered rows repeat. */
+  readonly shared = (text: string | null): string | null => {
+    if (text === null) return null;
+    const known = this.texts.get(text);
+    if (known !== undefined) return known;
+    if (this.texts.size >= MAX_SHARED_TEXTS) this.texts = new Map();
+    this.texts.set(text, text);
+    return text;
+  };
+
+  /** The one copy of mapping misses many rows share (the same unknown terpenes, say). */
+  readonly sharedMisses = (misses: MappingMissReasons): MappingMissReasons => {
+    const key = JSON.stringify([misses.category, misses.strainType, misses.terpenes]);
+    const known = this.misses.get(key);
+    if (known !== undefined) return known;
+    if (this.misses.size >= MAX_SHARED_TEXTS) this.misses = new Map();
+    this.misses.set(key, misses);
+    return misses;
+  };
 
   constructor(options: FeedMemoOptions = {}) {
     this.maxRows = Math.max(0, options.maxRows ?? DEFAULT_FEED_MEMO_ROWS);
+    this.staleMs = options.staleMs ?? DEFAULT_FEED_MEMO_STALE_MS;
+    this.now = options.now ?? Date.now;
   }
 
   /** Rows remembered now, over all stores. */
@@ -98,7 +142,7 @@ export class FeedMemo {
    */
   begin(storeId: string, settingsKey: string): FeedRead {
     const last = this.stores.get(storeId);
-    return new FeedRead(last?.key === settingsKey ? last.rows : undefined, (rows) => this.keep(storeId, settingsKey, rows));
+    return new FeedRead(last?.key === settingsKey ? last.rows : undefined, this, (rows) => this.keep(storeId, settingsKey, rows));
   }
 
   /** Forgets a store (its settings changed, or it was removed). */
@@ -112,14 +156,15 @@ export class FeedMemo {
   private keep(storeId: string, key: string, rows: Map<string, RememberedRow>): void {
     this.forget(storeId);
     if (rows.size === 0 || rows.size > this.maxRows) return;
-    this.stores.set(storeId, { key, rows });
-    this.rows += rows.size;
-    // The least recently synced stores go first (a Map iterates in insertion order).
-    for (const [oldest, feed] of this.stores) {
-      if (this.rows <= this.maxRows) break;
-      this.stores.delete(oldest);
-      this.rows -= feed.rows.size;
+    const now = this.now();
+    // Stores not synced for a while make room, the longest unsynced first (a Map iterates in insertion order).
+    for (const [other, feed] of this.stores) {
+      if (this.rows + rows.size <= this.maxRows || now - feed.at < this.staleMs) break;
+      this.forget(other);
     }
+    if (this.rows + rows.size > this.maxRows) return;
+    this.stores.set(storeId, { key, rows, at: now });
+    this.rows += rows.size;
   }
 }
 
@@ -135,6 +180,7 @@ export class FeedRead implements RowMemo<RememberedRow> {
 
   constructor(
     private readonly last: ReadonlyMap<string, RememberedRow> | undefined,
+    private readonly memo: Pick<FeedMemo, 'shared' | 'sharedMisses'>,
     private readonly onCommit: (rows: Map<string, RememberedRow>) => void,
   ) {}
 
@@ -150,13 +196,24 @@ export class FeedRead implements RowMemo<RememberedRow> {
     return known;
   }
 
-  /** A row of this feed: the one recalled, or the parsed one remembered from now on. */
+  /**
+   * A row of this feed: the one recalled, or the parsed one remembered from now on (a parsed row's product is always
+   * mapped in this run: only recalled rows are made again from their bytes).
+   */
   item(row: FlowhubInventoryRow | RememberedRow, digest: string): RememberedRow {
     if (row instanceof RememberedRow) return row;
-    const known = this.next.get(digest) ?? this.last?.get(digest) ?? RememberedRow.of(digest, row);
-    this.next.set(digest, known);
+    let known = this.next.get(digest);
+    if (!known) {
+      known = RememberedRow.of(digest, row, this.memo.shared);
+      this.next.set(digest, known);
+    }
     this.parsed.set(digest, row);
     return known;
+  }
+
+  /** The one copy of mapping misses many rows share. */
+  sharedMisses(misses: MappingMissReasons): MappingMissReasons {
+    return this.memo.sharedMisses(misses);
   }
 
   /** The remembered row of a digest of this feed. */
@@ -183,8 +240,18 @@ export class FeedRead implements RowMemo<RememberedRow> {
   sameContent = (a: FeedItem, b: FeedItem): boolean =>
     a.digest === b.digest || JSON.stringify(this.materialize(a.digest)) === JSON.stringify(this.materialize(b.digest));
 
-  /** This feed becomes the store's memory (after mapping, so that its rows carry their products' facts). */
+  /**
+   * The feed is mapped: it becomes the store's memory (its rows carrying their products' facts), and the rows parsed
+   * for it are let go (each was mapped).
+   */
   commit(): void {
+    this.parsed.clear();
     this.onCommit(this.next);
+  }
+
+  /** The products to write are made: the recalled rows' bytes are let go too. */
+  release(): void {
+    this.parsed.clear();
+    this.recalledBytes.clear();
   }
 }

@@ -51,7 +51,7 @@ export function productOf(item: FeedProduct, mapping: FeedMapping): HashedProduc
   return { product, contentHash: item.contentHash };
 }
 
-function mapItem(item: Pick<FeedItem, 'digest' | 'quantity'>, mapping: FeedMapping) {
+function mapItem(item: Pick<FeedItem, 'digest' | 'quantity' | 'variantId'>, mapping: FeedMapping) {
   const whole: FlowhubInventoryRow = mapping.read.materialize(item.digest);
   // The variant's first row carries its content; its quantity is the sum over the variant's rows.
   const row = whole.quantity === item.quantity ? whole : { ...whole, quantity: item.quantity };
@@ -59,9 +59,10 @@ function mapItem(item: Pick<FeedItem, 'digest' | 'quantity'>, mapping: FeedMappi
   const misses = describeMappingMisses(problems, row);
   const facts: MappedFacts = {
     quantity: item.quantity,
-    variantId: product.variantId,
+    // Usually the row's own text: kept once.
+    variantId: product.variantId === item.variantId ? item.variantId : product.variantId,
     contentHash: productFingerprint(product, mapping.context),
-    misses: misses.category === null && misses.strainType === null && misses.terpenes === null ? null : misses,
+    misses: misses.category === null && misses.strainType === null && misses.terpenes === null ? null : mapping.read.sharedMisses(misses),
   };
   return { product, facts };
 }

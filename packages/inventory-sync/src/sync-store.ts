@@ -184,6 +184,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
 
     // Products the memo vouched for are made only now, and only those to write.
     const writes = plan.writes.map((item) => productOf(item, mapping));
+    mapping.read.release();
     await progress('writing', 50);
     await upsertProducts(writer, storeId, writes, {
       ownedProductFields: productFieldsOwned(store.ownedFields),
