@@ -19,7 +19,7 @@ import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
  * Rows remembered over all stores of a worker, by default: about 450 bytes of heap each (measured: 21 MB for a
  * 46,000-row store), so 45 MB.
  */
-export const DEFAULT_FEED_MEMO_ROWS = 100_000;
+export const DEFAULT_FEED_MEMO_ROWS = 64_000;
 
 /** A store not synced for this long is forgotten first when room is needed (syncs run every 10 minutes). */
 export const DEFAULT_FEED_MEMO_STALE_MS = 30 * 60_000;

@@ -25,6 +25,7 @@ import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, ty
 import { FeedMemo } from './feed-memo';
 import { fetchFeed, type FeedSettings, type UnreadableRows } from './fetch-feed';
 import { mapFeed, productOf, type FeedMapping, type FeedProduct } from './map-feed';
+import { giveBackMemory } from './give-back-memory';
 import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
 import { ownedFieldsContext, planProductWrites } from './write-plan';
@@ -221,6 +222,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
+    giveBackMemory(counts.fetched);
     return { status, runId: run.id, counts, reason, releasedHolds, recalled };
   } catch (thrown) {
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.

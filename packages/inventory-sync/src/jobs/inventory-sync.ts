@@ -1,11 +1,12 @@
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from '@flowhub-sync/config';
 import { defineProcessor, type Processor } from '@flowhub-sync/queues';
 import type { SyncMetrics } from '../metrics';
 import { StoreLockLost, SyncInterrupted } from '../failures';
 import { announceMenuSynced } from '../menu-synced';
 import { acquireStoreLock, storeLockKey } from '../store-lock';
-import { syncStore, SyncFailed, type SyncOutcome, type SyncStoreDependencies } from '../sync-store';
+import { syncStore, SyncFailed, type SyncOutcome, type SyncProgress, type SyncStoreDependencies } from '../sync-store';
 
 /**
  * The `inventory-sync` job: one sync of one store, under the store's lock.
@@ -42,6 +43,25 @@ export interface InventorySyncProcessor extends Processor<'inventory-sync', Sync
 export const INVENTORY_SYNC_CONCURRENCY = 4;
 /** On shutdown, syncs in hand get this long to finish before they are handed back to the queue. */
 const SHUTDOWN_GRACE_MS = 8_000;
+
+/**
+ * Progress goes to Redis (a round trip, and a script BullMQ runs) at most this often: a sync reports a phase only once
+ * this long has passed since it started or since its last report, and always reports its end. A steady sync of a
+ * 1,000-row store takes a fraction of a second, so it reports only `done` (one round trip instead of six); a long
+ * first sync of a large store still shows its phases in Bull Board.
+ */
+export const PROGRESS_EVERY_MS = 1_000;
+
+/** The job's progress reporter: throttled (PROGRESS_EVERY_MS); a failed report is logged, never a reason to stop. */
+function progressReporter(job: Job, logger: Pick<Logger, 'debug'>) {
+  let reportedAt = performance.now();
+  return (progress: SyncProgress): Promise<void> | undefined => {
+    const now = performance.now();
+    if (progress.phase !== 'done' && now - reportedAt < PROGRESS_EVERY_MS) return undefined;
+    reportedAt = now;
+    return job.updateProgress(progress).catch((error: unknown) => logger.debug({ err: error }, 'could not report progress'));
+  };
+}
 
 /** 1–2 s: long enough not to spin on the lock, short enough to run right after the sync that holds it. */
 const lockWaitMs = () => 1_000 + Math.floor(Math.random() * 1_000);
@@ -99,9 +119,8 @@ export function inventorySyncProcessor(deps: InventorySyncJobDependencies): Inve
             finalAttempt,
             signal: controller.signal,
             lock,
-            // Progress is for operators watching Bull Board: never a reason to stop a sync.
-            onProgress: (progress) =>
-              job.updateProgress(progress).catch((error: unknown) => logger.debug({ err: error }, 'could not report progress')),
+            // Progress is for operators watching Bull Board: never a reason to stop a sync, and throttled.
+            onProgress: progressReporter(job, logger),
           },
         );
         if (outcome.status === 'skipped') {

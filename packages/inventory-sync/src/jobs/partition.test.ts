@@ -5,7 +5,8 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { serviceUrls, uniqueQueuePrefix, waitFor } from '@flowhub-sync/testing';
 import { createStoreLockConnection, storeFenceKey, storeLockKey } from '../store-lock';
-import { SyncFailed, syncStore, type SyncProgress } from '../sync-store';
+import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
+import { SyncFailed, syncStore } from '../sync-store';
 import { enableStore, silentLogger, startSyncTestbed, type SyncTestbed } from '../testing/sync-testbed';
 import { startTcpProxy, type TcpProxy } from '../testing/tcp-proxy';
 import { inventorySyncProcessor } from './inventory-sync';
@@ -34,22 +35,27 @@ afterAll(async () => {
   await bed.close();
 });
 
-/** Just what the processor uses of a BullMQ job; `onProgress` may hold the sync at a phase. */
-function fakeJob(
-  id: string,
-  storeId: string,
-  trigger: 'manual' | 'scheduled',
-  onProgress?: (progress: SyncProgress) => Promise<void>,
-  delayedUntil: number[] = [],
-): Job {
+/** Just what the processor uses of a BullMQ job. */
+function fakeJob(id: string, storeId: string, trigger: 'manual' | 'scheduled', delayedUntil: number[] = []): Job {
   return {
     id,
     data: { storeId, trigger, acceptShrink: false },
     attemptsMade: 0,
     opts: { attempts: 5 },
-    updateProgress: async (progress: SyncProgress) => onProgress?.(progress),
+    updateProgress: async () => undefined,
     moveToDelayed: async (timestamp: number) => void delayedUntil.push(timestamp),
   } as unknown as Job;
+}
+
+/** The Flowhub client, except that an inventory read, once answered, is held until `until` settles. */
+function holdingAfterRead(flowhub: FlowhubClient, read: () => void, until: Promise<void>): FlowhubClient {
+  const getInventory = (async (...args: Parameters<FlowhubClient['getInventory']>) => {
+    const answer = await flowhub.getInventory(...args);
+    read();
+    await until;
+    return answer;
+  }) as FlowhubClient['getInventory'];
+  return { ...flowhub, getInventory };
 }
 
 describe('two syncs of one store during a Redis partition', () => {
@@ -58,28 +64,23 @@ describe('two syncs of one store during a Redis partition', () => {
     await enableStore(bed, storeId);
     const location = bed.sim.state.location('demo-location')!;
     const lockTtlMs = 1_000;
-    const stale = inventorySyncProcessor({ ...bed.deps, redis: partitioned, queuePrefix: prefix, lockTtlMs });
-    const other = inventorySyncProcessor({ ...bed.deps, redis: healthy, queuePrefix: prefix, lockTtlMs: 10_000 });
-
     // The first worker takes the lock and reads Flowhub, then is held up before writing (a slow mapping, a pause).
     let fetched!: () => void;
     const hasFetched = new Promise<void>((resolve) => (fetched = resolve));
     let goOn!: () => void;
     const held = new Promise<void>((resolve) => (goOn = resolve));
-    const staleRun = stale
-      .run(
-        fakeJob('stale', storeId, 'manual', async (progress) => {
-          if (progress.phase !== 'mapping') return;
-          fetched();
-          await held;
-        }),
-        undefined,
-        silentLogger,
-      )
-      .then(
-        (outcome) => ({ outcome, error: undefined }),
-        (error: unknown) => ({ outcome: undefined, error: error as Error }),
-      );
+    const stale = inventorySyncProcessor({
+      ...bed.deps,
+      flowhub: holdingAfterRead(bed.deps.flowhub, fetched, held),
+      redis: partitioned,
+      queuePrefix: prefix,
+      lockTtlMs,
+    });
+    const other = inventorySyncProcessor({ ...bed.deps, redis: healthy, queuePrefix: prefix, lockTtlMs: 10_000 });
+    const staleRun = stale.run(fakeJob('stale', storeId, 'manual'), undefined, silentLogger).then(
+      (outcome) => ({ outcome, error: undefined }),
+      (error: unknown) => ({ outcome: undefined, error: error as Error }),
+    );
     await hasFetched;
     // The token the first worker's lock carries (the store's counter: no one else has taken the lock yet).
     const staleToken = Number(await healthy.get(storeFenceKey(storeLockKey(prefix, storeId))));
@@ -137,7 +138,7 @@ describe('two syncs of one store during a Redis partition', () => {
     proxy.partition();
     try {
       const delayedUntil: number[] = [];
-      const job = fakeJob('no-lock-1', storeId, 'manual', undefined, delayedUntil);
+      const job = fakeJob('no-lock-1', storeId, 'manual', delayedUntil);
       const error = await processor.run(job, undefined, silentLogger).catch((failure: unknown) => failure as Error);
       expect(error).toMatchObject({ name: 'DelayedError' });
       expect(delayedUntil).toHaveLength(1);
