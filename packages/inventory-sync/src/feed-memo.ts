@@ -236,6 +236,16 @@ export class FeedRead implements RowMemo<RememberedRow> {
     return check.row;
   }
 
+  /**
+   * The whole row of a digest of this feed, for the last time: a parsed row is let go at once (a variant's product is
+   * mapped once per run; rows die as their products are made, not all at the end).
+   */
+  take(digest: string): FlowhubInventoryRow {
+    const row = this.materialize(digest);
+    this.parsed.delete(digest);
+    return row;
+  }
+
   /** Whether two rows of this feed have the same content (as the feed's selection compares repeated rows). */
   sameContent = (a: FeedItem, b: FeedItem): boolean =>
     a.digest === b.digest || JSON.stringify(this.materialize(a.digest)) === JSON.stringify(this.materialize(b.digest));

@@ -38,7 +38,7 @@ export function mapFeed(rows: readonly FeedItem[], mapping: FeedMapping, report:
       if (facts.misses) report.mappingMisses(facts.variantId, facts.misses);
       return { variantId: facts.variantId, contentHash: facts.contentHash, digest: item.digest, quantity: item.quantity };
     }
-    const { product, facts: mapped } = mapItem(item, mapping);
+    const { product, facts: mapped } = mapItem(item, mapping, 'take');
     remembered.mapped = mapped;
     if (mapped.misses) report.mappingMisses(mapped.variantId, mapped.misses);
     return { variantId: mapped.variantId, contentHash: mapped.contentHash, digest: item.digest, quantity: item.quantity, product };
@@ -51,8 +51,8 @@ export function productOf(item: FeedProduct, mapping: FeedMapping): HashedProduc
   return { product, contentHash: item.contentHash };
 }
 
-function mapItem(item: Pick<FeedItem, 'digest' | 'quantity' | 'variantId'>, mapping: FeedMapping) {
-  const whole: FlowhubInventoryRow = mapping.read.materialize(item.digest);
+function mapItem(item: Pick<FeedItem, 'digest' | 'quantity' | 'variantId'>, mapping: FeedMapping, take?: 'take') {
+  const whole: FlowhubInventoryRow = take ? mapping.read.take(item.digest) : mapping.read.materialize(item.digest);
   // The variant's first row carries its content; its quantity is the sum over the variant's rows.
   const row = whole.quantity === item.quantity ? whole : { ...whole, quantity: item.quantity };
   const { product, problems } = mapping.map(row);
