@@ -1,11 +1,13 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { boolArray, float8Array, int4Array, textArray } from './binary-arrays';
 import type { FenceSql, FenceSqlPool } from './fence';
 import { STAMP_PRODUCT_CHANGE } from '../products/changes';
 
 /**
  * Writing a feed into the store's menu: only what changed, in bulk. The inventory sync (packages/inventory-sync) decides
- * what changed from the stored content hashes (readStoredProductHashes); what did goes in one `INSERT … SELECT FROM
- * unnest(…) ON CONFLICT DO UPDATE` per batch (upsertProducts), which PostgreSQL takes at tens of thousands of rows a
- * second (one statement per row would be ten times slower).
+ * what changed from the stored content hashes (readStoredProductHashes); what did goes in one `INSERT … SELECT
+ * unnest(…) … ON CONFLICT DO UPDATE` per batch (upsertProducts), its columns as arrays in PostgreSQL's binary format,
+ * which PostgreSQL takes at tens of thousands of rows a second (one statement per row would be ten times slower).
  */
 
 /**
@@ -79,14 +81,51 @@ const OWNABLE_COLUMNS: ReadonlyArray<[keyof ProductContent, string]> = [
 ];
 
 /**
+ * The batch's columns as the statement reads them (`t`), each one array parameter, from $4 on in this order: sent in
+ * PostgreSQL's binary format (./binary-arrays.ts). The JSON columns go as their JSON texts, cast to jsonb per row
+ * (as `text[]`: a `jsonb[]` parameter, in either format, is much slower to read).
+ */
+const BATCH_COLUMNS: ReadonlyArray<{ name: string; type: string; encode: (batch: readonly ProductUpsert[]) => unknown }> = [
+  textColumn('variant_id', (p) => p.variantId),
+  textColumn('product_id', (p) => p.productId),
+  textColumn('sku', (p) => p.sku),
+  textColumn('name', (p) => p.name),
+  textColumn('brand', (p) => p.brand),
+  textColumn('description', (p) => p.description),
+  textColumn('category', (p) => p.category),
+  textColumn('subtype', (p) => p.subtype),
+  textColumn('strain_type', (p) => p.strainType),
+  textColumn('strain_name', (p) => p.strainName),
+  textColumn('terpenes', (p) => JSON.stringify(p.terpenes ?? [])),
+  textColumn('cannabinoids', (p) => JSON.stringify(p.cannabinoids ?? [])),
+  { name: 'price_cents', type: 'int', encode: (batch) => int4Array(batch.map((item) => item.product.priceCents)) },
+  textColumn('image_url', (p) => p.imageUrl),
+  textColumn('weight', (p) => (p.weight ? JSON.stringify(p.weight) : null)),
+  textColumn('purchase_category', (p) => p.purchaseCategory),
+  { name: 'pos_quantity', type: 'float8', encode: (batch) => float8Array(batch.map((item) => item.product.quantity)) },
+  { name: 'content_hash', type: 'text', encode: (batch) => textArray(batch.map((item) => item.contentHash)) },
+  { name: 'sold_by_weight', type: 'boolean', encode: (batch) => boolArray(batch.map((item) => item.product.soldByWeight === true)) },
+  textColumn('quantity_unit', (p) => p.quantityUnit ?? null),
+  textColumn('weight_tiers', (p) => JSON.stringify(p.weightTiers ?? [])),
+];
+
+function textColumn(name: string, pick: (product: ProductContent) => string | null) {
+  return { name, type: 'text', encode: (batch: readonly ProductUpsert[]) => textArray(batch.map((item) => pick(item.product))) };
+}
+
+/**
  * The upsert for one store. A new product gets every mapped field. An existing one gets the fields the store
  * lets the sync own, plus what no owned field covers (ids, purchase category, quantity, and how the item is sold:
  * by weight or not, the quantity's unit, the weight tiers); fields it does not
  * own keep their value (created from Flowhub or edited by the store), read at write time so a concurrent
  * edit is never lost. An edit of a field the sync now owns is overwritten and forgotten (owned wins).
+ *
+ * The rows come from the arrays unnested side by side in the select list (a ProjectSet: row by row, where
+ * `FROM unnest(…)` first copies every row into a tuplestore).
  */
 function upsertStatement(owned: ReadonlySet<string>): { statement: string; ownedProductFields: string[] } {
   const ownedColumns = OWNABLE_COLUMNS.filter(([field]) => owned.has(field)).map(([, column]) => `${column} = excluded.${column}`);
+  const rows = BATCH_COLUMNS.map(({ name, type }, index) => `unnest($${index + 4}::${type}[]) AS ${name}`);
   const statement = `
     INSERT INTO products (store_id, variant_id, product_id, sku, name, brand, description, category, subtype, strain_type,
       strain_name, terpenes, cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, sold_by_weight,
@@ -95,12 +134,7 @@ function upsertStatement(owned: ReadonlySet<string>): { statement: string; owned
       t.strain_name, t.terpenes::jsonb, t.cannabinoids::jsonb, t.price_cents, t.image_url, t.weight::jsonb, t.purchase_category,
       t.pos_quantity, t.sold_by_weight, t.quantity_unit, t.weight_tiers::jsonb, true, t.content_hash, $2::timestamptz,
       $2::timestamptz, $2::timestamptz
-    FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-      $13::text[], $14::text[], $15::text[], $16::int[], $17::text[], $18::text[], $19::text[], $20::float8[], $21::text[],
-      $22::boolean[], $23::text[], $24::text[])
-      AS t(variant_id, product_id, sku, name, brand, description, category, subtype, strain_type, strain_name, terpenes,
-        cannabinoids, price_cents, image_url, weight, purchase_category, pos_quantity, content_hash, sold_by_weight,
-        quantity_unit, weight_tiers)
+    FROM (SELECT ${rows.join(',\n      ')}) AS t
     ON CONFLICT (store_id, variant_id) DO UPDATE SET
       product_id = excluded.product_id,
       sku = excluded.sku,
@@ -119,6 +153,21 @@ function upsertStatement(owned: ReadonlySet<string>): { statement: string; owned
   return { statement, ownedProductFields: [...owned] };
 }
 
+/**
+ * A batch's array parameters, a column at a time. Between columns the event loop runs: while the batch before is
+ * being written, its statement (and the round trips of its fenced transaction) go out first, and then the two
+ * overlap, the client encoding while PostgreSQL writes. `stopped`: a write failed, nothing more is needed.
+ */
+async function encodeBatch(batch: readonly ProductUpsert[], stopped: () => boolean): Promise<unknown[]> {
+  const parameters: unknown[] = [];
+  for (const column of BATCH_COLUMNS) {
+    await nextTurn();
+    if (stopped()) break;
+    parameters.push(column.encode(batch));
+  }
+  return parameters;
+}
+
 export interface UpsertProductsOptions {
   /** The product fields the store lets the sync own (productFieldsOwned of @flowhub-sync/mapping, from Store.ownedFields). */
   ownedProductFields: ReadonlySet<string>;
@@ -128,45 +177,42 @@ export interface UpsertProductsOptions {
   beforeBatch?: (written: number, total: number) => void | Promise<void>;
 }
 
-/** Writes new and changed products, active, one statement per batch (5,000 rows by default). */
+/** Rows per statement: measured, 1,500 to 3,000 rows write a 9,000-row first sync fastest (5,000 about 10% slower). */
+const UPSERT_BATCH_SIZE = 2_000;
+
+/**
+ * Writes new and changed products, active, one statement per batch (UPSERT_BATCH_SIZE rows by default), one batch
+ * after the other. The next batch is encoded while one is written (encodeBatch); a batch is sent only once the one
+ * before has been written, and after beforeBatch.
+ */
 export async function upsertProducts(
   sql: ProductSql,
   storeId: string,
   writes: readonly ProductUpsert[],
   options: UpsertProductsOptions,
 ): Promise<void> {
-  const batchSize = options.batchSize ?? 5_000;
+  if (writes.length === 0) return;
+  const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
   const { statement, ownedProductFields } = upsertStatement(options.ownedProductFields);
-  for (let start = 0; start < writes.length; start += batchSize) {
-    await options.beforeBatch?.(start, writes.length);
-    const batch = writes.slice(start, start + batchSize);
-    const column = <T>(pick: (product: ProductContent) => T) => batch.map((item) => pick(item.product));
-    await sql.query(statement, [
-      storeId,
-      options.syncedAt,
-      ownedProductFields,
-      column((p) => p.variantId),
-      column((p) => p.productId),
-      column((p) => p.sku),
-      column((p) => p.name),
-      column((p) => p.brand),
-      column((p) => p.description),
-      column((p) => p.category),
-      column((p) => p.subtype),
-      column((p) => p.strainType),
-      column((p) => p.strainName),
-      column((p) => JSON.stringify(p.terpenes ?? [])),
-      column((p) => JSON.stringify(p.cannabinoids ?? [])),
-      column((p) => p.priceCents),
-      column((p) => p.imageUrl),
-      column((p) => (p.weight ? JSON.stringify(p.weight) : null)),
-      column((p) => p.purchaseCategory),
-      column((p) => p.quantity),
-      batch.map((item) => item.contentHash),
-      column((p) => p.soldByWeight === true),
-      column((p) => p.quantityUnit ?? null),
-      column((p) => JSON.stringify(p.weightTiers ?? [])),
-    ]);
+  let failed = false;
+  const encode = (start: number) => {
+    const encoding = encodeBatch(writes.slice(start, start + batchSize), () => failed);
+    // Awaited when its turn comes; until then a failure must not count as unhandled.
+    encoding.catch(() => undefined);
+    return encoding;
+  };
+  let next = encode(0);
+  try {
+    for (let start = 0; start < writes.length; start += batchSize) {
+      const columns = await next;
+      await options.beforeBatch?.(start, writes.length);
+      const written = sql.query(statement, [storeId, options.syncedAt, ownedProductFields, ...columns]);
+      if (start + batchSize < writes.length) next = encode(start + batchSize);
+      await written;
+    }
+  } catch (error) {
+    failed = true;
+    throw error;
   }
 }
 
