@@ -8,6 +8,7 @@ import {
   finishSyncRun,
   lastSucceededSyncRun,
   readCategoryMappingRows,
+  readStoredProductHashes,
   releaseReflectedHolds,
   startSyncRun,
   stopSyncRun,
@@ -150,6 +151,17 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     deps.logger.info({ runId: run.id, trigger: request.trigger }, 'inventory sync started');
     const settings = feedSettings(store, deps.secrets);
     await progress('fetching', 5);
+    // What the write plan compares with, read while the feed streams in: the fence is claimed first (below), so the
+    // read sees every write of an earlier holder of the lock that could still land (packages/db/src/sync/fence.ts).
+    stopIfInterrupted();
+    const fence = request.lock ? { storeId, token: request.lock.fence } : null;
+    const stored = (async () => {
+      if (fence) await claimSyncFence(deps.sql, fence);
+      return readStoredProductHashes(deps.sql, storeId);
+    })();
+    const lastGood = lastSucceededSyncRun(prisma, storeId, run.id);
+    // Awaited after the fetch; a failure meanwhile must not count as unhandled.
+    for (const read of [stored, lastGood]) read.catch(() => undefined);
     const report = new SyncReport();
     const { products, unreadable, mapping, recalled } = await fetchAndMap(deps, store, settings, report, {
       signal: request.signal,
@@ -162,25 +174,21 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     counts.kept = products.length;
     counts.unreadable = unreadable.variantIds.size + unreadable.productIds.size;
 
-    // The write phase: only while the lock holds, and fenced. The fence is claimed before reading what is stored, so
-    // the plan sees every write of an earlier holder that could still land (packages/db/src/sync/fence.ts).
+    // The write phase: only while the lock holds, and fenced.
     stopIfInterrupted();
-    const fence = request.lock ? { storeId, token: request.lock.fence } : null;
-    if (fence) await claimSyncFence(deps.sql, fence);
     const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
-    const plan = await planProductWrites(deps.sql, storeId, products, unreadable);
+    const plan = planProductWrites(await stored, products, unreadable);
     counts.created = plan.created;
     counts.updated = plan.updated;
     counts.unchanged = plan.unchanged;
     const fingerprint = feedIdentity(store);
-    const lastGood = await lastSucceededSyncRun(prisma, storeId, run.id);
     const verdict = shrinkVerdict({
       kept: products.length,
       unreadable: counts.unreadable,
       leaving: plan.leaving.length,
       acceptShrink: request.acceptShrink,
       feedFingerprint: fingerprint,
-      lastGood,
+      lastGood: await lastGood,
     });
 
     // Products the memo vouched for are made only now, and only those to write.

@@ -189,7 +189,7 @@ async function syncPass(
   const products = mapFeed(selection.rows, mapping, report);
   read.commit();
   // What a re-sync compares with: the previous pass's products, some of them since changed or gone.
-  const plan = await planProductWrites(storedRows(stored), WARM_UP_STORE_ID, products, selection.unreadable);
+  const plan = planProductWrites(stored, products, selection.unreadable);
   const writes = plan.writes.map((item) => productOf(item, mapping));
   await upsertProducts(NOTHING_SENT, WARM_UP_STORE_ID, writes, {
     ownedProductFields: productFieldsOwned(ownedFields),
@@ -204,9 +204,6 @@ async function syncPass(
   }));
   return { stored: next, skipped: report.counts.invalid };
 }
-
-/** Answers the write plan's read from memory. */
-const storedRows = (rows: StoredProductHash[]): ProductSql => ({ query: () => Promise.resolve({ rows, rowCount: rows.length }) });
 
 /** Takes the upsert's statements and sends nothing: the warm-up writes nothing. */
 const NOTHING_SENT: ProductSql = { query: () => Promise.resolve({ rows: [], rowCount: 0 }) };

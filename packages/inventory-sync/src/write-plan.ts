@@ -1,4 +1,4 @@
-import { readStoredProductHashes, type ProductSql } from '@flowhub-sync/db';
+import type { StoredProductHash } from '@flowhub-sync/db';
 import type { MappedProduct } from '@flowhub-sync/mapping';
 import type { UnreadableRows } from './fetch-feed';
 
@@ -36,14 +36,12 @@ export interface ProductWritePlan<P extends PlannedProduct = PlannedProduct> {
 
 const NOTHING_UNREADABLE: UnreadableRows = { variantIds: new Set(), productIds: new Set() };
 
-/** Compares the feed with what is stored (ids and hashes only) and says what to write. */
-export async function planProductWrites<P extends PlannedProduct>(
-  sql: ProductSql,
-  storeId: string,
+/** Compares the feed with what is stored (ids and hashes only: readStoredProductHashes) and says what to write. */
+export function planProductWrites<P extends PlannedProduct>(
+  stored: readonly StoredProductHash[],
   feed: readonly P[],
   unreadable: UnreadableRows = NOTHING_UNREADABLE,
-): Promise<ProductWritePlan<P>> {
-  const stored = await readStoredProductHashes(sql, storeId);
+): ProductWritePlan<P> {
   const byVariant = new Map(stored.map((row) => [row.variant_id, row]));
   const plan: ProductWritePlan<P> = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [], unread: [] };
   const inFeed = new Set<string>();
