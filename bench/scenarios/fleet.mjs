@@ -3,13 +3,14 @@
 // product created), then a steady cycle after 5% of each location's quantities changed — the 10-minute cycle the
 // product runs all day. Reports each cycle's time and the store-syncs per 10-minute window the machine sustains.
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { inPool, median, percentile, result, target } from '../lib/measure.mjs';
 import { freePort, startBuiltApp, waitFor, waitForHttp } from '../lib/processes.mjs';
 import { createScratchDatabase, fromProduct, newRedis, pgPool, scratchQueuePrefix } from '../lib/scratch.mjs';
 import { startSimulator } from '../lib/simulator.mjs';
 
 export const title = 'Fleet: every store due at once, two inventory-worker processes';
-export const targets = [{ name: 'fleet: a 10-minute cycle of 1,000 stores × 1,000 rows', target: '< 120 s' }];
+export const targets = [{ name: 'fleet: a 10-minute cycle of 1,000 stores × 1,000 rows', target: '≤ 10 s' }];
 
 const { Queue } = fromProduct('bullmq');
 const { createSecretBox } = fromProduct('@flowhub-sync/config');
@@ -18,7 +19,75 @@ const { requestInventorySync } = fromProduct('@flowhub-sync/queues');
 const ROWS = 1_000;
 const WORKERS = 2;
 const CHANGED_SHARE = 0.05;
-const TARGET_SECONDS = 120;
+const TARGET_SECONDS = 10;
+/** /proc's clock ticks (USER_HZ), 100 a second on Linux. */
+const TICK_MS = 10;
+
+/** A process's CPU time in ms (user + system, plus its reaped children's), or 0 once it is gone. */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The CPU time of every process named `comm`, summed; with `argument`, only those whose command line has it as a word
+ * (a PostgreSQL backend's names its database: `postgres: <user> <database> <client> <state>`).
+ */
+function commandCpuMs(comm, argument) {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
+      const words = argument ? readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\s\0]+/) : [];
+      if (!argument || words.includes(argument)) total += processCpuMs(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** The machine's busy and total CPU time in ms (every core), from /proc/stat. */
+function machineCpuMs() {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy * TICK_MS, total: (busy + idle + iowait) * TICK_MS };
+}
+
+/**
+ * Where the machine's CPU went between two snapshots: the simulator, each worker, PostgreSQL (the backends of the
+ * scenario's database), Redis, this benchmark, and the rest (other processes of the machine, other databases'
+ * backends). In ms of CPU, and the machine's share busy.
+ */
+function cpuSnapshot(groups, databaseName) {
+  return {
+    at: performance.now(),
+    machine: machineCpuMs(),
+    groups: Object.fromEntries([
+      ...Object.entries(groups).map(([name, pid]) => [name, processCpuMs(pid)]),
+      ['postgres', commandCpuMs('postgres', databaseName)],
+      ['redis', commandCpuMs('redis-server')],
+      ['bench', processCpuMs(process.pid)],
+    ]),
+  };
+}
+function cpuSpent(before, after) {
+  const groups = Object.fromEntries(Object.keys(after.groups).map((name) => [name, after.groups[name] - (before.groups[name] ?? 0)]));
+  const busy = after.machine.busy - before.machine.busy;
+  const counted = Object.values(groups).reduce((sum, ms) => sum + ms, 0);
+  return {
+    wallMs: Math.round(after.at - before.at),
+    machineBusyShare: busy / (after.machine.total - before.machine.total),
+    cpuMs: { ...groups, other: Math.max(0, busy - counted), machineBusy: busy },
+  };
+}
 
 export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
   const stores = quick ? 100 : 1_000;
@@ -80,6 +149,9 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       await queue.pause();
       await inPool(fleet, 16, (store) => requestInventorySync(queue, store.storeId, 'manual'));
       const startedAt = new Date();
+      const cpuBefore = cpuSnapshot(cpuGroups(), database.name);
+      // The cycle on the monotonic clock in µs, as `--cpu-prof` profiles time their samples (BENCH_CPU_PROF).
+      const monotonicUs = [Number(process.hrtime.bigint() / 1000n)];
       await queue.resume();
       const counts = await waitFor(
         async () => {
@@ -93,6 +165,8 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         },
         { timeoutMs: 30 * 60_000, intervalMs: 200, what: `the ${name} cycle`, process: workers },
       );
+      monotonicUs.push(Number(process.hrtime.bigint() / 1000n));
+      const cpu = cpuSpent(cpuBefore, cpuSnapshot(cpuGroups(), database.name));
       const { rows } = await pg.query(
         `SELECT extract(epoch FROM finished_at - started_at) * 1000 AS ms, finished_at, kept, created + updated AS written
          FROM sync_runs WHERE started_at >= $1`,
@@ -108,12 +182,24 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         written: rows.reduce((sum, r) => sum + r.written, 0),
         syncMsP50: median(syncMs),
         syncMsP95: percentile(syncMs, 95),
+        cpu,
+        monotonicUs,
       };
       log(
         `  ${name} cycle: ${stores} stores in ${seconds.toFixed(1)} s (${outcome.written} rows written, ${outcome.failed} failed, one sync p50 ${Math.round(outcome.syncMsP50)} ms)`,
       );
+      const shares = Object.entries(cpu.cpuMs)
+        .filter(([name]) => name !== 'machineBusy')
+        .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s (${Math.round((100 * ms) / cpu.cpuMs.machineBusy)}%)`);
+      log(
+        `  ${name} cycle CPU: machine ${Math.round(100 * cpu.machineBusyShare)}% busy over ${(cpu.wallMs / 1000).toFixed(1)} s; ${shares.join(', ')}`,
+      );
       return outcome;
     }
+    const cpuGroups = () => ({
+      simulator: sim.process.pid,
+      ...Object.fromEntries(workers.map((worker, i) => [`worker${i + 1}`, worker.pid])),
+    });
 
     const first = await cycle('first');
     log(`  changing ${CHANGED_SHARE * 100}% of the quantities of every location`);
@@ -140,7 +226,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     // The target is for 1,000 stores; a quick run measures fewer and says so.
     const targetsOut = [
       {
-        ...target(targets[0].name, { target: TARGET_SECONDS, value: steady.seconds, unit: 's', atLeast: false }),
+        ...target(targets[0].name, { target: TARGET_SECONDS, value: steady.seconds, unit: 's', atMost: true }),
         ...(quick ? { note: `measured with ${stores} stores` } : {}),
       },
     ];

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inventoryCredentials, sendForbidden, sendUnauthorized } from './auth';
-import type { Endpoint } from './endpoints';
+import { ENVELOPE_END, ENVELOPE_START, ROWS_PER_CHUNK } from './encoded-answer';
 import { applyGatewayFaults, corruptRow, type Fault } from './faults';
-import type { SimLocation } from './location';
+import type { InventoryEndpoint, SimLocation } from './location';
 import { hashString, mulberry32 } from './random';
 import type { SimulatorState } from './state';
 
@@ -12,8 +12,10 @@ import type { SimulatorState } from './state';
  * (query parameters such as page / page_size are ignored, as Flowhub ignores them).
  */
 export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorState): void {
+  // An answer is sent from the location's kept bytes (SimLocation.answer, encoded-answer.ts), the same bytes as its
+  // rows' text; a fault that rewrites rows or cuts the body works on the text.
   const inventory =
-    (endpoint: Endpoint, rowsOf: (location: SimLocation) => Iterable<string>) =>
+    (endpoint: InventoryEndpoint, rowsOf: (location: SimLocation) => Iterable<string>) =>
     async (request: FastifyRequest<{ Params: { locationId: string } }>, reply: FastifyReply) => {
       const { locationId } = request.params;
       if (await applyGatewayFaults(state.faults, endpoint, [locationId], reply, state)) return reply;
@@ -26,6 +28,7 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
       const empty = state.faults.fire(['emptyInventory'], endpoint, [locationId]);
       const malformed = state.faults.fire(['malformedRows'], endpoint, [locationId]);
       const truncated = state.faults.fire(['truncatedBody'], endpoint, [locationId]);
+      if (!malformed && !truncated) return sendAnswer(reply, empty ? emptyAnswer() : location.answer(endpoint));
       const rows = empty ? [] : malformed ? corrupted(rowsOf(location), malformed) : rowsOf(location);
       return sendEnvelope(reply, rows, truncated);
     };
@@ -101,11 +104,9 @@ function* corrupted(rows: Iterable<string>, fault: Fault): Generator<string> {
   for (const row of rows) yield random() < (fault.share ?? 0.1) ? corruptRow(row, random) : row;
 }
 
-const ROWS_PER_CHUNK = 1000;
-
 /** `{"status":200,"data":[…]}` written in chunks as rows are rendered: 50,000 rows never sit in one object graph. */
 function* envelope(rows: Iterable<string>): Generator<string> {
-  yield '{"status":200,"data":[';
+  yield ENVELOPE_START;
   let batch: string[] = [];
   let first = true;
   for (const row of rows) {
@@ -117,7 +118,14 @@ function* envelope(rows: Iterable<string>): Generator<string> {
     }
   }
   if (batch.length > 0) yield (first ? '' : ',') + batch.join(',');
-  yield ']}';
+  yield ENVELOPE_END;
+}
+
+/** An empty answer as it is sent: the envelope's start and end, two chunks. */
+const emptyAnswer = () => [Buffer.from(ENVELOPE_START), Buffer.from(ENVELOPE_END)];
+
+function sendAnswer(reply: FastifyReply, chunks: Iterable<Buffer>): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(Readable.from(chunks));
 }
 
 function sendEnvelope(reply: FastifyReply, rows: Iterable<string>, truncated: Fault | undefined): FastifyReply {

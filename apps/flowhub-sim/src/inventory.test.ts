@@ -272,3 +272,54 @@ describe('catalogue determinism and size', () => {
     }
   });
 });
+
+describe('inventory answers sent from the rows kept encoded', () => {
+  const endpoints = ['inventory', 'inventoryNonZero', 'inventoryByRoomsNonZero'] as const;
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    // More than 1,000 rows (the answer's chunk), some variants in several packages and rooms.
+    sim = await startSimulator({ rows: 2_500, seed: 4, locations: [{ ...DEMO_LOCATION, severalPackages: true }] });
+  });
+  afterAll(() => sim.close());
+
+  /** The answer as the rows' text makes it (what the simulator sent before it kept rows encoded). */
+  const fromText = (endpoint: (typeof endpoints)[number]) => {
+    const location = sim.state.location(DEMO_LOCATION.locationId)!;
+    const rows = {
+      inventory: location.inventoryRows(),
+      inventoryNonZero: location.nonZeroRows(),
+      inventoryByRoomsNonZero: location.byRoomRows(),
+    };
+    return Buffer.from(`{"status":200,"data":[${[...rows[endpoint]].join(',')}]}`);
+  };
+  const answered = async (endpoint: (typeof endpoints)[number]) => {
+    const response = await fetch(`${sim.url}/v0/locations/${DEMO_LOCATION.locationId}/${endpoint}`, { headers: DEMO_HEADERS });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return Buffer.from(await response.arrayBuffer());
+  };
+  const expectSameBytes = async () => {
+    for (const endpoint of endpoints) expect((await answered(endpoint)).equals(fromText(endpoint))).toBe(true);
+  };
+
+  it("are the bytes of the rows' text, read after read, whatever changed in between", async () => {
+    const location = sim.state.location(DEMO_LOCATION.locationId)!;
+    await expectSameBytes();
+    await expectSameBytes(); // from the kept bytes
+    const items = location.catalogue().filter((item) => item.defect === null);
+    location.setQuantity(items[0].variantId, 12.5);
+    location.setQuantity(items[1].variantId, 0);
+    location.setQuantity(items[2].variantId, 3, location.rooms[1].roomId);
+    location.updateFields(items[3].variantId, { productName: 'Renamed Ünïcode ☘ product', preTaxPriceInPennies: 4321 });
+    location.addProduct({ productName: 'Added after the first read' }, 7);
+    location.removeProduct(items[4].variantId);
+    location.recordSale(items[5].productId, 1);
+    items[6].quantityAsString = !items[6].quantityAsString;
+    items[7].defect = 'quantityNotNumber';
+    location.rooms[0].roomName = 'Renamed room';
+    await expectSameBytes();
+    location.regenerate();
+    await expectSameBytes();
+    await expectSameBytes();
+  });
+});

@@ -1,4 +1,5 @@
 import { buildRooms, DEFAULT_ROOMS, generateCatalogue, type CatalogueItem, type Room, type RoomSpec } from './catalogue';
+import { EncodedAnswer, type RowParts } from './encoded-answer';
 import { SimInputError } from './input-error';
 import { dashedUuid, hashString, mulberry32, randomInt, randomUuid } from './random';
 
@@ -99,6 +100,9 @@ function validateRooms(rooms: unknown): void {
 /** Fields a row never carries in the catalogue: responses add them per endpoint. */
 const RESPONSE_FIELDS = new Set(['quantity', 'roomId', 'roomName', 'upc']);
 
+/** The inventory endpoints, each a way of listing a location's stock. */
+export type InventoryEndpoint = 'inventory' | 'inventoryNonZero' | 'inventoryByRoomsNonZero';
+
 /** One Flowhub location: its rooms and catalogue, with the stock the inventory endpoints report. */
 export class SimLocation {
   rooms: Room[] = [];
@@ -106,6 +110,8 @@ export class SimLocation {
   private readonly byVariantId = new Map<string, CatalogueItem>();
   private readonly byProductId = new Map<string, CatalogueItem>();
   private added = 0;
+  /** Each endpoint's last answer as sent (encoded-answer.ts): the next one encodes only what changed. */
+  private readonly answers = new Map<InventoryEndpoint, EncodedAnswer>();
 
   constructor(readonly settings: LocationSettings) {
     this.regenerate();
@@ -300,26 +306,47 @@ export class SimLocation {
 
   /** Rows of `/inventory`: every variant, its For-Sale stock summed, zero included. */
   *inventoryRows(): Generator<string> {
-    for (const item of this.items) yield `${item.json},"quantity":${quantityJson(item, this.forSaleQuantity(item))}}`;
+    for (const row of this.rowParts('inventory')) yield row.json + row.tail;
   }
 
   /** Rows of `/inventoryNonZero`: variants with For-Sale stock above zero, summed across rooms. */
   *nonZeroRows(): Generator<string> {
-    for (const item of this.items) {
-      const quantity = this.forSaleQuantity(item);
-      if (quantity > 0) yield `${item.json},"quantity":${quantityJson(item, quantity)}}`;
-    }
+    for (const row of this.rowParts('inventoryNonZero')) yield row.json + row.tail;
   }
 
   /** Rows of `/inventoryByRoomsNonZero`: one per variant and For-Sale room holding stock. */
   *byRoomRows(): Generator<string> {
-    const roomNames = this.rooms.map((room) => JSON.stringify(room.roomName));
-    for (const item of this.items) {
-      for (let i = 0; i < this.rooms.length; i++) {
-        if (!this.rooms[i].forSale || !(item.stock[i] > 0)) continue;
-        const roomId = roomIdAsSent(this.rooms[i].roomId, item.roomIdStyleSeed + i * 37);
-        yield `${item.json},"roomId":"${roomId}","roomName":${roomNames[i]},"upc":"${item.upc}","quantity":${quantityJson(item, item.stock[i])}}`;
+    for (const row of this.rowParts('inventoryByRoomsNonZero')) yield row.json + row.tail;
+  }
+
+  /**
+   * The endpoint's answer (`{"status":200,"data":[…]}` of its rows) as UTF-8 bytes, in the chunks it is sent in: made
+   * from the last answer's bytes where rows did not change (encoded-answer.ts), the same bytes as the rows' text.
+   */
+  answer(endpoint: InventoryEndpoint): Generator<Buffer> {
+    let answer = this.answers.get(endpoint);
+    if (!answer) this.answers.set(endpoint, (answer = new EncodedAnswer()));
+    return answer.envelope(this.rowParts(endpoint));
+  }
+
+  /** The endpoint's rows, each as the item's catalogue fields (`json`) and what the endpoint adds to them (`tail`). */
+  private *rowParts(endpoint: InventoryEndpoint): Generator<RowParts> {
+    if (endpoint === 'inventoryByRoomsNonZero') {
+      const roomNames = this.rooms.map((room) => JSON.stringify(room.roomName));
+      for (const item of this.items) {
+        for (let i = 0; i < this.rooms.length; i++) {
+          if (!this.rooms[i].forSale || !(item.stock[i] > 0)) continue;
+          const roomId = roomIdAsSent(this.rooms[i].roomId, item.roomIdStyleSeed + i * 37);
+          const tail = `,"roomId":"${roomId}","roomName":${roomNames[i]},"upc":"${item.upc}","quantity":${quantityJson(item, item.stock[i])}}`;
+          yield { json: item.json, tail };
+        }
       }
+      return;
+    }
+    const nonZero = endpoint === 'inventoryNonZero';
+    for (const item of this.items) {
+      const quantity = this.forSaleQuantity(item);
+      if (!nonZero || quantity > 0) yield { json: item.json, tail: `,"quantity":${quantityJson(item, quantity)}}` };
     }
   }
 

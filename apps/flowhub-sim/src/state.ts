@@ -46,10 +46,30 @@ export interface SimulatorStateOptions {
   logger?: SimulatorLogger;
 }
 
+/** The simulator's locations by id, counting its changes (what is made from them knows when to be made again). */
+export class LocationMap extends Map<string, SimLocation> {
+  changes = 0;
+
+  override set(locationId: string, location: SimLocation): this {
+    this.changes += 1;
+    return super.set(locationId, location);
+  }
+
+  override delete(locationId: string): boolean {
+    this.changes += 1;
+    return super.delete(locationId);
+  }
+
+  override clear(): void {
+    this.changes += 1;
+    super.clear();
+  }
+}
+
 /** Everything the simulator knows; routes read and change it, tests may too. */
 export class SimulatorState {
   readonly clock: SimClock;
-  readonly locations = new Map<string, SimLocation>();
+  readonly locations = new LocationMap();
   readonly tokens = new TokenIssuer();
   readonly orders = new OrderBook();
   readonly faults: FaultBook;
@@ -104,9 +124,23 @@ export class SimulatorState {
 
   /** The client's locations, if the key is right; `undefined` when the credentials are wrong. */
   locationsOfClient(clientId: string, key: string): SimLocation[] | undefined {
-    const owned = [...this.locations.values()].filter((location) => location.settings.clientId === clientId);
-    if (owned.length === 0 || owned[0].settings.key !== key) return undefined;
-    return owned;
+    const owned = this.byClient().get(clientId);
+    if (!owned || owned[0].settings.key !== key) return undefined;
+    return [...owned];
+  }
+
+  /** Locations by client, in the order they were added: made again whenever the locations changed (every read of a fleet's inventory asks). */
+  private clients: { changes: number; index: Map<string, SimLocation[]> } | undefined;
+  private byClient(): Map<string, SimLocation[]> {
+    if (this.clients?.changes === this.locations.changes) return this.clients.index;
+    const index = new Map<string, SimLocation[]>();
+    for (const location of this.locations.values()) {
+      const owned = index.get(location.settings.clientId);
+      if (owned) owned.push(location);
+      else index.set(location.settings.clientId, [location]);
+    }
+    this.clients = { changes: this.locations.changes, index };
+    return index;
   }
 
   locationForOrderAheadClient(clientId: string): SimLocation | undefined {

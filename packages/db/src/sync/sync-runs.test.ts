@@ -1,0 +1,133 @@
+// The sync run records the inventory sync writes for every sync (plain statements, not Prisma's model queries): what
+// they write and return must be what Prisma reads.
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../index';
+import { createTestDatabase, type TestDatabase } from '../testing';
+import { finishSyncRun, lastSucceededSyncRun, startSyncRun, stopSyncRun } from './sync-runs';
+
+let db: TestDatabase;
+let prisma: PrismaClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = db.prisma;
+});
+afterAll(() => db.drop());
+
+const newStore = async () => (await prisma.store.create({ data: { id: `store-${randomUUID().slice(0, 8)}` } })).id;
+const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+
+const counts = {
+  fetched: 1001,
+  kept: 990,
+  created: 3,
+  updated: 40,
+  unchanged: 947,
+  deactivated: 2,
+  invalid: 4,
+  uncategorized: 5,
+  unknownTerpenes: 6,
+  unknownStrainTypes: 7,
+  unreadable: 8,
+  packagesMerged: 9,
+  repeatedRows: 10,
+};
+
+describe('sync runs', () => {
+  it('startSyncRun creates a running run and returns it as Prisma reads it', async () => {
+    const storeId = await newStore();
+    const run = await startSyncRun(prisma, { storeId, jobId: 'job-1', trigger: 'manual', acceptShrink: true }, at(0));
+    const stored = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(run).toEqual(stored);
+    expect(stored).toMatchObject({
+      storeId,
+      jobId: 'job-1',
+      trigger: 'manual',
+      status: 'running',
+      acceptShrink: true,
+      startedAt: at(0),
+      finishedAt: null,
+      error: null,
+      problems: [],
+      kept: 0,
+    });
+    // Without a job, a run of its own every time (never one resumed).
+    const first = await startSyncRun(prisma, { storeId: await newStore(), trigger: 'scheduled', acceptShrink: false }, at(1));
+    expect(first).toEqual(await prisma.syncRun.findUniqueOrThrow({ where: { id: first.id } }));
+    expect(first).toMatchObject({ jobId: null, trigger: 'scheduled', acceptShrink: false });
+  });
+
+  it('a job that runs again keeps its run; a run left running by another job is failed as interrupted', async () => {
+    const storeId = await newStore();
+    const left = await startSyncRun(prisma, { storeId, jobId: 'dead-worker', trigger: 'scheduled', acceptShrink: false }, at(0));
+    const own = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false }, at(10));
+    expect(own.id).not.toBe(left.id);
+    expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: left.id } })).toMatchObject({
+      status: 'failed',
+      finishedAt: at(10),
+      error: 'interrupted: the worker running this sync stopped before it finished',
+    });
+    // The job is delayed (queued again), then runs again: the same run, running from the new start.
+    await stopSyncRun(prisma, own.id, { status: 'queued', finishedAt: null, error: 'rate limited (the sync will run again)' });
+    const again = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'initial', acceptShrink: true }, at(20));
+    expect(again.id).toBe(own.id);
+    expect(again).toEqual(await prisma.syncRun.findUniqueOrThrow({ where: { id: own.id } }));
+    expect(again).toMatchObject({ status: 'running', trigger: 'initial', acceptShrink: true, startedAt: at(20), error: null });
+    expect(await prisma.syncRun.count({ where: { storeId } })).toBe(2);
+    // A finished run of the job is not resumed: the job's next run is a new one.
+    await finishSyncRun(prisma, own.id, {
+      status: 'succeeded',
+      finishedAt: at(30),
+      counts,
+      error: null,
+      problems: [],
+      problemsTruncated: false,
+      feedFingerprint: 'all',
+    });
+    const next = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false }, at(40));
+    expect(next.id).not.toBe(own.id);
+    expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: own.id } })).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('finishSyncRun records every count, the problems and the fingerprint; a run that is gone is an error', async () => {
+    const storeId = await newStore();
+    const run = await startSyncRun(prisma, { storeId, jobId: 'job-3', trigger: 'manual', acceptShrink: false }, at(0));
+    const problems = [
+      { variantId: 'v-1', reason: 'category "Ünknown ☘" maps to nothing' },
+      { variantId: null, reason: "row is not valid JSON (it's cut)" },
+    ];
+    await finishSyncRun(prisma, run.id, {
+      status: 'suspicious',
+      finishedAt: at(5),
+      counts,
+      error: 'the feed shrank by 60%',
+      problems,
+      problemsTruncated: true,
+      feedFingerprint: 'rooms:a,b',
+    });
+    expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } })).toEqual({
+      ...run,
+      ...counts,
+      status: 'suspicious',
+      finishedAt: at(5),
+      error: 'the feed shrank by 60%',
+      problems,
+      problemsTruncated: true,
+      feedFingerprint: 'rooms:a,b',
+    });
+    expect(await lastSucceededSyncRun(prisma, storeId, 'a4b1e0a4-0000-4000-8000-000000000000')).toBeNull();
+
+    await prisma.syncRun.delete({ where: { id: run.id } });
+    await expect(
+      finishSyncRun(prisma, run.id, {
+        status: 'succeeded',
+        finishedAt: at(6),
+        counts,
+        error: null,
+        problems: [],
+        problemsTruncated: false,
+        feedFingerprint: 'all',
+      }),
+    ).rejects.toThrow(/not found/);
+  });
+});
