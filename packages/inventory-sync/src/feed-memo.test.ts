@@ -3,6 +3,7 @@
 // none; their menus, counts and reported problems must be the same after every step.
 import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { rowDigest } from '@flowhub-sync/flowhub-client';
+import { OWNED_FIELDS } from '@flowhub-sync/mapping';
 import { FeedMemo } from './feed-memo';
 import { syncStore, type SyncOutcome } from './sync-store';
 import { enableStore, startSyncTestbed, type StoreSettings, type SyncTestbed } from './testing/sync-testbed';
@@ -64,7 +65,7 @@ const DEFAULTS: StoreSettings = {
   purchaseCategory: 'all',
   pricesIncludeTax: false,
   mapCustomCategoryToSubCategory: false,
-  ownedFields: ['name', 'description', 'brand', 'category', 'strainType', 'cannabinoids', 'terpenes', 'price', 'image', 'weight'],
+  ownedFields: [...OWNED_FIELDS],
 };
 
 async function setBoth(settings: StoreSettings) {

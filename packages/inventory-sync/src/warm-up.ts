@@ -14,6 +14,7 @@ import {
 import { parseInventoryStream } from '@flowhub-sync/flowhub-client';
 import {
   createInventoryMapper,
+  OWNED_FIELDS,
   productFieldsOwned,
   selectFeedRows,
   type AiqCategory,
@@ -173,7 +174,7 @@ async function syncPass(
     pricesIncludeTax: pass % 3 === 1,
     categoryMappings: { useDefaults: true, rows: CATEGORY_MAPPINGS },
   };
-  const ownedFields = pass % 2 === 0 ? DEFAULT_OWNED_FIELDS : DEFAULT_OWNED_FIELDS.slice(0, 4);
+  const ownedFields = pass % 2 === 0 ? OWNED_FIELDS : OWNED_FIELDS.slice(0, 4);
   const context = ownedFieldsContext(ownedFields);
   const read = memo.begin(WARM_UP_STORE_ID, JSON.stringify([pass, mapperSettings, context]));
   const answer = await parseInventoryStream(Readable.from(feed.chunks), new AbortController().signal, read);
@@ -209,18 +210,6 @@ async function syncPass(
 const NOTHING_SENT: ProductSql = { query: () => Promise.resolve({ rows: [], rowCount: 0 }) };
 
 const PURCHASE_FILTERS: PurchaseCategoryFilter[] = ['all', 'rec', 'all', 'med'];
-const DEFAULT_OWNED_FIELDS = [
-  'name',
-  'description',
-  'brand',
-  'category',
-  'strainType',
-  'cannabinoids',
-  'terpenes',
-  'price',
-  'image',
-  'weight',
-];
 const CATEGORY_MAPPINGS: Array<{ flowhubValue: string; category: AiqCategory }> = [
   { flowhubValue: 'Staff Picks', category: 'Flower' },
   { flowhubValue: 'Weekly Deals', category: 'Edibles' },
