@@ -14,7 +14,7 @@ export type { FlowhubEndpointName, FlowhubLogger, FlowhubRequestEvent, FlowhubRe
 export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
 export type { FlowhubAmount, FlowhubInventoryRow, FlowhubWeightTier, InventoryRowCheck, RowIdentity } from './inventory-row';
 export { parseInventoryStream, rowDigest } from './inventory-stream';
-export type { InventoryParseResult, InventoryProblem, RowMemo } from './inventory-stream';
+export type { ExpectedRow, InventoryParseResult, InventoryProblem, RowMemo } from './inventory-stream';
 export { describeLocations, matchLocation } from './locations';
 export type { FlowhubLocation } from './locations';
 export {

@@ -26,7 +26,24 @@ export interface RowMemo<Known> {
    * parsed. `bytes` may share memory with the body's chunk: keep it only for the current read.
    */
   recall(digest: string, bytes: Buffer): Known | undefined;
+  /**
+   * The row the caller expects next in this answer, by its digest and length in bytes: say, the one that followed the
+   * row just read in the answer before. When the bytes at the next row's start have that length and digest, the row
+   * is taken without being scanned (RowSink.recognizeRow), and recalled as any other. Asked once per row, before its
+   * recall; a wrong guess costs one digest. Only ever a row read before as one row (its digest one that `recall` was
+   * given): bytes that matched a span of several rows would be taken as one.
+   */
+  expected?(): ExpectedRow | undefined;
 }
+
+/** A row a RowMemo expects: the digest of its bytes (rowDigest) and how many there are. */
+export interface ExpectedRow {
+  readonly digest: string;
+  readonly byteLength: number;
+}
+
+/** Bytes read before the splitter looks at them when a memo expects rows (parseInventoryStream). */
+const GATHERED_BYTES = 256 * 1024;
 
 /** A row's digest for a RowMemo: SHA-256 of its bytes as sent, base64 (44 characters). */
 export const rowDigest = (bytes: Buffer): string => hash('sha256', bytes, 'base64');
@@ -89,6 +106,14 @@ export async function parseInventoryStream<Known = never>(
     });
     return undefined;
   };
+  /** A row read through the memo: recalled, or parsed and checked. */
+  const take = (memo: RowMemo<Known>, bytes: Buffer, index: number, digest: string) => {
+    const known = memo.recall(digest, bytes);
+    const row = known !== undefined ? known : checkedRow(bytes.toString('utf8'), index);
+    if (row === undefined) return;
+    rows.push(row);
+    digests!.push(digest);
+  };
   const splitter = new RowSplitter({
     envelopeFields: new Set(['status', ...ENVELOPE_MESSAGE_FIELDS]),
     envelopeField(name, text) {
@@ -118,12 +143,19 @@ export async function parseInventoryStream<Known = never>(
     rowBytes: memo
       ? (bytes, index) => {
           if (failed) return;
+          take(memo, bytes, index, rowDigest(bytes));
+        }
+      : undefined,
+    recognizeRow: memo?.expected
+      ? (chunk, start, index) => {
+          if (failed) return 0;
+          const expected = memo.expected!();
+          if (expected === undefined || expected.byteLength === 0 || start + expected.byteLength > chunk.length) return 0;
+          const bytes = chunk.subarray(start, start + expected.byteLength);
           const digest = rowDigest(bytes);
-          const known = memo.recall(digest, bytes);
-          const row = known !== undefined ? known : checkedRow(bytes.toString('utf8'), index);
-          if (row === undefined) return;
-          rows.push(row);
-          digests!.push(digest);
+          if (digest !== expected.digest) return 0;
+          take(memo, bytes, index, digest);
+          return expected.byteLength;
         }
       : undefined,
     oversizedRow(index, bytes) {
@@ -146,11 +178,22 @@ export async function parseInventoryStream<Known = never>(
   let bytes = 0;
   let shape: ListShape;
   try {
+    // With a memo that expects rows, the body's chunks (16 kB each after gzip) are gathered into pieces of at least
+    // GATHERED_BYTES: an expected row is recognized only when it lies within the piece it starts in.
+    const gatherBytes = memo?.expected ? GATHERED_BYTES : 0;
+    let gathered: Buffer[] = [];
+    let gatheredBytes = 0;
     for await (const chunk of body) {
       const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       bytes += buffer.length;
-      splitter.push(buffer);
+      gathered.push(buffer);
+      gatheredBytes += buffer.length;
+      if (gatheredBytes < gatherBytes) continue;
+      splitter.push(gathered.length === 1 ? buffer : Buffer.concat(gathered, gatheredBytes));
+      gathered = [];
+      gatheredBytes = 0;
     }
+    if (gatheredBytes > 0) splitter.push(Buffer.concat(gathered, gatheredBytes));
     shape = splitter.end();
   } catch (error) {
     // An envelope that said it failed stays the reason when what follows it is broken too.

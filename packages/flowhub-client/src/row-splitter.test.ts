@@ -252,3 +252,44 @@ describe('RowSplitter: the envelope fields a sink asks for', () => {
     expect(texts).toEqual(['{"a":1}']);
   });
 });
+
+describe('RowSplitter: rows the sink recognizes', () => {
+  const rows = ['{"a":1}', '{"b":[2,"]"]}', '{"c":"}"}'];
+  const body = `{"data":[${rows.join(',')}]}`;
+
+  /** Splits `body` in one chunk with a sink that takes the rows at `recognized` (indexes) by their length. */
+  function splitRecognizing(text: string, recognized: number[], lengthOf = (index: number) => Buffer.byteLength(rows[index])) {
+    const emitted: Array<[number, string]> = [];
+    const asked: number[] = [];
+    const splitter = new RowSplitter({
+      row: (rowText, index) => emitted.push([index, rowText]),
+      oversizedRow: () => undefined,
+      recognizeRow(chunk, start, index) {
+        asked.push(index);
+        expect(chunk.subarray(start, start + 1).toString()).toBe('{');
+        return recognized.includes(index) ? lengthOf(index) : 0;
+      },
+    });
+    splitter.push(Buffer.from(text));
+    return { emitted, asked, shape: splitter.end(), rowCount: splitter.rowCount };
+  }
+
+  it('takes a recognized row as read: not emitted, counted, and the rows after it keep their indexes', () => {
+    const { emitted, asked, shape, rowCount } = splitRecognizing(body, [1]);
+    expect(asked).toEqual([0, 1, 2]);
+    expect(emitted).toEqual([
+      [0, rows[0]],
+      [2, rows[2]],
+    ]);
+    expect(shape).toBe('envelope');
+    expect(rowCount).toBe(3);
+  });
+
+  it('still checks the structure after a recognized row', () => {
+    expect(() => splitRecognizing(`{"data":[${rows[0]} ${rows[1]}]}`, [0])).toThrow(/expected ',' or '\]' after the row at index 0/);
+  });
+
+  it('refuses a recognized length that runs past the chunk', () => {
+    expect(() => splitRecognizing(body, [2], () => 1_000)).toThrow(/within its chunk/);
+  });
+});

@@ -34,6 +34,15 @@ export interface RowSink {
   rowBytes?(bytes: Buffer, index: number): void;
   /** A row larger than the limit: its bytes were followed but not kept. */
   oversizedRow(index: number, bytes: number): void;
+  /**
+   * When present, asked at the first byte (`{`) of each row that begins in the chunk whether the sink recognizes the
+   * row starting there: a row it expected, whose bytes it has checked (a digest of exactly those bytes matching one
+   * of a row read whole before). It answers the row's length in bytes, which must lie within the chunk, to have the
+   * row taken as read (the sink has handled it: nothing is emitted, its bytes are not scanned), or 0 to have it
+   * scanned and emitted as usual. Taking the length is safe: bytes identical to a row scanned before end where that
+   * row ended, whatever follows them.
+   */
+  recognizeRow?(chunk: Buffer, start: number, index: number): number;
   /** Top-level envelope fields whose values the sink wants (`status`, messages), by name. */
   readonly envelopeFields?: ReadonlySet<string>;
   /** One of `envelopeFields`, as its JSON text (not yet parsed), or undefined when over MAX_ENVELOPE_FIELD_BYTES. */
@@ -144,6 +153,16 @@ export class RowSplitter {
           if (c === CLOSE_BRACKET && this.state === ROW_OR_CLOSE) {
             this.closeList();
             break;
+          }
+          if (c === OPEN_BRACE && this.sink.recognizeRow) {
+            const length = this.sink.recognizeRow(chunk, i, this.rows);
+            if (length > 0) {
+              if (i + length > n) throw new Error(`a recognized row must lie within its chunk (${length} bytes from ${i} of ${n})`);
+              this.rows += 1;
+              this.state = AFTER_ROW;
+              i += length;
+              continue;
+            }
           }
           this.startValue(c, i);
           this.startCapture();

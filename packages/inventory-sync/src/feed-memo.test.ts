@@ -230,4 +230,28 @@ describe('the memory it keeps', () => {
     expect(memory.begin('a', 'other settings').recall(digest, Buffer.from('3'))).toBeUndefined();
     expect(memory.begin('a', 'settings').recall(digest, Buffer.from('3'))?.variantId).toBe('3');
   });
+
+  it("expects the last feed's rows in its order; after a changed row, the one that followed the row it replaced", () => {
+    const memory = new FeedMemo();
+    const bytes = (id: string) => Buffer.from(JSON.stringify(row(id)));
+    /** Reads a feed of these rows; says which row was expected before each. */
+    const readFeed = (variantIds: string[]) => {
+      const read = memory.begin('a', 'settings');
+      const expected = variantIds.map((id) => {
+        const guess = read.expected();
+        const digest = rowDigest(bytes(id));
+        read.item(read.recall(digest, bytes(id)) ?? row(id), digest);
+        return guess && { variantId: guess.variantId, bytesMatch: guess.byteLength === bytes(guess.variantId).length };
+      });
+      read.commit();
+      return expected.map((guess) => guess && (guess.bytesMatch ? guess.variantId : 'wrong length'));
+    };
+    expect(readFeed(['1', '2', '3', '4'])).toEqual([undefined, undefined, undefined, undefined]);
+    expect(readFeed(['1', '2', '3', '4'])).toEqual(['1', '2', '3', '4']);
+    // Row 2 changed, a row is new at the end.
+    expect(readFeed(['1', '2b', '3', '4', '5'])).toEqual(['1', '2', '3', '4', undefined]);
+    // A row removed, two swapped: back in step after each.
+    expect(readFeed(['1', '3', '2b', '4', '5'])).toEqual(['1', '2b', '4', '3', '5']);
+    expect(memory.begin('a', 'other settings').expected()).toBeUndefined();
+  });
 });

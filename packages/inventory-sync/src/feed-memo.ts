@@ -1,4 +1,4 @@
-import { checkInventoryRow, type FlowhubInventoryRow, type RowMemo } from '@flowhub-sync/flowhub-client';
+import { checkInventoryRow, type ExpectedRow, type FlowhubInventoryRow, type RowMemo } from '@flowhub-sync/flowhub-client';
 import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
 
 /*
@@ -13,6 +13,10 @@ import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
  * that computed it, with its code: nothing it keeps can go stale while the key is the same. The feed's rows are still
  * selected every run (rooms, packages, repeats), invalid rows are parsed and reported every run, and a product whose
  * first row or summed quantity changed is mapped again.
+ *
+ * The memo also keeps the last feed's order (each row's successor and length): reading the next answer, it expects the
+ * rows in that order, and a row whose bytes match the one expected is taken without the splitter scanning it
+ * (RowMemo.expected). After a row that changed, it expects the row that followed the one it replaced.
  */
 
 /**
@@ -35,12 +39,16 @@ export interface MappedFacts {
 }
 
 /** What selecting a feed reads of a row (FeedRow), remembered by the digest of its bytes. */
-export class RememberedRow implements FeedRow {
+export class RememberedRow implements FeedRow, ExpectedRow {
   /** The product mapped from this row as a variant's first row, once mapped. */
   mapped: MappedFacts | undefined = undefined;
+  /** The row that came after this one in the store's last feed, if remembered. */
+  following: RememberedRow | undefined = undefined;
 
   private constructor(
     readonly digest: string,
+    /** Bytes of the row as sent (0 when unknown: then it is never expected). */
+    readonly byteLength: number,
     readonly variantId: string,
     readonly roomId: string | null,
     readonly purchaseCategory: string | null,
@@ -53,9 +61,10 @@ export class RememberedRow implements FeedRow {
   ) {}
 
   /** `shared` gives one copy of the texts many rows repeat (rooms, purchase categories). */
-  static of(digest: string, row: FlowhubInventoryRow, shared: (text: string | null) => string | null): RememberedRow {
+  static of(digest: string, byteLength: number, row: FlowhubInventoryRow, shared: (text: string | null) => string | null): RememberedRow {
     return new RememberedRow(
       digest,
+      byteLength,
       row.variantId,
       shared(row.roomId),
       shared(row.purchaseCategory),
@@ -75,6 +84,8 @@ export type FeedItem = Pick<RememberedRow, 'digest'> & FeedRow & { quantity: num
 interface StoreFeed {
   key: string;
   rows: Map<string, RememberedRow>;
+  /** The feed's first row: the one expected first next time (each row knows its successor). */
+  first: RememberedRow | undefined;
   /** When it was last kept (Date.now()). */
   at: number;
 }
@@ -142,7 +153,8 @@ export class FeedMemo {
    */
   begin(storeId: string, settingsKey: string): FeedRead {
     const last = this.stores.get(storeId);
-    return new FeedRead(last?.key === settingsKey ? last.rows : undefined, this, (rows) => this.keep(storeId, settingsKey, rows));
+    const known = last?.key === settingsKey ? last : undefined;
+    return new FeedRead(known?.rows, known?.first, this, (rows, first) => this.keep(storeId, settingsKey, rows, first));
   }
 
   /** Forgets a store (its settings changed, or it was removed). */
@@ -153,7 +165,7 @@ export class FeedMemo {
     this.stores.delete(storeId);
   }
 
-  private keep(storeId: string, key: string, rows: Map<string, RememberedRow>): void {
+  private keep(storeId: string, key: string, rows: Map<string, RememberedRow>, first: RememberedRow | undefined): void {
     this.forget(storeId);
     if (rows.size === 0 || rows.size > this.maxRows) return;
     const now = this.now();
@@ -163,7 +175,7 @@ export class FeedMemo {
       this.forget(other);
     }
     if (this.rows + rows.size > this.maxRows) return;
-    this.stores.set(storeId, { key, rows, at: now });
+    this.stores.set(storeId, { key, rows, first, at: now });
     this.rows += rows.size;
   }
 }
@@ -175,21 +187,39 @@ export class FeedMemo {
  */
 export class FeedRead implements RowMemo<RememberedRow> {
   private readonly next = new Map<string, RememberedRow>();
+  /** This feed's rows in order, for the successors the next read expects. */
+  private readonly order: RememberedRow[] = [];
   private readonly recalledBytes = new Map<string, Buffer>();
   private readonly parsed = new Map<string, FlowhubInventoryRow>();
+  /** Byte lengths of the rows parsed in this read, by digest. */
+  private readonly parsedLengths = new Map<string, number>();
+  /** The row expected next: the successor, in the last feed, of the row read last (or of the one it replaced). */
+  private cursor: RememberedRow | undefined;
 
   constructor(
     private readonly last: ReadonlyMap<string, RememberedRow> | undefined,
+    first: RememberedRow | undefined,
     private readonly memo: Pick<FeedMemo, 'shared' | 'sharedMisses'>,
-    private readonly onCommit: (rows: Map<string, RememberedRow>) => void,
-  ) {}
+    private readonly onCommit: (rows: Map<string, RememberedRow>, first: RememberedRow | undefined) => void,
+  ) {
+    this.cursor = first;
+  }
 
   /** Rows of this feed recalled from the last one (not parsed). */
   recalled = 0;
 
+  expected(): RememberedRow | undefined {
+    return this.cursor;
+  }
+
   recall(digest: string, bytes: Buffer): RememberedRow | undefined {
     const known = this.last?.get(digest);
-    if (!known) return undefined;
+    // A row that is not the one expected replaced it (a changed row): the one after it is expected next.
+    this.cursor = known ? known.following : this.cursor?.following;
+    if (!known) {
+      this.parsedLengths.set(digest, bytes.length);
+      return undefined;
+    }
     this.recalled += 1;
     this.recalledBytes.set(digest, bytes);
     this.next.set(digest, known);
@@ -201,13 +231,17 @@ export class FeedRead implements RowMemo<RememberedRow> {
    * mapped in this run: only recalled rows are made again from their bytes).
    */
   item(row: FlowhubInventoryRow | RememberedRow, digest: string): RememberedRow {
-    if (row instanceof RememberedRow) return row;
+    if (row instanceof RememberedRow) {
+      this.order.push(row);
+      return row;
+    }
     let known = this.next.get(digest);
     if (!known) {
-      known = RememberedRow.of(digest, row, this.memo.shared);
+      known = RememberedRow.of(digest, this.parsedLengths.get(digest) ?? 0, row, this.memo.shared);
       this.next.set(digest, known);
     }
     this.parsed.set(digest, row);
+    this.order.push(known);
     return known;
   }
 
@@ -256,7 +290,11 @@ export class FeedRead implements RowMemo<RememberedRow> {
    */
   commit(): void {
     this.parsed.clear();
-    this.onCommit(this.next);
+    this.parsedLengths.clear();
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) order[i].following = order[i + 1];
+    this.onCommit(this.next, order[0]);
+    this.order.length = 0;
   }
 
   /** The products to write are made: the recalled rows' bytes are let go too. */
