@@ -1,8 +1,10 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { UPSERT_BATCH_SIZE } from '@flowhub-sync/db';
 import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { describeMappingMisses, productFingerprint, type FlowhubInventoryItem, type MappedInventoryItem } from '@flowhub-sync/mapping';
 import type { FeedItem, FeedRead, MappedFacts } from './feed-memo';
 import type { SyncReport } from './sync-report';
-import type { HashedProduct } from './write-plan';
+import type { HashedProduct, WritePlanner } from './write-plan';
 
 /**
  * Mapping a selected feed into products, through the feed memo (feed-memo.ts): a variant whose first row and summed
@@ -43,6 +45,37 @@ export function mapFeed(rows: readonly FeedItem[], mapping: FeedMapping, report:
     if (mapped.misses) report.mappingMisses(mapped.variantId, mapped.misses);
     return { variantId: mapped.variantId, contentHash: mapped.contentHash, digest: item.digest, quantity: item.quantity, product };
   });
+}
+
+/** Rows mapped between two turns of the event loop (a few milliseconds): the write in flight is answered meanwhile. */
+const MAP_PART = 500;
+
+/**
+ * The products to write, in batches for the bulk upsert, mapped and planned a part of the feed at a time as the write
+ * asks for them: upsertProducts takes the next batch while one is being written, so the feed is mapped while
+ * PostgreSQL writes, and products are made as they are written, never all held. Every product of the feed goes to the
+ * planner (finish it once this is done); `onMapped` hears of each part mapped, and how many rows are mapped so far.
+ */
+export async function* productsToWrite(
+  rows: readonly FeedItem[],
+  mapping: FeedMapping,
+  report: SyncReport,
+  planner: WritePlanner<FeedProduct>,
+  options: { batchSize?: number; onMapped?: (part: readonly FeedProduct[], rows: number) => void } = {},
+): AsyncGenerator<HashedProduct[]> {
+  const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
+  let pending: HashedProduct[] = [];
+  for (let start = 0; start < rows.length; start += MAP_PART) {
+    if (start > 0) await nextTurn();
+    const part = mapFeed(rows.slice(start, start + MAP_PART), mapping, report);
+    for (const item of planner.add(part)) pending.push(productOf(item, mapping));
+    options.onMapped?.(part, Math.min(rows.length, start + MAP_PART));
+    while (pending.length >= batchSize) {
+      yield pending.slice(0, batchSize);
+      pending = pending.slice(batchSize);
+    }
+  }
+  if (pending.length > 0) yield pending;
 }
 
 /** The product to write: the one mapped in this run, or mapped now from its row (the read keeps the row's bytes). */

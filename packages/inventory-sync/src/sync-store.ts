@@ -24,12 +24,12 @@ import { createInventoryMapper, feedIdentity, productFieldsOwned, type AiqCatego
 import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
 import { FeedMemo } from './feed-memo';
-import { fetchFeed, type FeedSettings, type UnreadableRows } from './fetch-feed';
-import { mapFeed, productOf, type FeedMapping, type FeedProduct } from './map-feed';
+import { fetchFeed, type Feed, type FeedSettings } from './fetch-feed';
+import { productsToWrite, type FeedMapping, type FeedProduct } from './map-feed';
 import { giveBackMemory } from './give-back-memory';
 import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
-import { ownedFieldsContext, planProductWrites } from './write-plan';
+import { ownedFieldsContext, WritePlanner } from './write-plan';
 
 /**
  * One inventory sync of one store (docs/architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
@@ -163,7 +163,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     // Awaited after the fetch; a failure meanwhile must not count as unhandled.
     for (const read of [stored, lastGood]) read.catch(() => undefined);
     const report = new SyncReport();
-    const { products, unreadable, mapping, recalled } = await fetchAndMap(deps, store, settings, report, {
+    const { feed, mapping } = await fetchFeedThroughMemo(deps, store, settings, report, {
       signal: request.signal,
       afterFetch: async () => {
         stopIfInterrupted();
@@ -171,41 +171,46 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       },
     });
     const { counts } = report;
-    counts.kept = products.length;
-    counts.unreadable = unreadable.variantIds.size + unreadable.productIds.size;
+    counts.kept = feed.rows.length;
+    counts.unreadable = feed.unreadable.variantIds.size + feed.unreadable.productIds.size;
 
-    // The write phase: only while the lock holds, and fenced.
+    // The write phase: only while the lock holds, and fenced. The feed is mapped as the writes go (productsToWrite).
     stopIfInterrupted();
     const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
-    const plan = planProductWrites(await stored, products, unreadable);
+    const planner = new WritePlanner<FeedProduct>(await stored, feed.unreadable);
+    let mapped = 0;
+    await progress('writing', 50);
+    await upsertProducts(
+      writer,
+      storeId,
+      productsToWrite(feed.rows, mapping, report, planner, { batchSize: deps.batchSize, onMapped: (_part, rows) => (mapped = rows) }),
+      {
+        ownedProductFields: productFieldsOwned(store.ownedFields),
+        syncedAt: new Date(),
+        beforeBatch: async (written) => {
+          wrote ||= written > 0;
+          stopIfInterrupted();
+          await progress('writing', 50 + (40 * mapped) / Math.max(1, feed.rows.length));
+        },
+      },
+    );
+    // Every row is mapped: the memo keeps this feed, and lets go of the bytes it recalled.
+    mapping.read.commit();
+    mapping.read.release();
+    const plan = planner.finish();
+    wrote ||= plan.created + plan.updated > 0;
     counts.created = plan.created;
     counts.updated = plan.updated;
     counts.unchanged = plan.unchanged;
     const fingerprint = feedIdentity(store);
     const verdict = shrinkVerdict({
-      kept: products.length,
+      kept: feed.rows.length,
       unreadable: counts.unreadable,
       leaving: plan.leaving.length,
       acceptShrink: request.acceptShrink,
       feedFingerprint: fingerprint,
       lastGood: await lastGood,
     });
-
-    // Products the memo vouched for are made only now, and only those to write.
-    const writes = plan.writes.map((item) => productOf(item, mapping));
-    mapping.read.release();
-    await progress('writing', 50);
-    await upsertProducts(writer, storeId, writes, {
-      ownedProductFields: productFieldsOwned(store.ownedFields),
-      syncedAt: new Date(),
-      batchSize: deps.batchSize,
-      beforeBatch: async (written, total) => {
-        wrote ||= written > 0;
-        stopIfInterrupted();
-        await progress('writing', 50 + (40 * written) / total);
-      },
-    });
-    wrote ||= writes.length > 0;
     stopIfInterrupted();
 
     await progress('finishing', 90);
@@ -227,6 +232,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       feedFingerprint: fingerprint,
     });
     await progress('done', 100);
+    const recalled = mapping.read.recalled;
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
@@ -261,18 +267,16 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
 }
 
 /**
- * Fetches the store's feed and maps it, through the worker's feed memo: rows it remembers are neither parsed nor
- * mapped again. What leaves this function is the feed's products (ids and hashes, and the products mapped in this run)
- * and the memo's read, which keeps the rows' bytes until the write plan has said which products to make; both are
- * garbage before the writes start.
+ * Fetches the store's feed through the worker's feed memo: rows it remembers are not parsed again. Returns the selected
+ * feed, and how to map it (the memo's read, which keeps the rows' bytes until they are mapped).
  */
-async function fetchAndMap(
+async function fetchFeedThroughMemo(
   deps: SyncStoreDependencies,
   store: Store,
   settings: FeedSettings,
   report: SyncReport,
   options: { signal?: AbortSignal; afterFetch: () => Promise<void> },
-): Promise<{ products: FeedProduct[]; unreadable: UnreadableRows; mapping: FeedMapping; recalled: number }> {
+): Promise<{ feed: Feed; mapping: FeedMapping }> {
   const mappingRows = (await readCategoryMappingRows(deps.prisma, store.id)).map((row) => ({
     flowhubValue: row.flowhubValue,
     category: row.category as AiqCategory,
@@ -292,10 +296,7 @@ async function fetchAndMap(
   report.counts.packagesMerged = feed.packagesMerged;
   report.counts.repeatedRows = feed.repeatedRows;
   for (const problem of feed.invalid) report.invalidRow(problem);
-  const mapping: FeedMapping = { read, map: createInventoryMapper(mapperSettings), context };
-  const products = mapFeed(feed.rows, mapping, report);
-  read.commit();
-  return { products, unreadable: feed.unreadable, mapping, recalled: read.recalled };
+  return { feed, mapping: { read, map: createInventoryMapper(mapperSettings), context } };
 }
 
 function feedSettings(store: Store, secrets: SecretOpener) {

@@ -23,9 +23,9 @@ import {
 import { FeedMemo } from './feed-memo';
 import { limitHeapGrowth } from './give-back-memory';
 import { INVENTORY_SYNC_CONCURRENCY } from './jobs/inventory-sync';
-import { mapFeed, productOf, type FeedMapping } from './map-feed';
+import { productsToWrite, type FeedMapping, type FeedProduct } from './map-feed';
 import { SyncReport } from './sync-report';
-import { ownedFieldsContext, planProductWrites } from './write-plan';
+import { ownedFieldsContext, WritePlanner } from './write-plan';
 
 /**
  * The inventory worker's warm-up, run once at boot before it takes jobs (apps/inventory-worker/src/main.ts), so that
@@ -187,15 +187,17 @@ async function syncPass(
   const report = new SyncReport();
   for (const problem of selection.invalid) report.invalidRow(problem);
   const mapping: FeedMapping = { read, map: createInventoryMapper(mapperSettings), context };
-  const products = mapFeed(selection.rows, mapping, report);
-  read.commit();
   // What a re-sync compares with: the previous pass's products, some of them since changed or gone.
-  const plan = planProductWrites(stored, products, selection.unreadable);
-  const writes = plan.writes.map((item) => productOf(item, mapping));
-  await upsertProducts(NOTHING_SENT, WARM_UP_STORE_ID, writes, {
+  const planner = new WritePlanner<FeedProduct>(stored, selection.unreadable);
+  const products: FeedProduct[] = [];
+  const batches = productsToWrite(selection.rows, mapping, report, planner, { batchSize: 200, onMapped: (part) => products.push(...part) });
+  await upsertProducts(NOTHING_SENT, WARM_UP_STORE_ID, batches, {
     ownedProductFields: productFieldsOwned(ownedFields),
     syncedAt: new Date(),
   });
+  read.commit();
+  read.release();
+  planner.finish();
   void report.problems;
   const next = products.map((item, index) => ({
     variant_id: item.variantId,

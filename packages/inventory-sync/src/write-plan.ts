@@ -36,35 +36,61 @@ export interface ProductWritePlan<P extends PlannedProduct = PlannedProduct> {
 
 const NOTHING_UNREADABLE: UnreadableRows = { variantIds: new Set(), productIds: new Set() };
 
-/** Compares the feed with what is stored (ids and hashes only: readStoredProductHashes) and says what to write. */
-export function planProductWrites<P extends PlannedProduct>(
-  stored: readonly StoredProductHash[],
-  feed: readonly P[],
-  unreadable: UnreadableRows = NOTHING_UNREADABLE,
-): ProductWritePlan<P> {
-  const byVariant = new Map(stored.map((row) => [row.variant_id, row]));
-  const plan: ProductWritePlan<P> = { writes: [], created: 0, updated: 0, unchanged: 0, leaving: [], unread: [] };
-  const inFeed = new Set<string>();
-  for (const item of feed) {
-    inFeed.add(item.variantId);
-    const existing = byVariant.get(item.variantId);
-    if (!existing) {
-      plan.created += 1;
-      plan.writes.push(item);
-    } else if (existing.content_hash !== item.contentHash || !existing.active) {
-      plan.updated += 1;
-      plan.writes.push(item);
-    } else {
-      plan.unchanged += 1;
+/**
+ * Compares the feed with what is stored (ids and hashes only: readStoredProductHashes) and says what to write, a part
+ * of the feed at a time as its products are mapped (productsToWrite, map-feed.ts): each part's writes at once, which
+ * stored products left the feed once it is complete.
+ */
+export class WritePlanner<P extends PlannedProduct> {
+  private readonly byVariant: Map<string, StoredProductHash>;
+  private readonly inFeed = new Set<string>();
+  private created = 0;
+  private updated = 0;
+  private unchanged = 0;
+
+  constructor(
+    private readonly stored: readonly StoredProductHash[],
+    private readonly unreadable: UnreadableRows = NOTHING_UNREADABLE,
+  ) {
+    this.byVariant = new Map(stored.map((row) => [row.variant_id, row]));
+  }
+
+  /** Products of the feed: those to write (new, changed, or coming back to the feed). */
+  add(feed: readonly P[]): P[] {
+    const writes: P[] = [];
+    for (const item of feed) {
+      this.inFeed.add(item.variantId);
+      const existing = this.byVariant.get(item.variantId);
+      if (!existing) {
+        this.created += 1;
+        writes.push(item);
+      } else if (existing.content_hash !== item.contentHash || !existing.active) {
+        this.updated += 1;
+        writes.push(item);
+      } else {
+        this.unchanged += 1;
+      }
     }
+    return writes;
   }
-  for (const row of stored) {
-    if (inFeed.has(row.variant_id)) continue;
-    if (unreadable.variantIds.has(row.variant_id) || (row.product_id !== null && unreadable.productIds.has(row.product_id)))
-      plan.unread.push(row.variant_id);
-    else if (row.active) plan.leaving.push(row.variant_id);
+
+  /** Every product of the feed was added: the counts, and the stored products that left it or could not be read. */
+  finish(): Omit<ProductWritePlan<P>, 'writes'> {
+    const plan = {
+      created: this.created,
+      updated: this.updated,
+      unchanged: this.unchanged,
+      leaving: [] as string[],
+      unread: [] as string[],
+    };
+    for (const row of this.stored) {
+      if (this.inFeed.has(row.variant_id)) continue;
+      if (this.unreadable.variantIds.has(row.variant_id) || (row.product_id !== null && this.unreadable.productIds.has(row.product_id)))
+        plan.unread.push(row.variant_id);
+      else if (row.active) plan.leaving.push(row.variant_id);
+    }
+    return plan;
   }
-  return plan;
 }
 
 /** The fingerprint context: what decides a write besides the product itself (the store's owned fields). */

@@ -225,7 +225,7 @@ describe('upsertProducts', () => {
 
   it('writes the batches one after the other: beforeBatch before each, once the batch before is written', async () => {
     const storeId = await newStore();
-    const calls: Array<[number, number, number]> = [];
+    const calls: Array<[number, number]> = [];
     await upsertProducts(
       db.sql,
       storeId,
@@ -234,17 +234,68 @@ describe('upsertProducts', () => {
         ownedProductFields: new Set(),
         syncedAt: new Date(),
         batchSize: 2,
-        beforeBatch: async (written, total) => {
-          calls.push([written, total, await countOf(storeId)]);
+        beforeBatch: async (written) => {
+          calls.push([written, await countOf(storeId)]);
         },
       },
     );
     expect(calls).toEqual([
-      [0, 5, 0],
-      [2, 5, 2],
-      [4, 5, 4],
+      [0, 0],
+      [2, 2],
+      [4, 4],
     ]);
     expect(await countOf(storeId)).toBe(5);
+  });
+
+  it('takes batches from a source as they are made: the next one asked for while one is written', async () => {
+    const storeId = await newStore();
+    const events: string[] = [];
+    const sql: ProductSql = {
+      query: async (text: string, values?: unknown[]) => {
+        events.push('write');
+        const result = await db.sql.query(text, values);
+        events.push(`written: ${await countOf(storeId)}`);
+        return result;
+      },
+    };
+    let finished = false;
+    async function* source() {
+      try {
+        for (const batch of [['a', 'b'], [], ['c', 'd', 'e'], ['f']]) {
+          events.push(`made ${batch.length}`);
+          yield batch.map((variantId) => upsert(product(variantId)));
+        }
+      } finally {
+        finished = true;
+      }
+    }
+    await upsertProducts(sql, storeId, source(), { ownedProductFields: new Set(), syncedAt: new Date() });
+    expect(finished).toBe(true);
+    expect(await countOf(storeId)).toBe(6);
+    // Each batch is made while the one before it is written; an empty one is skipped.
+    expect(events).toEqual(['made 2', 'write', 'made 0', 'made 3', 'written: 2', 'write', 'made 1', 'written: 5', 'write', 'written: 6']);
+  });
+
+  it('stops a source when a write fails: it is told to finish, nothing more is asked of it', async () => {
+    const storeId = await newStore();
+    let made = 0;
+    let finished = false;
+    async function* source() {
+      try {
+        for (;;) {
+          made += 1;
+          yield [upsert(product(`v${made}`, { quantity: made === 2 ? -1 : 1 }))];
+        }
+      } finally {
+        finished = true;
+      }
+    }
+    await expect(upsertProducts(db.sql, storeId, source(), { ownedProductFields: new Set(), syncedAt: new Date() })).rejects.toThrow(
+      /products_pos_quantity_non_negative/,
+    );
+    expect(finished).toBe(true);
+    expect(made).toBe(3);
+    expect((await rowsOf(storeId)).map((row) => row.variant_id)).toEqual(['v1']);
   });
 
   it('stops when beforeBatch throws: nothing more is sent', async () => {

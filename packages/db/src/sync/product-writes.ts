@@ -173,47 +173,66 @@ export interface UpsertProductsOptions {
   ownedProductFields: ReadonlySet<string>;
   syncedAt: Date;
   batchSize?: number;
-  /** Called before each batch: throw to stop (the store lock was lost, the worker is stopping). */
-  beforeBatch?: (written: number, total: number) => void | Promise<void>;
+  /** Called before each batch with the rows written so far: throw to stop (the store lock was lost, the worker is stopping). */
+  beforeBatch?: (written: number) => void | Promise<void>;
 }
 
 /** Rows per statement: measured, 1,500 to 3,000 rows write a 9,000-row first sync fastest (5,000 about 10% slower). */
-const UPSERT_BATCH_SIZE = 2_000;
+export const UPSERT_BATCH_SIZE = 2_000;
 
 /**
  * Writes new and changed products, active, one statement per batch (UPSERT_BATCH_SIZE rows by default), one batch
- * after the other. The next batch is encoded while one is written (encodeBatch); a batch is sent only once the one
- * before has been written, and after beforeBatch.
+ * after the other. `writes` is the products, or their batches as a source makes them (productsToWrite in
+ * @flowhub-sync/inventory-sync maps a feed's products as they are asked for). The next batch is taken and encoded
+ * while one is written (encodeBatch); a batch is sent only once the one before has been written, and after
+ * beforeBatch.
  */
 export async function upsertProducts(
   sql: ProductSql,
   storeId: string,
-  writes: readonly ProductUpsert[],
+  writes: readonly ProductUpsert[] | AsyncIterable<readonly ProductUpsert[]>,
   options: UpsertProductsOptions,
 ): Promise<void> {
-  if (writes.length === 0) return;
-  const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
+  const batches = isBatchSource(writes) ? writes[Symbol.asyncIterator]() : inBatches(writes, options.batchSize ?? UPSERT_BATCH_SIZE);
   const { statement, ownedProductFields } = upsertStatement(options.ownedProductFields);
   let failed = false;
-  const encode = (start: number) => {
-    const encoding = encodeBatch(writes.slice(start, start + batchSize), () => failed);
+  const encodeNext = async () => {
+    for (;;) {
+      const { value: batch, done } = await batches.next();
+      if (done || failed) return undefined;
+      if (batch.length > 0) return { rows: batch.length, columns: await encodeBatch(batch, () => failed) };
+    }
+  };
+  const takeNext = () => {
+    const encoding = encodeNext();
     // Awaited when its turn comes; until then a failure must not count as unhandled.
     encoding.catch(() => undefined);
     return encoding;
   };
-  let next = encode(0);
+  let written = 0;
+  let next = takeNext();
   try {
-    for (let start = 0; start < writes.length; start += batchSize) {
-      const columns = await next;
-      await options.beforeBatch?.(start, writes.length);
-      const written = sql.query(statement, [storeId, options.syncedAt, ownedProductFields, ...columns]);
-      if (start + batchSize < writes.length) next = encode(start + batchSize);
-      await written;
+    for (let batch = await next; batch !== undefined; batch = await next) {
+      await options.beforeBatch?.(written);
+      const writing = sql.query(statement, [storeId, options.syncedAt, ownedProductFields, ...batch.columns]);
+      next = takeNext();
+      await writing;
+      written += batch.rows;
     }
   } catch (error) {
     failed = true;
+    // A source left half-read is told to stop (its `finally`, if any, runs).
+    await batches.return?.(undefined)?.catch(() => undefined);
     throw error;
   }
+}
+
+function isBatchSource(writes: unknown): writes is AsyncIterable<readonly ProductUpsert[]> {
+  return typeof (writes as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+}
+
+async function* inBatches(writes: readonly ProductUpsert[], size: number): AsyncGenerator<readonly ProductUpsert[]> {
+  for (let start = 0; start < writes.length; start += size) yield writes.slice(start, start + size);
 }
 
 /** Products that left the feed: off the menu, with nothing in stock. */
