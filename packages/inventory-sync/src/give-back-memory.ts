@@ -6,8 +6,9 @@ import { runInNewContext } from 'node:vm';
  * V8 collects it only when its heuristics say so: meanwhile it grows the heap, sizing the next limit on what was live
  * at its last collection, often in the middle of the next sync. Measured (docs/PERFORMANCE.md "The memory line"): ten
  * 50,000-row syncs back to back in one process peaked at 400 MB for the first and up to 1 GB later; with a full
- * collection after each, they stayed within 12% of the first. So after a sync that read many rows, the worker collects
- * at once (tens of milliseconds, next to the seconds such a sync takes). Small syncs leave little: none after them.
+ * collection after each, they stayed within 12% of the first. So after a sync that parsed many rows, the worker collects
+ * (tens of milliseconds), right after the sync, between two jobs: a 10,000-row first sync's garbage otherwise made the
+ * next sync of the worker ~40% slower. Syncs that parsed few rows (re-syncs) leave little: none after them.
  */
 
 /**
@@ -23,8 +24,8 @@ export function limitHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 
-/** Rows read by a sync after which the worker collects its garbage at once. */
-export const COLLECT_AFTER_ROWS = 20_000;
+/** Rows parsed by a sync (not recalled from the feed memo) after which the worker collects its garbage. */
+export const COLLECT_AFTER_ROWS = 5_000;
 
 /** V8's full collection, made callable once (Node's --expose-gc, set from inside the process). */
 function fullCollection(): (() => void) | undefined {
@@ -39,9 +40,12 @@ function fullCollection(): (() => void) | undefined {
 
 let collect: (() => void) | undefined | null = null;
 
-/** After a sync that read `rows` rows: collects the process's garbage at once when they were many. */
+/**
+ * After a sync that parsed `rows` rows: when they were many, collects the process's garbage as soon as the sync has
+ * returned (its job is being recorded as done), so that the next sync does not pay for this one's garbage.
+ */
 export function giveBackMemory(rows: number): void {
   if (!(rows >= COLLECT_AFTER_ROWS)) return;
   collect ??= fullCollection();
-  collect?.();
+  if (collect) setImmediate(collect);
 }

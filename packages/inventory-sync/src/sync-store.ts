@@ -236,7 +236,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
-    giveBackMemory(counts.fetched);
+    giveBackMemory(counts.fetched - recalled);
     return { status, runId: run.id, counts, reason, releasedHolds, recalled };
   } catch (thrown) {
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.
