@@ -322,6 +322,33 @@ describe('checkInventoryRow', () => {
     expect(rows[99].productName).toHaveLength(40);
   });
 
+  it('with a table of the feed’s repeated texts, reads the same rows and keeps one copy of each text they repeat', () => {
+    // Each row parsed from its own text, as the client parses a feed: each parse makes its own copy of every text.
+    const texts = Array.from({ length: 1_000 }, (_, index) =>
+      JSON.stringify(
+        rawInventoryRow(index, {
+          brand: `Brand ${index % 7}`,
+          productDescription: `A description the variants of a product share, long enough to matter ${index % 10}`,
+          roomName: 'Sales Floor',
+          terpenes: [{ name: 'beta-Myrcene', lowerRange: index % 3, unitOfMeasure: '%' }],
+        }),
+      ),
+    );
+    const table = new Map<string, string>();
+    const shared = texts.map((text) => checkInventoryRow(JSON.parse(text), table));
+    expect(shared).toEqual(texts.map((text) => checkInventoryRow(JSON.parse(text))));
+    // One entry per distinct text, whatever the number of rows; ids are not kept there (each row has its own).
+    for (const text of [
+      'Brand 3',
+      'Sales Floor',
+      'beta-Myrcene',
+      '%',
+      'A description the variants of a product share, long enough to matter 4',
+    ])
+      expect(table.get(text)).toBe(text);
+    expect(table.has(shared[5].ok ? shared[5].row.variantId : '')).toBe(false);
+  });
+
   it('never throws, whatever a row holds', () => {
     fc.assert(
       fc.property(

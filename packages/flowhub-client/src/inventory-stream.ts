@@ -84,6 +84,8 @@ export async function parseInventoryStream<Known = never>(
   const problems: InventoryProblem[] = [];
   const envelope: Record<string, unknown> = {};
   let failed: { status: unknown } | undefined;
+  // The texts the feed's rows repeat, kept once for the whole feed (checkInventoryRow).
+  const repeatedTexts = new Map<string, string>();
   /** The row parsed and checked, or undefined when it is a problem (recorded). */
   const checkedRow = (text: string, index: number): FlowhubInventoryRow | undefined => {
     let raw: unknown;
@@ -94,7 +96,7 @@ export async function parseInventoryStream<Known = never>(
       problems.push({ index, ...rowIdentityFromText(text), reason: `row is not valid JSON (${detail})` });
       return undefined;
     }
-    const check = checkInventoryRow(raw);
+    const check = checkInventoryRow(raw, repeatedTexts);
     if (check.ok) return check.row;
     problems.push({
       index,
