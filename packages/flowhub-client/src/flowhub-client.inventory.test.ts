@@ -230,6 +230,18 @@ describe('getInventory', () => {
     ]);
   });
 
+  it('turns a lone surrogate escaped in a row (which PostgreSQL would refuse) into U+FFFD, and keeps escaped text as sent', async () => {
+    // A lone high surrogate, a well-formed pair and a quote, all as JSON escapes; the second row has none.
+    const body = `{"status":200,"data":[${JSON.stringify(rawInventoryRow(1)).replace(
+      '"productName":',
+      '"productName":"Lemon \\ud83c Haze \\ud83c\\udf3f \\"OG\\" 3.5g","ignored":',
+    )},${JSON.stringify(rawInventoryRow(2, { productName: 'Plain Name 1g' }))}]}`;
+    server.use(http.get(inventoryUrl, () => new HttpResponse(body, { headers: { 'content-type': 'application/json' } })));
+    const result = await client().getInventory(credentials, { byRooms: false });
+    expect(result.rows.map((row) => row.productName)).toEqual(['Lemon \ufffd Haze 🌿 "OG" 3.5g', 'Plain Name 1g']);
+    expect(result.rows[0].productName.isWellFormed?.() ?? true).toBe(true);
+  });
+
   it('fails the whole call as malformed when the body ends early', async () => {
     const rows = [rawInventoryRow(1), rawInventoryRow(2)].map((row) => JSON.stringify(row)).join(',');
     const truncated = `{"status":200,"data":[${rows},{"productId":"p-3","varia`;

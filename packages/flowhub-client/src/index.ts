@@ -11,8 +11,15 @@ export type { OrderAheadCredentials } from './access-tokens';
 export { FlowhubError, FLOWHUB_ERROR_KINDS, isFlowhubError } from './flowhub-error';
 export type { FlowhubErrorDetails, FlowhubErrorKind, SendOutcome } from './flowhub-error';
 export type { FlowhubEndpointName, FlowhubLogger, FlowhubRequestEvent, FlowhubRequestObserver } from './flowhub-http';
-export { FlowhubInventoryRowSchema, checkInventoryRow } from './inventory-row';
-export type { FlowhubAmount, FlowhubInventoryRow, FlowhubWeightTier, InventoryRowCheck, RowIdentity } from './inventory-row';
+export { FlowhubInventoryRowSchema, checkInventoryRow, freshlyParsed } from './inventory-row';
+export type {
+  CheckRowOptions,
+  FlowhubAmount,
+  FlowhubInventoryRow,
+  FlowhubWeightTier,
+  InventoryRowCheck,
+  RowIdentity,
+} from './inventory-row';
 export { parseInventoryStream, rowDigest } from './inventory-stream';
 export type { ExpectedRow, InventoryParseResult, InventoryProblem, RowMemo } from './inventory-stream';
 export { describeLocations, matchLocation } from './locations';

@@ -335,7 +335,7 @@ describe('checkInventoryRow', () => {
       ),
     );
     const table = new Map<string, string>();
-    const shared = texts.map((text) => checkInventoryRow(JSON.parse(text), table));
+    const shared = texts.map((text) => checkInventoryRow(JSON.parse(text), { repeatedTexts: table }));
     expect(shared).toEqual(texts.map((text) => checkInventoryRow(JSON.parse(text))));
     // One entry per distinct text, whatever the number of rows; ids are not kept there (each row has its own).
     for (const text of [

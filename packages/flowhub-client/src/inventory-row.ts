@@ -92,8 +92,14 @@ function describe(value: unknown): string {
  * a lone surrogate, which PostgreSQL would refuse, into U+FFFD.
  */
 function detached(value: string): string {
-  return value.length < 13 ? value : Buffer.from(value, 'utf8').toString('utf8');
+  return value.length < 13 || fresh ? value : Buffer.from(value, 'utf8').toString('utf8');
 }
+
+/**
+ * Whether the row being checked was just parsed by JSON.parse from a text without `\u` escapes (checkInventoryRow's
+ * `freshTexts`): its strings are then compact copies already, none of them a lone surrogate, and are kept as they are.
+ */
+let fresh = false;
 
 /**
  * The table of texts many rows repeat, while a row is checked (checkInventoryRow's `repeatedTexts`): brands,
@@ -259,16 +265,28 @@ export interface RowIdentity {
 
 export type InventoryRowCheck = { ok: true; row: FlowhubInventoryRow } | ({ ok: false; reason: string } & RowIdentity);
 
-/**
- * Validates one raw row; a bad row is described, never thrown. `repeatedTexts`: a table, one per feed, in which the
- * texts rows repeat are kept once (the rows of a feed then share them: a parsed 50,000-row feed is ~20% smaller).
- */
-export function checkInventoryRow(raw: unknown, repeatedTexts?: Map<string, string>): InventoryRowCheck {
-  repeated = repeatedTexts;
+export interface CheckRowOptions {
+  /** A table, one per feed, in which the texts rows repeat are kept once (a parsed feed's rows then share them). */
+  repeatedTexts?: Map<string, string>;
+  /**
+   * The row was parsed by JSON.parse from its own text, which has no `\u` escape (freshlyParsed): its strings need no
+   * copying (JSON.parse makes compact copies, and only an escape can make a lone surrogate).
+   */
+  freshTexts?: boolean;
+}
+
+/** Whether a row parsed from `text` by JSON.parse has only fresh, well-formed texts (CheckRowOptions.freshTexts). */
+export const freshlyParsed = (text: string): boolean => !text.includes('\\u');
+
+/** Validates one raw row; a bad row is described, never thrown. */
+export function checkInventoryRow(raw: unknown, options: CheckRowOptions = {}): InventoryRowCheck {
+  repeated = options.repeatedTexts;
+  fresh = options.freshTexts === true;
   try {
     return checkRow(raw);
   } finally {
     repeated = undefined;
+    fresh = false;
   }
 }
 

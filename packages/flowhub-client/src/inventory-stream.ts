@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ENVELOPE_MESSAGE_FIELDS, envelopeStatusFailed, FailedEnvelope, MalformedResponse } from './flowhub-http';
-import { checkInventoryRow, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
+import { checkInventoryRow, freshlyParsed, rowIdentityFromText, type FlowhubInventoryRow, type RowIdentity } from './inventory-row';
 import { RowSplitter, type ListShape } from './row-splitter';
 
 /**
@@ -96,7 +96,7 @@ export async function parseInventoryStream<Known = never>(
       problems.push({ index, ...rowIdentityFromText(text), reason: `row is not valid JSON (${detail})` });
       return undefined;
     }
-    const check = checkInventoryRow(raw, repeatedTexts);
+    const check = checkInventoryRow(raw, { repeatedTexts, freshTexts: freshlyParsed(text) });
     if (check.ok) return check.row;
     problems.push({
       index,

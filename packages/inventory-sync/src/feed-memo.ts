@@ -1,4 +1,4 @@
-import { checkInventoryRow, type ExpectedRow, type FlowhubInventoryRow, type RowMemo } from '@flowhub-sync/flowhub-client';
+import { checkInventoryRow, freshlyParsed, type ExpectedRow, type FlowhubInventoryRow, type RowMemo } from '@flowhub-sync/flowhub-client';
 import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
 
 /*
@@ -264,7 +264,8 @@ export class FeedRead implements RowMemo<RememberedRow> {
     const bytes = this.recalledBytes.get(digest);
     if (!bytes) throw new Error(`no row of this feed has the digest ${digest}`);
     // The same bytes passed the same check when they were remembered.
-    const check = checkInventoryRow(JSON.parse(bytes.toString('utf8')));
+    const text = bytes.toString('utf8');
+    const check = checkInventoryRow(JSON.parse(text), { freshTexts: freshlyParsed(text) });
     if (!check.ok) throw new Error(`a remembered row no longer passes the check: ${check.reason}`);
     this.parsed.set(digest, check.row);
     return check.row;
