@@ -203,7 +203,7 @@ describe('the memory it keeps', () => {
 
   it('beyond its bound, makes room by forgetting stores not synced for a while, else does not take the new store', () => {
     let now = 0;
-    const memory = new FeedMemo({ maxRows: 5, staleMs: 1_000, now: () => now });
+    const memory = new FeedMemo({ maxRows: 5, maxStoreRows: 5, staleMs: 1_000, now: () => now });
     const recalls = (storeId: string, id: string) =>
       memory.begin(storeId, 'settings').recall(rowDigest(Buffer.from(id)), Buffer.from(id)) !== undefined;
     remember(memory, 'a', ['1', '2']);
@@ -219,6 +219,15 @@ describe('the memory it keeps', () => {
     expect(memory.size).toBe(5);
     remember(memory, 'huge', ['7', '8', '9', '10', '11', '12']); // larger than the bound: never
     expect(recalls('huge', '7')).toBe(false);
+  });
+
+  it('does not remember a store whose feed would take more than its share (a quarter, by default)', () => {
+    const memory = new FeedMemo({ maxRows: 8 });
+    remember(memory, 'small', ['1', '2']);
+    remember(memory, 'large', ['3', '4', '5']);
+    expect(memory.size).toBe(2);
+    expect(memory.begin('large', 'settings').recall(rowDigest(Buffer.from('3')), Buffer.from('3'))).toBeUndefined();
+    expect(memory.begin('small', 'settings').recall(rowDigest(Buffer.from('1')), Buffer.from('1'))?.variantId).toBe('1');
   });
 
   it('keeps only the rows of the last feed, and recalls nothing under other settings', () => {

@@ -25,6 +25,13 @@ import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
  */
 export const DEFAULT_FEED_MEMO_ROWS = 64_000;
 
+/**
+ * The share of the memory one store's feed may take: a larger feed is not remembered. One 50,000-row store would
+ * otherwise take the room of fifty 1,000-row stores for as long as it syncs (the memory does not evict stores synced
+ * in the last DEFAULT_FEED_MEMO_STALE_MS), and the worker's resident memory would grow by its 21 MB for good.
+ */
+export const DEFAULT_FEED_MEMO_STORE_SHARE = 1 / 4;
+
 /** A store not synced for this long is forgotten first when room is needed (syncs run every 10 minutes). */
 export const DEFAULT_FEED_MEMO_STALE_MS = 30 * 60_000;
 
@@ -93,6 +100,8 @@ interface StoreFeed {
 export interface FeedMemoOptions {
   /** Rows remembered over all stores (DEFAULT_FEED_MEMO_ROWS); 0 remembers nothing. */
   maxRows?: number;
+  /** Rows of one store's feed beyond which it is not remembered: by default a quarter of maxRows (DEFAULT_FEED_MEMO_STORE_SHARE). */
+  maxStoreRows?: number;
   /** A store not synced for this long makes room for others (DEFAULT_FEED_MEMO_STALE_MS). */
   staleMs?: number;
   now?: () => number;
@@ -111,6 +120,7 @@ export class FeedMemo {
   private readonly stores = new Map<string, StoreFeed>();
   private rows = 0;
   private readonly maxRows: number;
+  private readonly maxStoreRows: number;
   private readonly staleMs: number;
   private readonly now: () => number;
   private texts = new Map<string, string>();
@@ -138,6 +148,7 @@ export class FeedMemo {
 
   constructor(options: FeedMemoOptions = {}) {
     this.maxRows = Math.max(0, options.maxRows ?? DEFAULT_FEED_MEMO_ROWS);
+    this.maxStoreRows = Math.min(this.maxRows, options.maxStoreRows ?? Math.floor(this.maxRows * DEFAULT_FEED_MEMO_STORE_SHARE));
     this.staleMs = options.staleMs ?? DEFAULT_FEED_MEMO_STALE_MS;
     this.now = options.now ?? Date.now;
   }
@@ -167,7 +178,7 @@ export class FeedMemo {
 
   private keep(storeId: string, key: string, rows: Map<string, RememberedRow>, first: RememberedRow | undefined): void {
     this.forget(storeId);
-    if (rows.size === 0 || rows.size > this.maxRows) return;
+    if (rows.size === 0 || rows.size > this.maxStoreRows) return;
     const now = this.now();
     // Stores not synced for a while make room, the longest unsynced first (a Map iterates in insertion order).
     for (const [other, feed] of this.stores) {

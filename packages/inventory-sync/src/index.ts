@@ -6,7 +6,7 @@ export {
   type InventorySyncJobDependencies,
   type InventorySyncProcessor,
 } from './jobs/inventory-sync';
-export { DEFAULT_FEED_MEMO_ROWS, FeedMemo, type FeedMemoOptions } from './feed-memo';
+export { DEFAULT_FEED_MEMO_ROWS, DEFAULT_FEED_MEMO_STORE_SHARE, FeedMemo, type FeedMemoOptions } from './feed-memo';
 export {
   PROCESS_FEED_MEMO,
   syncStore,
