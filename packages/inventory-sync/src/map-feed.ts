@@ -2,7 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UPSERT_BATCH_SIZE } from '@flowhub-sync/db';
 import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { describeMappingMisses, productFingerprint, type FlowhubInventoryItem, type MappedInventoryItem } from '@flowhub-sync/mapping';
-import type { FeedItem, FeedRead, MappedFacts } from './feed-memo';
+import { RememberedRow, type FeedItem, type FeedRead, type MappedFacts } from './feed-memo';
 import type { SyncReport } from './sync-report';
 import type { HashedProduct, WritePlanner } from './write-plan';
 
@@ -34,7 +34,8 @@ export interface FeedMapping {
 /** The feed's products, one per selected variant, in the feed's order; mapping misses go to the report. */
 export function mapFeed(rows: readonly FeedItem[], mapping: FeedMapping, report: SyncReport): FeedProduct[] {
   return rows.map((item) => {
-    const remembered = mapping.read.remembered(item.digest);
+    // A variant of one row is its remembered row itself; one of several rows, a copy with the quantities summed.
+    const remembered = item instanceof RememberedRow ? item : mapping.read.remembered(item.digest);
     const facts = remembered.mapped;
     if (facts && facts.quantity === item.quantity) {
       if (facts.misses) report.mappingMisses(facts.variantId, facts.misses);

@@ -42,8 +42,10 @@ const NOTHING_UNREADABLE: UnreadableRows = { variantIds: new Set(), productIds: 
  * stored products left the feed once it is complete.
  */
 export class WritePlanner<P extends PlannedProduct> {
-  private readonly byVariant: Map<string, StoredProductHash>;
-  private readonly inFeed = new Set<string>();
+  /** Each stored product's position in `stored`, by variant. */
+  private readonly byVariant: Map<string, number>;
+  /** Which stored products the feed lists (by position). */
+  private readonly inFeed: Uint8Array;
   private created = 0;
   private updated = 0;
   private unchanged = 0;
@@ -52,19 +54,23 @@ export class WritePlanner<P extends PlannedProduct> {
     private readonly stored: readonly StoredProductHash[],
     private readonly unreadable: UnreadableRows = NOTHING_UNREADABLE,
   ) {
-    this.byVariant = new Map(stored.map((row) => [row.variant_id, row]));
+    this.byVariant = new Map(stored.map((row, index) => [row.variant_id, index]));
+    this.inFeed = new Uint8Array(stored.length);
   }
 
   /** Products of the feed: those to write (new, changed, or coming back to the feed). */
   add(feed: readonly P[]): P[] {
     const writes: P[] = [];
     for (const item of feed) {
-      this.inFeed.add(item.variantId);
-      const existing = this.byVariant.get(item.variantId);
-      if (!existing) {
+      const index = this.byVariant.get(item.variantId);
+      if (index === undefined) {
         this.created += 1;
         writes.push(item);
-      } else if (existing.content_hash !== item.contentHash || !existing.active) {
+        continue;
+      }
+      this.inFeed[index] = 1;
+      const existing = this.stored[index];
+      if (existing.content_hash !== item.contentHash || !existing.active) {
         this.updated += 1;
         writes.push(item);
       } else {
@@ -83,12 +89,12 @@ export class WritePlanner<P extends PlannedProduct> {
       leaving: [] as string[],
       unread: [] as string[],
     };
-    for (const row of this.stored) {
-      if (this.inFeed.has(row.variant_id)) continue;
+    this.stored.forEach((row, index) => {
+      if (this.inFeed[index] === 1) return;
       if (this.unreadable.variantIds.has(row.variant_id) || (row.product_id !== null && this.unreadable.productIds.has(row.product_id)))
         plan.unread.push(row.variant_id);
       else if (row.active) plan.leaving.push(row.variant_id);
-    }
+    });
     return plan;
   }
 }
