@@ -3,7 +3,7 @@ import { UPSERT_BATCH_SIZE } from '@flowhub-sync/db';
 import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { describeMappingMisses, productFingerprint, type FlowhubInventoryItem, type MappedInventoryItem } from '@flowhub-sync/mapping';
 import { RememberedRow, type FeedItem, type FeedRead, type MappedFacts } from './feed-memo';
-import type { SyncReport } from './sync-report';
+import { SyncReport } from './sync-report';
 import type { HashedProduct, WritePlanner } from './write-plan';
 
 /**
@@ -65,18 +65,36 @@ export async function* productsToWrite(
   options: { batchSize?: number; onMapped?: (part: readonly FeedProduct[], rows: number) => void } = {},
 ): AsyncGenerator<HashedProduct[]> {
   const batchSize = options.batchSize ?? UPSERT_BATCH_SIZE;
+  // A re-sync's changed rows (those the memo does not know with their quantity), when they fit in one batch, are
+  // mapped and planned first: their write goes to PostgreSQL while the rest of the feed is compared. Their mapping
+  // misses are reported with the rest, in the feed's order.
+  const early = new Set<FeedItem>(rows.filter((item) => !knownAsIs(item, mapping)));
+  if (early.size > 0 && early.size <= batchSize && early.size < rows.length) {
+    const writes = planner.add(mapFeed([...early], mapping, new SyncReport())).map((item) => productOf(item, mapping));
+    if (writes.length > 0) yield writes;
+  } else {
+    early.clear();
+  }
   let pending: HashedProduct[] = [];
   for (let start = 0; start < rows.length; start += MAP_PART) {
     if (start > 0) await nextTurn();
-    const part = mapFeed(rows.slice(start, start + MAP_PART), mapping, report);
-    for (const item of planner.add(part)) pending.push(productOf(item, mapping));
-    options.onMapped?.(part, Math.min(rows.length, start + MAP_PART));
+    const part = rows.slice(start, start + MAP_PART);
+    const products = mapFeed(part, mapping, report);
+    const toPlan = early.size === 0 ? products : products.filter((_, i) => !early.has(part[i]));
+    for (const item of planner.add(toPlan)) pending.push(productOf(item, mapping));
+    options.onMapped?.(products, Math.min(rows.length, start + MAP_PART));
     while (pending.length >= batchSize) {
       yield pending.slice(0, batchSize);
       pending = pending.slice(batchSize);
     }
   }
   if (pending.length > 0) yield pending;
+}
+
+/** Whether the memo knows the product of this feed row as it is now (its first row, with this summed quantity). */
+function knownAsIs(item: FeedItem, mapping: FeedMapping): boolean {
+  const remembered = item instanceof RememberedRow ? item : mapping.read.remembered(item.digest);
+  return remembered.mapped !== undefined && remembered.mapped.quantity === item.quantity;
 }
 
 /** The product to write: the one mapped in this run, or mapped now from its row (the read keeps the row's bytes). */
