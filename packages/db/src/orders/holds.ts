@@ -122,7 +122,10 @@ export async function releaseReflectedHolds(
       SET held_quantity = GREATEST(round((p.held_quantity - per_product.quantity)::numeric, 6)::float8, 0),
         ${Prisma.raw(STAMP_PRODUCT_CHANGE)}
       FROM per_product
-      WHERE p.store_id = ${storeId} AND p.variant_id = per_product.variant_id
+      -- EXISTS is a one-time filter: when nothing was released (most syncs) the products are not read at all. With
+      -- statistics lagging behind a large sync the planner could otherwise walk every product of the store to find
+      -- none (40 ms at 50,000).
+      WHERE EXISTS (SELECT 1 FROM released) AND p.store_id = ${storeId} AND p.variant_id = per_product.variant_id
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM released)::int AS holds, (SELECT count(*) FROM updated)::int AS products`;
