@@ -28,7 +28,7 @@ const args = JSON.parse(process.argv[2]);
 const { createPrismaClient, createSqlPool } = fromProduct('@flowhub-sync/db');
 const { createSecretBox } = fromProduct('@flowhub-sync/config');
 const { createFlowhubClient, createRedisRequestBudget } = fromProduct('@flowhub-sync/flowhub-client');
-const { INVENTORY_SYNC_CONCURRENCY, syncStore, warmUpInventorySync } = fromProduct('@flowhub-sync/inventory-sync');
+const { INVENTORY_SYNC_CONCURRENCY, SYNC_POOL_IDLE_MS, syncStore, warmUpInventorySync } = fromProduct('@flowhub-sync/inventory-sync');
 
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
 const secrets = createSecretBox(args.encryptionKey);
@@ -49,7 +49,7 @@ const ensureStore = (prisma, storeId, location) =>
 
 async function productRunner() {
   // As apps/inventory-worker/src/main.ts builds them: one pool for Prisma and the sync's product statements.
-  const sql = createSqlPool(args.databaseUrl, { max: 2 * INVENTORY_SYNC_CONCURRENCY });
+  const sql = createSqlPool(args.databaseUrl, { max: 2 * INVENTORY_SYNC_CONCURRENCY, idleTimeoutMs: SYNC_POOL_IDLE_MS });
   const prisma = createPrismaClient(args.databaseUrl, { pool: sql });
   const redis = newRedis(args.redisUrl);
   // As the worker builds it: the shared request budget in Redis (20 requests/s per credentials, the default).

@@ -17,6 +17,7 @@ import {
   createStoreLockConnection,
   createSyncMetrics,
   INVENTORY_SYNC_CONCURRENCY,
+  SYNC_POOL_IDLE_MS,
   inventorySyncProcessor,
   warmUpInventorySync,
 } from '@flowhub-sync/inventory-sync';
@@ -42,6 +43,7 @@ async function main() {
   // holds at most one connection at a time; twice the syncs in hand leaves room for the readiness check and spares.
   const sql = createSqlPool(env.DATABASE_URL, {
     max: 2 * INVENTORY_SYNC_CONCURRENCY,
+    idleTimeoutMs: SYNC_POOL_IDLE_MS,
     onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL pool connection error'),
   });
   const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });

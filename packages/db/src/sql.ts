@@ -18,10 +18,16 @@ export interface CreateSqlPoolOptions {
   max?: number;
   /** Told when an idle connection dies (PostgreSQL restarted, the connection was terminated); the pool replaces it. */
   onIdleError?: (error: Error) => void;
+  /** How long a connection may sit idle before the pool closes it (pg's default: 10 s). */
+  idleTimeoutMs?: number;
 }
 
 export function createSqlPool(databaseUrl: string, options: CreateSqlPoolOptions = {}): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) });
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    ...(options.max === undefined ? {} : { max: options.max }),
+    ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMs }),
+  });
   // Without a listener, an idle connection's death would be an unhandled 'error' event: a crash.
   pool.on('error', (error) => options.onIdleError?.(error));
   return pool;

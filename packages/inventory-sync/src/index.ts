@@ -2,6 +2,7 @@
 // the job (inventorySyncProcessor) into startWorkers, after warmUpInventorySync; tools and benchmarks call syncStore directly.
 export {
   INVENTORY_SYNC_CONCURRENCY,
+  SYNC_POOL_IDLE_MS,
   inventorySyncProcessor,
   type InventorySyncJobDependencies,
   type InventorySyncProcessor,

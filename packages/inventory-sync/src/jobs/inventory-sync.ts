@@ -41,6 +41,14 @@ export interface InventorySyncProcessor extends Processor<'inventory-sync', Sync
 
 /** Jobs one process works at once: syncs mostly wait on Flowhub and PostgreSQL, not on this CPU. */
 export const INVENTORY_SYNC_CONCURRENCY = 4;
+
+/**
+ * How long the worker's PostgreSQL connections may sit idle: longer than a store's 10-minute cycle. A new connection
+ * costs ~4 ms and its backend loads the products table's catalogue at its first statements; with pg's default (10 s)
+ * a worker that had no job for 10 s, or whose first job came 10 s after boot, paid that again (the warm-up's
+ * connections gone).
+ */
+export const SYNC_POOL_IDLE_MS = 15 * 60_000;
 /** On shutdown, syncs in hand get this long to finish before they are handed back to the queue. */
 const SHUTDOWN_GRACE_MS = 8_000;
 
