@@ -65,62 +65,61 @@ export function textArray(values: readonly (string | null | undefined)[]): Array
   return buffer;
 }
 
-/** An `int[]` (int4) parameter: integers from -2^31 to 2^31 - 1. */
-export function int4Array(values: readonly (number | null | undefined)[]): ArrayParameter<number | null | undefined> {
+/** An element type of fixed width: which values it takes, and how one is written. */
+interface FixedWidth<T> {
+  oid: number;
+  bytes: number;
+  fits(value: unknown): value is T;
+  write(buffer: Buffer, value: T, offset: number): number;
+}
+
+/** An array parameter of a fixed-width element type; any value it does not take leaves the array as it came. */
+function fixedWidthArray<T>(values: readonly (T | null | undefined)[], type: FixedWidth<T>): ArrayParameter<T | null | undefined> {
   let nulls = 0;
   for (const value of values) {
     if (value === null || value === undefined) nulls++;
-    else if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) return values;
+    else if (!type.fits(value)) return values;
   }
-  const buffer = header(HEADER_BYTES + 8 * values.length - 4 * nulls, INT4_OID, values.length, nulls > 0);
+  const buffer = header(HEADER_BYTES + (4 + type.bytes) * values.length - type.bytes * nulls, type.oid, values.length, nulls > 0);
   let offset = HEADER_BYTES;
   for (const value of values) {
     if (value === null || value === undefined) {
       offset = buffer.writeInt32BE(NULL_LENGTH, offset);
     } else {
-      offset = buffer.writeInt32BE(4, offset);
-      offset = buffer.writeInt32BE(value, offset);
+      offset = buffer.writeInt32BE(type.bytes, offset);
+      offset = type.write(buffer, value, offset);
     }
   }
   return buffer;
 }
+
+const INT4: FixedWidth<number> = {
+  oid: INT4_OID,
+  bytes: 4,
+  fits: (value): value is number => Number.isInteger(value) && (value as number) >= -0x80000000 && (value as number) <= 0x7fffffff,
+  write: (buffer, value, offset) => buffer.writeInt32BE(value, offset),
+};
+
+const FLOAT8: FixedWidth<number> = {
+  oid: FLOAT8_OID,
+  bytes: 8,
+  fits: (value): value is number => typeof value === 'number',
+  // -0 as 0, as its text was.
+  write: (buffer, value, offset) => buffer.writeDoubleBE(value === 0 ? 0 : value, offset),
+};
+
+const BOOL: FixedWidth<boolean> = {
+  oid: BOOL_OID,
+  bytes: 1,
+  fits: (value): value is boolean => typeof value === 'boolean',
+  write: (buffer, value, offset) => buffer.writeUInt8(value ? 1 : 0, offset),
+};
+
+/** An `int[]` (int4) parameter: integers from -2^31 to 2^31 - 1. */
+export const int4Array = (values: readonly (number | null | undefined)[]) => fixedWidthArray(values, INT4);
 
 /** A `float8[]` parameter: any number (NaN and ±Infinity too, as PostgreSQL's float8 has them; -0 as 0, as its text was). */
-export function float8Array(values: readonly (number | null | undefined)[]): ArrayParameter<number | null | undefined> {
-  let nulls = 0;
-  for (const value of values) {
-    if (value === null || value === undefined) nulls++;
-    else if (typeof value !== 'number') return values;
-  }
-  const buffer = header(HEADER_BYTES + 12 * values.length - 8 * nulls, FLOAT8_OID, values.length, nulls > 0);
-  let offset = HEADER_BYTES;
-  for (const value of values) {
-    if (value === null || value === undefined) {
-      offset = buffer.writeInt32BE(NULL_LENGTH, offset);
-    } else {
-      offset = buffer.writeInt32BE(8, offset);
-      offset = buffer.writeDoubleBE(value === 0 ? 0 : value, offset);
-    }
-  }
-  return buffer;
-}
+export const float8Array = (values: readonly (number | null | undefined)[]) => fixedWidthArray(values, FLOAT8);
 
 /** A `boolean[]` parameter. */
-export function boolArray(values: readonly (boolean | null | undefined)[]): ArrayParameter<boolean | null | undefined> {
-  let nulls = 0;
-  for (const value of values) {
-    if (value === null || value === undefined) nulls++;
-    else if (typeof value !== 'boolean') return values;
-  }
-  const buffer = header(HEADER_BYTES + 5 * values.length - nulls, BOOL_OID, values.length, nulls > 0);
-  let offset = HEADER_BYTES;
-  for (const value of values) {
-    if (value === null || value === undefined) {
-      offset = buffer.writeInt32BE(NULL_LENGTH, offset);
-    } else {
-      offset = buffer.writeInt32BE(1, offset);
-      offset = buffer.writeUInt8(value ? 1 : 0, offset);
-    }
-  }
-  return buffer;
-}
+export const boolArray = (values: readonly (boolean | null | undefined)[]) => fixedWidthArray(values, BOOL);
