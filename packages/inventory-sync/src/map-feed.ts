@@ -34,8 +34,7 @@ export interface FeedMapping {
 /** The feed's products, one per selected variant, in the feed's order; mapping misses go to the report. */
 export function mapFeed(rows: readonly FeedItem[], mapping: FeedMapping, report: SyncReport): FeedProduct[] {
   return rows.map((item) => {
-    // A variant of one row is its remembered row itself; one of several rows, a copy with the quantities summed.
-    const remembered = item instanceof RememberedRow ? item : mapping.read.remembered(item.digest);
+    const remembered = rememberedOf(item, mapping);
     const facts = remembered.mapped;
     if (facts && facts.quantity === item.quantity) {
       if (facts.misses) report.mappingMisses(facts.variantId, facts.misses);
@@ -68,19 +67,18 @@ export async function* productsToWrite(
   // A re-sync's changed rows (those the memo does not know with their quantity), when they fit in one batch, are
   // mapped and planned first: their write goes to PostgreSQL while the rest of the feed is compared. Their mapping
   // misses are reported with the rest, in the feed's order.
-  const early = new Set<FeedItem>(rows.filter((item) => !knownAsIs(item, mapping)));
-  if (early.size > 0 && early.size <= batchSize && early.size < rows.length) {
-    const writes = planner.add(mapFeed([...early], mapping, new SyncReport())).map((item) => productOf(item, mapping));
+  const changed = rows.filter((item) => !knownAsIs(item, mapping));
+  const early = changed.length > 0 && changed.length <= batchSize && changed.length < rows.length ? new Set(changed) : undefined;
+  if (early) {
+    const writes = planner.add(mapFeed(changed, mapping, new SyncReport())).map((item) => productOf(item, mapping));
     if (writes.length > 0) yield writes;
-  } else {
-    early.clear();
   }
   let pending: HashedProduct[] = [];
   for (let start = 0; start < rows.length; start += MAP_PART) {
     if (start > 0) await nextTurn();
     const part = rows.slice(start, start + MAP_PART);
     const products = mapFeed(part, mapping, report);
-    const toPlan = early.size === 0 ? products : products.filter((_, i) => !early.has(part[i]));
+    const toPlan = early ? products.filter((_, i) => !early.has(part[i])) : products;
     for (const item of planner.add(toPlan)) pending.push(productOf(item, mapping));
     options.onMapped?.(products, Math.min(rows.length, start + MAP_PART));
     while (pending.length >= batchSize) {
@@ -93,9 +91,13 @@ export async function* productsToWrite(
 
 /** Whether the memo knows the product of this feed row as it is now (its first row, with this summed quantity). */
 function knownAsIs(item: FeedItem, mapping: FeedMapping): boolean {
-  const remembered = item instanceof RememberedRow ? item : mapping.read.remembered(item.digest);
-  return remembered.mapped !== undefined && remembered.mapped.quantity === item.quantity;
+  const facts = rememberedOf(item, mapping).mapped;
+  return facts !== undefined && facts.quantity === item.quantity;
 }
+
+/** A variant of one row is its remembered row itself; one of several rows, a copy with the quantities summed. */
+const rememberedOf = (item: FeedItem, mapping: FeedMapping): RememberedRow =>
+  item instanceof RememberedRow ? item : mapping.read.remembered(item.digest);
 
 /** The product to write: the one mapped in this run, or mapped now from its row (the read keeps the row's bytes). */
 export function productOf(item: FeedProduct, mapping: FeedMapping): HashedProduct {
