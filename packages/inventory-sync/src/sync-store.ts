@@ -13,7 +13,6 @@ import {
   startSyncRun,
   stopSyncRun,
   SyncFenceRefused,
-  upsertProducts,
   type PrismaClient,
   type ProductSqlPool,
   type SecretOpener,
@@ -25,11 +24,11 @@ import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
 import { FeedMemo } from './feed-memo';
 import { fetchFeed, type Feed, type FeedSettings } from './fetch-feed';
-import { productsToWrite, type FeedMapping, type FeedProduct } from './map-feed';
+import { writeFeed, type FeedMapping } from './map-feed';
 import { giveBackMemory } from './give-back-memory';
 import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
-import { ownedFieldsContext, WritePlanner } from './write-plan';
+import { ownedFieldsContext } from './write-plan';
 
 /**
  * One inventory sync of one store (docs/architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
@@ -177,27 +176,18 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     // The write phase: only while the lock holds, and fenced. The feed is mapped as the writes go (productsToWrite).
     stopIfInterrupted();
     const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
-    const planner = new WritePlanner<FeedProduct>(await stored, feed.unreadable);
     let mapped = 0;
     await progress('writing', 50);
-    await upsertProducts(
-      writer,
-      storeId,
-      productsToWrite(feed.rows, mapping, report, planner, { batchSize: deps.batchSize, onMapped: (_part, rows) => (mapped = rows) }),
-      {
-        ownedProductFields: productFieldsOwned(store.ownedFields),
-        syncedAt: new Date(),
-        beforeBatch: async (written) => {
-          wrote ||= written > 0;
-          stopIfInterrupted();
-          await progress('writing', 50 + (40 * mapped) / Math.max(1, feed.rows.length));
-        },
+    const plan = await writeFeed(writer, storeId, feed, await stored, mapping, report, {
+      ownedProductFields: productFieldsOwned(store.ownedFields),
+      batchSize: deps.batchSize,
+      onMapped: (_part, rows) => (mapped = rows),
+      beforeBatch: async (written) => {
+        wrote ||= written > 0;
+        stopIfInterrupted();
+        await progress('writing', 50 + (40 * mapped) / Math.max(1, feed.rows.length));
       },
-    );
-    // Every row is mapped: the memo keeps this feed, and lets go of the bytes it recalled.
-    mapping.read.commit();
-    mapping.read.release();
-    const plan = planner.finish();
+    });
     wrote ||= plan.created + plan.updated > 0;
     counts.created = plan.created;
     counts.updated = plan.updated;

@@ -6,7 +6,6 @@ import {
   lastSucceededSyncRun,
   readCategoryMappingRows,
   readStoredProductHashes,
-  upsertProducts,
   type PrismaClient,
   type ProductSql,
   type StoredProductHash,
@@ -23,9 +22,9 @@ import {
 import { FeedMemo } from './feed-memo';
 import { limitHeapGrowth } from './give-back-memory';
 import { INVENTORY_SYNC_CONCURRENCY } from './jobs/inventory-sync';
-import { productsToWrite, type FeedMapping, type FeedProduct } from './map-feed';
+import { writeFeed, type FeedMapping, type FeedProduct } from './map-feed';
 import { SyncReport } from './sync-report';
-import { ownedFieldsContext, WritePlanner } from './write-plan';
+import { ownedFieldsContext } from './write-plan';
 
 /**
  * The inventory worker's warm-up, run once at boot before it takes jobs (apps/inventory-worker/src/main.ts), so that
@@ -188,16 +187,12 @@ async function syncPass(
   for (const problem of selection.invalid) report.invalidRow(problem);
   const mapping: FeedMapping = { read, map: createInventoryMapper(mapperSettings), context };
   // What a re-sync compares with: the previous pass's products, some of them since changed or gone.
-  const planner = new WritePlanner<FeedProduct>(stored, selection.unreadable);
   const products: FeedProduct[] = [];
-  const batches = productsToWrite(selection.rows, mapping, report, planner, { batchSize: 200, onMapped: (part) => products.push(...part) });
-  await upsertProducts(NOTHING_SENT, WARM_UP_STORE_ID, batches, {
+  await writeFeed(NOTHING_SENT, WARM_UP_STORE_ID, selection, stored, mapping, report, {
     ownedProductFields: productFieldsOwned(ownedFields),
-    syncedAt: new Date(),
+    batchSize: 200,
+    onMapped: (part) => products.push(...part),
   });
-  read.commit();
-  read.release();
-  planner.finish();
   void report.problems;
   const next = products.map((item, index) => ({
     variant_id: item.variantId,

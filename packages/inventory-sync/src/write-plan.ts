@@ -19,9 +19,8 @@ export interface PlannedProduct {
   contentHash: string;
 }
 
-export interface ProductWritePlan<P extends PlannedProduct = PlannedProduct> {
-  /** New products, and existing ones whose content changed or that come back to the feed. */
-  writes: P[];
+/** What a feed's writes came to (WritePlanner.finish); the writes themselves went out part by part (WritePlanner.add). */
+export interface ProductWritePlan {
   created: number;
   updated: number;
   unchanged: number;
@@ -81,7 +80,7 @@ export class WritePlanner<P extends PlannedProduct> {
   }
 
   /** Every product of the feed was added: the counts, and the stored products that left it or could not be read. */
-  finish(): Omit<ProductWritePlan<P>, 'writes'> {
+  finish(): ProductWritePlan {
     const plan = {
       created: this.created,
       updated: this.updated,
