@@ -349,6 +349,42 @@ describe('checkInventoryRow', () => {
     expect(table.has(shared[5].ok ? shared[5].row.variantId : '')).toBe(false);
   });
 
+  it('in a feed, a row whose lab results are the last row’s shares that list, frozen; any difference keeps its own', () => {
+    // Three variants of one product in a row (same lab results), then one whose THC differs by a hundredth, then one
+    // that lists the same amounts in another order.
+    const thc = { name: 'thc', lowerRange: 21.3, upperRange: 23.1, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null };
+    const cbd = { name: 'cbd', lowerRange: 0.1, upperRange: 0.2, unitOfMeasure: '%', unitOfMeasureToGramsMultiplier: null };
+    const lists = [
+      [thc, cbd],
+      [thc, cbd],
+      [thc, cbd],
+      [{ ...thc, upperRange: 23.11 }, cbd],
+      [cbd, thc],
+    ];
+    const table = new Map<string, string>();
+    const rows = lists.map((cannabinoidInformation, index) => {
+      const check = checkInventoryRow(JSON.parse(JSON.stringify(rawInventoryRow(index, { cannabinoidInformation }))), {
+        repeatedTexts: table,
+      });
+      if (!check.ok) throw new Error(check.reason);
+      return check.row;
+    });
+    const [first, second, third, fourth, fifth] = rows.map((row) => row.cannabinoidInformation);
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first[0])).toBe(true);
+    expect(fourth).not.toBe(first);
+    expect(fourth[0].upperRange).toBe(23.11);
+    expect(fifth).not.toBe(fourth);
+    expect(fifth.map((amount) => amount.name)).toEqual(['cbd', 'thc']);
+    // Each row reads as it would alone.
+    expect(rows).toEqual(lists.map((cannabinoidInformation, index) => valid(rawInventoryRow(index, { cannabinoidInformation }))));
+    // Rows without amounts or weight tiers share one empty list, which no one can fill.
+    const bare = valid(rawInventoryRow(9, { terpenes: null, cannabinoidInformation: [] }));
+    expect(bare.terpenes).toBe(bare.cannabinoidInformation);
+    expect(() => (bare.terpenes as unknown[]).push(thc)).toThrow(TypeError);
+  });
+
   it('never throws, whatever a row holds', () => {
     fc.assert(
       fc.property(
@@ -421,7 +457,7 @@ interface SharedFlowhubInventoryItem {
   productUnitOfMeasure: string | null;
   isSoldByWeight: boolean | null;
   inventoryUnitOfMeasure: string | null;
-  weightTierInformation: SharedFlowhubWeightTier[];
+  weightTierInformation: readonly SharedFlowhubWeightTier[];
   productPictureURL: string | null;
   productDescription: string | null;
   roomId: string | null;
@@ -432,8 +468,8 @@ interface SharedFlowhubInventoryItem {
   invoiceNumber: string | null;
   expirationDate: string | null;
   supplierName: string | null;
-  cannabinoidInformation: SharedFlowhubAmount[];
-  terpenes: SharedFlowhubAmount[];
+  cannabinoidInformation: readonly SharedFlowhubAmount[];
+  terpenes: readonly SharedFlowhubAmount[];
 }
 type Same<A, B> = [A] extends [B]
   ? [B] extends [A]

@@ -56,7 +56,7 @@ export interface FlowhubInventoryRow {
   isSoldByWeight: boolean | null;
   /** The unit of `quantity` ("grams" for an item sold by weight, "each" otherwise). */
   inventoryUnitOfMeasure: string | null;
-  weightTierInformation: FlowhubWeightTier[];
+  weightTierInformation: readonly FlowhubWeightTier[];
   productPictureURL: string | null;
   productDescription: string | null;
   roomId: string | null;
@@ -68,8 +68,8 @@ export interface FlowhubInventoryRow {
   invoiceNumber: string | null;
   expirationDate: string | null;
   supplierName: string | null;
-  cannabinoidInformation: FlowhubAmount[];
-  terpenes: FlowhubAmount[];
+  cannabinoidInformation: readonly FlowhubAmount[];
+  terpenes: readonly FlowhubAmount[];
 }
 
 type Raw = Record<string, unknown>;
@@ -197,17 +197,54 @@ function lenientText(value: unknown): string | null {
   return null;
 }
 
+/** The empty list every row without amounts or weight tiers shares. */
+const NO_ENTRIES: readonly never[] = Object.freeze([]);
+
+/**
+ * The lists of the row checked last, by field. Variants of a product and packages of a variant, which Flowhub lists
+ * one after the other, carry the same lab results: a row whose list is the same, entry for entry, as the last row's
+ * takes that list, frozen, instead of a copy of its own (in a feed, with a table of repeated texts: about a third of a
+ * parsed row's memory is these lists).
+ */
+const lastLists = new Map<string, readonly object[]>();
+
+/** The list as kept: the last row's when the same in every field (frozen with its entries), else this one. */
+function sharedList<T extends object>(field: string, kept: T[]): readonly T[] {
+  if (kept.length === 0) return NO_ENTRIES;
+  if (repeated === undefined) return kept;
+  const last = lastLists.get(field) as readonly T[] | undefined;
+  if (last !== undefined && sameEntries(kept, last)) {
+    if (!Object.isFrozen(last)) {
+      for (const entry of last) Object.freeze(entry);
+      Object.freeze(last);
+    }
+    return last;
+  }
+  lastLists.set(field, kept);
+  return kept;
+}
+
+function sameEntries<T extends object>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Record<string, unknown>;
+    const y = b[i] as Record<string, unknown>;
+    for (const key in x) if (!Object.is(x[key], y[key])) return false;
+  }
+  return true;
+}
+
 /**
  * cannabinoidInformation[] / terpenes[]: missing or null is an empty list. Potency is secondary
  * to selling the product, so one odd entry never fails the row: an entry without a usable name is
  * dropped, and an unreadable number inside an entry becomes null.
  */
-function amounts(raw: Raw, field: string, issues: string[]): FlowhubAmount[] {
+function amounts(raw: Raw, field: string, issues: string[]): readonly FlowhubAmount[] {
   const value = raw[field];
-  if (value === undefined || value === null) return [];
+  if (value === undefined || value === null) return NO_ENTRIES;
   if (!Array.isArray(value)) {
     issues.push(`${field}: expected a list, got ${describe(value)}`);
-    return [];
+    return NO_ENTRIES;
   }
   const kept: FlowhubAmount[] = [];
   for (const entry of value) {
@@ -223,7 +260,7 @@ function amounts(raw: Raw, field: string, issues: string[]): FlowhubAmount[] {
       unitOfMeasureToGramsMultiplier: lenientNumber(amount.unitOfMeasureToGramsMultiplier),
     });
   }
-  return kept;
+  return sharedList(field, kept);
 }
 
 /**
@@ -231,9 +268,9 @@ function amounts(raw: Raw, field: string, issues: string[]): FlowhubAmount[] {
  * which still sells by its own unit), and so is an entry without a usable name or a gram amount above 0. An
  * unreadable price inside an entry becomes null.
  */
-function weightTiers(raw: Raw): FlowhubWeightTier[] {
+function weightTiers(raw: Raw): readonly FlowhubWeightTier[] {
   const value = raw.weightTierInformation;
-  if (!Array.isArray(value) || value.length === 0) return [];
+  if (!Array.isArray(value) || value.length === 0) return NO_ENTRIES;
   const kept: FlowhubWeightTier[] = [];
   for (const entry of value) {
     if (entry === null || typeof entry !== 'object') continue;
@@ -248,7 +285,7 @@ function weightTiers(raw: Raw): FlowhubWeightTier[] {
       postTaxPriceInPennies: lenientNumber(tier.postTaxPriceInPennies),
     });
   }
-  return kept;
+  return sharedList('weightTierInformation', kept);
 }
 
 /**

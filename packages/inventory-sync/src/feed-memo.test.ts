@@ -230,6 +230,16 @@ describe('the memory it keeps', () => {
     expect(memory.begin('small', 'settings').recall(rowDigest(Buffer.from('1')), Buffer.from('1'))?.variantId).toBe('1');
   });
 
+  it('tells the sync each row it parses, with the count so far; recalled rows are not counted', () => {
+    const memory = new FeedMemo();
+    remember(memory, 'a', ['1', '2']);
+    const parsed: number[] = [];
+    const read = memory.begin('a', 'settings', { onRowParsed: (rows) => parsed.push(rows) });
+    for (const id of ['1', '3', '2', '4']) read.recall(rowDigest(Buffer.from(id)), Buffer.from(id));
+    expect(parsed).toEqual([1, 2]);
+    expect(read.recalled).toBe(2);
+  });
+
   it('keeps only the rows of the last feed, and recalls nothing under other settings', () => {
     const memory = new FeedMemo();
     remember(memory, 'a', ['1', '2', '3']);

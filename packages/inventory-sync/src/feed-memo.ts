@@ -162,10 +162,10 @@ export class FeedMemo {
    * Begins a read of the store's feed: it recalls the rows of the store's last feed read under the same settings
    * (`settingsKey`), and becomes the store's memory when committed.
    */
-  begin(storeId: string, settingsKey: string): FeedRead {
+  begin(storeId: string, settingsKey: string, options: FeedReadOptions = {}): FeedRead {
     const last = this.stores.get(storeId);
     const known = last?.key === settingsKey ? last : undefined;
-    return new FeedRead(known?.rows, known?.first, this, (rows, first) => this.keep(storeId, settingsKey, rows, first));
+    return new FeedRead(known?.rows, known?.first, this, (rows, first) => this.keep(storeId, settingsKey, rows, first), options);
   }
 
   /** Forgets a store (its settings changed, or it was removed). */
@@ -191,6 +191,11 @@ export class FeedMemo {
   }
 }
 
+export interface FeedReadOptions {
+  /** Told each row the read parses (one it could not recall), with the count so far. */
+  onRowParsed?: (parsedRows: number) => void;
+}
+
 /**
  * One read of a store's feed through its memo (a RowMemo for the Flowhub client): recalls the rows it knows, keeps
  * the bytes of those it recalled and the rows it parsed until the read is done (materialize), and collects this
@@ -212,12 +217,15 @@ export class FeedRead implements RowMemo<RememberedRow> {
     first: RememberedRow | undefined,
     private readonly memo: Pick<FeedMemo, 'shared' | 'sharedMisses'>,
     private readonly onCommit: (rows: Map<string, RememberedRow>, first: RememberedRow | undefined) => void,
+    private readonly options: FeedReadOptions = {},
   ) {
     this.cursor = first;
   }
 
   /** Rows of this feed recalled from the last one (not parsed). */
   recalled = 0;
+  /** Rows of this feed it could not recall (parsed). */
+  private parsedRows = 0;
 
   expected(): RememberedRow | undefined {
     return this.cursor;
@@ -229,6 +237,8 @@ export class FeedRead implements RowMemo<RememberedRow> {
     this.cursor = known ? known.following : this.cursor?.following;
     if (!known) {
       this.parsedLengths.set(digest, bytes.length);
+      this.parsedRows += 1;
+      this.options.onRowParsed?.(this.parsedRows);
       return undefined;
     }
     this.recalled += 1;

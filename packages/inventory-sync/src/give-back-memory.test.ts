@@ -1,4 +1,13 @@
-import { COLLECT_AFTER_ROWS, giveBackMemory } from './give-back-memory';
+import {
+  COLLECT_AFTER_ROWS,
+  giveBackMemory,
+  HEAP_GROWING_PERCENT,
+  heapGrowth,
+  LARGE_SYNC_HEAP_GROWING_PERCENT,
+  LARGE_SYNC_ROWS,
+  limitHeapGrowth,
+  SyncHeap,
+} from './give-back-memory';
 
 describe('after a large sync', () => {
   it("the worker's garbage is collected as soon as the sync has returned", async () => {
@@ -19,5 +28,44 @@ describe('after a large sync', () => {
     giveBackMemory(COLLECT_AFTER_ROWS - 1);
     await new Promise((resolve) => setImmediate(resolve));
     expect(during - process.memoryUsage().heapUsed).toBeLessThan(20 * 1024 * 1024);
+  });
+});
+
+describe("a large sync's heap", () => {
+  const parse = (heap: SyncHeap, rows: number) => {
+    for (let row = 1; row <= rows; row++) heap.rowParsed(row);
+  };
+
+  it('is held tighter from its LARGE_SYNC_ROWS-th parsed row until it is done, and while any other large sync runs', () => {
+    limitHeapGrowth();
+    const [first, second, small] = [new SyncHeap(), new SyncHeap(), new SyncHeap()];
+    parse(first, LARGE_SYNC_ROWS - 1);
+    expect(heapGrowth()).toBe(HEAP_GROWING_PERCENT);
+    parse(first, LARGE_SYNC_ROWS);
+    expect(heapGrowth()).toBe(LARGE_SYNC_HEAP_GROWING_PERCENT);
+    parse(second, LARGE_SYNC_ROWS + 10);
+    parse(small, 100);
+    small.done();
+    first.done();
+    first.done(); // a failed sync's cleanup after its writes' own: counted once
+    expect(heapGrowth()).toBe(LARGE_SYNC_HEAP_GROWING_PERCENT);
+    second.done();
+    expect(heapGrowth()).toBe(HEAP_GROWING_PERCENT);
+  });
+
+  it('is collected between the read and the writes, only when large', () => {
+    const read = () => Array.from({ length: 300_000 }, (_, i) => ({ variantId: `v-${i}`, name: `row ${i}` })).length;
+    const small = new SyncHeap();
+    expect(read()).toBe(300_000);
+    let during = process.memoryUsage().heapUsed;
+    small.beforeWrites();
+    expect(during - process.memoryUsage().heapUsed).toBeLessThan(20 * 1024 * 1024);
+    const large = new SyncHeap();
+    parse(large, LARGE_SYNC_ROWS);
+    expect(read()).toBe(300_000);
+    during = process.memoryUsage().heapUsed;
+    large.beforeWrites();
+    expect(during - process.memoryUsage().heapUsed).toBeGreaterThan(20 * 1024 * 1024);
+    large.done();
   });
 });

@@ -25,7 +25,7 @@ import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, ty
 import { FeedMemo } from './feed-memo';
 import { fetchFeed, type Feed, type FeedSettings } from './fetch-feed';
 import { writeFeed, type FeedMapping } from './map-feed';
-import { giveBackMemory } from './give-back-memory';
+import { giveBackMemory, SyncHeap } from './give-back-memory';
 import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
 import { ownedFieldsContext } from './write-plan';
@@ -146,6 +146,8 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     }
   };
 
+  // Held tighter once the sync has parsed many rows, until it ends (give-back-memory.ts).
+  const heap = new SyncHeap();
   try {
     deps.logger.info({ runId: run.id, trigger: request.trigger }, 'inventory sync started');
     const settings = feedSettings(store, deps.secrets);
@@ -163,6 +165,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     for (const read of [stored, lastGood]) read.catch(() => undefined);
     const report = new SyncReport();
     const { feed, mapping } = await fetchFeedThroughMemo(deps, store, settings, report, {
+      heap,
       signal: request.signal,
       afterFetch: async () => {
         stopIfInterrupted();
@@ -178,7 +181,9 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
     let mapped = 0;
     await progress('writing', 50);
-    const plan = await writeFeed(writer, storeId, feed, await stored, mapping, report, {
+    const storedHashes = await stored;
+    heap.beforeWrites();
+    const plan = await writeFeed(writer, storeId, feed, storedHashes, mapping, report, {
       ownedProductFields: productFieldsOwned(store.ownedFields),
       batchSize: deps.batchSize,
       onMapped: (_part, rows) => (mapped = rows),
@@ -188,6 +193,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
         await progress('writing', 50 + (40 * mapped) / Math.max(1, feed.rows.length));
       },
     });
+    heap.done();
     wrote ||= plan.created + plan.updated > 0;
     counts.created = plan.created;
     counts.updated = plan.updated;
@@ -253,6 +259,8 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       final ? 'inventory sync failed' : 'inventory sync stopped; it will run again',
     );
     throw new SyncFailed(handling, run.id);
+  } finally {
+    heap.done();
   }
 }
 
@@ -265,7 +273,7 @@ async function fetchFeedThroughMemo(
   store: Store,
   settings: FeedSettings,
   report: SyncReport,
-  options: { signal?: AbortSignal; afterFetch: () => Promise<void> },
+  options: { heap: SyncHeap; signal?: AbortSignal; afterFetch: () => Promise<void> },
 ): Promise<{ feed: Feed; mapping: FeedMapping }> {
   const mappingRows = (await readCategoryMappingRows(deps.prisma, store.id)).map((row) => ({
     flowhubValue: row.flowhubValue,
@@ -279,7 +287,7 @@ async function fetchFeedThroughMemo(
   const context = ownedFieldsContext(store.ownedFields);
   // Everything of the store's settings that shapes a product or the feed: the memo recalls nothing read under others.
   const memoKey = JSON.stringify([store.clientId, feedIdentity(store), mapperSettings, context]);
-  const read = (deps.feedMemo ?? PROCESS_FEED_MEMO).begin(store.id, memoKey);
+  const read = (deps.feedMemo ?? PROCESS_FEED_MEMO).begin(store.id, memoKey, { onRowParsed: options.heap.rowParsed });
   const feed = await fetchFeed(deps.flowhub, settings, { read, signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
   await options.afterFetch();
   report.counts.fetched = feed.fetched;

@@ -45,7 +45,7 @@ export interface FlowhubInventoryItem {
   /** The unit of `quantity`: "grams" for an item sold by weight, "each" otherwise. */
   inventoryUnitOfMeasure: string | null;
   /** Named amounts of an item sold by weight ("1/8 oz") and their prices. */
-  weightTierInformation: FlowhubWeightTier[];
+  weightTierInformation: readonly FlowhubWeightTier[];
   productPictureURL: string | null;
   productDescription: string | null;
   /** Only on the by-rooms endpoint. */
@@ -58,6 +58,6 @@ export interface FlowhubInventoryItem {
   invoiceNumber: string | null;
   expirationDate: string | null;
   supplierName: string | null;
-  cannabinoidInformation: FlowhubAmount[];
-  terpenes: FlowhubAmount[];
+  cannabinoidInformation: readonly FlowhubAmount[];
+  terpenes: readonly FlowhubAmount[];
 }
