@@ -146,7 +146,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     }
   };
 
-  // Held tighter once the sync has parsed many rows, until it ends (give-back-memory.ts).
+  // Held tighter once the sync has parsed many rows, until its writes are done (give-back-memory.ts).
   const heap = new SyncHeap();
   try {
     deps.logger.info({ runId: run.id, trigger: request.trigger }, 'inventory sync started');
