@@ -1,11 +1,9 @@
 import {
   COLLECT_AFTER_ROWS,
   giveBackMemory,
-  HEAP_GROWING_PERCENT,
   heapGrowth,
   LARGE_SYNC_HEAP_GROWING_PERCENT,
   LARGE_SYNC_ROWS,
-  limitHeapGrowth,
   SyncHeap,
 } from './give-back-memory';
 
@@ -36,11 +34,10 @@ describe("a large sync's heap", () => {
     for (let row = 1; row <= rows; row++) heap.rowParsed(row);
   };
 
-  it('is held tighter from its LARGE_SYNC_ROWS-th parsed row until it is done, and while any other large sync runs', () => {
-    limitHeapGrowth();
+  it("is held tighter from its LARGE_SYNC_ROWS-th parsed row until it is done, and while any other large sync runs; V8's own heuristics otherwise", () => {
     const [first, second, small] = [new SyncHeap(), new SyncHeap(), new SyncHeap()];
     parse(first, LARGE_SYNC_ROWS - 1);
-    expect(heapGrowth()).toBe(HEAP_GROWING_PERCENT);
+    expect(heapGrowth()).toBe(0);
     parse(first, LARGE_SYNC_ROWS);
     expect(heapGrowth()).toBe(LARGE_SYNC_HEAP_GROWING_PERCENT);
     parse(second, LARGE_SYNC_ROWS + 10);
@@ -50,7 +47,18 @@ describe("a large sync's heap", () => {
     first.done(); // a failed sync's cleanup after its writes' own: counted once
     expect(heapGrowth()).toBe(LARGE_SYNC_HEAP_GROWING_PERCENT);
     second.done();
-    expect(heapGrowth()).toBe(HEAP_GROWING_PERCENT);
+    expect(heapGrowth()).toBe(0);
+  });
+
+  it('is collected when it becomes large, so that what it read before sets the limit', () => {
+    const heap = new SyncHeap();
+    parse(heap, LARGE_SYNC_ROWS - 1);
+    const read = () => Array.from({ length: 300_000 }, (_, i) => ({ variantId: `v-${i}`, name: `row ${i}` })).length;
+    expect(read()).toBe(300_000);
+    const during = process.memoryUsage().heapUsed;
+    heap.rowParsed(LARGE_SYNC_ROWS);
+    expect(during - process.memoryUsage().heapUsed).toBeGreaterThan(20 * 1024 * 1024);
+    heap.done();
   });
 
   it('is collected between the read and the writes, only when large', () => {

@@ -20,7 +20,6 @@ import {
   type PurchaseCategoryFilter,
 } from '@flowhub-sync/mapping';
 import { FeedMemo } from './feed-memo';
-import { limitHeapGrowth } from './give-back-memory';
 import { INVENTORY_SYNC_CONCURRENCY } from './jobs/inventory-sync';
 import { writeFeed, type FeedMapping, type FeedProduct } from './map-feed';
 import { SyncReport } from './sync-report';
@@ -92,8 +91,6 @@ let warmUpCounter = 0;
 
 export async function warmUpInventorySync(deps: WarmUpDependencies, options: WarmUpOptions = {}): Promise<WarmUpReport> {
   const started = performance.now();
-  // The process is a syncing one from now on: its heap grows as a syncing process's should (give-back-memory.ts).
-  limitHeapGrowth();
   const connections = Math.max(1, options.connections ?? INVENTORY_SYNC_CONCURRENCY);
   const rows = Math.max(10, options.rows ?? 1_000);
   const passes = Math.max(1, options.passes ?? 6);
