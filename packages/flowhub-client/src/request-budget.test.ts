@@ -70,8 +70,10 @@ describe('shared request budget (real Redis)', () => {
     ]);
     const times = arrivals.map((arrival) => arrival.at);
     expect(times).toHaveLength(12);
-    // 5 per second: slots 200 ms apart. A little slack on the window for event-loop jitter.
-    expect(busiestWindow(times, 950)).toBeLessThanOrEqual(5);
+    // 5 per second: slots 200 ms apart, so any 800 ms holds 4 of them; one more for a request the event loop of a loaded
+    // machine delayed into the next ones (a window of 950 ms failed once on such a delay). Without the budget all 12
+    // arrive at once; a budget granting more than 5 per second fails the span below.
+    expect(busiestWindow(times, 800)).toBeLessThanOrEqual(5);
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(11 * 200 - 100);
   });
 
