@@ -120,7 +120,9 @@ describe('inventory-worker process', () => {
       await blocker.query('COMMIT');
       await waitForHttp(`${url}/readyz`);
       expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready', warmUp: 'up', worker: 'up' });
-      expect(app.output()).toMatch(/"warmUpMs":\d+.*"msg":"inventory sync warmed up"[^]*"msg":"inventory-worker started"/);
+      // The log lines come through the child's stdout pipe, which may be read after the readiness answer arrived.
+      const logged = /"warmUpMs":\d+.*"msg":"inventory sync warmed up"[^]*"msg":"inventory-worker started"/;
+      await waitFor(() => logged.test(app.output()), { what: 'the warm-up and start log lines', timeoutMs: 10_000 });
     } finally {
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();
