@@ -97,7 +97,5 @@ export const COLLECT_AFTER_ROWS = 5_000;
  * returned (its job is being recorded as done), so that the next sync does not pay for this one's garbage.
  */
 export function giveBackMemory(rows: number): void {
-  if (!(rows >= COLLECT_AFTER_ROWS)) return;
-  collect ??= fullCollection();
-  if (collect) setImmediate(collect);
+  if (rows >= COLLECT_AFTER_ROWS) setImmediate(collectNow);
 }
