@@ -27,10 +27,11 @@ describe('the per-store sync lock', () => {
 
   it('stays held past its TTL while the sync runs (renewed)', async () => {
     const key = storeLockKey(prefix, 'long');
-    const lock = await acquireStoreLock(redis, key, { ttlMs: 300 });
-    await new Promise((resolve) => setTimeout(resolve, 900));
+    // Three TTLs: a TTL long enough that a loaded machine's pauses do not outlast it.
+    const lock = await acquireStoreLock(redis, key, { ttlMs: 800 });
+    await new Promise((resolve) => setTimeout(resolve, 2_400));
     expect(lock!.held()).toBe(true);
-    expect(await acquireStoreLock(redis, key, { ttlMs: 300 })).toBeNull();
+    expect(await acquireStoreLock(redis, key, { ttlMs: 800 })).toBeNull();
     await lock!.release();
   });
 
