@@ -2,6 +2,10 @@
 // processes (the built apps/inventory-worker/dist/main.js) through the queue. Two cycles: the first syncs (every
 // product created), then a steady cycle after 5% of each location's quantities changed — the 10-minute cycle the
 // product runs all day. Reports each cycle's time and the store-syncs per 10-minute window the machine sustains.
+// Two settings of the bench's environment measure a deployment that trades memory for CPU (docs/PERFORMANCE.md):
+// BENCH_FLEET_MEMO_ROWS, the workers' INVENTORY_FEED_MEMO_ROWS (unset: the worker's default), and
+// BENCH_FLEET_CYCLES, steady cycles one after another, 5% more of the quantities changed before each (default 1):
+// the last is the one reported, every one is in the details.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { inPool, median, percentile, result, target } from '../lib/measure.mjs';
@@ -22,6 +26,8 @@ const CHANGED_SHARE = 0.05;
 const TARGET_SECONDS = 10;
 /** /proc's clock ticks (USER_HZ), 100 a second on Linux. */
 const TICK_MS = 10;
+const MEMO_ROWS = process.env.BENCH_FLEET_MEMO_ROWS || undefined;
+const STEADY_CYCLES = Math.max(1, Number(process.env.BENCH_FLEET_CYCLES || 1));
 
 /** A process's CPU time in ms (user + system, plus its reaped children's), or 0 once it is gone. */
 function processCpuMs(pid) {
@@ -139,6 +145,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         ENCRYPTION_KEY: encryptionKey,
         HEALTH_PORT: String(healthPort),
         LOG_LEVEL: 'warn',
+        ...(MEMO_ROWS ? { INVENTORY_FEED_MEMO_ROWS: MEMO_ROWS } : {}),
       });
       workers.push(worker);
       await waitForHttp(`http://127.0.0.1:${healthPort}/readyz`, { process: worker });
@@ -202,16 +209,25 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     });
 
     const first = await cycle('first');
-    log(`  changing ${CHANGED_SHARE * 100}% of the quantities of every location`);
-    const { rows: products } = await pg.query('SELECT store_id, variant_id, pos_quantity FROM products ORDER BY store_id, variant_id');
     const every = Math.round(1 / CHANGED_SHARE);
-    const changes = products.filter((_, i) => i % every === 0);
-    await inPool(changes, 32, (p) => sim.setQuantity(p.store_id, p.variant_id, Math.round(p.pos_quantity) + 1));
-    const steady = await cycle('steady');
+    const steadyCycles = [];
+    for (let n = 1; n <= STEADY_CYCLES; n++) {
+      log(`  changing ${CHANGED_SHARE * 100}% of the quantities of every location`);
+      const { rows: products } = await pg.query('SELECT store_id, variant_id, pos_quantity FROM products ORDER BY store_id, variant_id');
+      // Another twentieth of the products each cycle.
+      const changes = products.filter((_, i) => (i + n - 1) % every === 0);
+      await inPool(changes, 32, (p) => sim.setQuantity(p.store_id, p.variant_id, Math.round(p.pos_quantity) + 1));
+      steadyCycles.push(await cycle(STEADY_CYCLES === 1 ? 'steady' : `steady ${n}/${STEADY_CYCLES}`));
+    }
+    const steady = steadyCycles.at(-1);
     const peaks = workers.map((w) => w.peakRssMb());
 
     const perWindow = (seconds) => (stores / seconds) * 600;
     const scale = quick ? ` (quick: ${stores} stores, not 1,000)` : '';
+    const setting = [
+      MEMO_ROWS ? `INVENTORY_FEED_MEMO_ROWS=${MEMO_ROWS}` : '',
+      STEADY_CYCLES > 1 ? `the last of ${STEADY_CYCLES} steady cycles` : '',
+    ].filter(Boolean);
     const results = [
       result(`fleet of ${stores} stores × ${ROWS.toLocaleString('en-US')} rows: first cycle (every product created)`, first.seconds, 's'),
       result(`fleet of ${stores} stores: steady cycle (5% of quantities changed)`, steady.seconds, 's'),
@@ -227,14 +243,24 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     const targetsOut = [
       {
         ...target(targets[0].name, { target: TARGET_SECONDS, value: steady.seconds, unit: 's', atMost: true }),
-        ...(quick ? { note: `measured with ${stores} stores` } : {}),
+        ...(quick || setting.length > 0
+          ? { note: [quick ? `measured with ${stores} stores` : '', ...setting].filter(Boolean).join('; ') }
+          : {}),
       },
     ];
     return {
       results,
       targets: targetsOut,
-      note: `${WORKERS} worker processes of concurrency 4${scale}`,
-      details: { stores, rows: ROWS, first, steady, workerPeakRssMb: peaks.map(Math.round) },
+      note: `${WORKERS} worker processes of concurrency 4${scale}${setting.length > 0 ? `; ${setting.join(', ')}` : ''}`,
+      details: {
+        stores,
+        rows: ROWS,
+        memoRows: MEMO_ROWS ? Number(MEMO_ROWS) : null,
+        first,
+        steady,
+        ...(STEADY_CYCLES > 1 ? { steadyCycles } : {}),
+        workerPeakRssMb: peaks.map(Math.round),
+      },
     };
   } finally {
     for (const worker of workers) await worker.stop();

@@ -39,7 +39,7 @@ afterAll(async () => {
   await bed.close();
 });
 
-function spawnWorkerProcess(port: number): RunningApp {
+function spawnWorkerProcess(port: number, env: Record<string, string> = {}): RunningApp {
   const app = startApp('inventory-worker', {
     REDIS_URL: serviceUrls().REDIS_URL,
     DATABASE_URL: bed.db.url,
@@ -49,14 +49,15 @@ function spawnWorkerProcess(port: number): RunningApp {
     FLOWHUB_AUTH_URL: bed.sim.url,
     HEALTH_PORT: String(port),
     LOG_LEVEL: 'info',
+    ...env,
   });
   running.push(app);
   return app;
 }
 
-async function startWorkerProcess(): Promise<{ app: RunningApp; port: number }> {
+async function startWorkerProcess(env: Record<string, string> = {}): Promise<{ app: RunningApp; port: number }> {
   const port = await freePort();
-  const app = spawnWorkerProcess(port);
+  const app = spawnWorkerProcess(port, env);
   await waitForHttp(`http://127.0.0.1:${port}/readyz`);
   return { app, port };
 }
@@ -67,6 +68,13 @@ const addJob = (storeId: string) =>
     { storeId, trigger: 'manual', acceptShrink: false },
     queues['inventory-sync'].defaults,
   );
+/** The `inventory sync finished` log lines of a store, parsed. */
+const finishedSyncs = (app: RunningApp, storeId: string): { kept: number; recalled: number }[] =>
+  app
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"msg":"inventory sync finished"') && line.includes(`"storeId":"${storeId}"`))
+    .map((line) => JSON.parse(line) as { kept: number; recalled: number });
 const runsOf = (storeId: string) => bed.prisma.syncRun.findMany({ where: { storeId }, orderBy: { createdAt: 'asc' } });
 
 describe('inventory-worker process', () => {
@@ -143,7 +151,49 @@ describe('inventory-worker process', () => {
     });
     expect((await noRedis.exited).code).toBe(1);
     expect(noRedis.output()).toContain('REDIS_URL is required but not set');
+
+    const badMemo = startApp('inventory-worker', {
+      DATABASE_URL: bed.db.url,
+      REDIS_URL: serviceUrls().REDIS_URL,
+      ENCRYPTION_KEY: bed.encryptionKey,
+      INVENTORY_FEED_MEMO_ROWS: 'lots',
+      HEALTH_PORT: String(await freePort()),
+    });
+    expect((await badMemo.exited).code).toBe(1);
+    expect(badMemo.output()).toContain('INVENTORY_FEED_MEMO_ROWS must be a whole number of rows');
   });
+
+  it("remembers its stores' feeds up to INVENTORY_FEED_MEMO_ROWS: a re-sync recalls the rows it saw, and with 0 none", async () => {
+    const syncTwice = async (app: RunningApp, storeId: string) => {
+      await enableStore(bed, storeId);
+      for (let i = 1; i <= 2; i++) {
+        const job = await addJob(storeId);
+        await waitFor(async () => (await job.getState()) === 'completed', { what: `sync ${i} of ${storeId}` });
+        await waitFor(() => finishedSyncs(app, storeId).length === i, { what: `sync ${i} of ${storeId} to be logged` });
+      }
+      return finishedSyncs(app, storeId);
+    };
+
+    // Its start line (read through the child's stdout pipe, which may lag the readiness answer) names the memo's size.
+    const logsStart = (app: RunningApp, rows: number) =>
+      waitFor(() => new RegExp(`"feedMemoRows":${rows}.*"msg":"inventory-worker started"`).test(app.output()), {
+        what: 'the start log line',
+        timeoutMs: 10_000,
+      });
+    const remembering = await startWorkerProcess();
+    await logsStart(remembering.app, 64_000);
+    const [first, again] = await syncTwice(remembering.app, 'memo-default');
+    expect(first.kept).toBeGreaterThan(100);
+    expect(first.recalled).toBe(0);
+    expect(again.recalled).toBe(again.kept); // nothing changed in Flowhub: every row recalled, none parsed again
+    await remembering.app.stop('SIGTERM');
+
+    const forgetting = await startWorkerProcess({ INVENTORY_FEED_MEMO_ROWS: '0' });
+    await logsStart(forgetting.app, 0);
+    const syncs = await syncTwice(forgetting.app, 'memo-none');
+    expect(syncs.map((sync) => sync.recalled)).toEqual([0, 0]);
+    expect(syncs[1].kept).toBe(syncs[0].kept);
+  }, 90_000);
 
   it('two worker processes never sync one store at once, whatever was queued', async () => {
     await enableStore(bed, 'shared');

@@ -3,6 +3,7 @@ import {
   createSecretBox,
   databaseEnv,
   encryptionEnv,
+  feedMemoEnv,
   flowhubEnv,
   handleShutdown,
   healthEnv,
@@ -16,6 +17,7 @@ import { createFlowhubClient, createRedisRequestBudget } from '@flowhub-sync/flo
 import {
   createStoreLockConnection,
   createSyncMetrics,
+  FeedMemo,
   INVENTORY_SYNC_CONCURRENCY,
   SYNC_POOL_IDLE_MS,
   inventorySyncProcessor,
@@ -34,7 +36,7 @@ import {
 
 async function main() {
   const env = loadEnvOrExit(
-    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...healthEnv(9464), ...metricsEnv, ...logEnv },
+    { ...databaseEnv, ...redisEnv, ...flowhubEnv, ...encryptionEnv, ...feedMemoEnv, ...healthEnv(9464), ...metricsEnv, ...logEnv },
     'inventory-worker',
   );
   const logger = createLogger({ name: 'inventory-worker', level: env.LOG_LEVEL });
@@ -113,6 +115,8 @@ async function main() {
   boot.warmedUp = true;
   if (boot.stopping) return;
 
+  // What the worker remembers of its stores' last feeds: re-syncs parse only the rows that changed.
+  const feedMemo = new FeedMemo({ maxRows: env.INVENTORY_FEED_MEMO_ROWS });
   boot.running = startWorkers(
     [
       inventorySyncProcessor({
@@ -123,6 +127,7 @@ async function main() {
         redis: lockRedis,
         queuePrefix: env.QUEUE_PREFIX,
         budgetWaitMs: 500,
+        feedMemo,
         metrics: createSyncMetrics(registry),
         webhookQueue: queues['webhook-delivery'],
       }),
@@ -130,7 +135,13 @@ async function main() {
     { owns: ['inventory-sync'], connection: workerConnection, prefix: env.QUEUE_PREFIX, logger, metrics: registry },
   );
   logger.info(
-    { healthPort: health.port, concurrency: INVENTORY_SYNC_CONCURRENCY, queuePrefix: env.QUEUE_PREFIX, warmUpMs: Math.round(warmUp.ms) },
+    {
+      healthPort: health.port,
+      concurrency: INVENTORY_SYNC_CONCURRENCY,
+      queuePrefix: env.QUEUE_PREFIX,
+      feedMemoRows: feedMemo.maxRows,
+      warmUpMs: Math.round(warmUp.ms),
+    },
     'inventory-worker started',
   );
 }

@@ -20,6 +20,7 @@ const knownVariables = new Set(
     env.logEnv,
     env.simulatorEnv,
     env.webhookEnv,
+    env.feedMemoEnv,
   ].flatMap(Object.keys),
 );
 const services = compose.services as Record<

@@ -1,4 +1,4 @@
-import { ConfigError, databaseEnv, encryptionEnv, flowhubEnv, loadEnv, producerEnv, redisEnv, scheduleEnv } from './env';
+import { ConfigError, databaseEnv, encryptionEnv, feedMemoEnv, flowhubEnv, loadEnv, producerEnv, redisEnv, scheduleEnv } from './env';
 import { randomBytes } from 'node:crypto';
 
 const key = randomBytes(32).toString('base64');
@@ -57,6 +57,20 @@ describe('loadEnv', () => {
     expect(loadEnv(flowhubEnv, { FLOWHUB_MAX_RPS_GLOBAL: '' }).FLOWHUB_MAX_RPS_GLOBAL).toBeUndefined();
     expect(() => loadEnv(flowhubEnv, { FLOWHUB_CREATE_TIMEOUT_MS: '0' })).toThrow(/^FLOWHUB_CREATE_TIMEOUT_MS /);
     expect(() => loadEnv(flowhubEnv, { FLOWHUB_MAX_RPS_GLOBAL: 'lots' })).toThrow(/^FLOWHUB_MAX_RPS_GLOBAL /);
+  });
+
+  it("leaves the feed memo's size to the worker unless set, and takes a whole number of rows, 0 included", () => {
+    expect(loadEnv(feedMemoEnv, {}).INVENTORY_FEED_MEMO_ROWS).toBeUndefined();
+    expect(loadEnv(feedMemoEnv, { INVENTORY_FEED_MEMO_ROWS: '1100000' }).INVENTORY_FEED_MEMO_ROWS).toBe(1_100_000);
+    expect(loadEnv(feedMemoEnv, { INVENTORY_FEED_MEMO_ROWS: '0' }).INVENTORY_FEED_MEMO_ROWS).toBe(0);
+    expect(() => loadEnv(feedMemoEnv, { INVENTORY_FEED_MEMO_ROWS: 'lots' })).toThrow(
+      'INVENTORY_FEED_MEMO_ROWS must be a whole number of rows',
+    );
+    expect(() => loadEnv(feedMemoEnv, { INVENTORY_FEED_MEMO_ROWS: '2.5' })).toThrow(
+      'INVENTORY_FEED_MEMO_ROWS must be a whole number of rows',
+    );
+    expect(() => loadEnv(feedMemoEnv, { INVENTORY_FEED_MEMO_ROWS: '-1' })).toThrow('INVENTORY_FEED_MEMO_ROWS must be 0 or more');
+    expect(() => loadEnv(feedMemoEnv, { INVENTORY_FEED_MEMO_ROWS: '90000000' })).toThrow(/^INVENTORY_FEED_MEMO_ROWS must be at most/);
   });
 
   it('treats an empty variable as unset', () => {

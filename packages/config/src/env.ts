@@ -96,6 +96,20 @@ export const scheduleEnv = {
 
 export const healthEnv = (defaultPort: number) => ({ HEALTH_PORT: port.default(defaultPort) });
 
+/**
+ * The inventory worker's feed memo (packages/inventory-sync/src/feed-memo.ts): rows of its stores' last feeds it
+ * remembers, over all stores, so that re-syncs parse only what changed (about 450 bytes of heap a row). Unset: the
+ * memo's default (DEFAULT_FEED_MEMO_ROWS, 64,000); 0 remembers nothing. Sizing: README.md, "Deployment".
+ */
+export const feedMemoEnv = {
+  INVENTORY_FEED_MEMO_ROWS: z.coerce
+    .number('must be a whole number of rows')
+    .int('must be a whole number of rows')
+    .min(0, 'must be 0 or more')
+    .max(20_000_000, 'must be at most 20,000,000 (about 9 GB of heap)')
+    .optional(),
+};
+
 /** Every process's /metrics: unset, open (as /healthz); set, a bearer token the scraper must send. */
 export const metricsEnv = {
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -119,7 +119,8 @@ const MAX_SHARED_TEXTS = 10_000;
 export class FeedMemo {
   private readonly stores = new Map<string, StoreFeed>();
   private rows = 0;
-  private readonly maxRows: number;
+  /** Rows it may remember over all stores (FeedMemoOptions.maxRows). */
+  readonly maxRows: number;
   private readonly maxStoreRows: number;
   private readonly staleMs: number;
   private readonly now: () => number;
