@@ -10,16 +10,17 @@ export interface LocalRedisCluster {
   stop(): Promise<void>;
 }
 
+const cli = (port: number, ...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
+
 /** How many ports a node tries: a free port can be taken by another process before the node binds it. */
 const NODE_ATTEMPTS = 5;
 
 /** A real three-master Redis Cluster from Debian's redis-server, on free local ports, for tests. */
 export async function startRedisCluster(): Promise<LocalRedisCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-cluster-'));
-  const cli = (port: number, ...args: string[]) => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
   const nodes: { port: number; child: ChildProcess }[] = [];
   try {
-    for (let i = 0; i < 3; i++) nodes.push(await startClusterNode(dir, cli));
+    for (let i = 0; i < 3; i++) nodes.push(await startClusterNode(dir));
   } catch (error) {
     for (const node of nodes) node.child.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
@@ -59,10 +60,7 @@ export async function startRedisCluster(): Promise<LocalRedisCluster> {
  * One cluster node on a free port, answering. A node whose port was taken meanwhile (by another test's server:
  * the port was free when chosen, not when bound) exits at once: it is started again on another port.
  */
-async function startClusterNode(
-  dir: string,
-  cli: (port: number, ...args: string[]) => { stdout: string },
-): Promise<{ port: number; child: ChildProcess }> {
+async function startClusterNode(dir: string): Promise<{ port: number; child: ChildProcess }> {
   let output = '';
   for (let attempt = 1; attempt <= NODE_ATTEMPTS; attempt++) {
     const port = await freePort();
