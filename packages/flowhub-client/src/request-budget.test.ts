@@ -221,7 +221,10 @@ describe('global request budget per egress (FLOWHUB_MAX_RPS_GLOBAL, real Redis)'
     const z = { clientId: 'client-z', apiKey: 'key-z-1' };
     await Promise.all([x, y, z].flatMap((store) => Array.from({ length: 6 }, (_, n) => (n % 2 ? workerA : workerB).getLocations(store))));
     const of = (clientId: string) => arrivals.filter((arrival) => arrival.clientId === clientId).map((arrival) => arrival.at);
-    for (const clientId of ['client-x', 'client-y', 'client-z']) expect(busiestWindow(of(clientId), 800)).toBeLessThanOrEqual(4);
+    // 4 per second per credentials: slots 250 ms apart, 4 in any 800 ms; one more for a request a loaded machine delayed
+    // into the next ones (as above). That the credentials' budget binds on its own is the first test's to show: here the
+    // global one, shared by three stores, keeps each of them under it too.
+    for (const clientId of ['client-x', 'client-y', 'client-z']) expect(busiestWindow(of(clientId), 800)).toBeLessThanOrEqual(5);
     expect(
       busiestWindow(
         arrivals.map((arrival) => arrival.at),
