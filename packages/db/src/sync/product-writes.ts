@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { boolArray, float8Array, int4Array, textArray } from './binary-arrays';
-import type { FenceSql, FenceSqlPool } from './fence';
+import { FENCE_GATE, type FenceSql } from './fence';
 import { STAMP_PRODUCT_CHANGE } from '../products/changes';
 
 /**
@@ -17,8 +17,8 @@ import { STAMP_PRODUCT_CHANGE } from '../products/changes';
  */
 export type ProductSql = FenceSql;
 
-/** The pool itself: statements, and a connection of its own for the statements of one transaction (./fence.ts). */
-export type ProductSqlPool = FenceSqlPool;
+/** The pool itself (fencedStatements in ./fence.ts makes each of its statements claim the sync's fence). */
+export type ProductSqlPool = FenceSql;
 
 /** What the sync compares a product with: its row's ids, content hash and whether it is on the menu. */
 export interface StoredProductHash {
@@ -135,6 +135,7 @@ function upsertStatement(owned: ReadonlySet<string>): { statement: string; owned
       t.pos_quantity, t.sold_by_weight, t.quantity_unit, t.weight_tiers::jsonb, true, t.content_hash, $2::timestamptz,
       $2::timestamptz, $2::timestamptz
     FROM (SELECT ${rows.join(',\n      ')}) AS t
+    WHERE ${FENCE_GATE}
     ON CONFLICT (store_id, variant_id) DO UPDATE SET
       product_id = excluded.product_id,
       sku = excluded.sku,
@@ -155,8 +156,8 @@ function upsertStatement(owned: ReadonlySet<string>): { statement: string; owned
 
 /**
  * A batch's array parameters, a column at a time. Between columns the event loop runs: while the batch before is
- * being written, its statement (and the round trips of its fenced transaction) go out first, and then the two
- * overlap, the client encoding while PostgreSQL writes. `stopped`: a write failed, nothing more is needed.
+ * being written, its statement goes out first, and then the two overlap, the client encoding while PostgreSQL writes.
+ * `stopped`: a write failed, nothing more is needed.
  */
 async function encodeBatch(batch: readonly ProductUpsert[], stopped: () => boolean): Promise<unknown[]> {
   const parameters: unknown[] = [];
@@ -240,7 +241,7 @@ export async function deactivateProducts(sql: ProductSql, storeId: string, varia
   if (variantIds.length === 0) return 0;
   const { rowCount } = await sql.query(
     `UPDATE products SET active = false, pos_quantity = 0, updated_at = $1, ${STAMP_PRODUCT_CHANGE}
-     WHERE store_id = $2 AND active AND variant_id = ANY($3::text[])`,
+     WHERE store_id = $2 AND active AND variant_id = ANY($3::text[]) AND ${FENCE_GATE}`,
     [at, storeId, [...variantIds]],
   );
   return rowCount ?? 0;
