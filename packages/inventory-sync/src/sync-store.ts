@@ -1,12 +1,10 @@
 import type { Logger } from '@flowhub-sync/config';
 import {
   claimSyncFence,
-  databaseNow,
   deactivateProducts,
   fencedStatements,
   findStore,
   finishSyncRun,
-  lastSucceededSyncRun,
   readCategoryMappingRows,
   readStoredProductHashes,
   releaseReflectedHolds,
@@ -124,10 +122,11 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
   if (!store) return { status: 'skipped', reason: 'the store is unknown' };
   if (!store.enabled) return { status: 'skipped', reason: 'the store has the integration disabled' };
 
-  // The database's clock, as consumed holds' consumedAt: which sales this sync's feed reflects is decided on one clock.
-  const startedAt = await databaseNow(prisma);
   // A job that runs again keeps its run; a run left running by a worker that died is failed (we hold the store's lock).
-  const run = await startSyncRun(prisma, request, startedAt);
+  // The run starts on the database's clock, as consumed holds' consumedAt: which sales this sync's feed reflects is
+  // decided on one clock. With it comes the last good run, what the shrink guard compares with.
+  const { run, lastGood } = await startSyncRun(prisma, request);
+  const startedAt = run.startedAt;
   const progress = async (phase: SyncPhase, percent: number) => {
     await request.onProgress?.({ phase, percent: Math.round(percent) });
   };
@@ -160,9 +159,8 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       if (fence) await claimSyncFence(deps.sql, fence);
       return readStoredProductHashes(deps.sql, storeId);
     })();
-    const lastGood = lastSucceededSyncRun(prisma, storeId, run.id);
     // Awaited after the fetch; a failure meanwhile must not count as unhandled.
-    for (const read of [stored, lastGood]) read.catch(() => undefined);
+    stored.catch(() => undefined);
     const report = new SyncReport();
     const { feed, mapping } = await fetchFeedThroughMemo(deps, store, settings, report, {
       heap,
@@ -205,7 +203,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       leaving: plan.leaving.length,
       acceptShrink: request.acceptShrink,
       feedFingerprint: fingerprint,
-      lastGood: await lastGood,
+      lastGood,
     });
     stopIfInterrupted();
 

@@ -1,9 +1,9 @@
 // The sync run records the inventory sync writes for every sync (plain statements, not Prisma's model queries): what
 // they write and return must be what Prisma reads.
 import { randomUUID } from 'node:crypto';
-import type { PrismaClient } from '../index';
+import { databaseNow, type PrismaClient } from '../index';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { finishSyncRun, lastSucceededSyncRun, startSyncRun, stopSyncRun } from './sync-runs';
+import { finishSyncRun, startSyncRun, stopSyncRun } from './sync-runs';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -16,6 +16,8 @@ afterAll(() => db.drop());
 
 const newStore = async () => (await prisma.store.create({ data: { id: `store-${randomUUID().slice(0, 8)}` } })).id;
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
+/** Starts a run as the sync does, and the run alone. */
+const start = async (request: Parameters<typeof startSyncRun>[1]) => (await startSyncRun(prisma, request)).run;
 
 const counts = {
   fetched: 1001,
@@ -34,45 +36,52 @@ const counts = {
 };
 
 describe('sync runs', () => {
-  it('startSyncRun creates a running run and returns it as Prisma reads it', async () => {
+  it('startSyncRun creates a running run from the database clock and returns it as Prisma reads it', async () => {
     const storeId = await newStore();
-    const run = await startSyncRun(prisma, { storeId, jobId: 'job-1', trigger: 'manual', acceptShrink: true }, at(0));
+    const before = await databaseNow(prisma);
+    const { run, lastGood } = await startSyncRun(prisma, { storeId, jobId: 'job-1', trigger: 'manual', acceptShrink: true });
+    const after = await databaseNow(prisma);
     const stored = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(run).toEqual(stored);
+    expect(lastGood).toBeNull();
     expect(stored).toMatchObject({
       storeId,
       jobId: 'job-1',
       trigger: 'manual',
       status: 'running',
       acceptShrink: true,
-      startedAt: at(0),
       finishedAt: null,
       error: null,
       problems: [],
       kept: 0,
     });
+    // The clock as databaseNow reads it (whole milliseconds): holds consumed before it are in the feed the sync reads.
+    expect(run.startedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(run.startedAt.getTime()).toBeLessThanOrEqual(after.getTime());
     // Without a job, a run of its own every time (never one resumed).
-    const first = await startSyncRun(prisma, { storeId: await newStore(), trigger: 'scheduled', acceptShrink: false }, at(1));
+    const first = await start({ storeId: await newStore(), trigger: 'scheduled', acceptShrink: false });
     expect(first).toEqual(await prisma.syncRun.findUniqueOrThrow({ where: { id: first.id } }));
     expect(first).toMatchObject({ jobId: null, trigger: 'scheduled', acceptShrink: false });
   });
 
   it('a job that runs again keeps its run; a run left running by another job is failed as interrupted', async () => {
     const storeId = await newStore();
-    const left = await startSyncRun(prisma, { storeId, jobId: 'dead-worker', trigger: 'scheduled', acceptShrink: false }, at(0));
-    const own = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false }, at(10));
+    const left = await start({ storeId, jobId: 'dead-worker', trigger: 'scheduled', acceptShrink: false });
+    const own = await start({ storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false });
     expect(own.id).not.toBe(left.id);
     expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: left.id } })).toMatchObject({
       status: 'failed',
-      finishedAt: at(10),
+      finishedAt: own.startedAt,
       error: 'interrupted: the worker running this sync stopped before it finished',
     });
     // The job is delayed (queued again), then runs again: the same run, running from the new start.
     await stopSyncRun(prisma, own.id, { status: 'queued', finishedAt: null, error: 'rate limited (the sync will run again)' });
-    const again = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'initial', acceptShrink: true }, at(20));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const again = await start({ storeId, jobId: 'job-2', trigger: 'initial', acceptShrink: true });
     expect(again.id).toBe(own.id);
     expect(again).toEqual(await prisma.syncRun.findUniqueOrThrow({ where: { id: own.id } }));
-    expect(again).toMatchObject({ status: 'running', trigger: 'initial', acceptShrink: true, startedAt: at(20), error: null });
+    expect(again).toMatchObject({ status: 'running', trigger: 'initial', acceptShrink: true, error: null });
+    expect(again.startedAt.getTime()).toBeGreaterThan(own.startedAt.getTime());
     expect(await prisma.syncRun.count({ where: { storeId } })).toBe(2);
     // A finished run of the job is not resumed: the job's next run is a new one.
     await finishSyncRun(prisma, own.id, {
@@ -84,14 +93,16 @@ describe('sync runs', () => {
       problemsTruncated: false,
       feedFingerprint: 'all',
     });
-    const next = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false }, at(40));
-    expect(next.id).not.toBe(own.id);
+    const next = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false });
+    expect(next.run.id).not.toBe(own.id);
+    // The finished run is the next one's last good run, what its shrink guard compares with.
+    expect(next.lastGood).toEqual({ kept: counts.kept, unreadable: counts.unreadable, feedFingerprint: 'all', finishedAt: at(30) });
     expect(await prisma.syncRun.findUniqueOrThrow({ where: { id: own.id } })).toMatchObject({ status: 'succeeded' });
   });
 
   it('finishSyncRun records every count, the problems and the fingerprint; a run that is gone is an error', async () => {
     const storeId = await newStore();
-    const run = await startSyncRun(prisma, { storeId, jobId: 'job-3', trigger: 'manual', acceptShrink: false }, at(0));
+    const run = await start({ storeId, jobId: 'job-3', trigger: 'manual', acceptShrink: false });
     const problems = [
       { variantId: 'v-1', reason: 'category "Ünknown ☘" maps to nothing' },
       { variantId: null, reason: "row is not valid JSON (it's cut)" },
@@ -115,7 +126,8 @@ describe('sync runs', () => {
       problemsTruncated: true,
       feedFingerprint: 'rooms:a,b',
     });
-    expect(await lastSucceededSyncRun(prisma, storeId, 'a4b1e0a4-0000-4000-8000-000000000000')).toBeNull();
+    // A suspicious run is no last good run.
+    expect((await startSyncRun(prisma, { storeId, trigger: 'manual', acceptShrink: false })).lastGood).toBeNull();
 
     await prisma.syncRun.delete({ where: { id: run.id } });
     await expect(

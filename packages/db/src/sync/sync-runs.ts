@@ -32,58 +32,67 @@ const RUN_COLUMNS = Prisma.raw(`id::text AS id, store_id AS "storeId", trigger::
 
 const INTERRUPTED = 'interrupted: the worker running this sync stopped before it finished';
 
+/** What the shrink guard compares a sync with: the store's last successful run (packages/inventory-sync). */
+export type LastGoodSyncRun = Pick<SyncRun, 'kept' | 'unreadable' | 'feedFingerprint' | 'finishedAt'>;
+
+/** A sync's run, started, and the store's last successful run before it (null when there is none). */
+export interface StartedSyncRun {
+  /** Running, from the database's clock (databaseNow's: whole milliseconds), which decides which holds it releases. */
+  run: SyncRun & { startedAt: Date };
+  lastGood: LastGoodSyncRun | null;
+}
+
 /**
- * The run a sync records into (packages/inventory-sync/src/sync-store.ts), marked running from `startedAt`. A job that
- * runs again (a retry, a delay, a hand-back: the same `jobId`) keeps its run; any other run of the store still marked
- * running was left by a worker that died and is marked failed: the caller holds the store's lock, so nothing else can be
- * running. One statement (it runs for every sync): the job's own run, the interrupted ones failed, and the run resumed
- * or created.
+ * The run a sync records into (packages/inventory-sync/src/sync-store.ts), marked running from the database's clock
+ * (as databaseNow reads it). A job that runs again (a retry, a delay, a hand-back: the same `jobId`) keeps its run; any
+ * other run of the store still marked running was left by a worker that died and is marked failed: the caller holds
+ * the store's lock, so nothing else can be running. One statement (it runs for every sync): the clock, the job's own
+ * run, the interrupted ones failed, the run resumed or created, and the store's last successful run (never the one
+ * started: only a queued or running run is resumed).
  */
 export async function startSyncRun(
   prisma: PrismaClient,
   request: { storeId: string; jobId?: string; trigger: SyncTrigger; acceptShrink: boolean },
-  startedAt: Date,
-): Promise<SyncRun> {
+): Promise<StartedSyncRun> {
   const { storeId, trigger, acceptShrink } = request;
   const jobId = request.jobId ?? null;
-  const [run] = await prisma.$queryRaw<SyncRun[]>`
-    WITH own AS (
+  const [row] = await prisma.$queryRaw<Array<SyncRun & { lastGood: (Omit<LastGoodSyncRun, 'finishedAt'> & { finishedAt: string | null }) | null }>>`
+    WITH clock AS MATERIALIZED (
+      SELECT date_trunc('milliseconds', clock_timestamp()) AS now
+    ), own AS (
       SELECT id FROM sync_runs
       WHERE store_id = ${storeId} AND job_id = ${jobId}::text AND status IN ('queued', 'running')
       ORDER BY created_at DESC
       LIMIT 1
     ), interrupted AS (
-      UPDATE sync_runs SET status = 'failed', finished_at = ${startedAt}::timestamptz, error = ${INTERRUPTED}
+      UPDATE sync_runs SET status = 'failed', finished_at = (SELECT now FROM clock), error = ${INTERRUPTED}
       WHERE store_id = ${storeId} AND status = 'running' AND id NOT IN (SELECT id FROM own)
     ), resumed AS (
       UPDATE sync_runs SET trigger = ${trigger}::sync_trigger, status = 'running', accept_shrink = ${acceptShrink}::boolean,
-        started_at = ${startedAt}::timestamptz, finished_at = NULL, error = NULL
+        started_at = (SELECT now FROM clock), finished_at = NULL, error = NULL
       WHERE id IN (SELECT id FROM own)
       RETURNING *
     ), created AS (
       INSERT INTO sync_runs (store_id, job_id, trigger, status, accept_shrink, started_at, finished_at, error)
       SELECT ${storeId}, ${jobId}::text, ${trigger}::sync_trigger, 'running'::sync_status, ${acceptShrink}::boolean,
-        ${startedAt}::timestamptz, NULL, NULL
+        (SELECT now FROM clock), NULL, NULL
       WHERE NOT EXISTS (SELECT 1 FROM own)
       RETURNING *
+    ), last_good AS (
+      SELECT json_build_object('kept', kept, 'unreadable', unreadable, 'feedFingerprint', feed_fingerprint, 'finishedAt', finished_at) AS run
+      FROM sync_runs
+      WHERE store_id = ${storeId} AND status = 'succeeded'
+      ORDER BY finished_at DESC
+      LIMIT 1
     )
-    SELECT ${RUN_COLUMNS} FROM resumed
+    SELECT ${RUN_COLUMNS}, (SELECT run FROM last_good) AS "lastGood" FROM resumed
     UNION ALL
-    SELECT ${RUN_COLUMNS} FROM created`;
-  return run;
-}
-
-/** What the shrink guard compares a sync with: the store's last successful run other than `runId`, or null. */
-export async function lastSucceededSyncRun(
-  prisma: PrismaClient,
-  storeId: string,
-  runId: string,
-): Promise<Pick<SyncRun, 'kept' | 'unreadable' | 'feedFingerprint' | 'finishedAt'> | null> {
-  return prisma.syncRun.findFirst({
-    where: { storeId, status: 'succeeded', id: { not: runId } },
-    orderBy: { finishedAt: 'desc' },
-    select: { kept: true, unreadable: true, feedFingerprint: true, finishedAt: true },
-  });
+    SELECT ${RUN_COLUMNS}, (SELECT run FROM last_good) AS "lastGood" FROM created`;
+  const { lastGood, ...run } = row;
+  return {
+    run: run as SyncRun & { startedAt: Date },
+    lastGood: lastGood && { ...lastGood, finishedAt: lastGood.finishedAt === null ? null : new Date(lastGood.finishedAt) },
+  };
 }
 
 /** A run's counts (the inventory sync's SyncCounts). */
