@@ -7,7 +7,6 @@ import {
   finishSyncRun,
   readCategoryMappingRows,
   readStoredProductHashes,
-  releaseReflectedHolds,
   startSyncRun,
   stopSyncRun,
   SyncFenceRefused,
@@ -102,6 +101,8 @@ export type SyncOutcome =
       releasedHolds: number;
       /** Rows of the feed recalled from the worker's feed memo: neither parsed nor mapped again (feed-memo.ts). */
       recalled: number;
+      /** Whether the store wants to hear of the run: it had a status webhook URL when the run finished (menu-synced.ts). */
+      announce: boolean;
     };
 
 /** A sync that did not finish: what to do about it, and the run it was recorded on. */
@@ -209,29 +210,31 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
 
     await progress('finishing', 90);
     const finishedAt = new Date();
-    let releasedHolds = 0;
-    if (verdict.deactivate) {
-      counts.deactivated = await deactivateProducts(writer, storeId, plan.leaving, finishedAt);
-      releasedHolds = await releaseReflectedHolds(prisma, storeId, startedAt, finishedAt, { notReflected: plan.unread });
-    }
+    if (verdict.deactivate) counts.deactivated = await deactivateProducts(writer, storeId, plan.leaving, finishedAt);
     const status = verdict.deactivate ? 'succeeded' : 'suspicious';
     const reason = verdict.deactivate ? null : verdict.reason;
-    await finishSyncRun(prisma, run.id, {
-      status,
-      finishedAt,
-      counts,
-      error: reason,
-      problems: report.problems.map((problem) => ({ variantId: problem.variantId, reason: problem.reason })),
-      problemsTruncated: report.truncated,
-      feedFingerprint: fingerprint,
-    });
+    // With the run recorded, a sync that deactivated releases the holds its feed reflects (consumed before it started).
+    const { releasedHolds, announce } = await finishSyncRun(
+      prisma,
+      run.id,
+      {
+        status,
+        finishedAt,
+        counts,
+        error: reason,
+        problems: report.problems.map((problem) => ({ variantId: problem.variantId, reason: problem.reason })),
+        problemsTruncated: report.truncated,
+        feedFingerprint: fingerprint,
+      },
+      verdict.deactivate ? { storeId, syncStartedAt: startedAt, notReflected: plan.unread } : undefined,
+    );
     await progress('done', 100);
     const recalled = mapping.read.recalled;
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
     giveBackMemory(counts.fetched - recalled);
-    return { status, runId: run.id, counts, reason, releasedHolds, recalled };
+    return { status, runId: run.id, counts, reason, releasedHolds, recalled, announce };
   } catch (thrown) {
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.
     const caught = thrown instanceof SyncFenceRefused ? new StoreLockLost(thrown.message) : thrown;

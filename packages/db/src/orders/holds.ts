@@ -94,6 +94,44 @@ export async function databaseNow(prisma: Pick<PrismaClient, '$queryRaw'>): Prom
   return row.now;
 }
 
+/** Which holds a sync releases: the store's, consumed before the sync started, but for variants it did not read. */
+export interface ReflectedHolds {
+  storeId: string;
+  /** From the database's clock (databaseNow). */
+  syncStartedAt: Date;
+  /** When they are released. */
+  at: Date;
+  notReflected?: readonly string[];
+}
+
+/**
+ * The statement parts (common table expressions: `released`, the holds, and `per_product`, `released_from`) that
+ * release the holds and take their units off the products' heldQuantity: releaseReflectedHolds, and the sync run's
+ * finish (finishSyncRun) in the same statement.
+ */
+export function reflectedHoldsRelease(holds: ReflectedHolds): Prisma.Sql {
+  // Consumed holds still count in heldQuantity (the sale may not be in Flowhub's quantity yet); now that a sync
+  // that started after the sale has read Flowhub, its quantity reflects it: release and take the units off.
+  return Prisma.sql`released AS (
+      UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${holds.at}
+      WHERE store_id = ${holds.storeId} AND state = 'consumed'::hold_state AND consumed_at < ${holds.syncStartedAt}
+        AND NOT (variant_id = ANY(${[...(holds.notReflected ?? [])]}::text[]))
+      RETURNING variant_id, quantity
+    ), per_product AS (
+      SELECT variant_id, sum(quantity) AS quantity FROM released GROUP BY variant_id
+    ), released_from AS (
+      UPDATE products p
+      SET held_quantity = GREATEST(round((p.held_quantity - per_product.quantity)::numeric, 6)::float8, 0),
+        ${Prisma.raw(STAMP_PRODUCT_CHANGE)}
+      FROM per_product
+      -- EXISTS is a one-time filter: when nothing was released (most syncs) the products are not read at all. With
+      -- statistics lagging behind a large sync the planner could otherwise walk every product of the store to find
+      -- none (40 ms at 50,000).
+      WHERE EXISTS (SELECT 1 FROM released) AND p.store_id = ${holds.storeId} AND p.variant_id = per_product.variant_id
+      RETURNING 1
+    )`;
+}
+
 /**
  * Holds of completed sales (and of Maui pushes) whose stock Flowhub's quantities now reflect: a hold consumed
  * before this sync started is in the feed this sync read, so it stops counting. `syncStartedAt` must come from
@@ -107,27 +145,8 @@ export async function releaseReflectedHolds(
   at: Date,
   options: { notReflected?: readonly string[] } = {},
 ): Promise<number> {
-  // Consumed holds still count in heldQuantity (the sale may not be in Flowhub's quantity yet); now that a sync
-  // that started after the sale has read Flowhub, its quantity reflects it: release and take the units off.
   const [result] = await prisma.$queryRaw<{ holds: number }[]>`
-    WITH released AS (
-      UPDATE inventory_holds SET state = 'released'::hold_state, released_at = ${at}
-      WHERE store_id = ${storeId} AND state = 'consumed'::hold_state AND consumed_at < ${syncStartedAt}
-        AND NOT (variant_id = ANY(${[...(options.notReflected ?? [])]}::text[]))
-      RETURNING variant_id, quantity
-    ), per_product AS (
-      SELECT variant_id, sum(quantity) AS quantity FROM released GROUP BY variant_id
-    ), updated AS (
-      UPDATE products p
-      SET held_quantity = GREATEST(round((p.held_quantity - per_product.quantity)::numeric, 6)::float8, 0),
-        ${Prisma.raw(STAMP_PRODUCT_CHANGE)}
-      FROM per_product
-      -- EXISTS is a one-time filter: when nothing was released (most syncs) the products are not read at all. With
-      -- statistics lagging behind a large sync the planner could otherwise walk every product of the store to find
-      -- none (40 ms at 50,000).
-      WHERE EXISTS (SELECT 1 FROM released) AND p.store_id = ${storeId} AND p.variant_id = per_product.variant_id
-      RETURNING 1
-    )
-    SELECT (SELECT count(*) FROM released)::int AS holds, (SELECT count(*) FROM updated)::int AS products`;
+    WITH ${reflectedHoldsRelease({ storeId, syncStartedAt, at, notReflected: options.notReflected })}
+    SELECT (SELECT count(*) FROM released)::int AS holds`;
   return result?.holds ?? 0;
 }

@@ -46,9 +46,9 @@ const write = (sql: Parameters<typeof upsertProducts>[0], storeId: string, varia
   );
 
 const quantities = async (storeId: string) =>
-  (
-    await db.sql.query('SELECT variant_id, pos_quantity, active FROM products WHERE store_id = $1 ORDER BY variant_id', [storeId])
-  ).rows.map((row: { variant_id: string; pos_quantity: number; active: boolean }) => `${row.variant_id}:${row.pos_quantity}:${row.active}`);
+  (await db.sql.query('SELECT variant_id, pos_quantity, active FROM products WHERE store_id = $1 ORDER BY variant_id', [storeId])).rows.map(
+    (row: { variant_id: string; pos_quantity: number; active: boolean }) => `${row.variant_id}:${row.pos_quantity}:${row.active}`,
+  );
 
 const fenceOf = async (storeId: string) =>
   (await db.sql.query('SELECT sync_fence::int AS token FROM stores WHERE id = $1', [storeId])).rows[0]?.token as number | undefined;
@@ -68,7 +68,13 @@ async function heldClaim(storeId: string, token: number) {
 
 /** Whether a promise is still pending after `ms`. */
 const stillPending = (promise: Promise<unknown>, ms = 300) =>
-  Promise.race([promise.then(() => false, () => false), new Promise((resolve) => setTimeout(() => resolve(true), ms))]);
+  Promise.race([
+    promise.then(
+      () => false,
+      () => false,
+    ),
+    new Promise((resolve) => setTimeout(() => resolve(true), ms)),
+  ]);
 
 describe('fencedStatements', () => {
   it('writes under a fence it holds, and moves the fence up to its token', async () => {

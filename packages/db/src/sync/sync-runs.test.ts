@@ -107,7 +107,7 @@ describe('sync runs', () => {
       { variantId: 'v-1', reason: 'category "Ünknown ☘" maps to nothing' },
       { variantId: null, reason: "row is not valid JSON (it's cut)" },
     ];
-    await finishSyncRun(prisma, run.id, {
+    const finished = await finishSyncRun(prisma, run.id, {
       status: 'suspicious',
       finishedAt: at(5),
       counts,
@@ -126,6 +126,8 @@ describe('sync runs', () => {
       problemsTruncated: true,
       feedFingerprint: 'rooms:a,b',
     });
+    // Nothing released without being asked; a store without a status webhook URL is not told of the run.
+    expect(finished).toEqual({ releasedHolds: 0, announce: false });
     // A suspicious run is no last good run.
     expect((await startSyncRun(prisma, { storeId, trigger: 'manual', acceptShrink: false })).lastGood).toBeNull();
 
@@ -141,5 +143,25 @@ describe('sync runs', () => {
         feedFingerprint: 'all',
       }),
     ).rejects.toThrow(/not found/);
+  });
+
+  it('finishSyncRun says whether the store wants to hear of the run (a status webhook URL, as it is at the finish)', async () => {
+    const storeId = await newStore();
+    const finish = async () => {
+      const { run } = await startSyncRun(prisma, { storeId, trigger: 'manual', acceptShrink: false });
+      const outcome = {
+        status: 'succeeded',
+        finishedAt: new Date(),
+        counts,
+        error: null,
+        problems: [],
+        problemsTruncated: false,
+        feedFingerprint: 'all',
+      } as const;
+      return finishSyncRun(prisma, run.id, outcome, { storeId, syncStartedAt: run.startedAt });
+    };
+    await expect(finish()).resolves.toEqual({ releasedHolds: 0, announce: false });
+    await prisma.store.update({ where: { id: storeId }, data: { statusWebhookUrl: 'https://platform.example/hooks' } });
+    await expect(finish()).resolves.toEqual({ releasedHolds: 0, announce: true });
   });
 });

@@ -1,4 +1,5 @@
 import { Prisma, type PrismaClient, type SyncRun, type SyncTrigger } from '../generated/client';
+import { reflectedHoldsRelease, type ReflectedHolds } from '../orders/holds';
 
 /** The store's most recent sync runs, newest first. */
 export async function listSyncRuns(prisma: PrismaClient, storeId: string, limit: number): Promise<SyncRun[]> {
@@ -56,7 +57,9 @@ export async function startSyncRun(
 ): Promise<StartedSyncRun> {
   const { storeId, trigger, acceptShrink } = request;
   const jobId = request.jobId ?? null;
-  const [row] = await prisma.$queryRaw<Array<SyncRun & { lastGood: (Omit<LastGoodSyncRun, 'finishedAt'> & { finishedAt: string | null }) | null }>>`
+  const [row] = await prisma.$queryRaw<
+    Array<SyncRun & { lastGood: (Omit<LastGoodSyncRun, 'finishedAt'> & { finishedAt: string | null }) | null }>
+  >`
     WITH clock AS MATERIALIZED (
       SELECT date_trunc('milliseconds', clock_timestamp()) AS now
     ), own AS (
@@ -131,8 +134,10 @@ const COUNT_COLUMNS = {
 } as const satisfies Record<keyof SyncRunCounts, string>;
 
 /**
- * Records how a sync that ran to its end went: succeeded, or suspicious with the shrink guard's reason in `error`. One
- * plain statement (it runs for every sync; Prisma's update costs about twice the CPU).
+ * Records how a sync that ran to its end went: succeeded, or suspicious with the shrink guard's reason in `error`; with
+ * `release`, the holds its feed reflects are released in the same statement (reflectedHoldsRelease). One plain
+ * statement (it runs for every sync; Prisma's update costs about twice the CPU). Answers how many holds were released,
+ * and whether the store wants to hear of the run (`announce`: it has a status webhook URL, for `menu_synced`).
  */
 export async function finishSyncRun(
   prisma: PrismaClient,
@@ -146,17 +151,26 @@ export async function finishSyncRun(
     problemsTruncated: boolean;
     feedFingerprint: string;
   },
-): Promise<void> {
+  release?: Omit<ReflectedHolds, 'at'>,
+): Promise<{ releasedHolds: number; announce: boolean }> {
   const counts = Object.entries(COUNT_COLUMNS).map(
     ([field, column]) => Prisma.sql`${Prisma.raw(column)} = ${outcome.counts[field as keyof SyncRunCounts]}::int`,
   );
-  const updated = await prisma.$executeRaw`
-    UPDATE sync_runs SET status = ${outcome.status}::sync_status, finished_at = ${outcome.finishedAt}::timestamptz,
-      ${Prisma.join(counts)}, error = ${outcome.error}::text, problems = ${JSON.stringify(outcome.problems)}::jsonb,
-      problems_truncated = ${outcome.problemsTruncated}::boolean, feed_fingerprint = ${outcome.feedFingerprint}::text
-    WHERE id = ${runId}::uuid`;
+  const holds = release ? Prisma.sql`${reflectedHoldsRelease({ ...release, at: outcome.finishedAt })},` : Prisma.empty;
+  const [finished] = await prisma.$queryRaw<Array<{ runs: number; holds: number; announce: boolean }>>`
+    WITH ${holds} finished AS (
+      UPDATE sync_runs SET status = ${outcome.status}::sync_status, finished_at = ${outcome.finishedAt}::timestamptz,
+        ${Prisma.join(counts)}, error = ${outcome.error}::text, problems = ${JSON.stringify(outcome.problems)}::jsonb,
+        problems_truncated = ${outcome.problemsTruncated}::boolean, feed_fingerprint = ${outcome.feedFingerprint}::text
+      WHERE id = ${runId}::uuid
+      RETURNING store_id
+    )
+    SELECT (SELECT count(*) FROM finished)::int AS runs,
+      ${release ? Prisma.sql`(SELECT count(*) FROM released)::int` : Prisma.sql`0`} AS holds,
+      EXISTS (SELECT 1 FROM stores s JOIN finished f ON s.id = f.store_id WHERE s.status_webhook_url IS NOT NULL) AS announce`;
   // As Prisma's update would: a run that is gone (its store deleted meanwhile) is an error, not a silent no-op.
-  if (updated !== 1) throw new Error(`sync run ${runId} not found: its finish could not be recorded`);
+  if (finished?.runs !== 1) throw new Error(`sync run ${runId} not found: its finish could not be recorded`);
+  return { releasedHolds: finished.holds, announce: finished.announce };
 }
 
 /** Records a sync that did not finish: failed (finishedAt set), or queued again (finishedAt null) with why in `error`. */

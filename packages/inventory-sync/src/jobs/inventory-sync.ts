@@ -135,7 +135,8 @@ export function inventorySyncProcessor(deps: InventorySyncJobDependencies): Inve
           logger.info({ trigger }, `inventory sync skipped: ${outcome.reason}`);
         } else {
           deps.metrics?.syncFinished(outcome.status, (Date.now() - started) / 1000, outcome.counts);
-          await announceMenuSynced(deps, { storeId, runId: outcome.runId, counts: outcome.counts }, logger);
+          // Only a store with a status webhook URL hears of it (told by the run's finish: no statement of its own).
+          if (outcome.announce) await announceMenuSynced(deps, { storeId, runId: outcome.runId, counts: outcome.counts }, logger);
         }
         deps.metrics?.jobOutcome(outcome.status);
         return outcome;
