@@ -136,6 +136,9 @@ describe('fencedStatements', () => {
     await expect(
       fenced.query(`UPDATE products SET active = false WHERE store_id = $1 AND ${FENCE_GATE} RETURNING variant_id`, [storeId]),
     ).rejects.toThrow(/no RETURNING/);
+    await expect(
+      fenced.query(`UPDATE products SET active = false WHERE store_id = $1 AND ${FENCE_GATE} AND ${FENCE_GATE}`, [storeId]),
+    ).rejects.toThrow(/FENCE_GATE\) once/);
     await expect(fenceOf(storeId)).resolves.toBe(0);
   });
 });

@@ -74,8 +74,8 @@ export const FENCE_GATE = 'true /* sync fence */';
 export function fencedStatements(pool: FenceSql, fence: SyncFence): FenceSql {
   return {
     async query(text, values) {
-      if (!text.includes(FENCE_GATE) || /\breturning\b/i.test(text)) {
-        throw new Error('a fenced statement needs the fence gate (FENCE_GATE) in its WHERE clause, and no RETURNING');
+      if (text.split(FENCE_GATE).length !== 2 || /\breturning\b/i.test(text)) {
+        throw new Error('a fenced statement needs the fence gate (FENCE_GATE) once in its WHERE clause, and no RETURNING');
       }
       const store = values.length + 1;
       const token = values.length + 2;
