@@ -186,7 +186,12 @@ describe('real clock mode', () => {
       const { orderId } = (await (
         await createOrder(sim, token, pickupOrder('A-1', [{ productId: product.productId, quantityPurchased: 1 }]))
       ).json()) as { orderId: string };
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // The whole lifecycle takes at most about 0.3 s of wall-clock time here, applied by the simulator's once-a-second
+      // tick: wait for the ticks (a loaded machine delays timers) rather than a fixed time.
+      const deadline = Date.now() + 10_000;
+      while (sim.state.orders.get(orderId)!.status !== 'sold' && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       expect(sim.state.orders.get(orderId)!.status).toBe('sold');
     } finally {
       await sim.close();

@@ -211,6 +211,8 @@ describe('inventory-worker process', () => {
     for (let i = 1; i < intervals.length; i++) expect(intervals[i][0]).toBeGreaterThanOrEqual(intervals[i - 1][1]);
     // Both processes took jobs: the lock, not luck, kept them apart.
     const worked = (app: RunningApp) => (app.output().match(/"storeId":"shared".*inventory sync finished/g) ?? []).length;
+    // The log lines come through the children's stdout pipes, which may be read after the jobs were seen completed.
+    await waitFor(() => worked(first.app) + worked(second.app) >= 8, { what: 'every sync to be logged', timeoutMs: 10_000 });
     expect(worked(first.app) + worked(second.app)).toBe(8);
     expect(Math.min(worked(first.app), worked(second.app))).toBeGreaterThan(0);
   }, 90_000);

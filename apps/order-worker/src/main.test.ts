@@ -1,4 +1,4 @@
-import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitForHttp } from '@flowhub-sync/testing';
+import { freePort, serviceUrls, startApp, testEncryptionKey, uniqueQueuePrefix, waitFor, waitForHttp } from '@flowhub-sync/testing';
 
 describe('order-worker process', () => {
   it('starts, reports ready, and exits cleanly on SIGTERM', async () => {
@@ -14,8 +14,12 @@ describe('order-worker process', () => {
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`);
-      // The create's deadline is read, and the shutdown grace outlasts it (a push in hand is let finish).
-      expect(app.output()).toMatch(/"createTimeoutMs":60000,"shutdownGraceMs":65000/);
+      // The create's deadline is read, and the shutdown grace outlasts it (a push in hand is let finish). The start line
+      // is logged once the health port listens, and comes through the child's stdout pipe: it may lag the answer above.
+      await waitFor(() => /"createTimeoutMs":60000,"shutdownGraceMs":65000/.test(app.output()), {
+        what: 'the start log line',
+        timeoutMs: 10_000,
+      });
       const ready = await waitForHttp(`http://127.0.0.1:${port}/readyz`);
       expect(await ready.json()).toMatchObject({ status: 'ready', redis: 'up', postgres: 'up', worker: 'up' });
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();

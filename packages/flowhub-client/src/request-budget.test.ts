@@ -131,15 +131,17 @@ describe('shared request budget (real Redis)', () => {
   });
 
   it('spaces reservations 1/maxRps apart and refuses one beyond the wait a caller accepts', async () => {
-    const budget = createRedisRequestBudget(redisA, { maxRps: 10, prefix: `${prefix}:spacing` });
-    const first = await budget.reserve('k', 150);
-    const second = await budget.reserve('k', 150);
-    const third = await budget.reserve('k', 150);
+    // Slots a second apart: the three reservations are three Redis round trips on Redis' own clock, and a loaded machine
+    // may put tens of milliseconds between them (at 10 per second, 20 ms made the second wait look too short).
+    const budget = createRedisRequestBudget(redisA, { maxRps: 1, prefix: `${prefix}:spacing` });
+    const first = await budget.reserve('k', 1_500);
+    const second = await budget.reserve('k', 1_500);
+    const third = await budget.reserve('k', 1_500);
     expect(first).toEqual({ granted: true, waitMs: 0 });
-    expect(second.granted && second.waitMs).toBeGreaterThan(80);
+    expect(second.granted && second.waitMs).toBeGreaterThan(800);
     expect(third.granted).toBe(false);
-    expect(!third.granted && third.retryInMs).toBeGreaterThan(150);
-    expect(!third.granted && third.retryInMs).toBeLessThanOrEqual(200);
+    expect(!third.granted && third.retryInMs).toBeGreaterThan(1_500);
+    expect(!third.granted && third.retryInMs).toBeLessThanOrEqual(2_000);
   });
 
   it('keeps client ids out of the Redis keys', async () => {

@@ -145,6 +145,8 @@ describe('webhook deliveries', () => {
       const failed = await db.prisma.webhookDelivery.findFirstOrThrow({ where: { storeId: 'dead-store' } });
       expect(failed).toMatchObject({ attempts: 3, responseStatus: 500, lastError: 'the webhook endpoint answered 500' });
       expect(await db.prisma.webhookDelivery.count({ where: { storeId: 'good-store', status: 'delivered' } })).toBe(2);
+      // A delivery's row is marked failed before its job's last attempt throws: BullMQ moves the jobs to failed just after.
+      await waitFor(async () => (await queue.getFailedCount()) === 5, { what: 'the dead deliveries to fail in BullMQ', timeoutMs: 10_000 });
       const failedJob = (await queue.getFailed())[0];
       expect(failedJob.failedReason).toBe('the webhook endpoint answered 500');
     } finally {
