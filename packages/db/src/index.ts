@@ -45,4 +45,5 @@ export { recordPushed, resolvePushByPostback, type PushedBy, type RecordPushedRe
 export * from './sync/fence';
 export * from './sync/sync-runs';
 export * from './sync/product-writes';
+export * from './sync/feed-memos';
 export { pingDatabase } from './ping';

@@ -47,9 +47,12 @@ async function problems(runId: string) {
   return run.problems;
 }
 
-/** Syncs both stores; expects the same menus, counts and problems; returns the remembering store's outcome. */
-async function syncBoth(): Promise<Succeeded> {
-  const remembered = await sync(REMEMBERING, memo);
+/**
+ * Syncs both stores, the remembering one through `worker`'s memo (by default the one worker of most tests); expects the
+ * same menus, counts and problems; returns the remembering store's outcome.
+ */
+async function syncBoth(worker = memo): Promise<Succeeded> {
+  const remembered = await sync(REMEMBERING, worker);
   const fresh = await sync(FORGETTING, new FeedMemo({ maxRows: 0 }));
   expect(fresh.recalled).toBe(0);
   expect(await menu(REMEMBERING)).toEqual(await menu(FORGETTING));
@@ -272,5 +275,80 @@ describe('the memory it keeps', () => {
     // A row removed, two swapped: back in step after each.
     expect(readFeed(['1', '3', '2b', '4', '5'])).toEqual(['1', '2b', '4', '3', '5']);
     expect(memory.begin('a', 'other settings').expected()).toBeUndefined();
+  });
+});
+
+describe('a store synced by several workers: the memo they share in PostgreSQL', () => {
+  const sharedMemo = async () =>
+    (await bed.db.sql.query('SELECT generation::int AS generation, updated_at FROM feed_memos WHERE store_id = $1', [REMEMBERING]))
+      .rows[0] as { generation: number; updated_at: Date } | undefined;
+
+  beforeEach(async () => {
+    await setBoth({});
+    await bed.db.sql.query('DELETE FROM feed_memos');
+  });
+
+  it('a worker that did not sync the store last, or was just started, parses only the rows that changed since', async () => {
+    const [one, two] = [new FeedMemo(), new FeedMemo()];
+    expect((await syncBoth(one)).recalled).toBe(0);
+    expect(await sharedMemo()).toMatchObject({ generation: 1 });
+    const items = demo()
+      .catalogue()
+      .filter((item) => item.defect === null && demo().forSaleQuantity(item) > 0);
+    for (const item of items.slice(0, 4)) demo().setQuantity(item.variantId, demo().forSaleQuantity(item) + 2);
+
+    const onTwo = await syncBoth(two);
+    expect(onTwo.recalled).toBe(onTwo.counts.fetched - onTwo.counts.invalid - 4);
+    expect(onTwo.counts).toMatchObject({ created: 0, updated: 4 });
+    expect(await sharedMemo()).toMatchObject({ generation: 2 });
+
+    // The first worker's own memory is a sync behind: it reads the second's, and recalls every row.
+    const onOne = await syncBoth(one);
+    expect(onOne.recalled).toBe(onOne.counts.fetched - onOne.counts.invalid);
+    expect(onOne.counts).toMatchObject({ created: 0, updated: 0 });
+  });
+
+  it('a sync that changed nothing in the memo does not save it again', async () => {
+    const one = new FeedMemo();
+    await syncBoth(one);
+    const saved = await sharedMemo();
+    const again = await syncBoth(one);
+    expect(again.recalled).toBe(again.counts.fetched - again.counts.invalid);
+    expect(await sharedMemo()).toEqual(saved);
+    // Nor when the memo came from another worker.
+    expect((await syncBoth(new FeedMemo())).recalled).toBe(again.recalled);
+    expect(await sharedMemo()).toEqual(saved);
+  });
+
+  it('is not recalled under other settings, other code, or when it cannot be read: the sync parses every row and the menu is the same', async () => {
+    await syncBoth(new FeedMemo());
+    await setBoth({ pricesIncludeTax: true });
+    expect((await syncBoth(new FeedMemo())).recalled).toBe(0);
+
+    // Saved by a build whose code differs (its key digests the code too).
+    await bed.db.sql.query("UPDATE feed_memos SET key = 'saved by other code'");
+    expect((await syncBoth(new FeedMemo())).recalled).toBe(0);
+
+    await bed.db.sql.query('UPDATE feed_memos SET memo = convert_to(\'{"format": 1, "rows": [\', \'UTF8\')');
+    const warnings: unknown[] = [];
+    const logger = { ...bed.deps.logger, warn: (...args: unknown[]) => void warnings.push(args) } as typeof bed.deps.logger;
+    const outcome = await syncStore(
+      { ...bed.deps, logger, feedMemo: new FeedMemo() },
+      { storeId: REMEMBERING, trigger: 'manual', acceptShrink: true },
+    );
+    expect(outcome).toMatchObject({ status: 'succeeded', recalled: 0 });
+    expect(JSON.stringify(warnings)).toMatch(/could not read the shared feed memo/);
+    // That sync saved a good one.
+    const next = await syncBoth(new FeedMemo());
+    expect(next.recalled).toBe(next.counts.fetched - next.counts.invalid);
+  });
+
+  it('is not shared by a worker told not to, nor by one that remembers nothing', async () => {
+    await sync(REMEMBERING, new FeedMemo({ maxRows: 0 }));
+    await syncStore(
+      { ...bed.deps, feedMemo: new FeedMemo(), shareFeedMemo: false },
+      { storeId: REMEMBERING, trigger: 'manual', acceptShrink: true },
+    );
+    expect(await sharedMemo()).toBeUndefined();
   });
 });

@@ -69,7 +69,7 @@ export class RememberedRow implements FeedRow, ExpectedRow {
 
   /** `shared` gives one copy of the texts many rows repeat (rooms, purchase categories). */
   static of(digest: string, byteLength: number, row: FlowhubInventoryRow, shared: (text: string | null) => string | null): RememberedRow {
-    return new RememberedRow(
+    return RememberedRow.restore(
       digest,
       byteLength,
       row.variantId,
@@ -83,16 +83,55 @@ export class RememberedRow implements FeedRow, ExpectedRow {
       row.supplierName,
     );
   }
+
+  /** A row as remembered before, field by field (a memo read back: feed-memo-codec.ts). */
+  static restore(
+    digest: string,
+    byteLength: number,
+    variantId: string,
+    roomId: string | null,
+    purchaseCategory: string | null,
+    quantity: number,
+    regulatoryId: string | null,
+    manifestId: string | null,
+    invoiceNumber: string | null,
+    expirationDate: string | null,
+    supplierName: string | null,
+  ): RememberedRow {
+    return new RememberedRow(
+      digest,
+      byteLength,
+      variantId,
+      roomId,
+      purchaseCategory,
+      quantity,
+      regulatoryId,
+      manifestId,
+      invoiceNumber,
+      expirationDate,
+      supplierName,
+    );
+  }
 }
 
 /** A feed row as the sync selects it: a RememberedRow, or a copy of one with its variant's quantities summed. */
 export type FeedItem = Pick<RememberedRow, 'digest'> & FeedRow & { quantity: number };
 
-interface StoreFeed {
+/** A store's last feed as remembered: its rows by digest, and the first (each row knows its successor). */
+export interface RememberedFeed {
+  rows: ReadonlyMap<string, RememberedRow>;
+  /** The feed's first row: the one expected first next time. */
+  first: RememberedRow | undefined;
+}
+
+/** A remembered feed that is a generation of the shared memo (shared-feed-memo.ts): null when it is not, or not yet. */
+export interface SharedFeed extends RememberedFeed {
+  generation: string | null;
+}
+
+interface StoreFeed extends SharedFeed {
   key: string;
   rows: Map<string, RememberedRow>;
-  /** The feed's first row: the one expected first next time (each row knows its successor). */
-  first: RememberedRow | undefined;
   /** When it was last kept (Date.now()). */
   at: number;
 }
@@ -121,7 +160,8 @@ export class FeedMemo {
   private rows = 0;
   /** Rows it may remember over all stores (FeedMemoOptions.maxRows). */
   readonly maxRows: number;
-  private readonly maxStoreRows: number;
+  /** Rows of one store's feed beyond which it is not remembered (FeedMemoOptions.maxStoreRows). */
+  readonly maxStoreRows: number;
   private readonly staleMs: number;
   private readonly now: () => number;
   private texts = new Map<string, string>();
@@ -164,9 +204,25 @@ export class FeedMemo {
    * (`settingsKey`), and becomes the store's memory when committed.
    */
   begin(storeId: string, settingsKey: string, options: FeedReadOptions = {}): FeedRead {
+    const known = options.shared ?? this.held(storeId, settingsKey);
+    return new FeedRead(known, this, (rows, first) => this.keep(storeId, settingsKey, rows, first), options);
+  }
+
+  /** The store's last feed as this memo holds it, if read under these settings. */
+  private held(storeId: string, settingsKey: string): StoreFeed | undefined {
     const last = this.stores.get(storeId);
-    const known = last?.key === settingsKey ? last : undefined;
-    return new FeedRead(known?.rows, known?.first, this, (rows, first) => this.keep(storeId, settingsKey, rows, first), options);
+    return last?.key === settingsKey ? last : undefined;
+  }
+
+  /** The generation of the shared memo the store's feed held here is (null when none, or not read under these settings). */
+  heldGeneration(storeId: string, settingsKey: string): string | null {
+    return this.held(storeId, settingsKey)?.generation ?? null;
+  }
+
+  /** The store's feed held here is the shared memo's generation `generation` (saved or read as it). */
+  markShared(storeId: string, settingsKey: string, generation: string): void {
+    const held = this.held(storeId, settingsKey);
+    if (held) held.generation = generation;
   }
 
   /** Forgets a store (its settings changed, or it was removed). */
@@ -187,7 +243,7 @@ export class FeedMemo {
       this.forget(other);
     }
     if (this.rows + rows.size > this.maxRows) return;
-    this.stores.set(storeId, { key, rows, first, at: now });
+    this.stores.set(storeId, { key, rows, first, at: now, generation: null });
     this.rows += rows.size;
   }
 }
@@ -195,6 +251,8 @@ export class FeedMemo {
 export interface FeedReadOptions {
   /** Told each row the read parses (one it could not recall), with the count so far. */
   onRowParsed?: (parsedRows: number) => void;
+  /** The store's last feed as the shared memo has it, newer than the one held here (shared-feed-memo.ts): recalled instead. */
+  shared?: SharedFeed;
 }
 
 /**
@@ -213,20 +271,34 @@ export class FeedRead implements RowMemo<RememberedRow> {
   /** The row expected next: the successor, in the last feed, of the row read last (or of the one it replaced). */
   private cursor: RememberedRow | undefined;
 
+  /** The rows of the store's last feed, as recalled. */
+  private readonly last: ReadonlyMap<string, RememberedRow> | undefined;
+  /** The shared memo's generation the recalled feed is (null: none, or not one). */
+  readonly recalledGeneration: string | null;
+
   constructor(
-    private readonly last: ReadonlyMap<string, RememberedRow> | undefined,
-    first: RememberedRow | undefined,
+    recalled: SharedFeed | undefined,
     private readonly memo: Pick<FeedMemo, 'shared' | 'sharedMisses'>,
     private readonly onCommit: (rows: Map<string, RememberedRow>, first: RememberedRow | undefined) => void,
     private readonly options: FeedReadOptions = {},
   ) {
-    this.cursor = first;
+    this.last = recalled?.rows;
+    this.recalledGeneration = recalled?.generation ?? null;
+    this.cursor = recalled?.first;
   }
 
   /** Rows of this feed recalled from the last one (not parsed). */
   recalled = 0;
   /** Rows of this feed it could not recall (parsed). */
   private parsedRows = 0;
+  /** Rows of this feed new to the memo (parsed, and passed the check). */
+  private added = 0;
+  /** Recalled rows whose product was mapped again (its summed quantity changed). */
+  private remapped = 0;
+  /** This feed's rows once committed: what the store's memory is from now on. */
+  private committedFeed: RememberedFeed | undefined;
+  /** Whether the committed feed is the last one as it was: the same rows, facts and order. */
+  private unchanged = false;
 
   expected(): RememberedRow | undefined {
     return this.cursor;
@@ -261,10 +333,17 @@ export class FeedRead implements RowMemo<RememberedRow> {
     if (!known) {
       known = RememberedRow.of(digest, this.parsedLengths.get(digest) ?? 0, row, this.memo.shared);
       this.next.set(digest, known);
+      this.added += 1;
     }
     this.parsed.set(digest, row);
     this.order.push(known);
     return known;
+  }
+
+  /** The facts of the product mapped from this feed's row, remembered with it. */
+  remember(row: RememberedRow, facts: MappedFacts): void {
+    if (row.mapped !== undefined) this.remapped += 1;
+    row.mapped = facts;
   }
 
   /** The one copy of mapping misses many rows share. */
@@ -315,9 +394,24 @@ export class FeedRead implements RowMemo<RememberedRow> {
     this.parsed.clear();
     this.parsedLengths.clear();
     const order = this.order;
-    for (let i = 0; i < order.length; i++) order[i].following = order[i + 1];
+    let reordered = false;
+    for (let i = 0; i < order.length; i++) {
+      reordered ||= order[i].following !== order[i + 1];
+      order[i].following = order[i + 1];
+    }
+    this.unchanged = this.added === 0 && this.remapped === 0 && !reordered && this.next.size === (this.last?.size ?? -1);
+    this.committedFeed = { rows: this.next, first: order[0] };
     this.onCommit(this.next, order[0]);
     this.order.length = 0;
+  }
+
+  /**
+   * The feed as committed (the store's memory from now on), and whether it is the last one as it was (the same rows,
+   * each with the same facts, in the same order): then there is nothing new to share.
+   */
+  committed(): { feed: RememberedFeed; unchanged: boolean } {
+    if (!this.committedFeed) throw new Error('the feed read is not committed yet');
+    return { feed: this.committedFeed, unchanged: this.unchanged };
   }
 
   /** The products to write are made: the recalled rows' bytes are let go too. */

@@ -42,7 +42,7 @@ export function mapFeed(rows: readonly FeedItem[], mapping: FeedMapping, report:
       return { variantId: facts.variantId, contentHash: facts.contentHash, digest: item.digest, quantity: item.quantity };
     }
     const { product, facts: mapped } = mapItem(item, mapping, 'take');
-    remembered.mapped = mapped;
+    mapping.read.remember(remembered, mapped);
     if (mapped.misses) report.mappingMisses(mapped.variantId, mapped.misses);
     return { variantId: mapped.variantId, contentHash: mapped.contentHash, digest: item.digest, quantity: item.quantity, product };
   });

@@ -20,6 +20,7 @@ import { createInventoryMapper, feedIdentity, productFieldsOwned, type AiqCatego
 import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
 import { FeedMemo } from './feed-memo';
+import { readSharedFeed, shareFeed } from './shared-feed-memo';
 import { fetchFeed, type Feed, type FeedSettings } from './fetch-feed';
 import { writeFeed, type FeedMapping } from './map-feed';
 import { giveBackMemory, SyncHeap } from './give-back-memory';
@@ -58,6 +59,11 @@ export interface SyncStoreDependencies {
    * so sharing it between syncs of any store, database or Flowhub can never make a sync wrong.
    */
   feedMemo?: FeedMemo;
+  /**
+   * Whether the memo is shared with the other workers through PostgreSQL (shared-feed-memo.ts): each sync saves what
+   * it remembers of the store's feed, and a worker that did not sync the store last reads it back. Default: true.
+   */
+  shareFeedMemo?: boolean;
 }
 
 /** The feed memo of syncs that name none: one per process, as a worker wants. */
@@ -163,7 +169,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     // Awaited after the fetch; a failure meanwhile must not count as unhandled.
     stored.catch(() => undefined);
     const report = new SyncReport();
-    const { feed, mapping } = await fetchFeedThroughMemo(deps, store, settings, report, {
+    const { feed, mapping, memoKey } = await fetchFeedThroughMemo(deps, store, settings, report, {
       heap,
       signal: request.signal,
       afterFetch: async () => {
@@ -193,6 +199,11 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       },
     });
     heap.done();
+    // The feed as remembered now goes to the other workers while the run finishes (it never fails the sync).
+    const sharing =
+      deps.shareFeedMemo === false
+        ? undefined
+        : shareFeed({ sql: deps.sql, logger: deps.logger }, memoOf(deps), mapping.read, storeId, memoKey);
     wrote ||= plan.created + plan.updated > 0;
     counts.created = plan.created;
     counts.updated = plan.updated;
@@ -228,6 +239,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       },
       verdict.deactivate ? { storeId, syncStartedAt: startedAt, notReflected: plan.unread } : undefined,
     );
+    await sharing;
     await progress('done', 100);
     const recalled = mapping.read.recalled;
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
@@ -275,7 +287,7 @@ async function fetchFeedThroughMemo(
   settings: FeedSettings,
   report: SyncReport,
   options: { heap: SyncHeap; signal?: AbortSignal; afterFetch: () => Promise<void> },
-): Promise<{ feed: Feed; mapping: FeedMapping }> {
+): Promise<{ feed: Feed; mapping: FeedMapping; memoKey: string }> {
   const mappingRows = (await readCategoryMappingRows(deps.prisma, store.id)).map((row) => ({
     flowhubValue: row.flowhubValue,
     category: row.category as AiqCategory,
@@ -288,15 +300,21 @@ async function fetchFeedThroughMemo(
   const context = ownedFieldsContext(store.ownedFields);
   // Everything of the store's settings that shapes a product or the feed: the memo recalls nothing read under others.
   const memoKey = JSON.stringify([store.clientId, feedIdentity(store), mapperSettings, context]);
-  const read = (deps.feedMemo ?? PROCESS_FEED_MEMO).begin(store.id, memoKey, { onRowParsed: options.heap.rowParsed });
+  const memo = memoOf(deps);
+  // The other workers' memory of the store, when this one's is not the last sync's (read before the feed streams in).
+  const shared =
+    deps.shareFeedMemo === false ? undefined : await readSharedFeed({ sql: deps.sql, logger: deps.logger }, memo, store.id, memoKey);
+  const read = memo.begin(store.id, memoKey, { onRowParsed: options.heap.rowParsed, shared });
   const feed = await fetchFeed(deps.flowhub, settings, { read, signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
   await options.afterFetch();
   report.counts.fetched = feed.fetched;
   report.counts.packagesMerged = feed.packagesMerged;
   report.counts.repeatedRows = feed.repeatedRows;
   for (const problem of feed.invalid) report.invalidRow(problem);
-  return { feed, mapping: { read, map: createInventoryMapper(mapperSettings), context } };
+  return { feed, mapping: { read, map: createInventoryMapper(mapperSettings), context }, memoKey };
 }
+
+const memoOf = (deps: SyncStoreDependencies): FeedMemo => deps.feedMemo ?? PROCESS_FEED_MEMO;
 
 function feedSettings(store: Store, secrets: SecretOpener) {
   const missing = (['clientId', 'apiKeyEncrypted', 'locationId'] as const)

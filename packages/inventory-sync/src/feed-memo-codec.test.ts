@@ -1,0 +1,131 @@
+// A remembered feed as bytes for the shared memo: read back as it was (rows, their products' facts, the feed's order),
+// and bytes that are not such a memo refused with a reason, never half read.
+import fc from 'fast-check';
+import { rowDigest, type FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
+import { decodeFeedMemo, encodeFeedMemo, FeedMemoUnreadable } from './feed-memo-codec';
+import { FeedMemo, type RememberedFeed } from './feed-memo';
+
+interface RowSpec {
+  variantId: string;
+  roomId: string | null;
+  purchaseCategory: string | null;
+  quantity: number;
+  supplierName: string | null;
+  /** The product's facts, when mapped: its quantity, another variant id or not, the misses. */
+  mapped: { quantity: number; otherVariant: boolean; terpenes: string | null } | null;
+}
+
+/** A store's feed of these rows (distinct bytes each), committed through a memo: what the sync would share. */
+function committedFeed(specs: RowSpec[]): RememberedFeed {
+  const read = new FeedMemo().begin('store', 'settings');
+  specs.forEach((spec, index) => {
+    const row = {
+      variantId: spec.variantId,
+      productId: `p-${index}`,
+      roomId: spec.roomId,
+      purchaseCategory: spec.purchaseCategory,
+      quantity: spec.quantity,
+      regulatoryId: null,
+      manifestId: index % 2 === 0 ? `m-${index}` : null,
+      invoiceNumber: null,
+      expirationDate: index % 3 === 0 ? '2027-01-31' : null,
+      supplierName: spec.supplierName,
+    } as unknown as FlowhubInventoryRow;
+    const bytes = Buffer.from(JSON.stringify({ ...row, index }));
+    const digest = rowDigest(bytes);
+    read.recall(digest, bytes);
+    const remembered = read.item(row, digest);
+    if (spec.mapped) {
+      read.remember(remembered, {
+        quantity: spec.mapped.quantity,
+        variantId: spec.mapped.otherVariant ? `${spec.variantId}-as-mapped` : spec.variantId,
+        contentHash: `hash-${index}`,
+        misses:
+          spec.mapped.terpenes === null ? null : { category: null, strainType: 'unknown strain type "x"', terpenes: spec.mapped.terpenes },
+      });
+    }
+  });
+  read.commit();
+  return read.committed().feed;
+}
+
+/** What a feed remembers, row by row in its order, as plain data. */
+function contents(feed: RememberedFeed) {
+  const rows = [];
+  for (let row = feed.first; row !== undefined; row = row.following) {
+    const { following: _following, ...fields } = row;
+    rows.push({ ...fields });
+  }
+  return { rows, count: feed.rows.size };
+}
+
+const text = fc.option(fc.string({ maxLength: 12 }), { nil: null });
+const rowSpec: fc.Arbitrary<RowSpec> = fc.record({
+  variantId: fc.string({ minLength: 1, maxLength: 12 }),
+  roomId: text,
+  purchaseCategory: fc.constantFrom(null, 'rec', 'med'),
+  // JSON has no -0 (it reads back as 0, the same quantity to every sum and comparison the sync makes).
+  quantity: fc.double({ noNaN: true, noDefaultInfinity: true }).map((quantity) => (quantity === 0 ? 0 : quantity)),
+  supplierName: text,
+  mapped: fc.option(fc.record({ quantity: fc.integer(), otherVariant: fc.boolean(), terpenes: text }), { nil: null }),
+});
+
+describe('the shared memo of a feed', () => {
+  it('reads back every row as remembered: its fields, its product facts and the feed order', () => {
+    fc.assert(
+      fc.property(fc.array(rowSpec, { maxLength: 30 }), (specs) => {
+        const feed = committedFeed(specs);
+        const back = decodeFeedMemo(encodeFeedMemo(feed));
+        expect(contents(back)).toEqual(contents(feed));
+        for (const [digest, row] of feed.rows) expect(back.rows.get(digest)?.variantId).toBe(row.variantId);
+      }),
+    );
+  });
+
+  it('shares one copy of the texts many rows repeat, as the memo it is read into does', () => {
+    const feed = committedFeed(
+      ['a', 'b'].map((variantId) => ({
+        variantId,
+        roomId: 'room-1',
+        purchaseCategory: 'rec',
+        quantity: 1,
+        supplierName: null,
+        mapped: { quantity: 1, otherVariant: false, terpenes: 'unknown terpenes left out: x' },
+      })),
+    );
+    const memo = new FeedMemo();
+    const back = decodeFeedMemo(encodeFeedMemo(feed), { shared: memo.shared, sharedMisses: memo.sharedMisses });
+    const [a, b] = [...back.rows.values()];
+    expect(a.mapped!.misses).toBe(b.mapped!.misses);
+    expect(memo.shared('room-1')).toBe(a.roomId);
+  });
+
+  it('refuses bytes that are not a memo of this format, saying why', () => {
+    const good = JSON.parse(
+      encodeFeedMemo(
+        committedFeed([{ variantId: 'a', roomId: null, purchaseCategory: null, quantity: 1, supplierName: null, mapped: null }]),
+      ).toString(),
+    );
+    const refused = (value: unknown) => {
+      try {
+        decodeFeedMemo(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+      } catch (error) {
+        expect(error).toBeInstanceOf(FeedMemoUnreadable);
+        return (error as Error).message;
+      }
+      throw new Error('the bytes were read as a memo');
+    };
+    const withRow = (change: (row: unknown[]) => void) => {
+      const row = [...good.rows[0]];
+      change(row);
+      return { ...good, rows: [row] };
+    };
+    expect(refused('{"format": 1, "rows": [')).toMatch(/not JSON/);
+    expect(refused({ ...good, format: 2 })).toMatch(/not of format 1/);
+    expect(refused({ ...good, first: 1 })).toMatch(/no rows/);
+    expect(refused(withRow((row) => (row[3] = 7)))).toMatch(/row 0 of the memo: a field that is neither text nor null/);
+    expect(refused(withRow((row) => (row[11] = 5)))).toMatch(/row 0 of the memo: no successor/);
+    expect(refused(withRow((row) => (row[12] = [1, null, '', null])))).toMatch(/no product's id or hash/);
+    expect(refused({ ...good, rows: [good.rows[0], good.rows[0]] })).toMatch(/row 1 repeats the digest of another/);
+  });
+});
