@@ -1,5 +1,5 @@
-// A remembered feed as bytes for the shared memo: read back as it was (rows, their products' facts, the feed's order),
-// and bytes that are not such a memo refused with a reason, never half read.
+// A remembered feed as text for the shared memo: read back as it was (rows, their products' facts, the feed's order),
+// and text that is not such a memo refused with a reason, never half read.
 import fc from 'fast-check';
 import { rowDigest, type FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { decodeFeedMemo, encodeFeedMemo, FeedMemoUnreadable } from './feed-memo-codec';
@@ -100,32 +100,53 @@ describe('the shared memo of a feed', () => {
     expect(memo.shared('room-1')).toBe(a.roomId);
   });
 
-  it('refuses bytes that are not a memo of this format, saying why', () => {
+  it('refuses text that is not a memo of this format, saying why', () => {
     const good = JSON.parse(
       encodeFeedMemo(
-        committedFeed([{ variantId: 'a', roomId: null, purchaseCategory: null, quantity: 1, supplierName: null, mapped: null }]),
-      ).toString(),
+        committedFeed([
+          {
+            variantId: 'a',
+            roomId: 'room',
+            purchaseCategory: null,
+            quantity: 1,
+            supplierName: null,
+            mapped: { quantity: 1, otherVariant: false, terpenes: 'x' },
+          },
+        ]),
+      ),
     );
     const refused = (value: unknown) => {
       try {
-        decodeFeedMemo(Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)));
+        decodeFeedMemo(typeof value === 'string' ? value : JSON.stringify(value));
       } catch (error) {
         expect(error).toBeInstanceOf(FeedMemoUnreadable);
         return (error as Error).message;
       }
-      throw new Error('the bytes were read as a memo');
+      throw new Error('the text was read as a memo');
     };
-    const withRow = (change: (row: unknown[]) => void) => {
-      const row = [...good.rows[0]];
-      change(row);
-      return { ...good, rows: [row] };
+    const numbers = (change: (numbers: Array<number | null>) => void) => {
+      const copy = [...good.numbers];
+      change(copy);
+      return { ...good, numbers: copy };
     };
-    expect(refused('{"format": 1, "rows": [')).toMatch(/not JSON/);
-    expect(refused({ ...good, format: 2 })).toMatch(/not of format 1/);
+    expect(decodeFeedMemo(JSON.stringify(good)).rows.size).toBe(1);
+    expect(refused('{"format": 2, "texts": "')).toMatch(/not JSON/);
+    expect(refused({ ...good, format: 1 })).toMatch(/not of format 2/);
+    expect(refused({ ...good, lengths: 'none' })).toMatch(/lacks its columns/);
     expect(refused({ ...good, first: 1 })).toMatch(/no rows/);
-    expect(refused(withRow((row) => (row[3] = 7)))).toMatch(/row 0 of the memo: a field that is neither text nor null/);
-    expect(refused(withRow((row) => (row[11] = 5)))).toMatch(/row 0 of the memo: no successor/);
-    expect(refused(withRow((row) => (row[12] = [1, null, '', null])))).toMatch(/no product's id or hash/);
-    expect(refused({ ...good, rows: [good.rows[0], good.rows[0]] })).toMatch(/row 1 repeats the digest of another/);
+    expect(refused({ ...good, lengths: [...good.lengths.slice(0, -1), 500] })).toMatch(/no length that fits/);
+    expect(refused({ ...good, texts: `${good.texts}more` })).toMatch(/texts no row reads/);
+    expect(refused(numbers((row) => (row[2] = 5)))).toMatch(/row 0 of the memo: no successor/);
+    expect(refused(numbers((row) => (row[3] = null)))).toMatch(/row 0 of the memo: facts of a product that was not mapped/);
+    expect(refused(numbers((row) => (row[4] = 3)))).toMatch(/row 0 of the memo: mapping misses that are not in the table/);
+    expect(refused({ ...good, misses: [[1, null, null]] })).toMatch(/mapping misses 0 of the memo are not/);
+    expect(
+      refused({
+        ...good,
+        texts: good.texts.repeat(2),
+        lengths: [...good.lengths, ...good.lengths],
+        numbers: [...good.numbers, ...good.numbers],
+      }),
+    ).toMatch(/row 1 of the memo: the digest of another row/);
   });
 });

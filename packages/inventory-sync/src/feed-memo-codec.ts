@@ -2,82 +2,78 @@ import type { MappingMissReasons } from '@flowhub-sync/mapping';
 import { RememberedRow, type MappedFacts, type RememberedFeed } from './feed-memo';
 
 /*
- * A store's remembered feed as bytes, for the shared memo (shared-feed-memo.ts): JSON, one array per row in the feed's
- * order, each row's successor by its position. What comes back is checked field by field; bytes that are not a memo
- * of this format are refused (the caller then recalls nothing).
+ * A store's remembered feed as text, for the shared memo (shared-feed-memo.ts). Every sync of a store whose memory is
+ * another worker's reads one, and every sync that changed a row writes one, so the format is made to be cheap both
+ * ways: JSON of a few columns rather than an array per row. Every text of every row (the TEXT_FIELDS) goes into one
+ * string, `texts`, with its length in `lengths` (-1: null); the numbers of each row (NUMBER_FIELDS) go into `numbers`;
+ * mapping misses, which rows share, into a table. Reading cuts `texts` back into its pieces in order. What comes back
+ * is checked as it is read: text that is not a memo of this format is refused (the caller then recalls nothing).
  */
 
 /** The format's version: a memo of another is not read. */
-const FORMAT = 1;
+const FORMAT = 2;
 
-/** A row: its FeedRow fields, its successor's position (-1: none) and its product's facts (null: not mapped). */
-type EncodedRow = [
-  digest: string,
-  byteLength: number,
-  variantId: string,
-  roomId: string | null,
-  purchaseCategory: string | null,
-  quantity: number,
-  regulatoryId: string | null,
-  manifestId: string | null,
-  invoiceNumber: string | null,
-  expirationDate: string | null,
-  supplierName: string | null,
-  following: number,
-  mapped: EncodedFacts | null,
-];
-
-/** MappedFacts; the variant id null when it is the row's own. */
-type EncodedFacts = [
-  quantity: number,
-  variantId: string | null,
-  contentHash: string,
-  misses: [string | null, string | null, string | null] | null,
-];
+/** A row's texts, in this order; the facts' two are null when the row's product is not mapped. */
+const TEXT_FIELDS = 11;
+/** A row's numbers: byteLength, quantity, the successor's position (-1: none), the facts' quantity (null: not mapped), its misses' position in the table (-1: none). */
+const NUMBER_FIELDS = 5;
 
 interface EncodedFeed {
   format: typeof FORMAT;
   /** The first row's position (-1: an empty feed). */
   first: number;
-  rows: EncodedRow[];
+  texts: string;
+  lengths: number[];
+  numbers: Array<number | null>;
+  misses: Array<[string | null, string | null, string | null]>;
 }
 
-/** The feed's rows as bytes. */
-export function encodeFeedMemo(feed: RememberedFeed): Buffer {
+/** The feed's rows as text. */
+export function encodeFeedMemo(feed: RememberedFeed): string {
   const position = new Map<RememberedRow, number>();
   for (const row of feed.rows.values()) position.set(row, position.size);
   const at = (row: RememberedRow | undefined) => (row === undefined ? -1 : (position.get(row) ?? -1));
-  const rows: EncodedRow[] = [];
+  const texts: string[] = [];
+  const lengths: number[] = [];
+  const numbers: Array<number | null> = [];
+  const misses: EncodedFeed['misses'] = [];
+  const missesAt = new Map<MappingMissReasons, number>();
+  const text = (value: string | null) => {
+    if (value === null) {
+      lengths.push(-1);
+      return;
+    }
+    texts.push(value);
+    lengths.push(value.length);
+  };
   for (const row of feed.rows.values()) {
     const facts = row.mapped;
-    rows.push([
-      row.digest,
-      row.byteLength,
-      row.variantId,
-      row.roomId,
-      row.purchaseCategory,
-      row.quantity,
-      row.regulatoryId,
-      row.manifestId,
-      row.invoiceNumber,
-      row.expirationDate,
-      row.supplierName,
-      at(row.following),
-      facts
-        ? [
-            facts.quantity,
-            facts.variantId === row.variantId ? null : facts.variantId,
-            facts.contentHash,
-            facts.misses ? [facts.misses.category, facts.misses.strainType, facts.misses.terpenes] : null,
-          ]
-        : null,
-    ]);
+    text(row.digest);
+    text(row.variantId);
+    text(row.roomId);
+    text(row.purchaseCategory);
+    text(row.regulatoryId);
+    text(row.manifestId);
+    text(row.invoiceNumber);
+    text(row.expirationDate);
+    text(row.supplierName);
+    text(facts && facts.variantId !== row.variantId ? facts.variantId : null);
+    text(facts ? facts.contentHash : null);
+    let missesIndex = -1;
+    if (facts?.misses) {
+      missesIndex = missesAt.get(facts.misses) ?? -1;
+      if (missesIndex === -1) {
+        missesIndex = misses.push([facts.misses.category, facts.misses.strainType, facts.misses.terpenes]) - 1;
+        missesAt.set(facts.misses, missesIndex);
+      }
+    }
+    numbers.push(row.byteLength, row.quantity, at(row.following), facts ? facts.quantity : null, missesIndex);
   }
-  const encoded: EncodedFeed = { format: FORMAT, first: at(feed.first), rows };
-  return Buffer.from(JSON.stringify(encoded), 'utf8');
+  const encoded: EncodedFeed = { format: FORMAT, first: at(feed.first), texts: texts.join(''), lengths, numbers, misses };
+  return JSON.stringify(encoded);
 }
 
-/** Why bytes are not a memo this code can read. */
+/** Why text is not a memo this code can read. */
 export class FeedMemoUnreadable extends Error {
   override readonly name = 'FeedMemoUnreadable';
 }
@@ -89,98 +85,107 @@ export interface DecodeOptions {
   sharedMisses?: (misses: MappingMissReasons) => MappingMissReasons;
 }
 
-/** A remembered feed from its bytes (encodeFeedMemo's); throws FeedMemoUnreadable when they are not one. */
-export function decodeFeedMemo(bytes: Buffer, options: DecodeOptions = {}): RememberedFeed {
+/** A remembered feed from its text (encodeFeedMemo's); throws FeedMemoUnreadable when it is not one. */
+export function decodeFeedMemo(memo: string, options: DecodeOptions = {}): RememberedFeed {
   const shared = options.shared ?? ((text: string | null) => text);
-  const sharedMisses = options.sharedMisses ?? ((misses: MappingMissReasons) => misses);
   let encoded: unknown;
   try {
-    encoded = JSON.parse(bytes.toString('utf8'));
+    encoded = JSON.parse(memo);
   } catch (error) {
     throw new FeedMemoUnreadable(`the memo is not JSON: ${(error as Error).message}`);
   }
-  if (!isRecord(encoded) || encoded.format !== FORMAT) throw new FeedMemoUnreadable(`the memo is not of format ${FORMAT}`);
-  const { rows: encodedRows, first } = encoded;
-  if (!Array.isArray(encodedRows) || !isPosition(first, encodedRows.length)) throw new FeedMemoUnreadable('the memo has no rows');
-  const rows: RememberedRow[] = encodedRows.map((encodedRow, index) => rowOf(encodedRow, index, encodedRows.length, shared, sharedMisses));
+  if (typeof encoded !== 'object' || encoded === null || (encoded as { format?: unknown }).format !== FORMAT) {
+    throw new FeedMemoUnreadable(`the memo is not of format ${FORMAT}`);
+  }
+  const { first, texts, lengths, numbers, misses: missesTable } = encoded as Record<string, unknown>;
+  if (typeof texts !== 'string' || !Array.isArray(lengths) || !Array.isArray(numbers) || !Array.isArray(missesTable)) {
+    throw new FeedMemoUnreadable('the memo lacks its columns');
+  }
+  const count = numbers.length / NUMBER_FIELDS;
+  if (!Number.isInteger(count) || lengths.length !== count * TEXT_FIELDS || !isPosition(first, count)) {
+    throw new FeedMemoUnreadable('the memo has no rows');
+  }
+  const misses = missesTable.map((entry, index) => missesOf(entry, index, options.sharedMisses));
+
+  let offset = 0;
+  let field = 0;
+  /** The next text of the memo (null for a length of -1). */
+  const next = (): string | null => {
+    const length = lengths[field++] as unknown;
+    if (length === -1) return null;
+    if (!Number.isSafeInteger(length) || (length as number) < 0 || offset + (length as number) > texts.length) {
+      throw new FeedMemoUnreadable(`text ${field - 1} of the memo has no length that fits`);
+    }
+    const value = texts.slice(offset, offset + (length as number));
+    offset += length as number;
+    return value;
+  };
+
+  const rows: RememberedRow[] = new Array<RememberedRow>(count);
   const byDigest = new Map<string, RememberedRow>();
-  rows.forEach((row, index) => {
-    if (byDigest.has(row.digest)) throw new FeedMemoUnreadable(`row ${index} repeats the digest of another`);
-    byDigest.set(row.digest, row);
-    const following = (encodedRows[index] as EncodedRow)[11];
-    row.following = following === -1 ? undefined : rows[following];
-  });
+  for (let index = 0; index < count; index++) {
+    const unreadable = (what: string) => new FeedMemoUnreadable(`row ${index} of the memo: ${what}`);
+    const digest = next();
+    const variantId = next();
+    if (!digest) throw unreadable('no digest');
+    if (variantId === null) throw unreadable('no variant id');
+    const base = index * NUMBER_FIELDS;
+    const byteLength = numbers[base] as unknown;
+    const quantity = numbers[base + 1] as unknown;
+    if (!Number.isSafeInteger(byteLength) || (byteLength as number) < 0) throw unreadable('no byte length');
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity)) throw unreadable('no quantity');
+    const row = RememberedRow.restore(
+      digest,
+      byteLength as number,
+      variantId,
+      shared(next()),
+      shared(next()),
+      quantity,
+      next(),
+      next(),
+      next(),
+      next(),
+      next(),
+    );
+    const mappedVariantId = next();
+    const contentHash = next();
+    const mappedQuantity = numbers[base + 3] as unknown;
+    const missesIndex = numbers[base + 4] as unknown;
+    if (mappedQuantity !== null) {
+      if (typeof mappedQuantity !== 'number' || !Number.isFinite(mappedQuantity)) throw unreadable("no product's quantity");
+      if (!contentHash) throw unreadable("no product's hash");
+      if (!isPosition(missesIndex, misses.length)) throw unreadable('mapping misses that are not in the table');
+      const facts: MappedFacts = {
+        quantity: mappedQuantity,
+        variantId: mappedVariantId ?? variantId,
+        contentHash,
+        misses: missesIndex === -1 ? null : misses[missesIndex],
+      };
+      row.mapped = facts;
+    } else if (contentHash !== null || mappedVariantId !== null) {
+      throw unreadable('facts of a product that was not mapped');
+    }
+    if (byDigest.has(digest)) throw unreadable('the digest of another row');
+    byDigest.set(digest, row);
+    rows[index] = row;
+  }
+  if (offset !== texts.length) throw new FeedMemoUnreadable('the memo has texts no row reads');
+  for (let index = 0; index < count; index++) {
+    const following = numbers[index * NUMBER_FIELDS + 2] as unknown;
+    if (!isPosition(following, count)) throw new FeedMemoUnreadable(`row ${index} of the memo: no successor`);
+    rows[index].following = following === -1 ? undefined : rows[following];
+  }
   return { rows: byDigest, first: first === -1 ? undefined : rows[first] };
 }
 
-function rowOf(
-  value: unknown,
-  index: number,
-  count: number,
-  shared: (text: string | null) => string | null,
-  sharedMisses: (misses: MappingMissReasons) => MappingMissReasons,
-): RememberedRow {
-  const unreadable = (what: string) => new FeedMemoUnreadable(`row ${index} of the memo: ${what}`);
-  if (!Array.isArray(value) || value.length !== 13) throw unreadable('not a row');
-  const [
-    digest,
-    byteLength,
-    variantId,
-    roomId,
-    purchaseCategory,
-    quantity,
-    regulatoryId,
-    manifestId,
-    invoiceNumber,
-    expirationDate,
-    supplierName,
-    following,
-    mapped,
-  ] = value as unknown[];
-  if (typeof digest !== 'string' || digest.length === 0) throw unreadable('no digest');
-  if (!Number.isSafeInteger(byteLength) || (byteLength as number) < 0) throw unreadable('no byte length');
-  if (typeof variantId !== 'string') throw unreadable('no variant id');
-  if (typeof quantity !== 'number' || !Number.isFinite(quantity)) throw unreadable('no quantity');
-  const texts = [roomId, purchaseCategory, regulatoryId, manifestId, invoiceNumber, expirationDate, supplierName];
-  if (!texts.every(isText)) throw unreadable('a field that is neither text nor null');
-  if (!isPosition(following, count)) throw unreadable('no successor');
-  const row = RememberedRow.restore(
-    digest,
-    byteLength as number,
-    variantId,
-    shared(roomId as string | null),
-    shared(purchaseCategory as string | null),
-    quantity,
-    regulatoryId as string | null,
-    manifestId as string | null,
-    invoiceNumber as string | null,
-    expirationDate as string | null,
-    supplierName as string | null,
-  );
-  if (mapped !== null) row.mapped = factsOf(mapped, variantId, sharedMisses, unreadable);
-  return row;
-}
-
-function factsOf(
-  value: unknown,
-  rowVariantId: string,
-  sharedMisses: (misses: MappingMissReasons) => MappingMissReasons,
-  unreadable: (what: string) => FeedMemoUnreadable,
-): MappedFacts {
-  if (!Array.isArray(value) || value.length !== 4) throw unreadable('facts that are not facts');
-  const [quantity, variantId, contentHash, misses] = value as unknown[];
-  if (typeof quantity !== 'number' || !Number.isFinite(quantity)) throw unreadable("no product's quantity");
-  if (!isText(variantId) || typeof contentHash !== 'string' || contentHash.length === 0) throw unreadable("no product's id or hash");
-  let reasons: MappingMissReasons | null = null;
-  if (misses !== null) {
-    if (!Array.isArray(misses) || misses.length !== 3 || !misses.every(isText)) throw unreadable('mapping misses that are not');
-    const [category, strainType, terpenes] = misses as Array<string | null>;
-    reasons = sharedMisses({ category, strainType, terpenes });
+function missesOf(entry: unknown, index: number, sharedMisses?: (misses: MappingMissReasons) => MappingMissReasons): MappingMissReasons {
+  if (!Array.isArray(entry) || entry.length !== 3 || !entry.every((text) => text === null || typeof text === 'string')) {
+    throw new FeedMemoUnreadable(`mapping misses ${index} of the memo are not`);
   }
-  return { quantity, variantId: variantId ?? rowVariantId, contentHash, misses: reasons };
+  const [category, strainType, terpenes] = entry as Array<string | null>;
+  const misses = { category, strainType, terpenes };
+  return sharedMisses ? sharedMisses(misses) : misses;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown): value is string | null => value === null || typeof value === 'string';
 const isPosition = (value: unknown, count: number): value is number =>
   Number.isSafeInteger(value) && (value as number) >= -1 && (value as number) < count;

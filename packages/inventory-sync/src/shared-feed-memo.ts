@@ -90,7 +90,7 @@ export async function shareFeed(shared: SharedFeedMemo, memo: FeedMemo, read: Fe
   }
   if (feed.rows.size === 0 || feed.rows.size > memo.maxStoreRows) return;
   try {
-    const saved = await saveFeedMemo(shared.sql, storeId, sharedMemoKey(memoKey), { rows: feed.rows.size, bytes: encodeFeedMemo(feed) });
+    const saved = await saveFeedMemo(shared.sql, storeId, sharedMemoKey(memoKey), { rows: feed.rows.size, text: encodeFeedMemo(feed) });
     if (saved !== null) memo.markShared(storeId, memoKey, saved);
   } catch (error) {
     shared.logger.warn({ storeId, err: error }, 'could not save the shared feed memo: the next sync of the store may parse every row');

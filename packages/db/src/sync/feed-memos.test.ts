@@ -17,17 +17,15 @@ async function newStore(): Promise<string> {
   return storeId;
 }
 
-const bytes = (text: string) => Buffer.from(text, 'utf8');
-
 describe('the shared feed memo', () => {
   it('is read back as saved, under its key only, and not again by a caller that holds its generation', async () => {
     const storeId = await newStore();
     expect(await readFeedMemo(db.sql, storeId, 'key-1', null)).toBeNull();
 
-    const generation = await saveFeedMemo(db.sql, storeId, 'key-1', { rows: 2, bytes: bytes('first memo') });
+    const generation = await saveFeedMemo(db.sql, storeId, 'key-1', { rows: 2, text: 'first memo' });
     expect(generation).not.toBeNull();
     const read = await readFeedMemo(db.sql, storeId, 'key-1', null);
-    expect(read).toEqual({ generation, memo: bytes('first memo') });
+    expect(read).toEqual({ generation, memo: 'first memo' });
     expect(await readFeedMemo(db.sql, storeId, 'key-1', generation)).toBeNull();
     // Saved under other settings (or by other code): not this key's memo.
     expect(await readFeedMemo(db.sql, storeId, 'key-2', null)).toBeNull();
@@ -37,20 +35,20 @@ describe('the shared feed memo', () => {
 
   it('is replaced by a later save, with a newer generation, whatever key it was saved under', async () => {
     const storeId = await newStore();
-    const first = await saveFeedMemo(db.sql, storeId, 'key-1', { rows: 1, bytes: bytes('one') });
-    const second = await saveFeedMemo(db.sql, storeId, 'key-2', { rows: 3, bytes: bytes('two') });
+    const first = await saveFeedMemo(db.sql, storeId, 'key-1', { rows: 1, text: 'one' });
+    const second = await saveFeedMemo(db.sql, storeId, 'key-2', { rows: 3, text: 'two' });
     expect(BigInt(second!)).toBeGreaterThan(BigInt(first!));
     expect(await readFeedMemo(db.sql, storeId, 'key-1', null)).toBeNull();
     // A worker holding the first generation reads the second.
-    expect(await readFeedMemo(db.sql, storeId, 'key-2', first)).toEqual({ generation: second, memo: bytes('two') });
+    expect(await readFeedMemo(db.sql, storeId, 'key-2', first)).toEqual({ generation: second, memo: 'two' });
     const { rows } = await db.sql.query('SELECT rows, key FROM feed_memos WHERE store_id = $1', [storeId]);
     expect(rows).toEqual([{ rows: 3, key: 'key-2' }]);
   });
 
   it('is not saved for a store that is gone, and goes with its store', async () => {
-    expect(await saveFeedMemo(db.sql, 'no-such-store', 'key-1', { rows: 1, bytes: bytes('lost') })).toBeNull();
+    expect(await saveFeedMemo(db.sql, 'no-such-store', 'key-1', { rows: 1, text: 'lost' })).toBeNull();
     const storeId = await newStore();
-    await saveFeedMemo(db.sql, storeId, 'key-1', { rows: 1, bytes: bytes('kept') });
+    await saveFeedMemo(db.sql, storeId, 'key-1', { rows: 1, text: 'kept' });
     await db.prisma.store.delete({ where: { id: storeId } });
     const { rows } = await db.sql.query('SELECT count(*)::int AS n FROM feed_memos WHERE store_id = $1', [storeId]);
     expect(rows[0].n).toBe(0);

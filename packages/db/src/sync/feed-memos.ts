@@ -12,7 +12,8 @@ import type { FenceSql } from './fence';
 export interface SavedFeedMemo {
   /** Grows with every save of the store's memo (a bigint, as text). */
   generation: string;
-  memo: Buffer;
+  /** The memo as its codec wrote it (JSON). */
+  memo: string;
 }
 
 /**
@@ -24,8 +25,7 @@ export async function readFeedMemo(sql: FenceSql, storeId: string, key: string, 
     'SELECT generation::text AS generation, memo FROM feed_memos WHERE store_id = $1 AND key = $2 AND generation IS DISTINCT FROM $3::bigint',
     [storeId, key, held],
   );
-  const row = rows[0] as { generation: string; memo: Buffer } | undefined;
-  return row ? { generation: row.generation, memo: row.memo } : null;
+  return (rows[0] as SavedFeedMemo | undefined) ?? null;
 }
 
 /**
@@ -36,7 +36,7 @@ export async function saveFeedMemo(
   sql: FenceSql,
   storeId: string,
   key: string,
-  memo: { rows: number; bytes: Buffer },
+  memo: { rows: number; text: string },
 ): Promise<string | null> {
   const { rows } = await sql.query(
     `INSERT INTO feed_memos (store_id, key, generation, rows, memo, updated_at)
@@ -45,7 +45,7 @@ export async function saveFeedMemo(
        SET key = excluded.key, generation = feed_memos.generation + 1, rows = excluded.rows, memo = excluded.memo,
            updated_at = excluded.updated_at
      RETURNING generation::text AS generation`,
-    [storeId, key, memo.rows, memo.bytes],
+    [storeId, key, memo.rows, memo.text],
   );
   return (rows[0] as { generation: string } | undefined)?.generation ?? null;
 }

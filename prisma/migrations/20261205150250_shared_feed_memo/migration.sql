@@ -4,7 +4,7 @@ CREATE TABLE "feed_memos" (
     "key" TEXT NOT NULL,
     "generation" BIGINT NOT NULL,
     "rows" INTEGER NOT NULL,
-    "memo" BYTEA NOT NULL,
+    "memo" TEXT NOT NULL,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "feed_memos_pkey" PRIMARY KEY ("store_id")
