@@ -163,7 +163,7 @@ describe('inventory-worker process', () => {
     expect(badMemo.output()).toContain('INVENTORY_FEED_MEMO_ROWS must be a whole number of rows');
   });
 
-  it("remembers its stores' feeds up to INVENTORY_FEED_MEMO_ROWS: a re-sync recalls the rows it saw, and with 0 none", async () => {
+  it("remembers its stores' feeds up to INVENTORY_FEED_MEMO_ROWS, and shares them: a re-sync recalls the rows it or another worker saw, and with 0 none", async () => {
     const syncTwice = async (app: RunningApp, storeId: string) => {
       await enableStore(bed, storeId);
       for (let i = 1; i <= 2; i++) {
@@ -187,6 +187,15 @@ describe('inventory-worker process', () => {
     expect(first.recalled).toBe(0);
     expect(again.recalled).toBe(again.kept); // nothing changed in Flowhub: every row recalled, none parsed again
     await remembering.app.stop('SIGTERM');
+
+    // A worker started after it recalls them too: the first one saved what it remembers in PostgreSQL.
+    const next = await startWorkerProcess();
+    const job = await addJob('memo-default');
+    await waitFor(async () => (await job.getState()) === 'completed', { what: 'the sync on the next worker' });
+    await waitFor(() => finishedSyncs(next.app, 'memo-default').length === 1, { what: 'its sync to be logged' });
+    const [onNext] = finishedSyncs(next.app, 'memo-default');
+    expect(onNext.recalled).toBe(onNext.kept);
+    await next.app.stop('SIGTERM');
 
     const forgetting = await startWorkerProcess({ INVENTORY_FEED_MEMO_ROWS: '0' });
     await logsStart(forgetting.app, 0);

@@ -89,6 +89,10 @@ async function main() {
     metricsToken: env.METRICS_TOKEN,
   });
 
+  // What the worker remembers of its stores' last feeds, and shares with the other workers through PostgreSQL: re-syncs
+  // parse only the rows that changed.
+  const feedMemo = new FeedMemo({ maxRows: env.INVENTORY_FEED_MEMO_ROWS });
+
   handleShutdown(logger, [
     // Stops taking jobs; the syncs in hand get a moment, then are handed back for another worker (the processor's
     // interruptOnShutdown). A shutdown during the warm-up: no worker is started after it.
@@ -96,6 +100,8 @@ async function main() {
       boot.stopping = true;
       return boot.running?.close();
     },
+    // The last syncs' memos, saved after them, before the pool closes.
+    () => feedMemo.settled(),
     () => health.close(),
     () => closeProductQueues(queues),
     () => prisma.$disconnect(),
@@ -115,8 +121,6 @@ async function main() {
   boot.warmedUp = true;
   if (boot.stopping) return;
 
-  // What the worker remembers of its stores' last feeds: re-syncs parse only the rows that changed.
-  const feedMemo = new FeedMemo({ maxRows: env.INVENTORY_FEED_MEMO_ROWS });
   boot.running = startWorkers(
     [
       inventorySyncProcessor({

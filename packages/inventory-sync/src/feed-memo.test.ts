@@ -33,6 +33,8 @@ type Succeeded = Extract<SyncOutcome, { runId: string }>;
 async function sync(storeId: string, feedMemo: FeedMemo): Promise<Succeeded> {
   const outcome = await syncStore({ ...bed.deps, feedMemo }, { storeId, trigger: 'manual', acceptShrink: true });
   if (outcome.status === 'skipped') throw new Error(`the sync was skipped: ${outcome.reason}`);
+  // The memo is saved for the other workers once the sync is done.
+  await feedMemo.settled();
   return outcome;
 }
 
@@ -308,6 +310,23 @@ describe('a store synced by several workers: the memo they share in PostgreSQL',
     expect(onOne.counts).toMatchObject({ created: 0, updated: 0 });
   });
 
+  it("while a worker's save of the store's feed is under way, its next sync of the store recalls the feed it holds", async () => {
+    const [one, two] = [new FeedMemo(), new FeedMemo()];
+    await syncBoth(one);
+    const items = demo()
+      .catalogue()
+      .filter((item) => item.defect === null && demo().forSaleQuantity(item) > 0);
+    for (const item of items.slice(0, 4)) demo().setQuantity(item.variantId, demo().forSaleQuantity(item) + 2);
+    await syncBoth(two);
+    // The second worker's memo is the newest one saved; the first's save of a feed it holds is (as if) under way.
+    let saved = () => undefined as void;
+    one.track(REMEMBERING, new Promise<void>((resolve) => (saved = resolve)));
+    const outcome = await syncBoth(one);
+    expect(outcome.recalled).toBe(outcome.counts.fetched - outcome.counts.invalid - 4);
+    saved();
+    await one.settled();
+  });
+
   it('a sync that changed nothing in the memo does not save it again', async () => {
     const one = new FeedMemo();
     await syncBoth(one);
@@ -332,10 +351,12 @@ describe('a store synced by several workers: the memo they share in PostgreSQL',
     await bed.db.sql.query('UPDATE feed_memos SET memo = convert_to(\'{"format": 1, "rows": [\', \'UTF8\')');
     const warnings: unknown[] = [];
     const logger = { ...bed.deps.logger, warn: (...args: unknown[]) => void warnings.push(args) } as typeof bed.deps.logger;
+    const worker = new FeedMemo();
     const outcome = await syncStore(
-      { ...bed.deps, logger, feedMemo: new FeedMemo() },
+      { ...bed.deps, logger, feedMemo: worker },
       { storeId: REMEMBERING, trigger: 'manual', acceptShrink: true },
     );
+    await worker.settled();
     expect(outcome).toMatchObject({ status: 'succeeded', recalled: 0 });
     expect(JSON.stringify(warnings)).toMatch(/could not read the shared feed memo/);
     // That sync saved a good one.
@@ -345,10 +366,12 @@ describe('a store synced by several workers: the memo they share in PostgreSQL',
 
   it('is not shared by a worker told not to, nor by one that remembers nothing', async () => {
     await sync(REMEMBERING, new FeedMemo({ maxRows: 0 }));
+    const worker = new FeedMemo();
     await syncStore(
-      { ...bed.deps, feedMemo: new FeedMemo(), shareFeedMemo: false },
+      { ...bed.deps, feedMemo: worker, shareFeedMemo: false },
       { storeId: REMEMBERING, trigger: 'manual', acceptShrink: true },
     );
+    await worker.settled();
     expect(await sharedMemo()).toBeUndefined();
   });
 });

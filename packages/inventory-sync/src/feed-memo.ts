@@ -166,6 +166,8 @@ export class FeedMemo {
   private readonly now: () => number;
   private texts = new Map<string, string>();
   private misses = new Map<string, MappingMissReasons>();
+  /** Saves to the shared memo under way, by store. */
+  private readonly sharing = new Map<string, Promise<void>>();
 
   /** The one copy of a text many remembered rows repeat. */
   readonly shared = (text: string | null): string | null => {
@@ -217,6 +219,27 @@ export class FeedMemo {
   /** The generation of the shared memo the store's feed held here is (null when none, or not read under these settings). */
   heldGeneration(storeId: string, settingsKey: string): string | null {
     return this.held(storeId, settingsKey)?.generation ?? null;
+  }
+
+  /**
+   * Runs the saving of the store's feed held here to the shared memo (shared-feed-memo.ts), until it is done: meanwhile
+   * the feed held here is newer than the shared memo's.
+   */
+  track(storeId: string, sharing: Promise<void>): void {
+    const tracked = sharing.finally(() => {
+      if (this.sharing.get(storeId) === tracked) this.sharing.delete(storeId);
+    });
+    this.sharing.set(storeId, tracked);
+  }
+
+  /** Whether the store's feed held here is being saved to the shared memo. */
+  isSharing(storeId: string): boolean {
+    return this.sharing.has(storeId);
+  }
+
+  /** Every save to the shared memo started so far is done (a worker that stops waits for them). */
+  async settled(): Promise<void> {
+    while (this.sharing.size > 0) await Promise.all(this.sharing.values());
   }
 
   /** The store's feed held here is the shared memo's generation `generation` (saved or read as it). */

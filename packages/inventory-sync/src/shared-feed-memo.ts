@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@flowhub-sync/config';
@@ -66,7 +67,8 @@ export async function readSharedFeed(
   storeId: string,
   memoKey: string,
 ): Promise<SharedFeed | undefined> {
-  if (memo.maxRows === 0) return undefined;
+  // Nothing to read when this worker remembers nothing, or is saving the store's newest feed itself.
+  if (memo.maxRows === 0 || memo.isSharing(storeId)) return undefined;
   try {
     const saved = await readFeedMemo(shared.sql, storeId, sharedMemoKey(memoKey), memo.heldGeneration(storeId, memoKey));
     if (!saved) return undefined;
@@ -78,11 +80,18 @@ export async function readSharedFeed(
 }
 
 /**
- * Shares the feed a sync committed (FeedRead.commit): saved unless it is, unchanged, the generation it recalled.
- * A store's feed larger than the memo keeps (FeedMemo.maxStoreRows) is not shared either. Failures are logged: a memo
- * not saved costs the next sync time, not correctness.
+ * Shares the feed a sync committed (FeedRead.commit), once the sync is done (the next turn of the event loop: the sync's
+ * answer does not wait for it): saved unless it is, unchanged, the generation it recalled. A store's feed larger than
+ * the memo keeps (FeedMemo.maxStoreRows) is not shared either. The memo tracks the save (FeedMemo.track): until it is
+ * done, the worker's next sync of the store recalls the feed it holds. Failures are logged: a memo not saved costs the
+ * next sync time, not correctness; nor does a save that lands after a newer one (its feed is older, still true).
  */
-export async function shareFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): Promise<void> {
+export function shareFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): void {
+  memo.track(storeId, saveFeed(shared, memo, read, storeId, memoKey));
+}
+
+async function saveFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): Promise<void> {
+  await nextTurn();
   const { feed, unchanged } = read.committed();
   if (unchanged && read.recalledGeneration !== null) {
     memo.markShared(storeId, memoKey, read.recalledGeneration);

@@ -199,11 +199,6 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       },
     });
     heap.done();
-    // The feed as remembered now goes to the other workers while the run finishes (it never fails the sync).
-    const sharing =
-      deps.shareFeedMemo === false
-        ? undefined
-        : shareFeed({ sql: deps.sql, logger: deps.logger }, memoOf(deps), mapping.read, storeId, memoKey);
     wrote ||= plan.created + plan.updated > 0;
     counts.created = plan.created;
     counts.updated = plan.updated;
@@ -239,7 +234,8 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       },
       verdict.deactivate ? { storeId, syncStartedAt: startedAt, notReflected: plan.unread } : undefined,
     );
-    await sharing;
+    // The feed as remembered now goes to the other workers, once this sync is done (it never fails a sync).
+    if (deps.shareFeedMemo !== false) shareFeed({ sql: deps.sql, logger: deps.logger }, memoOf(deps), mapping.read, storeId, memoKey);
     await progress('done', 100);
     const recalled = mapping.read.recalled;
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };

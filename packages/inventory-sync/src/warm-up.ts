@@ -19,6 +19,8 @@ import {
   type PurchaseCategoryFilter,
 } from '@flowhub-sync/mapping';
 import { FeedMemo } from './feed-memo';
+import { decodeFeedMemo, encodeFeedMemo } from './feed-memo-codec';
+import { sharedMemoKey } from './shared-feed-memo';
 import { INVENTORY_SYNC_CONCURRENCY } from './jobs/inventory-sync';
 import { writeFeed, type FeedMapping, type FeedProduct } from './map-feed';
 import { SyncReport } from './sync-report';
@@ -187,6 +189,9 @@ async function syncPass(
     onMapped: (part) => products.push(...part),
   });
   void report.problems;
+  // The shared memo's text, both ways (the save after a sync, the read before one on another worker).
+  decodeFeedMemo(encodeFeedMemo(read.committed().feed), { shared: memo.shared, sharedMisses: memo.sharedMisses });
+  sharedMemoKey(JSON.stringify([pass, mapperSettings, context]));
   const next = products.map((item, index) => ({
     variant_id: item.variantId,
     product_id: null,
