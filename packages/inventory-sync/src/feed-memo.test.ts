@@ -364,6 +364,26 @@ describe('a store synced by several workers: the memo they share in PostgreSQL',
     expect(next.recalled).toBe(next.counts.fetched - next.counts.invalid);
   });
 
+  it('a memo that cannot be saved is logged, and the sync is not affected', async () => {
+    const warnings: unknown[] = [];
+    const logger = { ...bed.deps.logger, warn: (...args: unknown[]) => void warnings.push(args) } as typeof bed.deps.logger;
+    const sql = {
+      query: (text: string, values: unknown[]) =>
+        text.includes('INSERT INTO feed_memos')
+          ? Promise.reject(new Error('no room left on the device'))
+          : bed.deps.sql.query(text, values),
+    };
+    const worker = new FeedMemo();
+    const outcome = await syncStore(
+      { ...bed.deps, sql, logger, feedMemo: worker },
+      { storeId: REMEMBERING, trigger: 'manual', acceptShrink: true },
+    );
+    await worker.settled();
+    expect(outcome).toMatchObject({ status: 'succeeded' });
+    expect(JSON.stringify(warnings)).toMatch(/could not save the shared feed memo/);
+    expect(await sharedMemo()).toBeUndefined();
+  });
+
   it('is not shared by a worker told not to, nor by one that remembers nothing', async () => {
     await sync(REMEMBERING, new FeedMemo({ maxRows: 0 }));
     const worker = new FeedMemo();

@@ -92,13 +92,13 @@ export function shareFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead
 
 async function saveFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): Promise<void> {
   await nextTurn();
-  const { feed, unchanged } = read.committed();
-  if (unchanged && read.recalledGeneration !== null) {
-    memo.markShared(storeId, memoKey, read.recalledGeneration);
-    return;
-  }
-  if (feed.rows.size === 0 || feed.rows.size > memo.maxStoreRows) return;
   try {
+    const { feed, unchanged } = read.committed();
+    if (unchanged && read.recalledGeneration !== null) {
+      memo.markShared(storeId, memoKey, read.recalledGeneration);
+      return;
+    }
+    if (feed.rows.size === 0 || feed.rows.size > memo.maxStoreRows) return;
     const saved = await saveFeedMemo(shared.sql, storeId, sharedMemoKey(memoKey), { rows: feed.rows.size, text: encodeFeedMemo(feed) });
     if (saved !== null) memo.markShared(storeId, memoKey, saved);
   } catch (error) {
