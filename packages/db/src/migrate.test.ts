@@ -248,10 +248,11 @@ describe('npm run db:migrate (scripts/migrate.cjs)', () => {
 
   it('lets exactly one of two simultaneous processes apply; the other waits, then finds nothing to do', async () => {
     const url = await emptyDatabase();
-    // A slow migration makes the two runs overlap for certain.
+    // A slow migration makes the two runs overlap for certain (the second process must start, even on a loaded machine,
+    // while the first sleeps).
     const dir = migrationsFolder({
       '20240101000000_one': 'CREATE TABLE one (id int);',
-      '20240102000000_slow': 'SELECT pg_sleep(1.5);\nCREATE TABLE slow (id int);',
+      '20240102000000_slow': 'SELECT pg_sleep(4);\nCREATE TABLE slow (id int);',
     });
 
     const first = cli(url, '--migrations', dir);
