@@ -3,16 +3,18 @@ import type { FeedRow, MappingMissReasons } from '@flowhub-sync/mapping';
 
 /*
  * The feed memo: what an inventory worker remembers of each store's last feed, so that a re-sync parses and maps only
- * the rows that changed (docs/architecture.md "Inventory sync: re-syncs skip what did not change").
+ * the rows that changed (docs/architecture.md, "Re-syncs skip what did not change" and "The feed memo is shared by
+ * every worker").
  *
  * A row is known by the digest of its bytes as Flowhub sent them (rowDigest, SHA-256). For each row of a store's last
  * feed that passed the check, the memo keeps what selecting the feed reads (ids, room, purchase category, package
  * fields, quantity: a RememberedRow, about a tenth of the parsed row) and, once mapped, the facts of its product
  * (MappedFacts: content hash and mapping misses, for the quantity it was mapped with). Everything it keeps is a
- * function of the row's bytes and of the settings in the memo's key (settingsKey), and the memo lives in the process
- * that computed it, with its code: nothing it keeps can go stale while the key is the same. The feed's rows are still
- * selected every run (rooms, packages, repeats), invalid rows are parsed and reported every run, and a product whose
- * first row or summed quantity changed is mapped again.
+ * function of the row's bytes and of the settings in the memo's key (settingsKey), and of the code that computed it:
+ * nothing it keeps can go stale while the key and the code are the same (a worker holds the memo in its process; what
+ * it shares with the other workers through PostgreSQL is keyed by the code too, shared-feed-memo.ts). The feed's rows
+ * are still selected every run (rooms, packages, repeats), invalid rows are parsed and reported every run, and a
+ * product whose first row or summed quantity changed is mapped again.
  *
  * The memo also keeps the last feed's order (each row's successor and length): reading the next answer, it expects the
  * rows in that order, and a row whose bytes match the one expected is taken without the splitter scanning it
@@ -226,9 +228,12 @@ export class FeedMemo {
    * the feed held here is newer than the shared memo's.
    */
   track(storeId: string, sharing: Promise<void>): void {
-    const tracked = sharing.finally(() => {
-      if (this.sharing.get(storeId) === tracked) this.sharing.delete(storeId);
-    });
+    // The save logs its own failures (shared-feed-memo.ts): nothing here may reject.
+    const tracked = sharing
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.sharing.get(storeId) === tracked) this.sharing.delete(storeId);
+      });
     this.sharing.set(storeId, tracked);
   }
 
