@@ -13,9 +13,15 @@ import { RememberedRow, type MappedFacts, type RememberedFeed } from './feed-mem
 /** The format's version: a memo of another is not read. */
 const FORMAT = 2;
 
-/** A row's texts, in this order; the facts' two are null when the row's product is not mapped. */
+/**
+ * A row's texts: digest, variantId, roomId, purchaseCategory, regulatoryId, manifestId, invoiceNumber, expirationDate,
+ * supplierName, then its product's variant id (null: the row's own) and content hash (both null: not mapped).
+ */
 const TEXT_FIELDS = 11;
-/** A row's numbers: byteLength, quantity, the successor's position (-1: none), the facts' quantity (null: not mapped), its misses' position in the table (-1: none). */
+/**
+ * A row's numbers: byteLength, quantity, the successor's position (-1: none), the product's quantity (null: not mapped),
+ * its mapping misses' position in the table (-1: none).
+ */
 const NUMBER_FIELDS = 5;
 
 interface EncodedFeed {
