@@ -224,6 +224,11 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     }
     const steady = steadyCycles.at(-1);
     const peaks = workers.map((w) => w.peakRssMb());
+    // What the workers' shared feed memo takes in PostgreSQL: table, out-of-line storage and index, with the versions
+    // of memos replaced since autovacuum last ran.
+    const { rows: memoSize } = await pg.query(
+      "SELECT pg_total_relation_size('feed_memos') AS bytes, count(*)::int AS stores FROM feed_memos",
+    );
 
     const perWindow = (seconds) => (stores / seconds) * 600;
     const scale = quick ? ` (quick: ${stores} stores, not 1,000)` : '';
@@ -245,6 +250,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         'syncs',
       ),
       result('fleet: inventory-worker peak RSS (highest of the two)', Math.max(...peaks), 'MB'),
+      result(`fleet: the shared feed memo in PostgreSQL (${memoSize[0].stores} stores)`, Number(memoSize[0].bytes) / 1e6, 'MB'),
     ];
     // The target is for 1,000 stores; a quick run measures fewer and says so.
     const targetsOut = [
