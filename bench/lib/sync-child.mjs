@@ -28,7 +28,8 @@ const args = JSON.parse(process.argv[2]);
 const { createPrismaClient, createSqlPool } = fromProduct('@flowhub-sync/db');
 const { createSecretBox } = fromProduct('@flowhub-sync/config');
 const { createFlowhubClient, createRedisRequestBudget } = fromProduct('@flowhub-sync/flowhub-client');
-const { INVENTORY_SYNC_CONCURRENCY, SYNC_POOL_IDLE_MS, syncStore, warmUpInventorySync } = fromProduct('@flowhub-sync/inventory-sync');
+const { INVENTORY_SYNC_CONCURRENCY, PROCESS_FEED_MEMO, SYNC_POOL_IDLE_MS, syncStore, warmUpInventorySync } =
+  fromProduct('@flowhub-sync/inventory-sync');
 
 const silent = { info() {}, warn() {}, error() {}, debug() {}, child: () => silent };
 const secrets = createSecretBox(args.encryptionKey);
@@ -80,6 +81,11 @@ async function productRunner() {
       });
       const ms = performance.now() - started;
       if (outcome.status !== 'succeeded') throw new Error(`the sync ended ${outcome.status}: ${outcome.reason}`);
+      // The shared feed memo is saved once the sync has returned (the store's menu and run are done by then): waited
+      // for here, so that it does not run into the next measured sync, and timed on its own.
+      const saving = performance.now();
+      await PROCESS_FEED_MEMO.settled();
+      const sharedMemoSaveMs = performance.now() - saving;
       return {
         ms,
         fetched: outcome.counts.fetched,
@@ -91,6 +97,7 @@ async function productRunner() {
           beforeWriteMs: marks.writing - marks.mapping,
           mapAndWriteMs: marks.finishing - marks.writing,
           finishMs: marks.done - marks.finishing,
+          sharedMemoSaveMs,
         },
       };
     },
