@@ -86,6 +86,9 @@ async function productRunner() {
       const saving = performance.now();
       await PROCESS_FEED_MEMO.settled();
       const sharedMemoSaveMs = performance.now() - saving;
+      // And the collection a worker runs after a sync that parsed many rows, once its save is done (giveBackMemory).
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       return {
         ms,
         fetched: outcome.counts.fetched,

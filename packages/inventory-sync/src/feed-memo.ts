@@ -225,9 +225,9 @@ export class FeedMemo {
 
   /**
    * Runs the saving of the store's feed held here to the shared memo (shared-feed-memo.ts), until it is done: meanwhile
-   * the feed held here is newer than the shared memo's.
+   * the feed held here is newer than the shared memo's. Returns the save, done (it never rejects).
    */
-  track(storeId: string, sharing: Promise<void>): void {
+  track(storeId: string, sharing: Promise<void>): Promise<void> {
     // The save logs its own failures (shared-feed-memo.ts): nothing here may reject.
     const tracked = sharing
       .catch(() => undefined)
@@ -235,6 +235,7 @@ export class FeedMemo {
         if (this.sharing.get(storeId) === tracked) this.sharing.delete(storeId);
       });
     this.sharing.set(storeId, tracked);
+    return tracked;
   }
 
   /** Whether the store's feed held here is being saved to the shared memo. */

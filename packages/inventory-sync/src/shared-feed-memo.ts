@@ -85,9 +85,10 @@ export async function readSharedFeed(
  * the memo keeps (FeedMemo.maxStoreRows) is not shared either. The memo tracks the save (FeedMemo.track): until it is
  * done, the worker's next sync of the store recalls the feed it holds. Failures are logged: a memo not saved costs the
  * next sync time, not correctness; nor does a save that lands after a newer one (its feed is older, still true).
+ * Returns when the save is done (it never rejects).
  */
-export function shareFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): void {
-  memo.track(storeId, saveFeed(shared, memo, read, storeId, memoKey));
+export function shareFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): Promise<void> {
+  return memo.track(storeId, saveFeed(shared, memo, read, storeId, memoKey));
 }
 
 async function saveFeed(shared: SharedFeedMemo, memo: FeedMemo, read: FeedRead, storeId: string, memoKey: string): Promise<void> {

@@ -235,13 +235,20 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       verdict.deactivate ? { storeId, syncStartedAt: startedAt, notReflected: plan.unread } : undefined,
     );
     // The feed as remembered now goes to the other workers, once this sync is done (it never fails a sync).
-    if (deps.shareFeedMemo !== false) shareFeed({ sql: deps.sql, logger: deps.logger }, memoOf(deps), mapping.read, storeId, memoKey);
+    const sharing =
+      deps.shareFeedMemo === false
+        ? undefined
+        : shareFeed({ sql: deps.sql, logger: deps.logger }, memoOf(deps), mapping.read, storeId, memoKey);
     await progress('done', 100);
     const recalled = mapping.read.recalled;
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
-    giveBackMemory(counts.fetched - recalled);
+    // The garbage of a sync that parsed many rows is collected once it is done, its memo's save included (the memo's
+    // text is garbage then too): else the next sync would pay for it.
+    const parsed = counts.fetched - recalled;
+    if (sharing) void sharing.then(() => giveBackMemory(parsed));
+    else giveBackMemory(parsed);
     return { status, runId: run.id, counts, reason, releasedHolds, recalled, announce };
   } catch (thrown) {
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.
