@@ -27,9 +27,10 @@ describe('the per-store sync lock', () => {
 
   it('stays held past its TTL while the sync runs (renewed)', async () => {
     const key = storeLockKey(prefix, 'long');
-    // Three TTLs: a TTL long enough that a loaded machine's pauses do not outlast it.
-    const lock = await acquireStoreLock(redis, key, { ttlMs: 800 });
-    await new Promise((resolve) => setTimeout(resolve, 2_400));
+    // Three TTLs: a TTL long enough that a loaded machine's pauses do not outlast it (the holder counts its lock lost
+    // 1.6 s after its last confirmed renewal; renewals go every 0.67 s).
+    const lock = await acquireStoreLock(redis, key, { ttlMs: 2_000 });
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(lock!.held()).toBe(true);
     expect(await acquireStoreLock(redis, key, { ttlMs: 800 })).toBeNull();
     await lock!.release();
