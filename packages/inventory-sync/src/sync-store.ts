@@ -20,7 +20,7 @@ import { createInventoryMapper, feedIdentity, productFieldsOwned, type AiqCatego
 import type { SyncTrigger } from '@flowhub-sync/queues';
 import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, type FailureHandling } from './failures';
 import { FeedMemo } from './feed-memo';
-import { readSharedFeed, shareFeed } from './shared-feed-memo';
+import { readSharedFeed, shareFeed, type SharedFeedMemo } from './shared-feed-memo';
 import { fetchFeed, type Feed, type FeedSettings } from './fetch-feed';
 import { writeFeed, type FeedMapping } from './map-feed';
 import { giveBackMemory, SyncHeap } from './give-back-memory';
@@ -235,10 +235,8 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       verdict.deactivate ? { storeId, syncStartedAt: startedAt, notReflected: plan.unread } : undefined,
     );
     // The feed as remembered now goes to the other workers, once this sync is done (it never fails a sync).
-    const sharing =
-      deps.shareFeedMemo === false
-        ? undefined
-        : shareFeed({ sql: deps.sql, logger: deps.logger }, memoOf(deps), mapping.read, storeId, memoKey);
+    const shared = sharedMemoOf(deps);
+    const sharing = shared && shareFeed(shared, memoOf(deps), mapping.read, storeId, memoKey);
     await progress('done', 100);
     const recalled = mapping.read.recalled;
     const summary = { runId: run.id, status, ...counts, recalled, releasedHolds, ms: finishedAt.getTime() - startedAt.getTime() };
@@ -305,8 +303,8 @@ async function fetchFeedThroughMemo(
   const memoKey = JSON.stringify([store.clientId, feedIdentity(store), mapperSettings, context]);
   const memo = memoOf(deps);
   // The other workers' memory of the store, when this one's is not the last sync's (read before the feed streams in).
-  const shared =
-    deps.shareFeedMemo === false ? undefined : await readSharedFeed({ sql: deps.sql, logger: deps.logger }, memo, store.id, memoKey);
+  const sharedMemo = sharedMemoOf(deps);
+  const shared = sharedMemo && (await readSharedFeed(sharedMemo, memo, store.id, memoKey));
   const read = memo.begin(store.id, memoKey, { onRowParsed: options.heap.rowParsed, shared });
   const feed = await fetchFeed(deps.flowhub, settings, { read, signal: options.signal, budgetWaitMs: deps.budgetWaitMs });
   await options.afterFetch();
@@ -318,6 +316,10 @@ async function fetchFeedThroughMemo(
 }
 
 const memoOf = (deps: SyncStoreDependencies): FeedMemo => deps.feedMemo ?? PROCESS_FEED_MEMO;
+
+/** Where the memo is shared with the other workers, unless the caller said not to. */
+const sharedMemoOf = (deps: SyncStoreDependencies): SharedFeedMemo | undefined =>
+  deps.shareFeedMemo === false ? undefined : { sql: deps.sql, logger: deps.logger };
 
 function feedSettings(store: Store, secrets: SecretOpener) {
   const missing = (['clientId', 'apiKeyEncrypted', 'locationId'] as const)

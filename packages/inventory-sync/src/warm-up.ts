@@ -20,7 +20,7 @@ import {
 } from '@flowhub-sync/mapping';
 import { FeedMemo } from './feed-memo';
 import { decodeFeedMemo, encodeFeedMemo } from './feed-memo-codec';
-import { sharedMemoKey } from './shared-feed-memo';
+import { codeIdentity } from './shared-feed-memo';
 import { INVENTORY_SYNC_CONCURRENCY } from './jobs/inventory-sync';
 import { writeFeed, type FeedMapping, type FeedProduct } from './map-feed';
 import { SyncReport } from './sync-report';
@@ -191,7 +191,8 @@ async function syncPass(
   void report.problems;
   // The shared memo's text, both ways (the save after a sync, the read before one on another worker).
   decodeFeedMemo(encodeFeedMemo(read.committed().feed), { shared: memo.shared, sharedMisses: memo.sharedMisses });
-  sharedMemoKey(JSON.stringify([pass, mapperSettings, context]));
+  // The digest of the code the shared memo is keyed by: its files are read once, here rather than in the first sync.
+  codeIdentity();
   const next = products.map((item, index) => ({
     variant_id: item.variantId,
     product_id: null,
