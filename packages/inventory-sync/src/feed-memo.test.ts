@@ -1,6 +1,7 @@
 // The feed memo: a re-sync parses and maps only the rows that changed, and its menu is always the menu a sync without
 // the memo makes. Each step syncs two stores on the same location and settings: one through a memo, its twin through
 // none; their menus, counts and reported problems must be the same after every step.
+import type { SyncStatement } from '@flowhub-sync/db';
 import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { rowDigest } from '@flowhub-sync/flowhub-client';
 import { OWNED_FIELDS } from '@flowhub-sync/mapping';
@@ -368,10 +369,10 @@ describe('a store synced by several workers: the memo they share in PostgreSQL',
     const warnings: unknown[] = [];
     const logger = { ...bed.deps.logger, warn: (...args: unknown[]) => void warnings.push(args) } as typeof bed.deps.logger;
     const sql = {
-      query: (text: string, values: unknown[]) =>
-        text.includes('INSERT INTO feed_memos')
+      query: (statement: SyncStatement) =>
+        statement.text.includes('INSERT INTO feed_memos')
           ? Promise.reject(new Error('no room left on the device'))
-          : bed.deps.sql.query(text, values),
+          : bed.deps.sql.query(statement),
     };
     const worker = new FeedMemo();
     const outcome = await syncStore(

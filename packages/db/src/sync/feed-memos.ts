@@ -21,10 +21,11 @@ export interface SavedFeedMemo {
  * is none under this key, or nothing newer than what the caller holds.
  */
 export async function readFeedMemo(sql: FenceSql, storeId: string, key: string, held: string | null): Promise<SavedFeedMemo | null> {
-  const { rows } = await sql.query(
-    'SELECT generation::text AS generation, memo FROM feed_memos WHERE store_id = $1 AND key = $2 AND generation IS DISTINCT FROM $3::bigint',
-    [storeId, key, held],
-  );
+  const { rows } = await sql.query({
+    name: 'read-feed-memo',
+    text: 'SELECT generation::text AS generation, memo FROM feed_memos WHERE store_id = $1 AND key = $2 AND generation IS DISTINCT FROM $3::bigint',
+    values: [storeId, key, held],
+  });
   return (rows[0] as SavedFeedMemo | undefined) ?? null;
 }
 
@@ -38,14 +39,15 @@ export async function saveFeedMemo(
   key: string,
   memo: { rows: number; text: string },
 ): Promise<string | null> {
-  const { rows } = await sql.query(
-    `INSERT INTO feed_memos (store_id, key, generation, rows, memo, updated_at)
+  const { rows } = await sql.query({
+    name: 'save-feed-memo',
+    text: `INSERT INTO feed_memos (store_id, key, generation, rows, memo, updated_at)
      SELECT id, $2, 1, $3, $4, now() FROM stores WHERE id = $1
      ON CONFLICT (store_id) DO UPDATE
        SET key = excluded.key, generation = feed_memos.generation + 1, rows = excluded.rows, memo = excluded.memo,
            updated_at = excluded.updated_at
      RETURNING generation::text AS generation`,
-    [storeId, key, memo.rows, memo.text],
-  );
+    values: [storeId, key, memo.rows, memo.text],
+  });
   return (rows[0] as { generation: string } | undefined)?.generation ?? null;
 }

@@ -1,6 +1,27 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A statement as the inventory sync sends it: named, so that each connection parses it once and PostgreSQL keeps its
+ * plan, where an unnamed statement is parsed, analysed and planned at every call (as the order statements, ../sql.ts).
+ * A name belongs to one text (statementName).
+ */
+export interface SyncStatement {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
 /** Plain SQL as the inventory sync writes it: a statement runner (a pool). */
 export interface FenceSql {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(statement: SyncStatement): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+/**
+ * The name of a statement whose text is built (by settings, or around another statement): what it is, and a digest
+ * of the text, so that two texts never share a name. Short: PostgreSQL keeps 63 bytes of a statement's name.
+ */
+export function statementName(what: string, text: string): string {
+  return `${what}-${createHash('sha256').update(text).digest('base64url').slice(0, 16)}`;
 }
 
 /**
@@ -43,13 +64,17 @@ const CLAIM_SQL = 'UPDATE stores SET sync_fence = $2 WHERE id = $1 AND sync_fenc
 
 /** Moves the store's fence up to this sync's token, or throws SyncFenceRefused when a newer sync got there first. */
 export async function claimSyncFence(sql: FenceSql, fence: SyncFence): Promise<void> {
-  const { rowCount } = await sql.query(CLAIM_SQL, [fence.storeId, fence.token]);
+  const { rowCount } = await sql.query({ name: 'claim-sync-fence', text: CLAIM_SQL, values: [fence.storeId, fence.token] });
   if (rowCount !== 1) throw await refusal(sql, fence);
 }
 
 /** Why a claim was refused: the token now on the store, or none when the store is gone. */
 async function refusal(sql: FenceSql, fence: SyncFence): Promise<SyncFenceRefused> {
-  const { rows } = await sql.query('SELECT sync_fence::text AS token FROM stores WHERE id = $1', [fence.storeId]);
+  const { rows } = await sql.query({
+    name: 'sync-fence-token',
+    text: 'SELECT sync_fence::text AS token FROM stores WHERE id = $1',
+    values: [fence.storeId],
+  });
   return new SyncFenceRefused(fence, (rows[0] as { token: string } | undefined)?.token ?? null);
 }
 
@@ -73,23 +98,34 @@ export const FENCE_GATE = 'true /* sync fence */';
  */
 export function fencedStatements(pool: FenceSql, fence: SyncFence): FenceSql {
   return {
-    async query(text, values) {
-      if (text.split(FENCE_GATE).length !== 2 || /\breturning\b/i.test(text)) {
-        throw new Error('a fenced statement needs the fence gate (FENCE_GATE) once in its WHERE clause, and no RETURNING');
-      }
-      const store = values.length + 1;
-      const token = values.length + 2;
-      const gated = `WITH sync_fence AS (
-          UPDATE stores SET sync_fence = $${token} WHERE id = $${store} AND sync_fence <= $${token} RETURNING 1
-        ), written AS (
-          ${text.replace(FENCE_GATE, 'EXISTS (SELECT 1 FROM sync_fence)')}
-          RETURNING 1
-        )
-        SELECT (SELECT count(*) FROM sync_fence)::int AS claimed, (SELECT count(*) FROM written)::int AS written`;
-      const { rows } = await pool.query(gated, [...values, fence.storeId, fence.token]);
+    async query({ name, text, values }) {
+      const gated = fencedTexts.get(text) ?? fencedText(text, values.length);
+      const { rows } = await pool.query({ name: `${name}+fence`, text: gated, values: [...values, fence.storeId, fence.token] });
       const outcome = rows[0] as { claimed: number; written: number };
       if (outcome.claimed !== 1) throw await refusal(pool, fence);
       return { rows: [], rowCount: outcome.written };
     },
   };
+}
+
+/** The fenced texts made so far, by statement (a sync sends the same few statements again and again). */
+const fencedTexts = new Map<string, string>();
+const MAX_FENCED_TEXTS = 100;
+
+function fencedText(text: string, parameters: number): string {
+  if (text.split(FENCE_GATE).length !== 2 || /\breturning\b/i.test(text)) {
+    throw new Error('a fenced statement needs the fence gate (FENCE_GATE) once in its WHERE clause, and no RETURNING');
+  }
+  const store = parameters + 1;
+  const token = parameters + 2;
+  const gated = `WITH sync_fence AS (
+      UPDATE stores SET sync_fence = $${token} WHERE id = $${store} AND sync_fence <= $${token} RETURNING 1
+    ), written AS (
+      ${text.replace(FENCE_GATE, 'EXISTS (SELECT 1 FROM sync_fence)')}
+      RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM sync_fence)::int AS claimed, (SELECT count(*) FROM written)::int AS written`;
+  if (fencedTexts.size >= MAX_FENCED_TEXTS) fencedTexts.clear();
+  fencedTexts.set(text, gated);
+  return gated;
 }

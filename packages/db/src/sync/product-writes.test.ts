@@ -4,7 +4,7 @@
 // and the sync fence those writes carry (./fence.ts); at the end, the workers' shared feed memo (./feed-memos.ts).
 import { randomUUID } from 'node:crypto';
 import { readFeedMemo, saveFeedMemo } from './feed-memos';
-import { claimSyncFence, FENCE_GATE, fencedStatements, SyncFenceRefused } from './fence';
+import { claimSyncFence, FENCE_GATE, fencedStatements, SyncFenceRefused, type SyncStatement } from './fence';
 import { upsertProducts, type ProductContent, type ProductSql, type ProductUpsert } from './product-writes';
 import { deactivateProducts } from './product-writes';
 import { editProduct } from '../products/products';
@@ -61,9 +61,9 @@ const countOf = async (storeId: string) =>
 function counting(sql: ProductSql): ProductSql & { upserts: number } {
   const runner = {
     upserts: 0,
-    query(text: string, values: unknown[]) {
-      if (text.includes('INSERT INTO products')) runner.upserts++;
-      return sql.query(text, values);
+    query(statement: SyncStatement) {
+      if (statement.text.includes('INSERT INTO products')) runner.upserts++;
+      return sql.query(statement);
     },
   };
   return runner;
@@ -253,9 +253,9 @@ describe('upsertProducts', () => {
     const storeId = await newStore();
     const events: string[] = [];
     const sql: ProductSql = {
-      query: async (text: string, values?: unknown[]) => {
+      query: async (statement: SyncStatement) => {
         events.push('write');
-        const result = await db.sql.query(text, values);
+        const result = await db.sql.query(statement);
         events.push(`written: ${await countOf(storeId)}`);
         return result;
       },
@@ -456,13 +456,14 @@ describe('fencedStatements', () => {
   it('refuses to run a statement that does not check the fence', async () => {
     const storeId = await newStore();
     const fenced = fencedStatements(db.sql, { storeId, token: 1 });
-    await expect(fenced.query('UPDATE products SET active = false WHERE store_id = $1', [storeId])).rejects.toThrow(/FENCE_GATE/);
-    await expect(
-      fenced.query(`UPDATE products SET active = false WHERE store_id = $1 AND ${FENCE_GATE} RETURNING variant_id`, [storeId]),
-    ).rejects.toThrow(/no RETURNING/);
-    await expect(
-      fenced.query(`UPDATE products SET active = false WHERE store_id = $1 AND ${FENCE_GATE} AND ${FENCE_GATE}`, [storeId]),
-    ).rejects.toThrow(/FENCE_GATE\) once/);
+    const run = (text: string) => fenced.query({ name: 'deactivate', text, values: [storeId] });
+    await expect(run('UPDATE products SET active = false WHERE store_id = $1')).rejects.toThrow(/FENCE_GATE/);
+    await expect(run(`UPDATE products SET active = false WHERE store_id = $1 AND ${FENCE_GATE} RETURNING variant_id`)).rejects.toThrow(
+      /no RETURNING/,
+    );
+    await expect(run(`UPDATE products SET active = false WHERE store_id = $1 AND ${FENCE_GATE} AND ${FENCE_GATE}`)).rejects.toThrow(
+      /FENCE_GATE\) once/,
+    );
     await expect(fenceOf(storeId)).resolves.toBe(0);
   });
 });

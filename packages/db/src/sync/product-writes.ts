@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { boolArray, float8Array, int4Array, textArray } from './binary-arrays';
-import { FENCE_GATE, type FenceSql } from './fence';
+import { FENCE_GATE, statementName, type FenceSql } from './fence';
 import { STAMP_PRODUCT_CHANGE } from '../products/changes';
 
 /**
@@ -30,7 +30,11 @@ export interface StoredProductHash {
 
 /** The store's products, ids and hashes only (the rows as PostgreSQL names their columns). */
 export async function readStoredProductHashes(sql: ProductSql, storeId: string): Promise<StoredProductHash[]> {
-  const { rows } = await sql.query('SELECT variant_id, product_id, content_hash, active FROM products WHERE store_id = $1', [storeId]);
+  const { rows } = await sql.query({
+    name: 'stored-product-hashes',
+    text: 'SELECT variant_id, product_id, content_hash, active FROM products WHERE store_id = $1',
+    values: [storeId],
+  });
   return rows as StoredProductHash[];
 }
 
@@ -123,7 +127,7 @@ function textColumn(name: string, pick: (product: ProductContent) => string | nu
  * The rows come from the arrays unnested side by side in the select list (a ProjectSet: row by row, where
  * `FROM unnest(…)` first copies every row into a tuplestore).
  */
-function upsertStatement(owned: ReadonlySet<string>): { statement: string; ownedProductFields: string[] } {
+function upsertStatement(owned: ReadonlySet<string>): { name: string; statement: string; ownedProductFields: string[] } {
   const ownedColumns = OWNABLE_COLUMNS.filter(([field]) => owned.has(field)).map(([, column]) => `${column} = excluded.${column}`);
   const rows = BATCH_COLUMNS.map(({ name, type }, index) => `unnest($${index + 4}::${type}[]) AS ${name}`);
   const statement = `
@@ -151,7 +155,7 @@ function upsertStatement(owned: ReadonlySet<string>): { statement: string; owned
       ${STAMP_PRODUCT_CHANGE},
       ${ownedColumns.map((assignment) => `${assignment},`).join('\n      ')}
       edited_fields = ARRAY(SELECT f FROM unnest(products.edited_fields) AS f WHERE NOT (f = ANY($3::text[])))`;
-  return { statement, ownedProductFields: [...owned] };
+  return { name: statementName('upsert-products', statement), statement, ownedProductFields: [...owned] };
 }
 
 /**
@@ -195,7 +199,7 @@ export async function upsertProducts(
   options: UpsertProductsOptions,
 ): Promise<void> {
   const batches = isBatchSource(writes) ? writes[Symbol.asyncIterator]() : inBatches(writes, options.batchSize ?? UPSERT_BATCH_SIZE);
-  const { statement, ownedProductFields } = upsertStatement(options.ownedProductFields);
+  const { name, statement, ownedProductFields } = upsertStatement(options.ownedProductFields);
   let failed = false;
   const encodeNext = async () => {
     for (;;) {
@@ -215,7 +219,7 @@ export async function upsertProducts(
   try {
     for (let batch = await next; batch !== undefined; batch = await next) {
       await options.beforeBatch?.(written);
-      const writing = sql.query(statement, [storeId, options.syncedAt, ownedProductFields, ...batch.columns]);
+      const writing = sql.query({ name, text: statement, values: [storeId, options.syncedAt, ownedProductFields, ...batch.columns] });
       next = takeNext();
       await writing;
       written += batch.rows;
@@ -236,13 +240,12 @@ async function* inBatches(writes: readonly ProductUpsert[], size: number): Async
   for (let start = 0; start < writes.length; start += size) yield writes.slice(start, start + size);
 }
 
+const DEACTIVATE_SQL = `UPDATE products SET active = false, pos_quantity = 0, updated_at = $1, ${STAMP_PRODUCT_CHANGE}
+  WHERE store_id = $2 AND active AND variant_id = ANY($3::text[]) AND ${FENCE_GATE}`;
+
 /** Products that left the feed: off the menu, with nothing in stock. */
 export async function deactivateProducts(sql: ProductSql, storeId: string, variantIds: readonly string[], at: Date): Promise<number> {
   if (variantIds.length === 0) return 0;
-  const { rowCount } = await sql.query(
-    `UPDATE products SET active = false, pos_quantity = 0, updated_at = $1, ${STAMP_PRODUCT_CHANGE}
-     WHERE store_id = $2 AND active AND variant_id = ANY($3::text[]) AND ${FENCE_GATE}`,
-    [at, storeId, [...variantIds]],
-  );
+  const { rowCount } = await sql.query({ name: 'deactivate-products', text: DEACTIVATE_SQL, values: [at, storeId, [...variantIds]] });
   return rowCount ?? 0;
 }
