@@ -132,7 +132,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
   // A job that runs again keeps its run; a run left running by a worker that died is failed (we hold the store's lock).
   // The run starts on the database's clock, as consumed holds' consumedAt: which sales this sync's feed reflects is
   // decided on one clock. With it comes the last good run, what the shrink guard compares with.
-  const { run, lastGood } = await startSyncRun(prisma, request);
+  const { run, lastGood } = await startSyncRun(deps.sql, request);
   const startedAt = run.startedAt;
   const progress = async (phase: SyncPhase, percent: number) => {
     await request.onProgress?.({ phase, percent: Math.round(percent) });
@@ -221,7 +221,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const reason = verdict.deactivate ? null : verdict.reason;
     // With the run recorded, a sync that deactivated releases the holds its feed reflects (consumed before it started).
     const { releasedHolds, announce } = await finishSyncRun(
-      prisma,
+      deps.sql,
       run.id,
       {
         status,

@@ -17,7 +17,7 @@ afterAll(() => db.drop());
 const newStore = async () => (await prisma.store.create({ data: { id: `store-${randomUUID().slice(0, 8)}` } })).id;
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 /** Starts a run as the sync does, and the run alone. */
-const start = async (request: Parameters<typeof startSyncRun>[1]) => (await startSyncRun(prisma, request)).run;
+const start = async (request: Parameters<typeof startSyncRun>[1]) => (await startSyncRun(db.sql, request)).run;
 
 const counts = {
   fetched: 1001,
@@ -39,7 +39,7 @@ describe('sync runs', () => {
   it('startSyncRun creates a running run from the database clock and returns it as Prisma reads it', async () => {
     const storeId = await newStore();
     const before = await databaseNow(prisma);
-    const { run, lastGood } = await startSyncRun(prisma, { storeId, jobId: 'job-1', trigger: 'manual', acceptShrink: true });
+    const { run, lastGood } = await startSyncRun(db.sql, { storeId, jobId: 'job-1', trigger: 'manual', acceptShrink: true });
     const after = await databaseNow(prisma);
     const stored = await prisma.syncRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(run).toEqual(stored);
@@ -84,7 +84,7 @@ describe('sync runs', () => {
     expect(again.startedAt.getTime()).toBeGreaterThan(own.startedAt.getTime());
     expect(await prisma.syncRun.count({ where: { storeId } })).toBe(2);
     // A finished run of the job is not resumed: the job's next run is a new one.
-    await finishSyncRun(prisma, own.id, {
+    await finishSyncRun(db.sql, own.id, {
       status: 'succeeded',
       finishedAt: at(30),
       counts,
@@ -93,7 +93,7 @@ describe('sync runs', () => {
       problemsTruncated: false,
       feedFingerprint: 'all',
     });
-    const next = await startSyncRun(prisma, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false });
+    const next = await startSyncRun(db.sql, { storeId, jobId: 'job-2', trigger: 'manual', acceptShrink: false });
     expect(next.run.id).not.toBe(own.id);
     // The finished run is the next one's last good run, what its shrink guard compares with.
     expect(next.lastGood).toEqual({ kept: counts.kept, unreadable: counts.unreadable, feedFingerprint: 'all', finishedAt: at(30) });
@@ -107,7 +107,7 @@ describe('sync runs', () => {
       { variantId: 'v-1', reason: 'category "Ünknown ☘" maps to nothing' },
       { variantId: null, reason: "row is not valid JSON (it's cut)" },
     ];
-    const finished = await finishSyncRun(prisma, run.id, {
+    const finished = await finishSyncRun(db.sql, run.id, {
       status: 'suspicious',
       finishedAt: at(5),
       counts,
@@ -129,11 +129,11 @@ describe('sync runs', () => {
     // Nothing released without being asked; a store without a status webhook URL is not told of the run.
     expect(finished).toEqual({ releasedHolds: 0, announce: false });
     // A suspicious run is no last good run.
-    expect((await startSyncRun(prisma, { storeId, trigger: 'manual', acceptShrink: false })).lastGood).toBeNull();
+    expect((await startSyncRun(db.sql, { storeId, trigger: 'manual', acceptShrink: false })).lastGood).toBeNull();
 
     await prisma.syncRun.delete({ where: { id: run.id } });
     await expect(
-      finishSyncRun(prisma, run.id, {
+      finishSyncRun(db.sql, run.id, {
         status: 'succeeded',
         finishedAt: at(6),
         counts,
@@ -148,7 +148,7 @@ describe('sync runs', () => {
   it('finishSyncRun says whether the store wants to hear of the run (a status webhook URL, as it is at the finish)', async () => {
     const storeId = await newStore();
     const finish = async () => {
-      const { run } = await startSyncRun(prisma, { storeId, trigger: 'manual', acceptShrink: false });
+      const { run } = await startSyncRun(db.sql, { storeId, trigger: 'manual', acceptShrink: false });
       const outcome = {
         status: 'succeeded',
         finishedAt: new Date(),
@@ -158,7 +158,7 @@ describe('sync runs', () => {
         problemsTruncated: false,
         feedFingerprint: 'all',
       } as const;
-      return finishSyncRun(prisma, run.id, outcome, { storeId, syncStartedAt: run.startedAt });
+      return finishSyncRun(db.sql, run.id, outcome, { storeId, syncStartedAt: run.startedAt });
     };
     await expect(finish()).resolves.toEqual({ releasedHolds: 0, announce: false });
     await prisma.store.update({ where: { id: storeId }, data: { statusWebhookUrl: 'https://platform.example/hooks' } });

@@ -1,5 +1,17 @@
 import { Prisma, type PrismaClient, type SyncRun, type SyncTrigger } from '../generated/client';
 import { reflectedHoldsRelease, type ReflectedHolds } from '../orders/holds';
+import { statementName, type FenceSql } from './fence';
+
+/**
+ * Where the sync records its runs: the sync's plain SQL pool (ProductSql). Both statements run for every sync: they are
+ * built with Prisma's `sql` template and sent as named statements, parsed once per connection (fence.ts, SyncStatement).
+ */
+export type SyncRunSql = FenceSql;
+
+/** A statement made with Prisma's `sql` template, named (the name digests its text: statementName). */
+function named(what: string, statement: Prisma.Sql) {
+  return { name: statementName(what, statement.text), text: statement.text, values: statement.values };
+}
 
 /** The store's most recent sync runs, newest first. */
 export async function listSyncRuns(prisma: PrismaClient, storeId: string, limit: number): Promise<SyncRun[]> {
@@ -52,14 +64,12 @@ export interface StartedSyncRun {
  * started: only a queued or running run is resumed).
  */
 export async function startSyncRun(
-  prisma: PrismaClient,
+  sql: SyncRunSql,
   request: { storeId: string; jobId?: string; trigger: SyncTrigger; acceptShrink: boolean },
 ): Promise<StartedSyncRun> {
   const { storeId, trigger, acceptShrink } = request;
   const jobId = request.jobId ?? null;
-  const [row] = await prisma.$queryRaw<
-    Array<SyncRun & { lastGood: (Omit<LastGoodSyncRun, 'finishedAt'> & { finishedAt: string | null }) | null }>
-  >`
+  const statement = Prisma.sql`
     WITH clock AS MATERIALIZED (
       SELECT date_trunc('milliseconds', clock_timestamp()) AS now
     ), own AS (
@@ -91,7 +101,10 @@ export async function startSyncRun(
     SELECT ${RUN_COLUMNS}, (SELECT run FROM last_good) AS "lastGood" FROM resumed
     UNION ALL
     SELECT ${RUN_COLUMNS}, (SELECT run FROM last_good) AS "lastGood" FROM created`;
-  const { lastGood, ...run } = row;
+  const { rows } = await sql.query(named('start-sync-run', statement));
+  const { lastGood, ...run } = rows[0] as SyncRun & {
+    lastGood: (Omit<LastGoodSyncRun, 'finishedAt'> & { finishedAt: string | null }) | null;
+  };
   return {
     run: run as SyncRun & { startedAt: Date },
     lastGood: lastGood && { ...lastGood, finishedAt: lastGood.finishedAt === null ? null : new Date(lastGood.finishedAt) },
@@ -140,7 +153,7 @@ const COUNT_COLUMNS = {
  * and whether the store wants to hear of the run (`announce`: it has a status webhook URL, for `menu_synced`).
  */
 export async function finishSyncRun(
-  prisma: PrismaClient,
+  sql: SyncRunSql,
   runId: string,
   outcome: {
     status: 'succeeded' | 'suspicious';
@@ -157,7 +170,7 @@ export async function finishSyncRun(
     ([field, column]) => Prisma.sql`${Prisma.raw(column)} = ${outcome.counts[field as keyof SyncRunCounts]}::int`,
   );
   const holds = release ? Prisma.sql`${reflectedHoldsRelease({ ...release, at: outcome.finishedAt })},` : Prisma.empty;
-  const [finished] = await prisma.$queryRaw<Array<{ runs: number; holds: number; announce: boolean }>>`
+  const statement = Prisma.sql`
     WITH ${holds} finished AS (
       UPDATE sync_runs SET status = ${outcome.status}::sync_status, finished_at = ${outcome.finishedAt}::timestamptz,
         ${Prisma.join(counts)}, error = ${outcome.error}::text, problems = ${JSON.stringify(outcome.problems)}::jsonb,
@@ -168,6 +181,8 @@ export async function finishSyncRun(
     SELECT (SELECT count(*) FROM finished)::int AS runs,
       ${release ? Prisma.sql`(SELECT count(*) FROM released)::int` : Prisma.sql`0`} AS holds,
       EXISTS (SELECT 1 FROM stores s JOIN finished f ON s.id = f.store_id WHERE s.status_webhook_url IS NOT NULL) AS announce`;
+  const { rows } = await sql.query(named('finish-sync-run', statement));
+  const finished = rows[0] as { runs: number; holds: number; announce: boolean } | undefined;
   // As Prisma's update would: a run that is gone (its store deleted meanwhile) is an error, not a silent no-op.
   if (finished?.runs !== 1) throw new Error(`sync run ${runId} not found: its finish could not be recorded`);
   return { releasedHolds: finished.holds, announce: finished.announce };
