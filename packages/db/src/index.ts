@@ -44,6 +44,7 @@ export * from './orders/outbox';
 export { recordPushed, resolvePushByPostback, type PushedBy, type RecordPushedResult } from './orders/record-pushed';
 export * from './sync/fence';
 export * from './sync/sync-runs';
+export * from './sync/sync-settings';
 export * from './sync/product-writes';
 export * from './sync/feed-memos';
 export { pingDatabase } from './ping';

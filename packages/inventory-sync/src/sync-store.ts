@@ -3,17 +3,16 @@ import {
   claimSyncFence,
   deactivateProducts,
   fencedStatements,
-  findStore,
   finishSyncRun,
-  readCategoryMappingRows,
   readStoredProductHashes,
+  readStoreSyncSettings,
   startSyncRun,
   stopSyncRun,
   SyncFenceRefused,
   type PrismaClient,
   type ProductSqlPool,
   type SecretOpener,
-  type Store,
+  type StoreSyncSettings,
 } from '@flowhub-sync/db';
 import type { FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { createInventoryMapper, feedIdentity, productFieldsOwned, type AiqCategory } from '@flowhub-sync/mapping';
@@ -125,7 +124,7 @@ export class SyncFailed extends Error {
 export async function syncStore(deps: SyncStoreDependencies, request: SyncRequest): Promise<SyncOutcome> {
   const { prisma } = deps;
   const { storeId } = request;
-  const store = await findStore(prisma, storeId);
+  const store = await readStoreSyncSettings(deps.sql, storeId);
   if (!store) return { status: 'skipped', reason: 'the store is unknown' };
   if (!store.enabled) return { status: 'skipped', reason: 'the store has the integration disabled' };
 
@@ -284,12 +283,12 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
  */
 async function fetchFeedThroughMemo(
   deps: SyncStoreDependencies,
-  store: Store,
+  store: StoreSyncSettings,
   settings: FeedSettings,
   report: SyncReport,
   options: { heap: SyncHeap; signal?: AbortSignal; afterFetch: () => Promise<void> },
 ): Promise<{ feed: Feed; mapping: FeedMapping; memoKey: string }> {
-  const mappingRows = (await readCategoryMappingRows(deps.prisma, store.id)).map((row) => ({
+  const mappingRows = store.categoryMappings.map((row) => ({
     flowhubValue: row.flowhubValue,
     category: row.category as AiqCategory,
   }));
@@ -321,7 +320,7 @@ const memoOf = (deps: SyncStoreDependencies): FeedMemo => deps.feedMemo ?? PROCE
 const sharedMemoOf = (deps: SyncStoreDependencies): SharedFeedMemo | undefined =>
   deps.shareFeedMemo === false ? undefined : { sql: deps.sql, logger: deps.logger };
 
-function feedSettings(store: Store, secrets: SecretOpener) {
+function feedSettings(store: StoreSyncSettings, secrets: SecretOpener) {
   const missing = (['clientId', 'apiKeyEncrypted', 'locationId'] as const)
     .filter((name) => !store[name]?.trim())
     .map((name) => (name === 'apiKeyEncrypted' ? 'apiKey' : name));

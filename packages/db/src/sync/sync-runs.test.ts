@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { databaseNow, type PrismaClient } from '../index';
 import { createTestDatabase, type TestDatabase } from '../testing';
+import { replaceCategoryMappings } from '../category-mappings';
 import { finishSyncRun, startSyncRun, stopSyncRun } from './sync-runs';
+import { readStoreSyncSettings } from './sync-settings';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -163,5 +165,62 @@ describe('sync runs', () => {
     await expect(finish()).resolves.toEqual({ releasedHolds: 0, announce: false });
     await prisma.store.update({ where: { id: storeId }, data: { statusWebhookUrl: 'https://platform.example/hooks' } });
     await expect(finish()).resolves.toEqual({ releasedHolds: 0, announce: true });
+  });
+});
+
+describe("the store's settings as a sync reads them", () => {
+  it('are the stored settings, with the category mappings in the same order at every read; null for an unknown store', async () => {
+    const storeId = await newStore();
+    await prisma.store.update({
+      where: { id: storeId },
+      data: {
+        enabled: true,
+        clientId: 'client-1',
+        apiKeyEncrypted: 'sealed',
+        locationId: 'location-1',
+        roomIds: ['room-b', 'room-a'],
+        purchaseCategory: 'med',
+        ownedFields: ['name', 'price'],
+        mapCustomCategoryToSubCategory: true,
+        pricesIncludeTax: true,
+      },
+    });
+    const rows = [
+      { flowhubValue: 'Pre Rolls', flowhubKey: 'prerolls', category: 'Pre-Rolls' },
+      { flowhubValue: 'Carts', flowhubKey: 'carts', category: 'Vaporizers' },
+      { flowhubValue: 'Gummies', flowhubKey: 'gummies', category: 'Edibles' },
+    ];
+    await replaceCategoryMappings(prisma, storeId, { useDefaults: false, rows });
+
+    const settings = await readStoreSyncSettings(db.sql, storeId);
+    const store = await prisma.store.findUniqueOrThrow({ where: { id: storeId } });
+    expect(settings).toEqual({
+      id: storeId,
+      enabled: true,
+      clientId: 'client-1',
+      apiKeyEncrypted: 'sealed',
+      locationId: 'location-1',
+      roomIds: store.roomIds,
+      purchaseCategory: 'med',
+      ownedFields: store.ownedFields,
+      mapCustomCategoryToSubCategory: true,
+      pricesIncludeTax: true,
+      categoryUseDefaults: false,
+      // Saved together: by key.
+      categoryMappings: [
+        { flowhubValue: 'Carts', category: 'Vaporizers' },
+        { flowhubValue: 'Gummies', category: 'Edibles' },
+        { flowhubValue: 'Pre Rolls', category: 'Pre-Rolls' },
+      ],
+    });
+    await expect(readStoreSyncSettings(db.sql, storeId)).resolves.toEqual(settings);
+
+    // A mapping made later comes after those made before it.
+    await prisma.categoryMapping.create({ data: { storeId, flowhubValue: 'Alpha', flowhubKey: 'alpha', category: 'Flower' } });
+    expect((await readStoreSyncSettings(db.sql, storeId))?.categoryMappings.at(-1)).toEqual({ flowhubValue: 'Alpha', category: 'Flower' });
+
+    const bare = await newStore();
+    await expect(readStoreSyncSettings(db.sql, bare)).resolves.toMatchObject({ enabled: false, categoryMappings: [], roomIds: [] });
+    await expect(readStoreSyncSettings(db.sql, 'no-such-store')).resolves.toBeNull();
   });
 });
