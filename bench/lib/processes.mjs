@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { appNodeFlags } from '../../scripts/app-node-flags.cjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 // The workspaces' test kit (packages/testing, built by the bench's build step): one waitFor and one freePort for all.
@@ -60,11 +61,14 @@ export function startProcess(name, script, env, { execArgv = [] } = {}) {
 }
 
 /**
- * Starts a built app (apps/<name>/dist/main.js). With BENCH_CPU_PROF=<dir> in the bench's environment, each app
- * writes a CPU profile there when it stops (`node --cpu-prof`), named after the app.
+ * Starts a built app (apps/<name>/dist/main.js) with the node flags of its start script, as production starts it. With
+ * BENCH_CPU_PROF=<dir> in the bench's environment, each app writes a CPU profile there when it stops (`node
+ * --cpu-prof`), named after the app.
  */
 export function startBuiltApp(name, env, { execArgv = [] } = {}) {
-  return startProcess(name, path.join(repoRoot, 'apps', name, 'dist', 'main.js'), env, { execArgv: [...profiling(name), ...execArgv] });
+  return startProcess(name, path.join(repoRoot, 'apps', name, 'dist', 'main.js'), env, {
+    execArgv: [...appNodeFlags(repoRoot, name), ...profiling(name), ...execArgv],
+  });
 }
 
 /** `node --cpu-prof` arguments when BENCH_CPU_PROF names a directory. */

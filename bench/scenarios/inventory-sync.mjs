@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { inPool, median, result, round, target } from '../lib/measure.mjs';
 import { forkChild, repoRoot } from '../lib/processes.mjs';
+import { appNodeFlags } from '../../scripts/app-node-flags.cjs';
 import { createScratchDatabase, fromProduct, pgPool, scratchQueuePrefix } from '../lib/scratch.mjs';
 import { startSimulator } from '../lib/simulator.mjs';
 import { createCeilingTable } from '../references/ceiling-sync.mjs';
@@ -41,6 +42,9 @@ function plan(quick) {
   ];
 }
 
+/** The modes of bench/lib/sync-child.mjs that run the product's sync. */
+const PRODUCT_MODES = new Set(['product', 'fresh', 'cold']);
+
 /** The syncs a repetition runs once each, in a rotating order (`product` is the first sync of the warm process). */
 const RUN_NAMES = {
   product: 'first',
@@ -72,7 +76,11 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     await sim.addLocation({ ...warmup, rows: 1_000, seed: 99 });
     for (const { rows } of plan(quick)) await sim.addLocation({ ...location(rows), rows, seed: 1 });
 
-    /** A syncing process of the given kind, warmed up on a location of its own (see bench/lib/sync-child.mjs). */
+    /**
+     * A syncing process of the given kind, warmed up on a location of its own (see bench/lib/sync-child.mjs). The
+     * product's (`product`, `fresh`, `cold`) runs with the inventory worker's node flags, as the worker runs; the
+     * references with node's defaults.
+     */
     const startSyncProcess = (mode, name, execArgv = []) =>
       forkChild(
         SYNC_CHILD,
@@ -86,7 +94,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
           warmup,
           warmupStoreId: `warmup-${name}`,
         },
-        { name: `sync-${name}`, execArgv },
+        { name: `sync-${name}`, execArgv: [...(PRODUCT_MODES.has(mode) ? appNodeFlags(repoRoot, 'inventory-worker') : []), ...execArgv] },
       );
 
     /**

@@ -3,6 +3,7 @@
 // (a process that cannot start says why there) is the terminal's.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { appNodeFlags } from '../app-node-flags.cjs';
 
 /** How long a child's output may stay open after it exited (a grandchild holding it): then we stop waiting. */
 const OUTPUT_GRACE_MS = 2_000;
@@ -13,9 +14,9 @@ export function createProcessGroup(root, { logLines } = {}) {
   let unexpectedExit = () => {};
 
   return {
-    /** Starts `node <main>`; resolves nothing, the caller waits for its readiness URL. */
+    /** Starts `node <main>` with the flags of the app's start script; the caller waits for its readiness URL. */
     start(name, main, env) {
-      const child = spawn(process.execPath, [path.join(root, main)], {
+      const child = spawn(process.execPath, [...appNodeFlags(root, name), path.join(root, main)], {
         cwd: root,
         env,
         stdio: ['ignore', logLines ? 'pipe' : 'inherit', 'inherit'],

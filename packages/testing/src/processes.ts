@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -14,10 +15,18 @@ export interface RunningApp {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a built app (`apps/<name>/dist/main.js`) as its own process, as production would. */
+/** The node flags of the app's start script (scripts/app-node-flags.cjs: one reader for npm start, the bench and tests). */
+function appNodeFlags(name: string): string[] {
+  const flags = createRequire(__filename)(path.join(repoRoot, 'scripts', 'app-node-flags.cjs')) as {
+    appNodeFlags(root: string, app: string): string[];
+  };
+  return flags.appNodeFlags(repoRoot, name);
+}
+
+/** Starts a built app (`apps/<name>/dist/main.js`) as its own process, as production would: with its start script's node flags. */
 export function startApp(name: string, env: Record<string, string | undefined>): RunningApp {
   const main = path.join(repoRoot, 'apps', name, 'dist', 'main.js');
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...appNodeFlags(name), main], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
