@@ -4,6 +4,7 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { Pool } from 'pg';
 import { createPrismaClient } from '@flowhub-sync/db';
+import { FeedMemo } from './feed-memo';
 import { enableStore, startSyncTestbed, type SyncTestbed } from './testing/sync-testbed';
 import { syncStore } from './sync-store';
 import { warmUpInventorySync } from './warm-up';
@@ -14,7 +15,10 @@ beforeAll(async () => {
   bed = await startSyncTestbed({ rows: 200, seed: 11 });
   // A store with a menu and a sync run: rows a stray write would change.
   await enableStore(bed, 'menu');
-  await syncStore(bed.deps, { storeId: 'menu', trigger: 'manual', acceptShrink: false });
+  const feedMemo = new FeedMemo();
+  await syncStore({ ...bed.deps, feedMemo }, { storeId: 'menu', trigger: 'manual', acceptShrink: false });
+  // The sync's memo is saved for the other workers once it has returned: done before the snapshots are taken.
+  await feedMemo.settled();
 });
 afterAll(() => bed.close());
 
