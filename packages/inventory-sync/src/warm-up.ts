@@ -2,9 +2,8 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   databaseNow,
-  findStore,
-  readCategoryMappingRows,
   readStoredProductHashes,
+  readStoreSyncSettings,
   type PrismaClient,
   type ProductSql,
   type StoredProductHash,
@@ -142,15 +141,16 @@ async function settle(maxMs = 500, stepMs = 25): Promise<number> {
 
 /**
  * Opens up to `connections` connections of the pool (statements asked for at once each take one, as far as the pool
- * allows) and runs the sync's reads: each backend loads the products table's catalogue entries at its first statement.
+ * allows) and runs the sync's reads on each: every connection prepares their named statements, and each backend loads
+ * the tables' catalogue entries at its first statement. (The run's start and finish write, so they are not run here.)
  */
 async function warmUpDatabase(deps: WarmUpDependencies, connections: number): Promise<void> {
-  await Promise.all(Array.from({ length: connections }, () => readStoredProductHashes(deps.sql, WARM_UP_STORE_ID)));
-  // The sync's reads through Prisma, in its order: each query's plan is compiled at its first use (databaseNow takes
-  // the raw statements' path, as the run's start does; the start itself writes, so it is not run here).
-  await findStore(deps.prisma, WARM_UP_STORE_ID);
+  for (const read of [readStoreSyncSettings, readStoredProductHashes]) {
+    await Promise.all(Array.from({ length: connections }, () => read(deps.sql, WARM_UP_STORE_ID)));
+  }
+  // Prisma's raw path, which what a sync still sends through Prisma takes (a failure's record, menu_synced's
+  // delivery): its query plan is compiled at its first use.
   await databaseNow(deps.prisma);
-  await readCategoryMappingRows(deps.prisma, WARM_UP_STORE_ID);
 }
 
 /**

@@ -99,7 +99,7 @@ export const FENCE_GATE = 'true /* sync fence */';
 export function fencedStatements(pool: FenceSql, fence: SyncFence): FenceSql {
   return {
     async query({ name, text, values }) {
-      const gated = fencedTexts.get(text) ?? fencedText(text, values.length);
+      const gated = fencedText(text, values.length);
       const { rows } = await pool.query({ name: `${name}+fence`, text: gated, values: [...values, fence.storeId, fence.token] });
       const outcome = rows[0] as { claimed: number; written: number };
       if (outcome.claimed !== 1) throw await refusal(pool, fence);
@@ -108,24 +108,18 @@ export function fencedStatements(pool: FenceSql, fence: SyncFence): FenceSql {
   };
 }
 
-/** The fenced texts made so far, by statement (a sync sends the same few statements again and again). */
-const fencedTexts = new Map<string, string>();
-const MAX_FENCED_TEXTS = 100;
-
+/** The statement, made to claim the fence first and write only if it did. */
 function fencedText(text: string, parameters: number): string {
   if (text.split(FENCE_GATE).length !== 2 || /\breturning\b/i.test(text)) {
     throw new Error('a fenced statement needs the fence gate (FENCE_GATE) once in its WHERE clause, and no RETURNING');
   }
   const store = parameters + 1;
   const token = parameters + 2;
-  const gated = `WITH sync_fence AS (
+  return `WITH sync_fence AS (
       UPDATE stores SET sync_fence = $${token} WHERE id = $${store} AND sync_fence <= $${token} RETURNING 1
     ), written AS (
       ${text.replace(FENCE_GATE, 'EXISTS (SELECT 1 FROM sync_fence)')}
       RETURNING 1
     )
     SELECT (SELECT count(*) FROM sync_fence)::int AS claimed, (SELECT count(*) FROM written)::int AS written`;
-  if (fencedTexts.size >= MAX_FENCED_TEXTS) fencedTexts.clear();
-  fencedTexts.set(text, gated);
-  return gated;
 }

@@ -3,12 +3,9 @@ import { reflectedHoldsRelease, type ReflectedHolds } from '../orders/holds';
 import { statementName, type FenceSql } from './fence';
 
 /**
- * Where the sync records its runs: the sync's plain SQL pool (ProductSql). Both statements run for every sync: they are
- * built with Prisma's `sql` template and sent as named statements, parsed once per connection (fence.ts, SyncStatement).
+ * A statement made with Prisma's `sql` template, named (the name digests its text: statementName). The run's start and
+ * finish run for every sync: they go through the sync's pool as named statements, parsed once per connection.
  */
-export type SyncRunSql = FenceSql;
-
-/** A statement made with Prisma's `sql` template, named (the name digests its text: statementName). */
 function named(what: string, statement: Prisma.Sql) {
   return { name: statementName(what, statement.text), text: statement.text, values: statement.values };
 }
@@ -64,7 +61,7 @@ export interface StartedSyncRun {
  * started: only a queued or running run is resumed).
  */
 export async function startSyncRun(
-  sql: SyncRunSql,
+  sql: FenceSql,
   request: { storeId: string; jobId?: string; trigger: SyncTrigger; acceptShrink: boolean },
 ): Promise<StartedSyncRun> {
   const { storeId, trigger, acceptShrink } = request;
@@ -153,7 +150,7 @@ const COUNT_COLUMNS = {
  * and whether the store wants to hear of the run (`announce`: it has a status webhook URL, for `menu_synced`).
  */
 export async function finishSyncRun(
-  sql: SyncRunSql,
+  sql: FenceSql,
   runId: string,
   outcome: {
     status: 'succeeded' | 'suspicious';
