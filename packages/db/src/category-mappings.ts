@@ -32,13 +32,14 @@ export async function replaceCategoryMappings(
 }
 
 /**
- * The store's own Category Settings rows in the order they were made, as the inventory sync maps with them
- * (packages/inventory-sync/src/sync-store.ts) and a check of the store's settings reads them (packages/flowhub-check).
+ * The store's own Category Settings rows in the order they were made (by key among those made together), as a check of
+ * the store's settings reads them (packages/flowhub-check): the order the inventory sync reads them in, with its
+ * settings (readStoreSyncSettings, ./sync/sync-settings.ts).
  */
 export async function readCategoryMappingRows(prisma: PrismaClient, storeId: string): Promise<StoredCategoryMappings['rows']> {
   return prisma.categoryMapping.findMany({
     where: { storeId },
-    orderBy: { createdAt: 'asc' },
+    orderBy: [{ createdAt: 'asc' }, { flowhubKey: 'asc' }],
     select: { flowhubValue: true, category: true },
   });
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { databaseNow, type PrismaClient } from '../index';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { replaceCategoryMappings } from '../category-mappings';
+import { readCategoryMappingRows, replaceCategoryMappings } from '../category-mappings';
 import { finishSyncRun, startSyncRun, stopSyncRun } from './sync-runs';
 import { readStoreSyncSettings } from './sync-settings';
 
@@ -214,6 +214,8 @@ describe("the store's settings as a sync reads them", () => {
       ],
     });
     await expect(readStoreSyncSettings(db.sql, storeId)).resolves.toEqual(settings);
+    // A check of the store's settings (packages/flowhub-check) reads them in the sync's order.
+    await expect(readCategoryMappingRows(prisma, storeId)).resolves.toEqual(settings!.categoryMappings);
 
     // A mapping made later comes after those made before it.
     await prisma.categoryMapping.create({ data: { storeId, flowhubValue: 'Alpha', flowhubKey: 'alpha', category: 'Flower' } });
