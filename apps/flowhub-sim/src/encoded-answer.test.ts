@@ -1,4 +1,4 @@
-import { EncodedAnswer, ENVELOPE_END, ENVELOPE_START, ROWS_PER_CHUNK, type RowParts } from './encoded-answer';
+import { AnswerLease, EncodedAnswer, ENVELOPE_END, ENVELOPE_START, ROWS_PER_CHUNK, type RowParts } from './encoded-answer';
 
 /** The chunks the text envelope sends (inventory-routes.ts): start, rows 1,000 at a time, end. */
 function textChunks(rows: RowParts[]): Buffer[] {
@@ -84,5 +84,43 @@ describe('EncodedAnswer', () => {
     const rows = [row(1), { json: '{"productName":"broken \ud800 pair"', tail: ',"quantity":1}' }, row(2)];
     expectSameChunks(answer, rows);
     expectSameChunks(answer, [rows[0], { json: rows[1].json, tail: ',"quantity":2}' }, rows[2]]);
+  });
+
+  it('a response sends the kept bytes, lent: they never change while it holds them, and are reused once it is done', () => {
+    const answer = new EncodedAnswer();
+    let rows = Array.from({ length: 2_500 }, (_, i) => row(i));
+    expectSameChunks(answer, rows);
+    const sending = new AnswerLease();
+    const lent = [...answer.envelope(rows, sending)];
+    expect(Buffer.concat(lent).equals(Buffer.concat(textChunks(rows)))).toBe(true);
+    const asLent = lent.map((chunk) => chunk.toString('hex'));
+
+    // Answers made while it is still sending (changed rows in every chunk, with and without a lease of their own) are
+    // right, and what it was lent is untouched.
+    rows = rows.map((r, i) => (i % 7 === 0 ? row(i, 4242) : r));
+    expectSameChunks(answer, rows);
+    const other = new AnswerLease();
+    const otherLent = [...answer.envelope(rows, other)];
+    expect(Buffer.concat(otherLent).equals(Buffer.concat(textChunks(rows)))).toBe(true);
+    rows = rows.map((r, i) => (i % 11 === 0 ? row(i, 77) : r));
+    expectSameChunks(answer, rows);
+    expect(lent.map((chunk) => chunk.toString('hex'))).toEqual(asLent);
+    other.release();
+    sending.release();
+    sending.release();
+    expect(lent.map((chunk) => chunk.toString('hex'))).toEqual(asLent);
+
+    // Released: the next change is written in place, into the bytes the next response is lent (no new body allocated).
+    const first = new AnswerLease();
+    const before = [...answer.envelope(rows, first)];
+    first.release();
+    rows = rows.map((r, i) => (i % 13 === 0 ? row(i, 5) : r));
+    const second = new AnswerLease();
+    const after = [...answer.envelope(rows, second)];
+    second.release();
+    expect(Buffer.concat(after).equals(Buffer.concat(textChunks(rows)))).toBe(true);
+    const rowChunks = (chunks: Buffer[]) => chunks.slice(1, -1);
+    rowChunks(after).forEach((chunk, index) => expect(chunk.buffer).toBe(rowChunks(before)[index].buffer));
+    expect(() => [...answer.envelope(rows, second)]).toThrow('an answer lease is used after its release');
   });
 });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inventoryCredentials, sendForbidden, sendUnauthorized } from './auth';
-import { ENVELOPE_END, ENVELOPE_START, ROWS_PER_CHUNK } from './encoded-answer';
+import { AnswerLease, ENVELOPE_END, ENVELOPE_START, ROWS_PER_CHUNK } from './encoded-answer';
 import { applyGatewayFaults, corruptRow, type Fault } from './faults';
 import type { InventoryEndpoint, SimLocation } from './location';
 import { hashString, mulberry32 } from './random';
@@ -28,7 +28,13 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
       const empty = state.faults.fire(['emptyInventory'], endpoint, [locationId]);
       const malformed = state.faults.fire(['malformedRows'], endpoint, [locationId]);
       const truncated = state.faults.fire(['truncatedBody'], endpoint, [locationId]);
-      if (!malformed && !truncated) return sendAnswer(reply, empty ? emptyAnswer() : location.answer(endpoint));
+      if (!malformed && !truncated) {
+        if (empty) return sendAnswer(reply, emptyAnswer());
+        // The kept bytes are lent to this response until it is done with them (finished, or the connection gone).
+        const lease = new AnswerLease();
+        reply.raw.once('close', () => lease.release());
+        return sendAnswer(reply, location.answer(endpoint, lease));
+      }
       const rows = empty ? [] : malformed ? corrupted(rowsOf(location), malformed) : rowsOf(location);
       return sendEnvelope(reply, rows, truncated);
     };

@@ -1,5 +1,5 @@
 import { buildRooms, DEFAULT_ROOMS, generateCatalogue, type CatalogueItem, type Room, type RoomSpec } from './catalogue';
-import { EncodedAnswer, type RowParts } from './encoded-answer';
+import { EncodedAnswer, type AnswerLease, type RowParts } from './encoded-answer';
 import { SimInputError } from './input-error';
 import { dashedUuid, hashString, mulberry32, randomInt, randomUuid } from './random';
 
@@ -321,12 +321,13 @@ export class SimLocation {
 
   /**
    * The endpoint's answer (`{"status":200,"data":[…]}` of its rows) as UTF-8 bytes, in the chunks it is sent in: made
-   * from the last answer's bytes where rows did not change (encoded-answer.ts), the same bytes as the rows' text.
+   * from the last answer's bytes where rows did not change (encoded-answer.ts), the same bytes as the rows' text. With a
+   * lease, the kept bytes themselves, lent to the response until it releases the lease.
    */
-  answer(endpoint: InventoryEndpoint): Generator<Buffer> {
+  answer(endpoint: InventoryEndpoint, lease?: AnswerLease): Generator<Buffer> {
     let answer = this.answers.get(endpoint);
     if (!answer) this.answers.set(endpoint, (answer = new EncodedAnswer()));
-    return answer.envelope(this.rowParts(endpoint));
+    return answer.envelope(this.rowParts(endpoint), lease);
   }
 
   /** The endpoint's rows, each as the item's catalogue fields (`json`) and what the endpoint adds to them (`tail`). */
