@@ -76,4 +76,25 @@ describe("a large sync's heap", () => {
     expect(during - process.memoryUsage().heapUsed).toBeGreaterThan(20 * 1024 * 1024);
     large.done();
   });
+
+  it('is collected before a write batch once it has grown past its limit since its last collection, only when large', () => {
+    // What a batch of writes leaves: objects that lived through a few scavenges while it was made (promoted), then let go.
+    const promotedGarbage = () => Array.from({ length: 600_000 }, (_, i) => ({ variantId: `v-${i}`, name: `row ${i}` })).length;
+    const small = new SyncHeap();
+    expect(promotedGarbage()).toBe(600_000);
+    expect(small.beforeBatch()).toBe(false);
+
+    const large = new SyncHeap();
+    parse(large, LARGE_SYNC_ROWS);
+    large.beforeWrites();
+    expect(large.beforeBatch()).toBe(false);
+    expect(promotedGarbage()).toBe(600_000);
+    const during = process.memoryUsage().heapUsed;
+    expect(large.beforeBatch()).toBe(true);
+    expect(during - process.memoryUsage().heapUsed).toBeGreaterThan(20 * 1024 * 1024);
+    expect(large.beforeBatch()).toBe(false);
+    large.done();
+    expect(promotedGarbage()).toBe(600_000);
+    expect(large.beforeBatch()).toBe(false);
+  });
 });

@@ -193,6 +193,7 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
       onMapped: (_part, rows) => (mapped = rows),
       beforeBatch: async (written) => {
         wrote ||= written > 0;
+        heap.beforeBatch();
         stopIfInterrupted();
         await progress('writing', 50 + (40 * mapped) / Math.max(1, feed.rows.length));
       },
