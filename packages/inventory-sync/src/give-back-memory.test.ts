@@ -1,6 +1,7 @@
 import {
   COLLECT_AFTER_ROWS,
   giveBackMemory,
+  HOLD_CHECK_ROWS,
   heapGrowth,
   LARGE_SYNC_HEAP_GROWING_PERCENT,
   LARGE_SYNC_ROWS,
@@ -96,5 +97,19 @@ describe("a large sync's heap", () => {
     large.done();
     expect(promotedGarbage()).toBe(600_000);
     expect(large.beforeBatch()).toBe(false);
+  });
+
+  it('is collected during its read once it has grown past its limit, checked every HOLD_CHECK_ROWS parsed rows', () => {
+    const promotedGarbage = () => Array.from({ length: 600_000 }, (_, i) => ({ variantId: `v-${i}`, name: `row ${i}` })).length;
+    const large = new SyncHeap();
+    parse(large, LARGE_SYNC_ROWS);
+    expect(promotedGarbage()).toBe(600_000);
+    let during = process.memoryUsage().heapUsed;
+    large.rowParsed(LARGE_SYNC_ROWS + HOLD_CHECK_ROWS - 1);
+    expect(during - process.memoryUsage().heapUsed).toBeLessThan(20 * 1024 * 1024);
+    during = process.memoryUsage().heapUsed;
+    large.rowParsed(LARGE_SYNC_ROWS + HOLD_CHECK_ROWS);
+    expect(during - process.memoryUsage().heapUsed).toBeGreaterThan(20 * 1024 * 1024);
+    large.done();
   });
 });
