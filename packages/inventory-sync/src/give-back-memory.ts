@@ -70,9 +70,10 @@ export function heapGrowth(): number {
  *
  * V8's growth flag is not enough on its own: Node 24's V8 (13.6) let a 50,000-row sync's heap grow from ~107 MB live
  * after the read to ~205 MB during the writes, with ~75 MB of freed statement buffers waiting besides, whatever the
- * flag said (set at boot or at run time); on Node 20 the read's garbage still piled up past it. So the sync checks the whole heap's growth itself, every HOLD_CHECK_ROWS rows of its read and before each batch of its writes:
- * past the limit, it collects. Measured, a 50,000-row sync's peak above the idle worker: Node 24 216–223 → 85–95 MB,
- * Node 20 105–108 → 42–76 MB, for a sync ~0.5–1 s slower (three or four more full collections of a ~100 MB heap).
+ * flag said (set at boot or at run time); on Node 20 the read's garbage still piled up past it. So the sync checks the
+ * whole heap's growth itself, every HOLD_CHECK_ROWS rows of its read and before each batch of its writes, and collects
+ * past the limit: three or four more full collections of a ~100 MB heap in a 50,000-row sync, for a peak ~130 MB lower
+ * on Node 24 and up to ~40 MB lower on Node 20 (docs/decisions.md 15, "Node 24, and the whole heap").
  */
 export class SyncHeap {
   private large = false;
