@@ -54,8 +54,8 @@ interface Chunk {
 }
 
 /**
- * The kept chunks one response sends, lent to it until it is done with them (release once its last byte is written
- * or the connection is gone). Release it exactly once; until then the chunks it holds are never written to.
+ * The kept chunks one response sends, lent to it until it is done with them: released once its last byte is written
+ * or the connection is gone (a second release does nothing). Until then the chunks it holds are never written to.
  */
 export class AnswerLease {
   private readonly held: Chunk[] = [];
@@ -132,15 +132,16 @@ export class EncodedAnswer {
       return found && found[0].jsons[found[1]] === json ? found : undefined;
     };
 
-    /** Chunk c of this answer, as a Buffer of its own; kept (in place when it fits) for the next answer. */
+    /** A kept chunk's bytes as this answer sends them: lent to its lease, or a copy. */
+    const sent = (chunk: Chunk): Buffer => (lease ? lease.lend(chunk) : Buffer.from(chunk.bytes.subarray(0, chunk.length)));
+
+    /** Chunk c of this answer, as sent; kept for the next answer (in place when it fits and no response holds it). */
     const chunk = (c: number, jsons: string[], tails: string[]): Buffer => {
       const kept = this.chunks[c];
       const count = jsons.length;
       // The rows that are exactly as kept, at the same place: their bytes (json, tail, and the commas between) are copied.
       const same = kept ? sameRows(kept, jsons, tails) : new Uint8Array(count);
-      if (kept && kept.jsons.length === count && same.every(Boolean)) {
-        return lease ? lease.lend(kept) : Buffer.from(kept.bytes.subarray(0, kept.length));
-      }
+      if (kept && kept.jsons.length === count && same.every(Boolean)) return sent(kept);
       // The other rows: their json's bytes from wherever a row with the same json is kept, else encoded; their tail encoded.
       const sources = new Array<[Chunk, number] | undefined>(count);
       let length = (c > 0 ? 1 : 0) + count - 1;
@@ -188,7 +189,7 @@ export class EncodedAnswer {
         ? Object.assign(kept, { bytes: place, length, jsons, rowStart, tailStart })
         : { bytes: place, length, jsons, rowStart, tailStart, lent: 0 };
       this.chunks[c] = made;
-      return lease ? lease.lend(made) : Buffer.from(place.subarray(0, length));
+      return sent(made);
     };
 
     yield Buffer.from(ENVELOPE_START);

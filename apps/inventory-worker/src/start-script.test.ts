@@ -1,13 +1,7 @@
 // The inventory worker's start script names the node flags production runs it with (docs/decisions.md 17 and 18):
 // what they do is checked here on the Node that runs the tests (CI: Node 20, then Node 24, the Docker images' own).
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { repoRoot } from '@flowhub-sync/testing';
-import path from 'node:path';
-
-const { appNodeFlags } = createRequire(__filename)(path.join(repoRoot, 'scripts', 'app-node-flags.cjs')) as {
-  appNodeFlags(root: string, app: string): string[];
-};
+import { appNodeFlags } from '@flowhub-sync/testing';
 
 /** Allocates garbage fast with 60 MB live, as a large sync does, and reports the largest young generation it saw. */
 const YOUNG_GENERATION_UNDER_LOAD = `
@@ -24,7 +18,7 @@ const YOUNG_GENERATION_UNDER_LOAD = `
 `;
 
 describe('the inventory worker’s start script', () => {
-  const flags = appNodeFlags(repoRoot, 'inventory-worker');
+  const flags = appNodeFlags('inventory-worker');
 
   it('keeps V8’s young generation near two 16 MB semi-spaces under load, whatever this Node’s default', () => {
     // Node 24 would let it grow to 128 MB on this machine: a 50,000-row sync then peaked ~150 MB higher.

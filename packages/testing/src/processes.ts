@@ -16,7 +16,7 @@ export interface RunningApp {
 }
 
 /** The node flags of the app's start script (scripts/app-node-flags.cjs: one reader for npm start, the bench and tests). */
-function appNodeFlags(name: string): string[] {
+export function appNodeFlags(name: string): string[] {
   const flags = createRequire(__filename)(path.join(repoRoot, 'scripts', 'app-node-flags.cjs')) as {
     appNodeFlags(root: string, app: string): string[];
   };
