@@ -14,7 +14,7 @@ describe('after a large sync', () => {
     const sync = () => Array.from({ length: 300_000 }, (_, i) => ({ variantId: `v-${i}`, name: `row ${i}` })).length;
     expect(sync()).toBe(300_000);
     const during = process.memoryUsage().heapUsed;
-    giveBackMemory(COLLECT_AFTER_ROWS);
+    giveBackMemory(COLLECT_AFTER_ROWS, {});
     await new Promise((resolve) => setImmediate(resolve));
     const after = process.memoryUsage().heapUsed;
     expect(during - after).toBeGreaterThan(20 * 1024 * 1024);
@@ -24,9 +24,26 @@ describe('after a large sync', () => {
     const sync = () => Array.from({ length: 300_000 }, (_, i) => ({ variantId: `v-${i}`, name: `row ${i}` })).length;
     expect(sync()).toBe(300_000);
     const during = process.memoryUsage().heapUsed;
-    giveBackMemory(COLLECT_AFTER_ROWS - 1);
+    giveBackMemory(COLLECT_AFTER_ROWS - 1, {});
     await new Promise((resolve) => setImmediate(resolve));
     expect(during - process.memoryUsage().heapUsed).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it("holds the sync's own objects through the collection, and lets them go after it", async () => {
+    // What V8 learned about the shapes of a sync's objects lasts only while one of them is alive (give-back-memory.ts):
+    // the collection must not find none.
+    const sync = (): WeakRef<object> => {
+      const ownObjects = { planner: { created: 0 }, report: { problems: [] } };
+      giveBackMemory(COLLECT_AFTER_ROWS, ownObjects);
+      return new WeakRef(ownObjects);
+    };
+    const ownObjects = sync();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ownObjects.deref()).toBeDefined();
+    // The next large sync's collection, with nothing else holding them, takes them.
+    giveBackMemory(COLLECT_AFTER_ROWS, {});
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(ownObjects.deref()).toBeUndefined();
   });
 });
 

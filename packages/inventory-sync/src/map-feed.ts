@@ -1,11 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { upsertProducts, UPSERT_BATCH_SIZE, type ProductSql, type StoredProductHash } from '@flowhub-sync/db';
+import { upsertProducts, UPSERT_BATCH_SIZE, type ProductSql } from '@flowhub-sync/db';
 import type { FlowhubInventoryRow } from '@flowhub-sync/flowhub-client';
 import { describeMappingMisses, productFingerprint, type FlowhubInventoryItem, type MappedInventoryItem } from '@flowhub-sync/mapping';
 import { RememberedRow, type FeedItem, type FeedRead, type MappedFacts } from './feed-memo';
 import { SyncReport } from './sync-report';
-import type { UnreadableRows } from './fetch-feed';
-import { WritePlanner, type HashedProduct, type ProductWritePlan } from './write-plan';
+import type { HashedProduct, ProductWritePlan, WritePlanner } from './write-plan';
 
 /**
  * Mapping a selected feed into products, through the feed memo (feed-memo.ts): a variant whose first row and summed
@@ -123,15 +122,15 @@ function mapItem(item: Pick<FeedItem, 'digest' | 'quantity' | 'variantId'>, mapp
 }
 
 /**
- * A sync's write phase: the feed's products mapped, planned against what is stored and written (productsToWrite into
- * upsertProducts), then the memo's read committed (every row mapped) and released. Returns the plan's counts and the
- * stored products that left the feed or could not be read.
+ * A sync's write phase: the feed's products mapped, planned against what is stored (`planner`, a WritePlanner of the
+ * store's stored hashes) and written (productsToWrite into upsertProducts), then the memo's read committed (every row
+ * mapped) and released. Returns the plan's counts and the stored products that left the feed or could not be read.
  */
 export async function writeFeed(
   sql: ProductSql,
   storeId: string,
-  feed: { rows: readonly FeedItem[]; unreadable: UnreadableRows },
-  stored: readonly StoredProductHash[],
+  rows: readonly FeedItem[],
+  planner: WritePlanner<FeedProduct>,
   mapping: FeedMapping,
   report: SyncReport,
   options: {
@@ -141,8 +140,7 @@ export async function writeFeed(
     beforeBatch?: (written: number) => void | Promise<void>;
   },
 ): Promise<ProductWritePlan> {
-  const planner = new WritePlanner<FeedProduct>(stored, feed.unreadable);
-  const batches = productsToWrite(feed.rows, mapping, report, planner, { batchSize: options.batchSize, onMapped: options.onMapped });
+  const batches = productsToWrite(rows, mapping, report, planner, { batchSize: options.batchSize, onMapped: options.onMapped });
   await upsertProducts(sql, storeId, batches, {
     ownedProductFields: options.ownedProductFields,
     syncedAt: new Date(),

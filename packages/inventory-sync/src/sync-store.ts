@@ -21,11 +21,11 @@ import { failureHandling, StoreLockLost, StoreSettingsError, SyncInterrupted, ty
 import { FeedMemo } from './feed-memo';
 import { readSharedFeed, shareFeed, type SharedFeedMemo } from './shared-feed-memo';
 import { fetchFeed, type Feed, type FeedSettings } from './fetch-feed';
-import { writeFeed, type FeedMapping } from './map-feed';
+import { writeFeed, type FeedMapping, type FeedProduct } from './map-feed';
 import { giveBackMemory, SyncHeap } from './give-back-memory';
 import { shrinkVerdict } from './shrink-guard';
 import { SyncReport, type SyncCounts } from './sync-report';
-import { ownedFieldsContext } from './write-plan';
+import { ownedFieldsContext, WritePlanner } from './write-plan';
 
 /**
  * One inventory sync of one store (docs/architecture.md "Inventory sync"), without BullMQ: load the settings fresh,
@@ -185,9 +185,9 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     const writer = fence ? fencedStatements(deps.sql, fence) : deps.sql;
     let mapped = 0;
     await progress('writing', 50);
-    const storedHashes = await stored;
+    const planner = new WritePlanner<FeedProduct>(await stored, feed.unreadable);
     heap.beforeWrites();
-    const plan = await writeFeed(writer, storeId, feed, storedHashes, mapping, report, {
+    const plan = await writeFeed(writer, storeId, feed.rows, planner, mapping, report, {
       ownedProductFields: productFieldsOwned(store.ownedFields),
       batchSize: deps.batchSize,
       onMapped: (_part, rows) => (mapped = rows),
@@ -243,10 +243,12 @@ export async function syncStore(deps: SyncStoreDependencies, request: SyncReques
     if (reason) deps.logger.warn({ ...summary, reason }, 'inventory sync suspicious: nothing deactivated');
     else deps.logger.info(summary, 'inventory sync finished');
     // The garbage of a sync that parsed many rows is collected once it is done, its memo's save included (the memo's
-    // text is garbage then too): else the next sync would pay for it.
+    // text is garbage then too): else the next sync would pay for it. Its own objects are held meanwhile, so that the
+    // worker's compiled code keeps what it learned of them (give-back-memory.ts).
     const parsed = counts.fetched - recalled;
-    if (sharing) void sharing.then(() => giveBackMemory(parsed));
-    else giveBackMemory(parsed);
+    const ownObjects = { planner, mapping, report, feed };
+    if (sharing) void sharing.then(() => giveBackMemory(parsed, ownObjects));
+    else giveBackMemory(parsed, ownObjects);
     return { status, runId: run.id, counts, reason, releasedHolds, recalled, announce };
   } catch (thrown) {
     // A refused fence means this sync lost its lock: a newer sync of the store has written since.

@@ -23,7 +23,7 @@ import { codeIdentity } from './shared-feed-memo';
 import { INVENTORY_SYNC_CONCURRENCY } from './jobs/inventory-sync';
 import { writeFeed, type FeedMapping, type FeedProduct } from './map-feed';
 import { SyncReport } from './sync-report';
-import { ownedFieldsContext } from './write-plan';
+import { ownedFieldsContext, WritePlanner } from './write-plan';
 
 /**
  * The inventory worker's warm-up, run once at boot before it takes jobs (apps/inventory-worker/src/main.ts), so that
@@ -183,7 +183,7 @@ async function syncPass(
   const mapping: FeedMapping = { read, map: createInventoryMapper(mapperSettings), context };
   // What a re-sync compares with: the previous pass's products, some of them since changed or gone.
   const products: FeedProduct[] = [];
-  await writeFeed(NOTHING_SENT, WARM_UP_STORE_ID, selection, stored, mapping, report, {
+  await writeFeed(NOTHING_SENT, WARM_UP_STORE_ID, selection.rows, new WritePlanner(stored, selection.unreadable), mapping, report, {
     ownedProductFields: productFieldsOwned(ownedFields),
     batchSize: 200,
     onMapped: (part) => products.push(...part),
