@@ -135,8 +135,8 @@ const heldThroughCollection: object[] = [];
  * After a sync that parsed `rows` rows: when they were many, collects the process's garbage as soon as the sync has
  * returned (its job is being recorded as done), so that the next sync does not pay for this one's garbage.
  *
- * `sync` is the sync's own objects (its write planner, its feed read, its report: none of its rows' texts or products),
- * held until the collection is done. V8 lets go of an object shape (a hidden class) once no object of it is alive, and
+ * `sync` is the sync's own objects (its write planner, its feed as remembered and its read, its report: not its parsed
+ * rows, products or statements), held until the collection is done. V8 lets go of an object shape (a hidden class) once no object of it is alive, and
  * a full collection between two syncs finds none of a sync's objects alive; with the shapes goes what the worker's
  * compiled code learned about them. The next sync that takes a path the code was last compiled without (a re-sync with
  * changed rows after a first sync) then falls back to the interpreter in its per-row loops (a "deoptimisation"), and
