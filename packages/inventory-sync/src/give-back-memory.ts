@@ -136,11 +136,12 @@ const heldThroughCollection: object[] = [];
  * returned (its job is being recorded as done), so that the next sync does not pay for this one's garbage.
  *
  * `sync` is the sync's own objects (its write planner, its feed as remembered and its read, its report: not its parsed
- * rows, products or statements), held until the collection is done. V8 lets go of an object shape (a hidden class) once no object of it is alive, and
- * a full collection between two syncs finds none of a sync's objects alive; with the shapes goes what the worker's
- * compiled code learned about them. The next sync that takes a path the code was last compiled without (a re-sync with
- * changed rows after a first sync) then falls back to the interpreter in its per-row loops (a "deoptimisation"), and
- * pays for it: measured, a 5%-changed 10,000-row re-sync after a first sync took ~15% longer (decision 15).
+ * rows, products or statements), held until the collection is done. V8 lets go of an object shape (a hidden class)
+ * once no object of it is alive, and a full collection between two syncs finds none of a sync's objects alive; with
+ * the shapes goes what the worker's compiled code learned about them. The next sync that takes a path the code was
+ * last compiled without (a re-sync with changed rows after a first sync) then falls back to the interpreter in its
+ * per-row loops (a "deoptimisation"), and pays for it: measured, a 5%-changed 10,000-row re-sync after a first sync
+ * took ~15% longer (decision 15).
  */
 export function giveBackMemory(rows: number, sync: object): void {
   if (rows < COLLECT_AFTER_ROWS) return;
