@@ -113,6 +113,7 @@ export async function forkChild(script, argument, { name = path.basename(script,
     else waiting.resolve(message);
   });
   child.once('exit', (code) => pending?.reject(failure(`exited (code ${code}) before answering`)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   const next = () => new Promise((resolve, reject) => (pending = { resolve, reject }));
   const ready = await next(); // {ready: true, …}
   return {
@@ -124,6 +125,10 @@ export async function forkChild(script, argument, { name = path.basename(script,
       child.send(message);
       return answer;
     },
-    kill: () => child.kill('SIGKILL'),
+    /** Kills the process; resolves once it has exited (its memory given back, its connections closed). */
+    kill() {
+      child.kill('SIGKILL');
+      return exited;
+    },
   };
 }
