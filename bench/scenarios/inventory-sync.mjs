@@ -115,21 +115,6 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       }
     };
 
-    /**
-     * The database's upkeep, done before each measured sync (untimed): the syncs and references of a repetition write
-     * tens of thousands of rows back to back, and PostgreSQL's own upkeep of them (autovacuum's vacuum and analyze of
-     * \`products\`, a checkpoint the WAL's volume starts) otherwise lands inside whichever sync runs next, by chance:
-     * measured, an autovacuum of \`products\` took ~0.8 s of PostgreSQL's CPU in a 10,000-row repetition. In production
-     * a store's syncs are minutes apart. The same work, done here between the syncs, as the fleet does between cycles.
-     */
-    const settleDatabase = async () => {
-      const started = performance.now();
-      await pg.query('VACUUM (ANALYZE)');
-      await pg.query('CHECKPOINT');
-      upkeepMs.push(performance.now() - started);
-    };
-    const upkeepMs = [];
-
     const results = [];
     const targets = [];
     const details = {};
@@ -170,15 +155,12 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
           const modes = [...kinds.filter((mode) => rep < (repsOf[mode] ?? reps)), ...(rep < freshReps ? ['fresh', 'cold'] : [])];
           const pair = {};
           for (const mode of modes.map((_, i) => modes[(i + rep) % modes.length])) {
-            await settleDatabase();
             pair[mode] = await sync(mode);
             runs[RUN_NAMES[mode]].push(pair[mode]);
           }
-          await settleDatabase();
           pair.unchanged = await sync('product');
           runs.unchanged.push(pair.unchanged);
           await changeQuantities(sim, pg, location(rows).locationId, `product-${name}`, rep);
-          await settleDatabase();
           const changed = await sync('product');
           runs.changed.push(changed);
           pair.changed = changed;
@@ -377,8 +359,6 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
             }
           : {}),
         phasesMs: Object.fromEntries(['first', 'unchanged', 'changed'].map((kind) => [kind, medianPhases(runs[kind])])),
-        // The database's upkeep before each measured sync (settleDatabase), untimed: its median, and how many there were.
-        databaseUpkeepMs: { median: Math.round(median(upkeepMs)), count: upkeepMs.length },
         runsMs: Object.fromEntries(
           Object.entries(runs)
             .filter(([kind]) => kind !== 'pairs')
@@ -391,7 +371,6 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
           ...(memoryLine ? { line: { idle: Math.round(memoryLine.idleMb), ownPeaks: memoryLine.peaksMb.map(Math.round) } } : {}),
         },
       };
-      upkeepMs.length = 0;
     }
     return { results, targets, details };
   } finally {
