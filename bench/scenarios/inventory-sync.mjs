@@ -178,7 +178,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
         }
         for (const mode of kinds) peaks[mode] = (await processes[mode].ask({ finish: true })).maxRssMb;
       } finally {
-        for (const child of Object.values(processes)) child.kill();
+        await Promise.all(Object.values(processes).map((child) => child.kill()));
       }
 
       // The worker's peak memory for one sync, measured as the target asks: a process of its own runs the sync
@@ -193,7 +193,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
             await child.ask({ sync: { storeId, location: location(rows) } });
             oneSyncPeaks[kind].push((await child.ask({ finish: true })).maxRssMb);
           } finally {
-            child.kill();
+            await child.kill();
           }
         }
       }
@@ -215,7 +215,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
           memoryLine = { idleMb, peaksMb, aboveIdleMb: peaksMb[0] - idleMb, lastOverFirst: peaksMb[peaksMb.length - 1] / peaksMb[0] };
           log(`  ${label(rows)} memory line: idle ${Math.round(idleMb)} MB, peaks ${peaksMb.map(Math.round).join(', ')} MB`);
         } finally {
-          child.kill();
+          await child.kill();
         }
       }
 

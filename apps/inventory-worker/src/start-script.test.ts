@@ -3,35 +3,36 @@
 import { execFileSync } from 'node:child_process';
 import { appNodeFlags } from '@flowhub-sync/testing';
 
-/** Allocates garbage fast with 60 MB live, as a large sync does, and reports the largest young generation it saw. */
-const YOUNG_GENERATION_UNDER_LOAD = `
+/** Run first in each child below: the young generation's size, and a large sync's allocation. */
+const PRELUDE = `
   const v8 = require('node:v8');
   const newSpace = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
+  /** Allocates garbage fast with 60 MB live, as a large sync does; calls \`step\` every 10,000 objects. */
+  const allocateLikeASync = (step) => {
+    let live = [];
+    for (let i = 0; i < 3e6; i++) {
+      live.push({ row: i, text: 'row ' + i });
+      if (live.length > 300000) live = [];
+      if (i % 10000 === 0) step();
+    }
+  };
+`;
+
+/** Allocates as a large sync does and reports the largest young generation it saw. */
+const YOUNG_GENERATION_UNDER_LOAD = `${PRELUDE}
   let largest = newSpace();
-  let live = [];
-  for (let i = 0; i < 3e6; i++) {
-    live.push({ row: i, text: 'row ' + i });
-    if (live.length > 300000) live = [];
-    if (i % 10000 === 0) largest = Math.max(largest, newSpace());
-  }
+  allocateLikeASync(() => (largest = Math.max(largest, newSpace())));
   process.stdout.write(JSON.stringify({ largestMb: largest / 1048576 }));
 `;
 
 /**
- * Fills the young generation as a sync does, sits idle for a few seconds, then allocates large Buffers (as a sync's
- * first HTTP answer does after an idle spell): V8 collects the young generation for the external memory with almost no
+ * Allocates as a large sync does, sits idle for a few seconds, then allocates large Buffers (as a sync's first HTTP
+ * answer does after an idle spell): V8 collects the young generation for the external memory with almost no
  * JavaScript allocated since its last collection, and a young generation it may shrink, it shrinks to its minimum.
  * Reports the smallest young generation seen after the idle spell.
  */
-const YOUNG_GENERATION_AFTER_IDLE = `
-  const v8 = require('node:v8');
-  const newSpace = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space').space_size;
-  let live = [];
-  for (let i = 0; i < 3e6; i++) {
-    live.push({ row: i, text: 'row ' + i });
-    if (live.length > 300000) live = [];
-  }
-  live = [];
+const YOUNG_GENERATION_AFTER_IDLE = `${PRELUDE}
+  allocateLikeASync(() => undefined);
   setTimeout(() => {
     let smallest = newSpace();
     const answers = [];
