@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { markdownTables, writeJson, writeMarkdownBlock } from '../bench/lib/report.mjs';
+import { measureYardstick } from '../bench/lib/yardstick.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SCENARIOS = ['inventory-sync', 'fleet', 'orders', 'status'];
@@ -52,6 +53,8 @@ const { stackUp, stackDown } = await import('./stack.mjs');
 const stack = await stackUp();
 const started = Date.now();
 const loadAtStart = load();
+// How fast the machine itself is, at the start and the end (bench/lib/yardstick.mjs): runs of other days compare by it.
+const yardstickAtStart = measureYardstick();
 const context = { quick, serverDatabaseUrl: stack.DATABASE_URL, redisUrl: stack.REDIS_URL, log };
 
 const results = [];
@@ -83,6 +86,7 @@ try {
 } finally {
   if (stack.started) await stackDown();
 }
+const yardstickAtEnd = measureYardstick();
 
 const cpus = os.cpus();
 const report = {
@@ -95,6 +99,7 @@ const report = {
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
     loadAverage: { start: loadAtStart, end: load() },
+    yardstick: { start: yardstickAtStart, end: yardstickAtEnd },
   },
   results,
   targets,

@@ -5,12 +5,19 @@ import path from 'node:path';
 const number = (value) =>
   typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : '—';
 
+/** The machine's yardstick at the start and the end (bench/lib/yardstick.mjs); runs from before it have none. */
+const yardstick = (measured) =>
+  measured
+    ? `yardstick ${measured.start.cpuMs} ms of CPU work and ${measured.start.pageFaultUs} µs a fresh page at the start, ` +
+      `${measured.end.cpuMs} ms and ${measured.end.pageFaultUs} µs at the end; `
+    : '';
+
 export function markdownTables(report) {
   const lines = [];
   lines.push(
     `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, ${report.machine.memoryGb} GB), Node ${report.machine.node}, ` +
       `load average ${report.machine.loadAverage.start.join(' ')} at the start and ${report.machine.loadAverage.end.join(' ')} at the end; ` +
-      `${report.mode} run, ${report.durationSeconds} s.`,
+      `${yardstick(report.machine.yardstick)}${report.mode} run, ${report.durationSeconds} s.`,
     '',
     '| Target | Wanted | Measured | Met |',
     '|---|---|---|---|',

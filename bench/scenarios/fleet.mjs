@@ -32,29 +32,35 @@ if (!Number.isInteger(STEADY_CYCLES) || STEADY_CYCLES < 1) {
   throw new Error(`BENCH_FLEET_CYCLES must be a whole number of cycles, 1 or more (got ${process.env.BENCH_FLEET_CYCLES})`);
 }
 
-/** A process's CPU time in ms (user + system, plus its reaped children's), or 0 once it is gone. */
-function processCpuMs(pid) {
+/** A process's CPU time in ms (user + system), the system part of it, and its minor page faults, with its reaped
+ * children's; zeros once it is gone. */
+function processUsage(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * TICK_MS;
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+    const systemMs = (fields[12] + fields[14]) * TICK_MS;
+    return { cpuMs: (fields[11] + fields[13]) * TICK_MS + systemMs, systemMs, minorFaults: fields[7] + fields[8] };
   } catch {
-    return 0;
+    return { cpuMs: 0, systemMs: 0, minorFaults: 0 };
   }
 }
+const addUsage = (a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, systemMs: a.systemMs + b.systemMs, minorFaults: a.minorFaults + b.minorFaults });
 
 /**
- * The CPU time of every process named `comm`, summed; with `argument`, only those whose command line has it as a word
+ * The usage of every process named `comm`, summed; with `argument`, only those whose command line has it as a word
  * (a PostgreSQL backend's names its database: `postgres: <user> <database> <client> <state>`).
  */
-function commandCpuMs(comm, argument) {
-  let total = 0;
+function commandUsage(comm, argument) {
+  let total = processUsage(0);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
       const words = argument ? readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\s\0]+/) : [];
-      if (!argument || words.includes(argument)) total += processCpuMs(entry);
+      if (!argument || words.includes(argument)) total = addUsage(total, processUsage(entry));
     } catch {
       // gone meanwhile
     }
@@ -73,28 +79,34 @@ function machineCpuMs() {
 /**
  * Where the machine's CPU went between two snapshots: the simulator, each worker, PostgreSQL (the backends of the
  * scenario's database), Redis, this benchmark, and the rest (other processes of the machine, other databases'
- * backends). In ms of CPU, and the machine's share busy.
+ * backends). In ms of CPU, and the machine's share busy; beside them each group's system time (the kernel's side:
+ * sockets, page faults) and minor page faults, which on a virtual machine whose host takes freed memory back cost
+ * several µs each.
  */
 function cpuSnapshot(groups, databaseName) {
   return {
     at: performance.now(),
     machine: machineCpuMs(),
     groups: Object.fromEntries([
-      ...Object.entries(groups).map(([name, pid]) => [name, processCpuMs(pid)]),
-      ['postgres', commandCpuMs('postgres', databaseName)],
-      ['redis', commandCpuMs('redis-server')],
-      ['bench', processCpuMs(process.pid)],
+      ...Object.entries(groups).map(([name, pid]) => [name, processUsage(pid)]),
+      ['postgres', commandUsage('postgres', databaseName)],
+      ['redis', commandUsage('redis-server')],
+      ['bench', processUsage(process.pid)],
     ]),
   };
 }
 function cpuSpent(before, after) {
-  const groups = Object.fromEntries(Object.keys(after.groups).map((name) => [name, after.groups[name] - (before.groups[name] ?? 0)]));
+  const spent = (key) =>
+    Object.fromEntries(Object.keys(after.groups).map((name) => [name, after.groups[name][key] - (before.groups[name]?.[key] ?? 0)]));
+  const groups = spent('cpuMs');
   const busy = after.machine.busy - before.machine.busy;
   const counted = Object.values(groups).reduce((sum, ms) => sum + ms, 0);
   return {
     wallMs: Math.round(after.at - before.at),
     machineBusyShare: busy / (after.machine.total - before.machine.total),
     cpuMs: { ...groups, other: Math.max(0, busy - counted), machineBusy: busy },
+    systemMs: spent('systemMs'),
+    minorFaults: spent('minorFaults'),
   };
 }
 
@@ -204,6 +216,10 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       log(
         `  ${name} cycle CPU: machine ${Math.round(100 * cpu.machineBusyShare)}% busy over ${(cpu.wallMs / 1000).toFixed(1)} s; ${shares.join(', ')}`,
       );
+      const kernel = Object.keys(cpu.systemMs).map(
+        (name) => `${name} ${(cpu.systemMs[name] / 1000).toFixed(1)} s, ${Math.round(cpu.minorFaults[name] / 1000)}k faults`,
+      );
+      log(`  ${name} cycle, the kernel's part (system time, minor page faults): ${kernel.join('; ')}`);
       return outcome;
     }
     const cpuGroups = () => ({
