@@ -6,11 +6,11 @@ const number = (value) =>
   typeof value === 'number' && Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: 3 }) : '—';
 
 /** The machine's yardstick at the start and the end (bench/lib/yardstick.mjs); runs from before it have none. */
-const yardstick = (measured) =>
-  measured
-    ? `yardstick ${measured.start.cpuMs} ms of CPU work and ${measured.start.pageFaultUs} µs a fresh page at the start, ` +
-      `${measured.end.cpuMs} ms and ${measured.end.pageFaultUs} µs at the end; `
-    : '';
+const yardstick = (measured) => {
+  if (!measured) return '';
+  const at = (one) => (one ? `${one.cpuMs} ms of CPU work and ${one.pageFaultUs} µs a fresh page` : 'not measured');
+  return `yardstick ${at(measured.start)} at the start, ${at(measured.end)} at the end; `;
+};
 
 export function markdownTables(report) {
   const lines = [];

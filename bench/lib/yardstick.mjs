@@ -8,7 +8,7 @@
 //   pageFault: the cost of memory the process has not touched before, in µs per 4 kB page: a fresh 64 MB buffer
 //        written once (on a virtual machine whose host takes freed memory back, several times a bare machine's)
 //
-// `measureYardstick()` runs it and resolves with `{ cpuMs, pageFaultUs }`.
+// `measureYardstick()` runs it and returns `{ cpuMs, pageFaultUs }` (null when it could not).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -82,10 +82,18 @@ function run() {
   return { cpuMs: Math.round(cpuMs * 10) / 10, pageFaultUs: Math.round(pageFaultUs * 100) / 100 };
 }
 
-/** The yardstick, measured in a child process of its own. */
+/**
+ * The yardstick, measured in a child process of its own; null (and the reason on stderr) when it could not be, so that
+ * a run's results are never lost to it.
+ */
 export function measureYardstick() {
-  const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--run'], { encoding: 'utf8' });
-  return JSON.parse(output);
+  try {
+    const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--run'], { encoding: 'utf8' });
+    return JSON.parse(output);
+  } catch (error) {
+    process.stderr.write(`bench: the yardstick could not be measured: ${error.message}\n`);
+    return null;
+  }
 }
 
 if (process.argv[2] === '--run') process.stdout.write(JSON.stringify(run()));

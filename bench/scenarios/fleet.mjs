@@ -32,8 +32,12 @@ if (!Number.isInteger(STEADY_CYCLES) || STEADY_CYCLES < 1) {
   throw new Error(`BENCH_FLEET_CYCLES must be a whole number of cycles, 1 or more (got ${process.env.BENCH_FLEET_CYCLES})`);
 }
 
-/** A process's CPU time in ms (user + system), the system part of it, and its minor page faults, with its reaped
- * children's; zeros once it is gone. */
+const NO_USAGE = { cpuMs: 0, systemMs: 0, minorFaults: 0 };
+
+/**
+ * A process's CPU time in ms (user + system), the system part of it, and its minor page faults, its reaped children's
+ * included; none once it is gone.
+ */
 function processUsage(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -44,7 +48,7 @@ function processUsage(pid) {
     const systemMs = (fields[12] + fields[14]) * TICK_MS;
     return { cpuMs: (fields[11] + fields[13]) * TICK_MS + systemMs, systemMs, minorFaults: fields[7] + fields[8] };
   } catch {
-    return { cpuMs: 0, systemMs: 0, minorFaults: 0 };
+    return NO_USAGE;
   }
 }
 const addUsage = (a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, systemMs: a.systemMs + b.systemMs, minorFaults: a.minorFaults + b.minorFaults });
@@ -54,7 +58,7 @@ const addUsage = (a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, systemMs: a.systemMs + b
  * (a PostgreSQL backend's names its database: `postgres: <user> <database> <client> <state>`).
  */
 function commandUsage(comm, argument) {
-  let total = processUsage(0);
+  let total = NO_USAGE;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
