@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure.mjs';
 
 const ROWS = 2_000;
 const REPETITIONS = 7;
@@ -19,8 +20,6 @@ const REPETITIONS = 7;
 const READS = 4;
 const PAGE = 4096;
 const FRESH_BYTES = 64 * 1024 * 1024;
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** A fixed feed body: the same rows in every run (a linear congruential generator, seeded). */
 function body() {
