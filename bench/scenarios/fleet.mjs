@@ -265,6 +265,10 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
     const { rows: memoSize } = await pg.query(
       "SELECT pg_total_relation_size('feed_memos') AS bytes, count(*)::int AS stores FROM feed_memos",
     );
+    // The CPU one steady store-sync costs over every process of the machine (workers, PostgreSQL, the simulator, Redis):
+    // the cycle's time on two busy cores is this many ms per store, whatever the machine's speed made it.
+    const syncCpuMs = steady.cpu.cpuMs.machineBusy / stores;
+    log(`  one steady store-sync: ${syncCpuMs.toFixed(1)} ms of CPU over every process of the machine`);
 
     const perWindow = (seconds) => (stores / seconds) * 600;
     const scale = quick ? ` (quick: ${stores} stores, not 1,000)` : '';
@@ -278,6 +282,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       result('fleet: store-syncs per 10-minute window, steady', perWindow(steady.seconds), 'store-syncs'),
       result('fleet: store-syncs per 10-minute window, first syncs', perWindow(first.seconds), 'store-syncs'),
       result('fleet: rows per second over the steady cycle', steady.rows / steady.seconds, 'rows/s'),
+      result('fleet: CPU of one steady store-sync, every process of the machine', syncCpuMs, 'ms'),
       result('fleet: one store sync in the steady cycle, p50', steady.syncMsP50, 'ms'),
       result('fleet: one store sync in the steady cycle, p95', steady.syncMsP95, 'ms'),
       result(

@@ -82,6 +82,43 @@ describe('the shared memo of a feed', () => {
     );
   });
 
+  it('is ASCII text whatever the feed holds, and reads back the same texts', () => {
+    const anyText = fc.option(fc.string({ unit: 'binary', maxLength: 12 }), { nil: null });
+    const spec = fc.record({
+      variantId: fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+      roomId: anyText,
+      purchaseCategory: fc.constant(null),
+      quantity: fc.integer(),
+      supplierName: anyText,
+      mapped: fc.option(fc.record({ quantity: fc.integer(), otherVariant: fc.boolean(), terpenes: anyText }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { maxLength: 20 }), (specs) => {
+        const feed = committedFeed(specs);
+        const text = encodeFeedMemo(feed);
+        expect(text).toMatch(/^[ -~]*$/);
+        expect(contents(decodeFeedMemo(text))).toEqual(contents(feed));
+      }),
+    );
+    // What real feeds hold: Greek letters in terpene names, accents, a character beyond the Basic Multilingual Plane.
+    const feed = committedFeed([
+      {
+        variantId: 'v-1',
+        roomId: 'Salle à manger',
+        purchaseCategory: null,
+        quantity: 3,
+        supplierName: 'Señor Farms 🌿',
+        mapped: { quantity: 3, otherVariant: false, terpenes: 'unknown terpenes left out: β-Caryophyllene, α-Pinene' },
+      },
+    ]);
+    const text = encodeFeedMemo(feed);
+    expect(text).toContain('\\u03b2-Caryophyllene');
+    expect(text).toContain('\\ud83c\\udf3f');
+    const [row] = decodeFeedMemo(text).rows.values();
+    expect(row.supplierName).toBe('Señor Farms 🌿');
+    expect(row.mapped!.misses!.terpenes).toBe('unknown terpenes left out: β-Caryophyllene, α-Pinene');
+  });
+
   it('shares one copy of the texts many rows repeat, as the memo it is read into does', () => {
     const feed = committedFeed(
       ['a', 'b'].map((variantId) => ({

@@ -6,8 +6,9 @@ import { RememberedRow, type MappedFacts, type RememberedFeed } from './feed-mem
  * another worker's reads one, and every sync that changed a row writes one, so the format is made to be cheap both
  * ways: JSON of a few columns rather than an array per row. Every text of every row (the TEXT_FIELDS) goes into one
  * string, `texts`, with its length in `lengths` (-1: null); the numbers of each row (NUMBER_FIELDS) go into `numbers`;
- * mapping misses, which rows share, into a table. Reading cuts `texts` back into its pieces in order. What comes back
- * is checked as it is read: text that is not a memo of this format is refused (the caller then recalls nothing).
+ * mapping misses, which rows share, into a table; all of it ASCII (asciiJson). Reading cuts `texts` back into its
+ * pieces in order. What comes back is checked as it is read: text that is not a memo of this format is refused (the
+ * caller then recalls nothing).
  */
 
 /** The format's version: a memo of another is not read. */
@@ -76,7 +77,35 @@ export function encodeFeedMemo(feed: RememberedFeed): string {
     numbers.push(row.byteLength, row.quantity, at(row.following), facts ? facts.quantity : null, missesIndex);
   }
   const encoded: EncodedFeed = { format: FORMAT, first: at(feed.first), texts: texts.join(''), lengths, numbers, misses };
-  return JSON.stringify(encoded);
+  return asciiJson(JSON.stringify(encoded));
+}
+
+const NON_ASCII = /[\u0080-\uffff]/g;
+
+/**
+ * JSON text with every character outside ASCII written as its `\u` escape (a character beyond the Basic Multilingual
+ * Plane as its two), which JSON.parse reads back as the same string. Feeds often have a few such characters (terpene
+ * names with Greek letters in the mapping misses, a supplier's accented name), and one is enough for V8 to hold the
+ * whole memo, ~200 kB, as a two-byte string: the save then converts all of it to UTF-8 and the read gets a two-byte
+ * string back, twice the memory and slower to parse. Escaped, the memo is one-byte text both ways.
+ */
+function asciiJson(json: string): string {
+  NON_ASCII.lastIndex = 0;
+  const at: number[] = [];
+  while (NON_ASCII.exec(json) !== null) at.push(NON_ASCII.lastIndex - 1);
+  if (at.length === 0) return json;
+  // Written as Latin-1 bytes and read back as such: a one-byte string, which slicing and joining the two-byte text
+  // would not give.
+  const bytes = Buffer.allocUnsafe(json.length + 5 * at.length);
+  let written = 0;
+  let from = 0;
+  for (const position of at) {
+    written += bytes.write(json.slice(from, position), written, 'latin1');
+    written += bytes.write(`\\u${json.charCodeAt(position).toString(16).padStart(4, '0')}`, written, 'latin1');
+    from = position + 1;
+  }
+  written += bytes.write(json.slice(from), written, 'latin1');
+  return bytes.toString('latin1', 0, written);
 }
 
 /** Why text is not a memo this code can read. */
