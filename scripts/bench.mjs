@@ -53,8 +53,11 @@ const { stackUp, stackDown } = await import('./stack.mjs');
 const stack = await stackUp();
 const started = Date.now();
 const loadAtStart = load();
-// How fast the machine itself is, at the start and the end (bench/lib/yardstick.mjs): runs of other days compare by it.
+// How fast the machine itself is (bench/lib/yardstick.mjs): at the start, between scenarios and at the end, so that runs
+// of other days compare by it, and so does each scenario with the machine's speed around it (it can change within a
+// run: these machines are shared).
 const yardstickAtStart = measureYardstick();
+let yardstickBefore = yardstickAtStart;
 const context = { quick, serverDatabaseUrl: stack.DATABASE_URL, redisUrl: stack.REDIS_URL, log };
 
 const results = [];
@@ -69,19 +72,29 @@ try {
     try {
       scenario = await import(pathToFileURL(path.join(root, 'bench/scenarios', `${name}.mjs`)).href);
       const outcome = await scenario.run(context);
+      const yardstick = { before: yardstickBefore, after: (yardstickBefore = measureYardstick()) };
       results.push(...outcome.results.map((entry) => ({ scenario: name, ...entry })));
       targets.push(...outcome.targets.map((entry) => ({ scenario: name, ...entry })));
       for (const missing of scenario.targets.filter((t) => !outcome.targets.some((measured) => measured.name === t.name))) {
         targets.push({ scenario: name, ...missing, value: null, met: false, note: outcome.notMeasured ?? 'not measured' });
       }
-      scenarios.push({ name, title: scenario.title, note: outcome.note, seconds: Math.round((Date.now() - scenarioStarted) / 1000) });
+      scenarios.push({
+        name,
+        title: scenario.title,
+        note: outcome.note,
+        seconds: Math.round((Date.now() - scenarioStarted) / 1000),
+        yardstick,
+      });
       details[name] = outcome.details;
     } catch (error) {
       log(`bench: ${name} failed: ${error.stack ?? error}`);
       scenarios.push({ name, title: scenario.title, error: String(error.message ?? error).split('\n')[0] });
       targets.push(...scenario.targets.map((t) => ({ scenario: name, ...t, value: null, met: false, note: 'the scenario failed' })));
     }
-    log(`bench: ${name} done in ${Math.round((Date.now() - scenarioStarted) / 1000)} s`);
+    const yardstick = scenarios.at(-1).yardstick;
+    log(
+      `bench: ${name} done in ${Math.round((Date.now() - scenarioStarted) / 1000)} s${yardstick ? ` (the machine's yardstick ${yardstick.before?.cpuMs ?? '?'} ms before, ${yardstick.after?.cpuMs ?? '?'} ms after)` : ''}`,
+    );
   }
 } finally {
   if (stack.started) await stackDown();

@@ -30,7 +30,13 @@ export function markdownTables(report) {
     lines.push(`| ${t.name} | ${t.target} | ${measured} | ${t.met ? 'yes' : '**no**'} |`);
   }
   for (const scenario of report.scenarios) {
-    lines.push('', `**${scenario.title}**${scenario.note ? ` (${scenario.note})` : ''}`, '');
+    const around = scenario.yardstick
+      ? [
+          `the machine's yardstick ${[scenario.yardstick.before, scenario.yardstick.after].map((one) => (one ? `${one.cpuMs} ms` : 'not measured')).join(' before, ')} after`,
+        ]
+      : [];
+    const notes = [scenario.note, ...around].filter(Boolean);
+    lines.push('', `**${scenario.title}**${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`, '');
     if (scenario.error) {
       lines.push(`Not measured: ${scenario.error}`);
       continue;
