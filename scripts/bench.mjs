@@ -72,7 +72,6 @@ try {
     try {
       scenario = await import(pathToFileURL(path.join(root, 'bench/scenarios', `${name}.mjs`)).href);
       const outcome = await scenario.run(context);
-      const yardstick = { before: yardstickBefore, after: (yardstickBefore = measureYardstick()) };
       results.push(...outcome.results.map((entry) => ({ scenario: name, ...entry })));
       targets.push(...outcome.targets.map((entry) => ({ scenario: name, ...entry })));
       for (const missing of scenario.targets.filter((t) => !outcome.targets.some((measured) => measured.name === t.name))) {
@@ -83,7 +82,6 @@ try {
         title: scenario.title,
         note: outcome.note,
         seconds: Math.round((Date.now() - scenarioStarted) / 1000),
-        yardstick,
       });
       details[name] = outcome.details;
     } catch (error) {
@@ -91,9 +89,10 @@ try {
       scenarios.push({ name, title: scenario.title, error: String(error.message ?? error).split('\n')[0] });
       targets.push(...scenario.targets.map((t) => ({ scenario: name, ...t, value: null, met: false, note: 'the scenario failed' })));
     }
-    const yardstick = scenarios.at(-1).yardstick;
+    const yardstick = { before: yardstickBefore, after: (yardstickBefore = measureYardstick()) };
+    scenarios.at(-1).yardstick = yardstick;
     log(
-      `bench: ${name} done in ${Math.round((Date.now() - scenarioStarted) / 1000)} s${yardstick ? ` (the machine's yardstick ${yardstick.before?.cpuMs ?? '?'} ms before, ${yardstick.after?.cpuMs ?? '?'} ms after)` : ''}`,
+      `bench: ${name} done in ${Math.round((Date.now() - scenarioStarted) / 1000)} s (the machine's yardstick ${yardstick.before?.cpuMs ?? '?'} ms before, ${yardstick.after?.cpuMs ?? '?'} ms after)`,
     );
   }
 } finally {

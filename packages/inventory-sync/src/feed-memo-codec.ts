@@ -87,7 +87,8 @@ const NON_ASCII = /[\u0080-\uffff]/g;
  * Plane as its two), which JSON.parse reads back as the same string. Feeds often have a few such characters (terpene
  * names with Greek letters in the mapping misses, a supplier's accented name), and one is enough for V8 to hold the
  * whole memo, ~200 kB, as a two-byte string: the save then converts all of it to UTF-8 and the read gets a two-byte
- * string back, twice the memory and slower to parse. Escaped, the memo is one-byte text both ways.
+ * string back, twice the memory and slower to parse. Escaped, the memo is one-byte text both ways (six bytes for each
+ * such character: a feed written mostly outside ASCII would make a larger memo, still a correct one).
  */
 function asciiJson(json: string): string {
   NON_ASCII.lastIndex = 0;
