@@ -68,6 +68,10 @@ describe('logger redaction, wherever the field is', () => {
     // A redacted name inside a text, or as a value, is not a field: the line is the very one pino made.
     const line = '{"level":30,"name":"x","note":"a \\"key\\": in a text","keys":["apiKey"],"msg":"m"}\n';
     expect(redactLine(line)).toBe(line);
+    // Text that names a redacted field but is not JSON cannot be censored in part: none of it is written.
+    const broken = redactLine('{"apiKey":"KEY-SECRET-5"');
+    expect(broken).not.toContain('KEY-SECRET-5');
+    expect(JSON.parse(broken)).toEqual({ msg: expect.stringMatching(/withheld/) });
   });
 
   it('never writes a secret, whatever the shape around it (property)', () => {
