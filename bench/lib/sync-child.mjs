@@ -49,9 +49,9 @@ const ensureStore = (prisma, storeId, location) =>
   });
 
 async function productRunner() {
-  // As apps/inventory-worker/src/main.ts builds them: one pool for Prisma and the sync's product statements.
+  // As apps/inventory-worker/src/main.ts builds them: a pool for the sync's named statements, and Prisma's own.
   const sql = createSqlPool(args.databaseUrl, { max: 2 * INVENTORY_SYNC_CONCURRENCY, idleTimeoutMs: SYNC_POOL_IDLE_MS });
-  const prisma = createPrismaClient(args.databaseUrl, { pool: sql });
+  const prisma = createPrismaClient(args.databaseUrl, { max: INVENTORY_SYNC_CONCURRENCY, idleTimeoutMs: SYNC_POOL_IDLE_MS });
   const redis = newRedis(args.redisUrl);
   // As the worker builds it: the shared request budget in Redis (20 requests/s per credentials, the default).
   const flowhub = createFlowhubClient({

@@ -18,7 +18,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../../..');
 const require = createRequire(import.meta.url);
 const { syncStore } = require('@flowhub-sync/inventory-sync');
-// A scratch database of its own (cloned from the migrated template), its Prisma and SQL on one pool as the worker's.
+// A scratch database of its own (cloned from the migrated template), its Prisma and SQL pools as the worker's.
 const { createTestDatabase } = require('@flowhub-sync/db/testing');
 const { createSecretBox } = require('@flowhub-sync/config');
 const { createFlowhubClient } = require('@flowhub-sync/flowhub-client');

@@ -41,14 +41,12 @@ async function main() {
   );
   const logger = createLogger({ name: 'inventory-worker', level: env.LOG_LEVEL });
   const secrets = createSecretBox(env.ENCRYPTION_KEY, env.ENCRYPTION_KEYS_OLD);
-  // One pool for Prisma and the bulk product statements (ProductSql in packages/db/src/sync/product-writes.ts). A sync
-  // holds at most one connection at a time; twice the syncs in hand leaves room for the readiness check and spares.
-  const sql = createSqlPool(env.DATABASE_URL, {
-    max: 2 * INVENTORY_SYNC_CONCURRENCY,
-    idleTimeoutMs: SYNC_POOL_IDLE_MS,
-    onIdleError: (error) => logger.warn({ err: error }, 'PostgreSQL pool connection error'),
-  });
-  const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
+  // The sync's named statements (ProductSql in packages/db/src/sync/product-writes.ts; each planned once:
+  // packages/db/src/sql.ts) on one pool: a sync holds at most one connection at a time; twice the syncs in hand leaves
+  // room for the readiness check and spares. Prisma (a failed run's record, the menu webhook's delivery) on its own.
+  const onIdleError = (error: Error) => logger.warn({ err: error }, 'PostgreSQL pool connection error');
+  const sql = createSqlPool(env.DATABASE_URL, { max: 2 * INVENTORY_SYNC_CONCURRENCY, idleTimeoutMs: SYNC_POOL_IDLE_MS, onIdleError });
+  const prisma = createPrismaClient(env.DATABASE_URL, { max: INVENTORY_SYNC_CONCURRENCY, idleTimeoutMs: SYNC_POOL_IDLE_MS, onIdleError });
   // BullMQ's blocking connection, and a second one for the request budget (never blocked).
   const workerConnection = createRedisConnection(env, 'worker');
   const redis = createRedisConnection(env, 'worker');

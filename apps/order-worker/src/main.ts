@@ -55,10 +55,10 @@ async function main() {
     'order-worker',
   );
   const logger = createLogger({ name: 'order-worker', level: env.LOG_LEVEL });
-  const sql = createSqlPool(env.DATABASE_URL, {
-    onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed'),
-  });
-  const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
+  // Two pools: one for the push's named statements (each planned once: packages/db/src/sql.ts), one for Prisma.
+  const onIdleError = (error: Error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed');
+  const sql = createSqlPool(env.DATABASE_URL, { onIdleError });
+  const prisma = createPrismaClient(env.DATABASE_URL, { onIdleError });
   const redis = createRedisConnection(env, 'worker');
   redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));
   const queues = createProductQueues(redis, env.QUEUE_PREFIX);

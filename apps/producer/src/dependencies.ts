@@ -6,7 +6,7 @@ import type { ProductQueues, RedisConnection } from '@flowhub-sync/queues';
 /** Everything the producer's routes use, passed in (no globals), so tests build the app with their own. */
 export interface ProducerDependencies {
   prisma: PrismaClient;
-  /** Plain SQL for the order routes' hot paths (create, confirm, the order view), on the same pool as `prisma`. */
+  /** Plain SQL for the order routes' hot paths (create, confirm, the order view): createSqlPool's pool, beside Prisma's. */
   sql: Sql;
   redis: RedisConnection;
   queues: ProductQueues;

@@ -37,10 +37,10 @@ async function main() {
     'producer',
   );
   const logger = createLogger({ name: 'producer', level: env.LOG_LEVEL });
-  const sql = createSqlPool(env.DATABASE_URL, {
-    onIdleError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed'),
-  });
-  const prisma = createPrismaClient(env.DATABASE_URL, { pool: sql });
+  // Two pools: one for the orders' named statements (each planned once: packages/db/src/sql.ts), one for Prisma.
+  const onIdleError = (error: Error) => logger.warn({ err: error }, 'an idle PostgreSQL connection closed');
+  const sql = createSqlPool(env.DATABASE_URL, { onIdleError });
+  const prisma = createPrismaClient(env.DATABASE_URL, { onIdleError });
   const redis = createRedisConnection(env, 'api');
   // Without Redis the API keeps taking orders; don't let connection errors crash or flood the log.
   redis.on('error', (error) => logger.debug({ err: error }, 'Redis connection error'));

@@ -2,12 +2,21 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from './generated/client';
+import { plansGenerically } from './sql';
 
 export interface CreatePrismaClientOptions {
   /** Size of the connection pool (pg's default is 10). */
   max?: number;
-  /** A pool to share with plain SQL (createSqlPool); its owner ends it after `$disconnect()`. */
+  /**
+   * A pool of the caller's for Prisma to use (a read-only one, say); its owner ends it after `$disconnect()`. Not one of
+   * createSqlPool's: their sessions keep one generic plan per statement, made for our named statements, where Prisma's
+   * unnamed ones are planned for their values at every call (docs/decisions.md 20).
+   */
   pool?: Pool;
+  /** Told when an idle connection of its own pool dies (PostgreSQL restarted, the connection was terminated). */
+  onIdleError?: (error: Error) => void;
+  /** How long its own pool keeps an idle connection (pg's default: 10 s). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -17,7 +26,7 @@ export interface CreatePrismaClientOptions {
 export const transactionConnections = new AsyncLocalStorage<{ client?: PoolClient }>();
 
 /**
- * The pool as Prisma's adapter sees it: the same pool, except that a connection taken while inSqlTransaction starts
+ * The pool as Prisma's adapter sees it: the pool itself, except that a connection taken while inSqlTransaction starts
  * a transaction is noted, so that plain SQL (named statements) can run inside that very transaction.
  */
 function notingTransactionConnections(pool: Pool): Pool {
@@ -43,15 +52,21 @@ function notingTransactionConnections(pool: Pool): Pool {
  * own it and `$disconnect()` it; there is deliberately no global instance.
  */
 export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {
+  if (options.pool && plansGenerically(options.pool)) {
+    throw new TypeError("createPrismaClient: this pool is createSqlPool's, whose sessions plan generically; Prisma needs its own");
+  }
+  const onPoolError = options.onIdleError;
   const adapter = options.pool
-    ? new PrismaPg(notingTransactionConnections(options.pool))
+    ? new PrismaPg(notingTransactionConnections(options.pool), { onPoolError })
     : new PrismaPg(
         notingTransactionConnections(
-          new Pool({ connectionString: databaseUrl, ...(options.max === undefined ? {} : { max: options.max }) }),
+          new Pool({
+            connectionString: databaseUrl,
+            ...(options.max === undefined ? {} : { max: options.max }),
+            ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMs }),
+          }),
         ),
-        {
-          disposeExternalPool: true,
-        },
+        { disposeExternalPool: true, onPoolError },
       );
   return new PrismaClient({ adapter });
 }

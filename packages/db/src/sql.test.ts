@@ -1,7 +1,8 @@
-// The pool the apps build (createSqlPool): how long it keeps an idle connection is the caller's to say, so that a
-// worker keeps the connections its warm-up opened.
+// The pool the apps build for the named statements (createSqlPool): how long it keeps an idle connection is the
+// caller's to say, so that a worker keeps the connections its warm-up opened; its sessions plan each statement once,
+// generically, and keep whatever else the operator's connection string asks of them.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createSqlPool } from './sql';
+import { createSqlPool, withGenericPlans } from './sql';
 import { databaseServerUrl } from './testing';
 
 describe('createSqlPool', () => {
@@ -19,5 +20,35 @@ describe('createSqlPool', () => {
     } finally {
       await Promise.all([kept.end(), closed.end()]);
     }
+  });
+
+  it('keeps the session options a connection string names, and adds its own after them', async () => {
+    const url = new URL(databaseServerUrl());
+    url.searchParams.set('options', '-c statement_timeout=4321 -c application_name=operator-named');
+    const pool = createSqlPool(url.toString(), { max: 1 });
+    try {
+      const { rows } = await pool.query<{ timeout: string; name: string; plans: string }>(
+        "SELECT current_setting('statement_timeout') AS timeout, current_setting('application_name') AS name, current_setting('plan_cache_mode') AS plans",
+      );
+      expect(rows).toEqual([{ timeout: '4321ms', name: 'operator-named', plans: 'force_generic_plan' }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('changes nothing else of the connection string', () => {
+    const given = 'postgresql://us%40er:p%2Fa%3As%20s@db.example:6543/flowhub?sslmode=require&application_name=x';
+    const changed = new URL(withGenericPlans(given));
+    expect([changed.username, changed.password, changed.host, changed.pathname]).toEqual([
+      'us%40er',
+      'p%2Fa%3As%20s',
+      'db.example:6543',
+      '/flowhub',
+    ]);
+    expect(Object.fromEntries(changed.searchParams)).toEqual({
+      sslmode: 'require',
+      application_name: 'x',
+      options: '-c plan_cache_mode=force_generic_plan',
+    });
   });
 });

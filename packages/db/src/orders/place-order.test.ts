@@ -399,15 +399,60 @@ describe('readOrderDetails', () => {
     expect(await readOrderDetails(db.sql, randomUUID())).toBeNull();
   });
 
-  it('shares one pool with Prisma when given one', async () => {
-    const pool = createSqlPool(db.url, { max: 2 });
-    const client = createPrismaClient(db.url, { pool });
+  it('is planned once per connection, and finds the products it holds by index however many the store lists', async () => {
+    // A store with thousands of products: a plan that scanned them would show in the table's sequential scans.
+    const storeId = await storeWith({});
+    await db.sql.query(
+      `INSERT INTO products (store_id, variant_id, name, content_hash, pos_quantity)
+       SELECT $1, 'v-' || lpad(n::text, 5, '0'), 'product ' || n, 'h', 100 FROM generate_series(1, 3000) AS n`,
+      [storeId],
+    );
+    await db.sql.query('ANALYZE products');
+    const connection = await db.sql.connect();
     try {
-      expect(pool.totalCount).toBe(0);
-      await client.store.count();
-      expect(pool.totalCount).toBe(1);
+      const scans = async () => {
+        // This session's counts reach the statistics views once it flushes them (forced, when it is next idle).
+        await connection.query('SELECT pg_stat_force_next_flush()');
+        const { rows } = await connection.query<{ seq: string; idx: string }>(
+          "SELECT seq_scan AS seq, idx_scan AS idx FROM pg_stat_user_tables WHERE relname = 'products'",
+        );
+        return { seq: Number(rows[0]!.seq), idx: Number(rows[0]!.idx) };
+      };
+      const plans = async () => {
+        const { rows } = await connection.query<{ generic: string; custom: string }>(
+          "SELECT generic_plans AS generic, custom_plans AS custom FROM pg_prepared_statements WHERE name = 'place-order'",
+        );
+        return { generic: Number(rows[0]?.generic ?? 0), custom: Number(rows[0]?.custom ?? 0) };
+      };
+      const [before, plannedBefore] = [await scans(), await plans()];
+      for (let n = 1; n <= 8; n++) {
+        const lines: [string, number][] = [
+          [`v-${String(n * 7).padStart(5, '0')}`, 1],
+          [`v-${String(n * 300).padStart(5, '0')}`, 2],
+        ];
+        expect((await placeOrder(connection, newOrder(storeId, lines), 0)).outcome).toBe('placed');
+      }
+      const [after, plannedAfter] = [await scans(), await plans()];
+      // The one generic plan, used by all eight: none made for one order's values (createSqlPool's sessions).
+      expect({ generic: plannedAfter.generic - plannedBefore.generic, custom: plannedAfter.custom }).toEqual({ generic: 8, custom: 0 });
+      expect(after.seq - before.seq).toBe(0);
+      expect(after.idx).toBeGreaterThan(before.idx);
     } finally {
-      await client.$disconnect();
+      connection.release();
+    }
+  });
+
+  it('runs on a pool of its own, apart from Prisma, which refuses to share it', async () => {
+    const pool = createSqlPool(db.url, { max: 1 });
+    try {
+      const mode = async (query: Promise<{ plan_cache_mode: string }[]>) => (await query)[0]?.plan_cache_mode;
+      expect(await mode(pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode').then((result) => result.rows))).toBe(
+        'force_generic_plan',
+      );
+      // Prisma's statements are unnamed, planned for their values at each call, as PostgreSQL chooses.
+      expect(await mode(prisma.$queryRawUnsafe('SHOW plan_cache_mode'))).toBe('auto');
+      expect(() => createPrismaClient(db.url, { pool })).toThrow(/createSqlPool/);
+    } finally {
       await pool.end();
     }
   });

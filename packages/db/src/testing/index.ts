@@ -94,8 +94,9 @@ export async function createTestDatabase(options: { migrationsDir?: string } = {
   const templateName = await template;
   await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${templateName}"`));
   const url = withDatabase(serverUrl, name);
+  // As the apps make them: the named statements' pool and Prisma's own (packages/db/src/sql.ts).
   const sql = createSqlPool(url, { max: 4 });
-  const prisma = createPrismaClient(url, { pool: sql });
+  const prisma = createPrismaClient(url, { max: 4 });
   return {
     url,
     prisma,

@@ -1,9 +1,8 @@
 // The inventory worker's test kit: a database of the test file's own, the Flowhub simulator in-process, a
 // secret box, and stores enabled the way the settings API leaves them (secrets encrypted).
-import { Pool } from 'pg';
 import pino from 'pino';
 import { createSecretBox, type SecretBox } from '@flowhub-sync/config';
-import type { Prisma, PrismaClient } from '@flowhub-sync/db';
+import { createSqlPool, type Prisma, type PrismaClient } from '@flowhub-sync/db';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
@@ -31,7 +30,7 @@ export async function startSyncTestbed(simOptions: SimulatorOptions = {}): Promi
   // createTestDatabase's client is typed from the db package's sources, the workers' from its build: one class, two declarations.
   const prisma = db.prisma as unknown as PrismaClient;
   const flowhub = createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, retryBaseDelayMs: 20, maxRetryWaitMs: 100 });
-  const sql = new Pool({ connectionString: db.url, max: 4 });
+  const sql = createSqlPool(db.url, { max: 4 });
   // An idle connection ended by the server (the database dropped at the end) must not fail the test file.
   sql.on('error', () => undefined);
   return {

@@ -34,7 +34,7 @@ import { PREVIOUS_ATTEMPT_REASON, RESOLVE_HINT } from '../push/push-state';
 
 export interface OrderPushDependencies {
   prisma: PrismaClient;
-  /** Plain SQL for the statements every push runs (read, claim, record), on the same pool as `prisma`. */
+  /** Plain SQL for the statements every push runs (read, claim, record): createSqlPool's pool, beside Prisma's. */
   sql: Sql;
   flowhub: Pick<FlowhubClient, 'createOrder'>;
   secrets: SecretOpener;
