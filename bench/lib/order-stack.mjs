@@ -142,7 +142,21 @@ export async function startOrderStack({ label, stores: storeCount, rows, serverD
       });
     }
 
-    return { sim, pg, prisma, secrets, flowhub, stores, apiUrl, api, producer, orderWorker, budgetPrefix: queuePrefix.budgetPrefix, close };
+    return {
+      sim,
+      pg,
+      prisma,
+      secrets,
+      flowhub,
+      stores,
+      apiUrl,
+      api,
+      producer,
+      orderWorker,
+      databaseName: database.name,
+      budgetPrefix: queuePrefix.budgetPrefix,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -7,7 +7,7 @@
 // BENCH_FLEET_CYCLES, steady cycles one after another, 5% more of the quantities changed before each (default 1):
 // the last is the one reported, every one is in the details.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpuSnapshot, cpuSpent, logCpu } from '../lib/cpu-usage.mjs';
 import { inPool, median, percentile, result, target } from '../lib/measure.mjs';
 import { freePort, startBuiltApp, waitFor, waitForHttp } from '../lib/processes.mjs';
 import { createScratchDatabase, fromProduct, newRedis, pgPool, scratchQueuePrefix } from '../lib/scratch.mjs';
@@ -24,94 +24,10 @@ const ROWS = 1_000;
 const WORKERS = 2;
 const CHANGED_SHARE = 0.05;
 const TARGET_SECONDS = 10;
-/** /proc's clock ticks (USER_HZ), 100 a second on Linux. */
-const TICK_MS = 10;
 const MEMO_ROWS = process.env.BENCH_FLEET_MEMO_ROWS || undefined;
 const STEADY_CYCLES = Number(process.env.BENCH_FLEET_CYCLES || 1);
 if (!Number.isInteger(STEADY_CYCLES) || STEADY_CYCLES < 1) {
   throw new Error(`BENCH_FLEET_CYCLES must be a whole number of cycles, 1 or more (got ${process.env.BENCH_FLEET_CYCLES})`);
-}
-
-const NO_USAGE = { cpuMs: 0, systemMs: 0, minorFaults: 0 };
-
-/**
- * A process's CPU time in ms (user + system), the system part of it, and its minor page faults, its reaped children's
- * included; none once it is gone.
- */
-function processUsage(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat
-      .slice(stat.lastIndexOf(')') + 2)
-      .split(' ')
-      .map(Number);
-    const systemMs = (fields[12] + fields[14]) * TICK_MS;
-    return { cpuMs: (fields[11] + fields[13]) * TICK_MS + systemMs, systemMs, minorFaults: fields[7] + fields[8] };
-  } catch {
-    return NO_USAGE;
-  }
-}
-const addUsage = (a, b) => ({ cpuMs: a.cpuMs + b.cpuMs, systemMs: a.systemMs + b.systemMs, minorFaults: a.minorFaults + b.minorFaults });
-
-/**
- * The usage of every process named `comm`, summed; with `argument`, only those whose command line has it as a word
- * (a PostgreSQL backend's names its database: `postgres: <user> <database> <client> <state>`).
- */
-function commandUsage(comm, argument) {
-  let total = NO_USAGE;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
-      const words = argument ? readFileSync(`/proc/${entry}/cmdline`, 'utf8').split(/[\s\0]+/) : [];
-      if (!argument || words.includes(argument)) total = addUsage(total, processUsage(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
-/** The machine's busy and total CPU time in ms (every core), from /proc/stat. */
-function machineCpuMs() {
-  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = ticks;
-  const busy = user + nice + system + irq + softirq + steal;
-  return { busy: busy * TICK_MS, total: (busy + idle + iowait) * TICK_MS };
-}
-
-/**
- * Where the machine's CPU went between two snapshots: the simulator, each worker, PostgreSQL (the backends of the
- * scenario's database), Redis, this benchmark, and the rest (other processes of the machine, other databases'
- * backends). In ms of CPU, and the machine's share busy; beside them each group's system time (the kernel's side:
- * sockets, page faults) and minor page faults, which on a virtual machine whose host takes freed memory back cost
- * several µs each.
- */
-function cpuSnapshot(groups, databaseName) {
-  return {
-    at: performance.now(),
-    machine: machineCpuMs(),
-    groups: Object.fromEntries([
-      ...Object.entries(groups).map(([name, pid]) => [name, processUsage(pid)]),
-      ['postgres', commandUsage('postgres', databaseName)],
-      ['redis', commandUsage('redis-server')],
-      ['bench', processUsage(process.pid)],
-    ]),
-  };
-}
-function cpuSpent(before, after) {
-  const spent = (key) =>
-    Object.fromEntries(Object.keys(after.groups).map((name) => [name, after.groups[name][key] - (before.groups[name]?.[key] ?? 0)]));
-  const groups = spent('cpuMs');
-  const busy = after.machine.busy - before.machine.busy;
-  const counted = Object.values(groups).reduce((sum, ms) => sum + ms, 0);
-  return {
-    wallMs: Math.round(after.at - before.at),
-    machineBusyShare: busy / (after.machine.total - before.machine.total),
-    cpuMs: { ...groups, other: Math.max(0, busy - counted), machineBusy: busy },
-    systemMs: spent('systemMs'),
-    minorFaults: spent('minorFaults'),
-  };
 }
 
 export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
@@ -214,16 +130,7 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       log(
         `  ${name} cycle: ${stores} stores in ${seconds.toFixed(1)} s (${outcome.written} rows written, ${outcome.failed} failed, one sync p50 ${Math.round(outcome.syncMsP50)} ms)`,
       );
-      const shares = Object.entries(cpu.cpuMs)
-        .filter(([name]) => name !== 'machineBusy')
-        .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s (${Math.round((100 * ms) / cpu.cpuMs.machineBusy)}%)`);
-      log(
-        `  ${name} cycle CPU: machine ${Math.round(100 * cpu.machineBusyShare)}% busy over ${(cpu.wallMs / 1000).toFixed(1)} s; ${shares.join(', ')}`,
-      );
-      const kernel = Object.keys(cpu.systemMs).map(
-        (name) => `${name} ${(cpu.systemMs[name] / 1000).toFixed(1)} s, ${Math.round(cpu.minorFaults[name] / 1000)}k faults`,
-      );
-      log(`  ${name} cycle, the kernel's part (system time, minor page faults): ${kernel.join('; ')}`);
+      logCpu(log, `${name} cycle`, cpu);
       return outcome;
     }
     const cpuGroups = () => ({

@@ -3,6 +3,7 @@
 // First as fast as the API takes them (sustained orders/s, end to end), then at a steady 100 orders/s: latency from
 // the confirm's answer to the create arriving at Flowhub (the simulator stamps it). A full run adds a light load
 // (20 orders/s) for the latency of the path without queueing.
+import { cpuSnapshot, cpuSpent, logCpu } from '../lib/cpu-usage.mjs';
 import { inPool, median, percentile, result, sleep, target } from '../lib/measure.mjs';
 import { waitFor } from '../lib/processes.mjs';
 import { orderBody, startOrderStack } from '../lib/order-stack.mjs';
@@ -77,12 +78,20 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
 
     // 1. As fast as the API takes them.
     log(`  ${orders} orders as fast as possible (${IN_FLIGHT} in flight)`);
+    // The CPU every process spends on them, whatever the machine's speed made the rate (the fleet's way).
+    const processes = { producer: stack.producer.pid, 'order-worker': stack.orderWorker.pid, simulator: stack.sim.process.pid };
+    const cpuBefore = cpuSnapshot(processes, stack.databaseName);
     const burstStarted = Date.now();
     const burst = await inPool(Array.from({ length: orders }), IN_FLIGHT, () => placeOrder('burst'));
     const apiSeconds = (Math.max(...burst.map((o) => o.confirmedAt)) - burstStarted) / 1000;
     const burstArrived = await arrivals(burst, 10 * 60_000);
+    const burstCpu = cpuSpent(cpuBefore, cpuSnapshot(processes, stack.databaseName));
     const endToEndSeconds = (Math.max(...burstArrived.values()) - burstStarted) / 1000;
     log(`  API took them in ${apiSeconds.toFixed(1)} s; the last reached Flowhub after ${endToEndSeconds.toFixed(1)} s`);
+    logCpu(log, 'the burst', burstCpu);
+    // Up to a second of waiting for the last arrival to be seen is in the window: little CPU, counted all the same.
+    const orderCpuMs = burstCpu.cpuMs.machineBusy / orders;
+    log(`  one order: ${orderCpuMs.toFixed(2)} ms of CPU over every process of the machine`);
 
     /** `count` orders at `rate` per second, each started on its own schedule whatever the others do (an open loop). */
     async function steady(prefix, count, rate) {
@@ -116,6 +125,10 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       results: [
         result(`orders: sustained, API create + confirm → in Flowhub, ${orders} orders over ${STORES} stores`, sustained, 'orders/s'),
         result('orders: API alone (create + confirm answered)', orders / apiSeconds, 'orders/s'),
+        result('orders: CPU of one order in the burst, every process of the machine', orderCpuMs, 'ms'),
+        ...['producer', 'order-worker', 'postgres', 'simulator', 'redis', 'bench'].map((name) =>
+          result(`orders: CPU of one order in the burst, ${name}`, burstCpu.cpuMs[name] / orders, 'ms'),
+        ),
         result(`orders at ${RATE}/s: confirm answered → Flowhub create, p50`, median(latencies), 'ms'),
         result(`orders at ${RATE}/s: confirm answered → Flowhub create, p95`, p95, 'ms'),
         result(`orders at ${RATE}/s: confirm answered → Flowhub create, p99`, percentile(latencies, 99), 'ms'),
