@@ -39,6 +39,8 @@ export async function startSimulator({ heapMb } = {}) {
       admin('GET', `/locations/${encodeURIComponent(locationId)}/products?limit=${limit}&offset=${offset}`),
     setQuantity: (locationId, variantId, quantity) =>
       admin('PATCH', `/locations/${encodeURIComponent(locationId)}/products/${encodeURIComponent(variantId)}`, { quantity }),
+    /** The simulator's state: its clock, locations, faults, and `orders`, how many orders it holds. */
+    state: () => admin('GET', '/state'),
     orders: (locationId) => admin('GET', `/orders${locationId ? `?locationId=${encodeURIComponent(locationId)}` : ''}`),
     /** Sets an order's status (Flowhub's side); it posts back when the create carried a postbackUrl. */
     setOrderStatus: (orderId, status) => admin('POST', `/orders/${encodeURIComponent(orderId)}/status`, { status }),
