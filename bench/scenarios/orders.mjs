@@ -71,7 +71,12 @@ export async function run({ quick, serverDatabaseUrl, redisUrl, log }) {
       await arrivals([probe], 20_000);
     } catch (error) {
       const { body } = await stack.api('GET', `/v1/stores/${probe.storeId}/orders/${probe.externalId}`);
-      const reason = `an order confirmed through the API did not reach Flowhub within 20 s (push state ${body?.push?.state ?? 'unknown'}${body?.push?.error ? `: ${body.push.error}` : ''})`;
+      // What the simulator holds, beside what the wait said: an order pushed but not found there is the bench's to explain.
+      const held = await stack.sim.orders().then(
+        ({ items }) => `the simulator holds ${items.length} orders`,
+        (failure) => `the simulator's order list could not be read: ${failure.message}`,
+      );
+      const reason = `an order confirmed through the API did not reach Flowhub within 20 s (push state ${body?.push?.state ?? 'unknown'}${body?.push?.error ? `: ${body.push.error}` : ''}; ${held}; ${error.message})`;
       log(`  not measured: ${reason}`);
       return { results: [], targets: [], notMeasured: reason, note: 'not measured: the order push is not wired' };
     }
