@@ -54,11 +54,8 @@ function machineCpuMs() {
 }
 
 /**
- * Where the machine's CPU went between two snapshots: each of the scenario's processes (`groups`: name → pid),
- * PostgreSQL (the backends of the scenario's database), Redis, this benchmark, and the rest (other processes of the machine, other databases'
- * backends). In ms of CPU, and the machine's share busy; beside them each group's system time (the kernel's side:
- * sockets, page faults) and minor page faults, which on a virtual machine whose host takes freed memory back cost
- * several µs each.
+ * A snapshot of the CPU used so far by each of the scenario's processes (`groups`: name → pid), by PostgreSQL (the
+ * backends of the scenario's database), Redis and this benchmark, and by the machine as a whole.
  */
 export function cpuSnapshot(groups, databaseName) {
   return {
@@ -72,6 +69,13 @@ export function cpuSnapshot(groups, databaseName) {
     ]),
   };
 }
+
+/**
+ * Where the machine's CPU went between two snapshots: each group, and the rest (other processes of the machine, other
+ * databases' backends). In ms of CPU, and the machine's share busy; beside them each group's system time (the kernel's
+ * side: sockets, page faults) and minor page faults, which on a virtual machine whose host takes freed memory back
+ * cost several µs each.
+ */
 export function cpuSpent(before, after) {
   const spent = (key) =>
     Object.fromEntries(Object.keys(after.groups).map((name) => [name, after.groups[name][key] - (before.groups[name]?.[key] ?? 0)]));
