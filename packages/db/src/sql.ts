@@ -24,8 +24,8 @@ export interface CreateSqlPoolOptions {
   idleTimeoutMs?: number;
 }
 
-/** The sessions' setting that keeps one generic plan per named statement (see above). */
-export const GENERIC_PLANS = '-c plan_cache_mode=force_generic_plan';
+/** What each session of the pool runs once, before its first statement: one generic plan per named statement (above). */
+export const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
 
 /** Pools made by createSqlPool: Prisma must not be given one (createPrismaClient), its statements are planned per call. */
 const genericPlanPools = new WeakSet<Pool>();
@@ -34,24 +34,18 @@ export const plansGenerically = (pool: Pool): boolean => genericPlanPools.has(po
 
 export function createSqlPool(databaseUrl: string, options: CreateSqlPoolOptions = {}): Pool {
   const pool = new Pool({
-    connectionString: withGenericPlans(databaseUrl),
+    connectionString: databaseUrl,
     ...(options.max === undefined ? {} : { max: options.max }),
     ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMs }),
+    // A statement of its own on each new connection (not a startup parameter, which connection poolers such as
+    // PgBouncer refuse unless told to ignore it); the pool hands the connection out once it has run, and a connection
+    // on which it failed is closed, failing the statement that waited for it.
+    onConnect: async (client) => {
+      await client.query(GENERIC_PLANS);
+    },
   });
   genericPlanPools.add(pool);
   // Without a listener, an idle connection's death would be an unhandled 'error' event: a crash.
   pool.on('error', (error) => options.onIdleError?.(error));
   return pool;
-}
-
-/**
- * The connection string with GENERIC_PLANS added to its `options` (the server settings a session starts with): node-
- * postgres takes a connection string's `options` over the one it is given beside it, so an operator's own (a
- * statement_timeout, say) are kept and ours are added after them.
- */
-export function withGenericPlans(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  const given = url.searchParams.get('options')?.trim();
-  url.searchParams.set('options', given ? `${given} ${GENERIC_PLANS}` : GENERIC_PLANS);
-  return url.toString();
 }
