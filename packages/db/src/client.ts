@@ -55,9 +55,8 @@ export function createPrismaClient(databaseUrl: string, options: CreatePrismaCli
   if (options.pool && plansGenerically(options.pool)) {
     throw new TypeError("createPrismaClient: this pool is createSqlPool's, whose sessions plan generically; Prisma needs its own");
   }
-  const onPoolError = options.onIdleError;
   const adapter = options.pool
-    ? new PrismaPg(notingTransactionConnections(options.pool), { onPoolError })
+    ? new PrismaPg(notingTransactionConnections(options.pool), { onPoolError: options.onIdleError })
     : new PrismaPg(
         notingTransactionConnections(
           new Pool({
@@ -66,7 +65,7 @@ export function createPrismaClient(databaseUrl: string, options: CreatePrismaCli
             ...(options.idleTimeoutMs === undefined ? {} : { idleTimeoutMillis: options.idleTimeoutMs }),
           }),
         ),
-        { disposeExternalPool: true, onPoolError },
+        { disposeExternalPool: true, onPoolError: options.onIdleError },
       );
   return new PrismaClient({ adapter });
 }

@@ -25,7 +25,7 @@ export interface CreateSqlPoolOptions {
 }
 
 /** What each session of the pool runs once, before its first statement: one generic plan per named statement (above). */
-export const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
+const GENERIC_PLANS = 'SET plan_cache_mode = force_generic_plan';
 
 /** Pools made by createSqlPool: Prisma must not be given one (createPrismaClient), its statements are planned per call. */
 const genericPlanPools = new WeakSet<Pool>();
