@@ -2,7 +2,7 @@
 // secret box, and stores enabled the way the settings API leaves them (secrets encrypted).
 import pino from 'pino';
 import { createSecretBox, type SecretBox } from '@flowhub-sync/config';
-import { createSqlPool, type Prisma, type PrismaClient } from '@flowhub-sync/db';
+import type { Prisma, PrismaClient } from '@flowhub-sync/db';
 import { createTestDatabase, type TestDatabase } from '@flowhub-sync/db/testing';
 import { createFlowhubClient, type FlowhubClient } from '@flowhub-sync/flowhub-client';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '@flowhub-sync/flowhub-sim';
@@ -30,9 +30,8 @@ export async function startSyncTestbed(simOptions: SimulatorOptions = {}): Promi
   // createTestDatabase's client is typed from the db package's sources, the workers' from its build: one class, two declarations.
   const prisma = db.prisma as unknown as PrismaClient;
   const flowhub = createFlowhubClient({ apiUrl: sim.url, authUrl: sim.url, retryBaseDelayMs: 20, maxRetryWaitMs: 100 });
-  const sql = createSqlPool(db.url, { max: 4 });
-  // An idle connection ended by the server (the database dropped at the end) must not fail the test file.
-  sql.on('error', () => undefined);
+  // The test database's pool for named statements (createSqlPool, as the worker's); db.drop() ends it.
+  const sql = db.sql;
   return {
     db,
     prisma,
@@ -42,7 +41,6 @@ export async function startSyncTestbed(simOptions: SimulatorOptions = {}): Promi
     flowhub,
     deps: { prisma, sql, flowhub, secrets, logger: silentLogger },
     async close() {
-      await sql.end();
       await Promise.all([db.drop(), sim.close()]);
     },
   };
