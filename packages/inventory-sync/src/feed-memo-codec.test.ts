@@ -138,24 +138,49 @@ describe('the shared memo of a feed', () => {
     expect(memo.shared('room-1')).toBe(a.roomId);
   });
 
+  it('keeps ASCII texts after its line of columns as they are, and escapes in that line texts that could not be', () => {
+    const spec = (supplierName: string): RowSpec => ({
+      variantId: 'v-1',
+      roomId: 'room',
+      purchaseCategory: null,
+      quantity: 1,
+      supplierName,
+      mapped: { quantity: 1, otherVariant: false, terpenes: 'unknown terpenes left out: β-Pinene' },
+    });
+    // Quotes, a backslash and a line break need no escaping after the line; the misses' Greek letter is escaped in it.
+    const plain = encodeFeedMemo(committedFeed([spec('Bob\'s "Best" \\ Farm\nNorth')]));
+    const lineEnd = plain.indexOf('\n');
+    expect(plain.slice(lineEnd + 1)).toContain('Bob\'s "Best" \\ Farm\nNorth');
+    expect(plain.slice(0, lineEnd)).toContain('\\u03b2-Pinene');
+    expect([...decodeFeedMemo(plain).rows.values()][0].supplierName).toBe('Bob\'s "Best" \\ Farm\nNorth');
+    // PostgreSQL's text holds no NUL: such texts go into the line, escaped, and nothing follows it.
+    const withNul = encodeFeedMemo(committedFeed([spec('Nul\u0000Farm')]));
+    expect(withNul).not.toContain('\u0000');
+    expect(withNul.endsWith('\n')).toBe(true);
+    expect([...decodeFeedMemo(withNul).rows.values()][0].supplierName).toBe('Nul\u0000Farm');
+  });
+
   it('refuses text that is not a memo of this format, saying why', () => {
-    const good = JSON.parse(
-      encodeFeedMemo(
-        committedFeed([
-          {
-            variantId: 'a',
-            roomId: 'room',
-            purchaseCategory: null,
-            quantity: 1,
-            supplierName: null,
-            mapped: { quantity: 1, otherVariant: false, terpenes: 'x' },
-          },
-        ]),
-      ),
+    const memo = encodeFeedMemo(
+      committedFeed([
+        {
+          variantId: 'a',
+          roomId: 'room',
+          purchaseCategory: null,
+          quantity: 1,
+          supplierName: null,
+          mapped: { quantity: 1, otherVariant: false, terpenes: 'x' },
+        },
+      ]),
     );
-    const refused = (value: unknown) => {
+    const lineEnd = memo.indexOf('\n');
+    const good = JSON.parse(memo.slice(0, lineEnd));
+    const goodTexts = memo.slice(lineEnd + 1);
+    /** A memo of these columns, these texts after its line. */
+    const memoOf = (columns: object, texts = goodTexts) => `${JSON.stringify(columns)}\n${texts}`;
+    const refused = (value: string) => {
       try {
-        decodeFeedMemo(typeof value === 'string' ? value : JSON.stringify(value));
+        decodeFeedMemo(value);
       } catch (error) {
         expect(error).toBeInstanceOf(FeedMemoUnreadable);
         return (error as Error).message;
@@ -165,26 +190,26 @@ describe('the shared memo of a feed', () => {
     const numbers = (change: (numbers: Array<number | null>) => void) => {
       const copy = [...good.numbers];
       change(copy);
-      return { ...good, numbers: copy };
+      return memoOf({ ...good, numbers: copy });
     };
-    expect(decodeFeedMemo(JSON.stringify(good)).rows.size).toBe(1);
-    expect(refused('{"format": 2, "texts": "')).toMatch(/not JSON/);
-    expect(refused({ ...good, format: 1 })).toMatch(/not of format 2/);
-    expect(refused({ ...good, lengths: 'none' })).toMatch(/lacks its columns/);
-    expect(refused({ ...good, first: 1 })).toMatch(/no rows/);
-    expect(refused({ ...good, lengths: [...good.lengths.slice(0, -1), 500] })).toMatch(/no length that fits/);
-    expect(refused({ ...good, texts: `${good.texts}more` })).toMatch(/texts no row reads/);
+    expect(decodeFeedMemo(memoOf(good)).rows.size).toBe(1);
+    expect(decodeFeedMemo(memoOf({ ...good, texts: goodTexts }, '')).rows.size).toBe(1);
+    expect(refused('{"format": 3, "texts": "')).toMatch(/no line of columns/);
+    expect(refused('{"format": 3, "lengths": [\nroom')).toMatch(/columns are not JSON/);
+    expect(refused(memoOf({ ...good, format: 2 }))).toMatch(/not of format 3/);
+    expect(refused(memoOf({ ...good, texts: goodTexts }))).toMatch(/its texts twice/);
+    expect(refused(memoOf({ ...good, lengths: 'none' }))).toMatch(/lacks its columns/);
+    expect(refused(memoOf({ ...good, first: 1 }))).toMatch(/no rows/);
+    expect(refused(memoOf({ ...good, lengths: [...good.lengths.slice(0, -1), 500] }))).toMatch(/no length that fits/);
+    expect(refused(memoOf(good, `${goodTexts}more`))).toMatch(/texts no row reads/);
     expect(refused(numbers((row) => (row[2] = 5)))).toMatch(/row 0 of the memo: no successor/);
     expect(refused(numbers((row) => (row[3] = null)))).toMatch(/row 0 of the memo: facts of a product that was not mapped/);
     expect(refused(numbers((row) => (row[4] = 3)))).toMatch(/row 0 of the memo: mapping misses that are not in the table/);
-    expect(refused({ ...good, misses: [[1, null, null]] })).toMatch(/mapping misses 0 of the memo are not/);
+    expect(refused(memoOf({ ...good, misses: [[1, null, null]] }))).toMatch(/mapping misses 0 of the memo are not/);
     expect(
-      refused({
-        ...good,
-        texts: good.texts.repeat(2),
-        lengths: [...good.lengths, ...good.lengths],
-        numbers: [...good.numbers, ...good.numbers],
-      }),
+      refused(
+        memoOf({ ...good, lengths: [...good.lengths, ...good.lengths], numbers: [...good.numbers, ...good.numbers] }, goodTexts.repeat(2)),
+      ),
     ).toMatch(/row 1 of the memo: the digest of another row/);
   });
 });

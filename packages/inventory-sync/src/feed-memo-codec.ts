@@ -4,15 +4,18 @@ import { RememberedRow, type MappedFacts, type RememberedFeed } from './feed-mem
 /*
  * A store's remembered feed as text, for the shared memo (shared-feed-memo.ts). Every sync of a store whose memory is
  * another worker's reads one, and every sync that changed a row writes one, so the format is made to be cheap both
- * ways: JSON of a few columns rather than an array per row. Every text of every row (the TEXT_FIELDS) goes into one
- * string, `texts`, with its length in `lengths` (-1: null); the numbers of each row (NUMBER_FIELDS) go into `numbers`;
- * mapping misses, which rows share, into a table; all of it ASCII (asciiJson). Reading cuts `texts` back into its
- * pieces in order. What comes back is checked as it is read: text that is not a memo of this format is refused (the
- * caller then recalls nothing).
+ * ways: a few columns rather than an array per row. Every text of every row (the TEXT_FIELDS) goes into one string,
+ * `texts`, with its length in `lengths` (-1: null); the numbers of each row (NUMBER_FIELDS) go into `numbers`; mapping
+ * misses, which rows share, into a table. The memo is a line of JSON (the columns but the texts), a line break, then the
+ * texts as they are: a store's texts are ~250 kB of ASCII, which neither needs escaping to be written nor a parse to be
+ * read back (reading slices the memo). Texts that would not survive as they are (beyond ASCII, or a NUL, which
+ * PostgreSQL's text refuses) go into the JSON line instead, escaped. All of it is ASCII (asciiJson). Reading cuts
+ * `texts` back into its pieces in order. What comes back is checked as it is read: text that is not a memo of this
+ * format is refused (the caller then recalls nothing).
  */
 
 /** The format's version: a memo of another is not read. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * A row's texts: digest, variantId, roomId, purchaseCategory, regulatoryId, manifestId, invoiceNumber, expirationDate,
@@ -25,14 +28,16 @@ const TEXT_FIELDS = 11;
  */
 const NUMBER_FIELDS = 5;
 
+/** The JSON line of a memo. */
 interface EncodedFeed {
   format: typeof FORMAT;
   /** The first row's position (-1: an empty feed). */
   first: number;
-  texts: string;
   lengths: number[];
   numbers: Array<number | null>;
   misses: Array<[string | null, string | null, string | null]>;
+  /** The texts, when they could not follow the line as they are (then nothing follows it). */
+  texts?: string;
 }
 
 /** The feed's rows as text. */
@@ -76,9 +81,16 @@ export function encodeFeedMemo(feed: RememberedFeed): string {
     }
     numbers.push(row.byteLength, row.quantity, at(row.following), facts ? facts.quantity : null, missesIndex);
   }
-  const encoded: EncodedFeed = { format: FORMAT, first: at(feed.first), texts: texts.join(''), lengths, numbers, misses };
-  return asciiJson(JSON.stringify(encoded));
+  const joined = texts.join('');
+  // Built piece by piece: the numbers are ASCII, and a two-byte character in the misses (a Greek letter) would make a
+  // line stringified whole a two-byte string to escape.
+  const columns = `"format":${FORMAT},"first":${at(feed.first)},"lengths":${JSON.stringify(lengths)},"numbers":${JSON.stringify(numbers)},"misses":${asciiJson(JSON.stringify(misses))}`;
+  if (isAscii(joined) && !joined.includes('\0')) return `{${columns}}\n${joined}`;
+  return `{${columns},"texts":${asciiJson(JSON.stringify(joined))}}\n`;
 }
+
+/** Only ASCII characters (one UTF-8 byte each). */
+const isAscii = (text: string) => Buffer.byteLength(text, 'utf8') === text.length;
 
 const NON_ASCII = /[\u0080-\uffff]/g;
 
@@ -91,6 +103,7 @@ const NON_ASCII = /[\u0080-\uffff]/g;
  * such character: a feed written mostly outside ASCII would make a larger memo, still a correct one).
  */
 function asciiJson(json: string): string {
+  if (isAscii(json)) return json;
   NON_ASCII.lastIndex = 0;
   const at: number[] = [];
   while (NON_ASCII.exec(json) !== null) at.push(NON_ASCII.lastIndex - 1);
@@ -124,17 +137,23 @@ export interface DecodeOptions {
 /** A remembered feed from its text (encodeFeedMemo's); throws FeedMemoUnreadable when it is not one. */
 export function decodeFeedMemo(memo: string, options: DecodeOptions = {}): RememberedFeed {
   const shared = options.shared ?? ((text: string | null) => text);
+  const lineEnd = memo.indexOf('\n');
+  if (lineEnd === -1) throw new FeedMemoUnreadable(`the memo is not of format ${FORMAT}: it has no line of columns`);
   let encoded: unknown;
   try {
-    encoded = JSON.parse(memo);
+    encoded = JSON.parse(memo.slice(0, lineEnd));
   } catch (error) {
-    throw new FeedMemoUnreadable(`the memo is not JSON: ${(error as Error).message}`);
+    throw new FeedMemoUnreadable(`the memo's columns are not JSON: ${(error as Error).message}`);
   }
   if (typeof encoded !== 'object' || encoded === null || (encoded as { format?: unknown }).format !== FORMAT) {
     throw new FeedMemoUnreadable(`the memo is not of format ${FORMAT}`);
   }
-  const { first, texts, lengths, numbers, misses: missesTable } = encoded as Record<string, unknown>;
-  if (typeof texts !== 'string' || !Array.isArray(lengths) || !Array.isArray(numbers) || !Array.isArray(missesTable)) {
+  const { first, texts: escapedTexts, lengths, numbers, misses: missesTable } = encoded as Record<string, unknown>;
+  if (escapedTexts !== undefined && (typeof escapedTexts !== 'string' || lineEnd !== memo.length - 1)) {
+    throw new FeedMemoUnreadable('the memo has its texts twice');
+  }
+  const texts = (escapedTexts as string | undefined) ?? memo.slice(lineEnd + 1);
+  if (!Array.isArray(lengths) || !Array.isArray(numbers) || !Array.isArray(missesTable)) {
     throw new FeedMemoUnreadable('the memo lacks its columns');
   }
   const count = numbers.length / NUMBER_FIELDS;
