@@ -45,7 +45,8 @@ export function encodeFeedMemo(feed: RememberedFeed): string {
   const position = new Map<RememberedRow, number>();
   for (const row of feed.rows.values()) position.set(row, position.size);
   const at = (row: RememberedRow | undefined) => (row === undefined ? -1 : (position.get(row) ?? -1));
-  const texts: string[] = [];
+  // The memo's pieces: its line of columns (made last, in place of this one), then every text.
+  const texts: string[] = [''];
   const lengths: number[] = [];
   const numbers: Array<number | null> = [];
   const misses: EncodedFeed['misses'] = [];
@@ -81,12 +82,14 @@ export function encodeFeedMemo(feed: RememberedFeed): string {
     }
     numbers.push(row.byteLength, row.quantity, at(row.following), facts ? facts.quantity : null, missesIndex);
   }
-  const joined = texts.join('');
   // Built piece by piece: the numbers are ASCII, and a two-byte character in the misses (a Greek letter) would make a
   // line stringified whole a two-byte string to escape.
   const columns = `"format":${FORMAT},"first":${at(feed.first)},"lengths":${JSON.stringify(lengths)},"numbers":${JSON.stringify(numbers)},"misses":${asciiJson(JSON.stringify(misses))}`;
-  if (isAscii(joined) && !joined.includes('\0')) return `{${columns}}\n${joined}`;
-  return `{${columns},"texts":${asciiJson(JSON.stringify(joined))}}\n`;
+  // Joined once: the memo is one flat string, ~300 kB for 1,000 rows, which is sent as it is.
+  texts[0] = `{${columns}}\n`;
+  const memo = texts.join('');
+  if (isAscii(memo) && !memo.includes('\0')) return memo;
+  return `{${columns},"texts":${asciiJson(JSON.stringify(memo.slice(texts[0].length)))}}\n`;
 }
 
 /** Only ASCII characters (one UTF-8 byte each). */
