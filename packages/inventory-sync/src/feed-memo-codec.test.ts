@@ -160,6 +160,34 @@ describe('the shared memo of a feed', () => {
     expect([...decodeFeedMemo(withNul).rows.values()][0].supplierName).toBe('Nul\u0000Farm');
   });
 
+  it('writes once each text that rows repeat (rooms, purchase categories, suppliers, expiry dates)', () => {
+    const feed = committedFeed(
+      ['a', 'b', 'c', 'd'].map((variantId, index) => ({
+        variantId,
+        roomId: index < 2 ? 'room-sales-floor' : 'room-vault',
+        purchaseCategory: 'recreational',
+        quantity: index,
+        supplierName: 'Green Leaf Farms',
+        mapped: null,
+      })),
+    );
+    const memo = encodeFeedMemo(feed);
+    const occurrences = (text: string) => memo.split(text).length - 1;
+    expect(occurrences('room-sales-floor')).toBe(1);
+    expect(occurrences('room-vault')).toBe(1);
+    expect(occurrences('recreational')).toBe(1);
+    expect(occurrences('Green Leaf Farms')).toBe(1);
+    expect(occurrences('2027-01-31')).toBe(1); // committedFeed's rows 0 and 3 expire
+    const back = [...decodeFeedMemo(memo).rows.values()];
+    expect(back.map((row) => [row.variantId, row.roomId, row.purchaseCategory, row.supplierName])).toEqual([
+      ['a', 'room-sales-floor', 'recreational', 'Green Leaf Farms'],
+      ['b', 'room-sales-floor', 'recreational', 'Green Leaf Farms'],
+      ['c', 'room-vault', 'recreational', 'Green Leaf Farms'],
+      ['d', 'room-vault', 'recreational', 'Green Leaf Farms'],
+    ]);
+    expect(back.map((row) => row.expirationDate)).toEqual(['2027-01-31', null, null, '2027-01-31']);
+  });
+
   it('refuses text that is not a memo of this format, saying why', () => {
     const memo = encodeFeedMemo(
       committedFeed([
@@ -194,13 +222,20 @@ describe('the shared memo of a feed', () => {
     };
     expect(decodeFeedMemo(memoOf(good)).rows.size).toBe(1);
     expect(decodeFeedMemo(memoOf({ ...good, texts: goodTexts }, '')).rows.size).toBe(1);
-    expect(refused('{"format": 3, "texts": "')).toMatch(/no line of columns/);
-    expect(refused('{"format": 3, "lengths": [\nroom')).toMatch(/columns are not JSON/);
-    expect(refused(memoOf({ ...good, format: 2 }))).toMatch(/not of format 3/);
+    expect(refused('{"format": 4, "texts": "')).toMatch(/no line of columns/);
+    expect(refused('{"format": 4, "lengths": [\nroom')).toMatch(/columns are not JSON/);
+    expect(refused(memoOf({ ...good, format: 3 }))).toMatch(/not of format 4/);
     expect(refused(memoOf({ ...good, texts: goodTexts }))).toMatch(/its texts twice/);
     expect(refused(memoOf({ ...good, lengths: 'none' }))).toMatch(/lacks its columns/);
     expect(refused(memoOf({ ...good, first: 1 }))).toMatch(/no rows/);
     expect(refused(memoOf({ ...good, lengths: [...good.lengths.slice(0, -1), 500] }))).toMatch(/no length that fits/);
+    // A room (text 2) that repeats a text before it, when none was read; a digest (text 0) may not repeat one.
+    expect(refused(memoOf({ ...good, lengths: good.lengths.map((length: number, at: number) => (at === 2 ? -2 : length)) }))).toMatch(
+      /text 2 of the memo repeats a text it has not read/,
+    );
+    expect(refused(memoOf({ ...good, lengths: good.lengths.map((length: number, at: number) => (at === 0 ? -2 : length)) }))).toMatch(
+      /text 0 of the memo has no length that fits/,
+    );
     expect(refused(memoOf(good, `${goodTexts}more`))).toMatch(/texts no row reads/);
     expect(refused(numbers((row) => (row[2] = 5)))).toMatch(/row 0 of the memo: no successor/);
     expect(refused(numbers((row) => (row[3] = null)))).toMatch(/row 0 of the memo: facts of a product that was not mapped/);

@@ -5,23 +5,29 @@ import { RememberedRow, type MappedFacts, type RememberedFeed } from './feed-mem
  * A store's remembered feed as text, for the shared memo (shared-feed-memo.ts). Every sync of a store whose memory is
  * another worker's reads one, and every sync that changed a row writes one, so the format is made to be cheap both
  * ways: a few columns rather than an array per row. Every text of every row (the TEXT_FIELDS) goes into one string,
- * `texts`, with its length in `lengths` (-1: null); the numbers of each row (NUMBER_FIELDS) go into `numbers`; mapping
- * misses, which rows share, into a table. The memo is a line of JSON (the columns but the texts), a line break, then the
- * texts as they are: a store's texts are ~250 kB of ASCII, which neither needs escaping to be written nor a parse to be
- * read back (reading slices the memo). Texts that would not survive as they are (beyond ASCII, or a NUL, which
- * PostgreSQL's text refuses) go into the JSON line instead, escaped. All of it is ASCII (asciiJson). Reading cuts
- * `texts` back into its pieces in order. What comes back is checked as it is read: text that is not a memo of this
- * format is refused (the caller then recalls nothing).
+ * `texts`, with its length in `lengths` (-1: null; a text that rows repeat is written once: REPEATED); the numbers of
+ * each row (NUMBER_FIELDS) go into `numbers`; mapping misses, which rows share, into a table. The memo is a line of
+ * JSON (the columns but the texts), a line break, then the texts as they are: a store's texts are ~150 kB of ASCII
+ * for 1,000 rows, which neither need escaping to be written nor a parse to be read back (reading slices the memo).
+ * Texts that would not survive as they are (beyond ASCII, or a NUL, which PostgreSQL's text refuses) go into the JSON
+ * line instead, escaped. All of it is ASCII (asciiJson). Reading cuts `texts` back into its pieces in order. What
+ * comes back is checked as it is read: text that is not a memo of this format is refused (the caller then recalls
+ * nothing).
  */
 
 /** The format's version: a memo of another is not read. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /**
  * A row's texts: digest, variantId, roomId, purchaseCategory, regulatoryId, manifestId, invoiceNumber, expirationDate,
  * supplierName, then its product's variant id (null: the row's own) and content hash (both null: not mapped).
  */
 const TEXT_FIELDS = 11;
+/**
+ * Of those, the texts rows repeat (roomId, purchaseCategory, expirationDate, supplierName): each distinct one is
+ * written once, the first time, and numbered in that order; a later one's length is REPEATED minus its number.
+ */
+const REPEATED = -2;
 /**
  * A row's numbers: byteLength, quantity, the successor's position (-1: none), the product's quantity (null: not mapped),
  * its mapping misses' position in the table (-1: none).
@@ -59,17 +65,28 @@ export function encodeFeedMemo(feed: RememberedFeed): string {
     texts.push(value);
     lengths.push(value.length);
   };
+  const repeatedAt = new Map<string, number>();
+  /** A text many rows repeat: written the first time, then referred to (REPEATED). */
+  const repeated = (value: string | null) => {
+    const at = value === null ? undefined : repeatedAt.get(value);
+    if (at !== undefined) {
+      lengths.push(REPEATED - at);
+      return;
+    }
+    if (value !== null) repeatedAt.set(value, repeatedAt.size);
+    text(value);
+  };
   for (const row of feed.rows.values()) {
     const facts = row.mapped;
     text(row.digest);
     text(row.variantId);
-    text(row.roomId);
-    text(row.purchaseCategory);
+    repeated(row.roomId);
+    repeated(row.purchaseCategory);
     text(row.regulatoryId);
     text(row.manifestId);
     text(row.invoiceNumber);
-    text(row.expirationDate);
-    text(row.supplierName);
+    repeated(row.expirationDate);
+    repeated(row.supplierName);
     text(facts && facts.variantId !== row.variantId ? facts.variantId : null);
     text(facts ? facts.contentHash : null);
     let missesIndex = -1;
@@ -179,6 +196,21 @@ export function decodeFeedMemo(memo: string, options: DecodeOptions = {}): Remem
     return value;
   };
 
+  const repeatedTexts: string[] = [];
+  /** The next text of the memo, one that rows repeat (shared: one copy for the memo read into). */
+  const nextRepeated = (): string | null => {
+    const length = lengths[field] as unknown;
+    if (typeof length === 'number' && length <= REPEATED) {
+      const value = repeatedTexts[REPEATED - length];
+      if (value === undefined) throw new FeedMemoUnreadable(`text ${field} of the memo repeats a text it has not read`);
+      field++;
+      return value;
+    }
+    const value = shared(next());
+    if (value !== null) repeatedTexts.push(value);
+    return value;
+  };
+
   const rows: RememberedRow[] = new Array<RememberedRow>(count);
   const byDigest = new Map<string, RememberedRow>();
   for (let index = 0; index < count; index++) {
@@ -196,14 +228,14 @@ export function decodeFeedMemo(memo: string, options: DecodeOptions = {}): Remem
       digest,
       byteLength as number,
       variantId,
-      shared(next()),
-      shared(next()),
+      nextRepeated(),
+      nextRepeated(),
       quantity,
       next(),
       next(),
       next(),
-      next(),
-      next(),
+      nextRepeated(),
+      nextRepeated(),
     );
     const mappedVariantId = next();
     const contentHash = next();
