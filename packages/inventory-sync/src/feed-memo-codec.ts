@@ -116,11 +116,10 @@ const NON_ASCII = /[\u0080-\uffff]/g;
 
 /**
  * JSON text with every character outside ASCII written as its `\u` escape (a character beyond the Basic Multilingual
- * Plane as its two), which JSON.parse reads back as the same string. Feeds often have a few such characters (terpene
- * names with Greek letters in the mapping misses, a supplier's accented name), and one is enough for V8 to hold the
- * whole memo, ~200 kB, as a two-byte string: the save then converts all of it to UTF-8 and the read gets a two-byte
- * string back, twice the memory and slower to parse. Escaped, the memo is one-byte text both ways (six bytes for each
- * such character: a feed written mostly outside ASCII would make a larger memo, still a correct one).
+ * Plane as its two), which JSON.parse reads back as the same string: the misses' table (terpene names with Greek
+ * letters), and the texts when they cannot follow the line as they are. One such character is enough for V8 to hold a
+ * whole string as two bytes a character, which pg would then convert to UTF-8 to send and a read would get back as
+ * two-byte text. Escaped, the memo is one-byte text both ways (six bytes for each such character).
  */
 function asciiJson(json: string): string {
   if (isAscii(json)) return json;
