@@ -82,6 +82,21 @@ describe('parseOrderAnswer', () => {
     });
   });
 
+  it('reads an envelope whose data is a list of that one order, and no list of several', () => {
+    expect(parseOrderAnswer({ status: 200, data: [{ orderId: 'o-9', status: 'new', customerExternalId: 'c-9' }] })).toEqual({
+      orderId: 'o-9',
+      customerExternalId: 'c-9',
+      status: 'new',
+      customerNote: null,
+      shape: 'envelope',
+    });
+    expect(() => parseOrderAnswer({ status: 200, data: [{ orderId: 'o-1' }, { orderId: 'o-2' }] })).toThrow(
+      'the order answer has no orderId',
+    );
+    expect(() => parseOrderAnswer({ status: 200, data: [] })).toThrow('the order answer has no orderId');
+    expect(() => parseOrderAnswer({ status: 200, data: [['o-1']] })).toThrow('the order answer has no orderId');
+  });
+
   it("reads the order's customerNote when the answer has one, and nothing else as one", () => {
     expect(parseOrderAnswer({ orderId: 'o-1', status: 'new', customerNote: 'Order A-1' }).customerNote).toBe('Order A-1');
     expect(parseOrderAnswer({ status: 200, data: { orderId: 'o-1', customerNote: 'Order A-2' } }).customerNote).toBe('Order A-2');

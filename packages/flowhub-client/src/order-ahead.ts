@@ -114,13 +114,16 @@ export interface FlowhubOrderAnswer {
 
 /**
  * The create and orderStatus answers: `{orderId, customerExternalId, status}`, accepted bare or
- * inside the inventory-style envelope `{status: 200, data: {...}}` (which form the live API uses
- * is not certain). A `customerNote` beside them is read when present (a string), never required.
+ * inside the inventory-style envelope `{status: 200, data: {...}}`, whose `data` may also be a list
+ * holding that one order, as the inventory's is a list (which form the live API uses is not
+ * certain). A `customerNote` beside them is read when present (a string), never required.
  */
 export function parseOrderAnswer(body: unknown): FlowhubOrderAnswer & { shape: 'flat' | 'envelope' } {
   if (!body || typeof body !== 'object') throw new MalformedResponse('the order answer is not an object');
   const outer = body as Record<string, unknown>;
-  const inner = outer.data && typeof outer.data === 'object' ? (outer.data as Record<string, unknown>) : undefined;
+  // A list of one order is that order; a list of several names no one order, so it names none (no orderId below).
+  const data = Array.isArray(outer.data) && outer.data.length === 1 ? (outer.data[0] as unknown) : outer.data;
+  const inner = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
   const useInner = inner !== undefined && outer.orderId === undefined && inner.orderId !== undefined;
   const order = useInner ? inner : outer;
   const orderId = order.orderId;

@@ -39,7 +39,7 @@ function rowsOf(body: string | Buffer, cuts: number[] = []): unknown[] {
   return split(body, cuts).texts.map((text) => JSON.parse(text));
 }
 
-function failureOf(body: string, cuts: number[] = []): string {
+function failureOf(body: string | Buffer, cuts: number[] = []): string {
   try {
     split(body, cuts);
   } catch (error) {
@@ -50,8 +50,8 @@ function failureOf(body: string, cuts: number[] = []): string {
 }
 
 /** Every way to cut `body` in two, and in one-byte pieces. */
-function cutsOf(body: string): number[][] {
-  const length = Buffer.byteLength(body);
+function cutsOf(body: string | Buffer): number[][] {
+  const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   const halves = Array.from({ length: length + 1 }, (_, at) => [at]);
   return [[], ...halves, Array.from({ length: length - 1 }, (_, at) => at + 1)];
 }
@@ -140,6 +140,18 @@ describe('RowSplitter', () => {
     ['an unterminated string in a skipped field', '{"data":[1],"note":"open}', /it ends early\) after 1 rows/],
   ])('refuses %s as a malformed answer', (_name, body, message) => {
     expect(failureOf(body)).toMatch(message);
+  });
+
+  it('skips a UTF-8 byte order mark before the answer, whatever the chunking, and nowhere else', () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"status":200,"data":[{"a":1},{"a":"é"}]}')]);
+    for (const cuts of cutsOf(body)) {
+      expect(split(body, cuts)).toMatchObject({ texts: ['{"a":1}', '{"a":"é"}'], shape: 'envelope' });
+    }
+    expect(rowsOf(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(' [1]')]))).toEqual([1]);
+    // Half a mark, a mark after whitespace or a mark twice is not JSON.
+    expect(failureOf(Buffer.concat([Buffer.from([0xef, 0xbb]), Buffer.from('[1]')]))).toMatch(/not JSON \(it starts with byte 0xef\)/);
+    expect(failureOf(Buffer.concat([Buffer.from(' '), Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[1]')]))).toMatch(/byte 0xef/);
+    expect(failureOf(Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x5b, 0x5d]))).toMatch(/byte 0xef/);
   });
 
   it('refuses a missing quote: the rest of the body can no longer be trusted', () => {

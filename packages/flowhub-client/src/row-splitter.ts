@@ -16,6 +16,8 @@ import { MalformedResponse } from './flowhub-http';
  *   a bad escape) cannot move the row's end, so JSON.parse finds it and it is a problem of that row;
  * - broken structure (a `]` closing a `{`, a missing comma between rows, a body that ends early)
  *   leaves no trustworthy row boundary after it, so the whole answer is malformed;
+ * - a UTF-8 byte order mark before the answer is skipped (RFC 8259 lets a parser ignore one; a server that writes
+ *   one means nothing by it); anywhere else it is a byte like any other;
  * - envelope fields other than `data` are skipped by structure only, not validated; the few the sink asks for
  *   (`status` and the message fields: a failed envelope must be told from an empty feed) are handed to it as
  *   text, wherever they come, before or after the list.
@@ -54,6 +56,9 @@ export const DEFAULT_MAX_ROW_BYTES = 8 * 1024 * 1024;
 
 /** An envelope field kept for the sink (a status, a message) is small; a larger one is not kept. */
 export const MAX_ENVELOPE_FIELD_BYTES = 64 * 1024;
+
+/** The UTF-8 byte order mark: EF BB BF. */
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -99,6 +104,8 @@ export class RowSplitter {
   /** Bytes of the answer before the current chunk, for error positions. */
   private offset = 0;
   private fieldName = '';
+  /** Bytes of a byte order mark read at the answer's start. */
+  private bomRead = 0;
 
   // The value being scanned (a row, a key, or a skipped envelope field).
   private closers: number[] = [];
@@ -193,6 +200,14 @@ export class RowSplitter {
           continue;
         }
         case BEFORE_ROOT:
+          if (this.bomRead < UTF8_BOM.length && this.offset + i === this.bomRead) {
+            if (c === UTF8_BOM[this.bomRead]) {
+              this.bomRead += 1;
+              break;
+            }
+            // Part of a byte order mark, then something else: not a mark, and not JSON.
+            if (this.bomRead > 0) throw new MalformedResponse(`the answer is not JSON (it starts with ${shown(UTF8_BOM[0])})`);
+          }
           if (isWhitespace(c)) break;
           if (c === OPEN_BRACE) this.state = KEY_OR_CLOSE;
           else if (c === OPEN_BRACKET) this.openList('array');
