@@ -2,6 +2,7 @@ import { createBearerCheck } from '@flowhub-sync/config';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ProducerDependencies } from './dependencies';
 import { ApiError, errorHandler, parseWith } from './errors';
+import { clientErrorHandler, frameworkErrorHandler } from './refusals';
 import { healthRoutes } from './routes/health';
 import { createProducerMetrics } from './metrics';
 import { settingsRoutes } from './routes/settings';
@@ -23,11 +24,16 @@ declare module 'fastify' {
   }
 }
 
+/** A media type as Fastify reads one: `type/subtype`, then `;` and parameters. Fastify refuses any other Content-Type with 415. */
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(?:;|$)/;
+/** Content-Type values that are not a media type, set aside before Fastify reads the body, so that the parser can name them. */
+const unreadableTypes = new WeakMap<object, string>();
+
 /**
  * Request bodies. An empty body is no body, whatever the Content-Type (many clients send
  * `Content-Type: application/json` on every request): routes whose body is optional take it as absent, routes
- * that need one refuse it naming `body`. A non-empty body is JSON (with or without that Content-Type; Fastify's
- * own parser, which refuses `__proto__` and `constructor` keys); any other declared type is a 415.
+ * that need one refuse it naming `body`. A non-empty body is JSON in UTF-8, not compressed (with or without that
+ * Content-Type; Fastify's own parser, which refuses `__proto__` and `constructor` keys); anything else is a 415.
  */
 function acceptJsonOrNothing(app: Pick<FastifyInstance, 'getDefaultJsonParser' | 'removeAllContentTypeParsers' | 'addContentTypeParser'>) {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -35,14 +41,58 @@ function acceptJsonOrNothing(app: Pick<FastifyInstance, 'getDefaultJsonParser' |
   app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
-    const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-      return done(
-        Object.assign(new Error(`a request body must be JSON (Content-Type: application/json), not ${type}`), { statusCode: 415 }),
-      );
-    }
-    parseJson(request, text, done);
+    const unreadable = unreadableBody(request);
+    if (unreadable) return done(Object.assign(new Error(unreadable), { statusCode: 415 }));
+    parseJson(request, text, (error, value) => {
+      if (!error) return done(null, value);
+      // Fastify's message speaks of the Content-Type whatever went wrong: say which.
+      let valid = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        valid = false;
+      }
+      const message = valid ? 'the body has a __proto__ or constructor key, which is refused' : 'the body is not valid JSON';
+      done(Object.assign(new Error(message), { statusCode: 400 }));
+    });
   });
+}
+
+/**
+ * Fastify answers 415 to a Content-Type that is not a media type before any parser runs, even for an empty body. So
+ * this preParsing hook sets such a header aside (an empty one is no header at all), and the parser refuses it only
+ * when a body comes.
+ */
+async function setAsideUnreadableContentType(request: FastifyRequest) {
+  const declared = request.headers['content-type'];
+  if (declared === undefined || MEDIA_TYPE.test(declared)) return;
+  delete request.headers['content-type'];
+  if (declared.trim() !== '') unreadableTypes.set(request.raw, declared);
+}
+
+/** Why a non-empty body cannot be read as JSON (a 415), or undefined when it can. */
+function unreadableBody(request: FastifyRequest): string | undefined {
+  const unreadable = unreadableTypes.get(request.raw);
+  if (unreadable !== undefined) {
+    return `Content-Type ${JSON.stringify(unreadable.slice(0, 100))} is not a media type: a request body must be JSON`;
+  }
+  const [type, ...parameters] = (request.headers['content-type'] ?? '').split(';');
+  const mediaType = type.trim().toLowerCase();
+  if (mediaType !== '' && mediaType !== 'application/json' && !mediaType.endsWith('+json')) {
+    return `a request body must be JSON (Content-Type: application/json), not ${mediaType}`;
+  }
+  const charset = parameters
+    .map((parameter) => parameter.split('='))
+    .find(([name]) => name.trim().toLowerCase() === 'charset')?.[1]
+    ?.trim()
+    .replace(/^"(.*)"$/, '$1')
+    .toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    return `a request body must be JSON in UTF-8, not charset=${charset}`;
+  }
+  const encoding = (request.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') return `Content-Encoding ${encoding} is not accepted: send the body uncompressed`;
+  return undefined;
 }
 
 /** The platform's routes: every /v1 route but Flowhub's postback, each behind the bearer token (API_TOKEN, API_TOKENS). */
@@ -51,9 +101,12 @@ function platformApi(deps: ProducerDependencies) {
   return async (api: FastifyInstance) => {
     // An encapsulated plugin's hook runs for the routes registered inside it, whatever text the request target
     // arrived as (percent-escapes, absolute form, trailing slash…): it is decided by the route that matched.
-    api.addHook('onRequest', async (request) => {
+    api.addHook('onRequest', async (request, reply) => {
       request.tokenId = authenticate(request.headers.authorization);
-      if (!request.tokenId) throw new ApiError('unauthorized', 'missing or wrong bearer token');
+      if (!request.tokenId) {
+        reply.header('www-authenticate', 'Bearer');
+        throw new ApiError('unauthorized', 'missing or wrong bearer token');
+      }
     });
     api.register(settingsRoutes(deps));
     api.register(categoryMappingRoutes(deps));
@@ -78,8 +131,12 @@ export function buildApp(deps: ProducerDependencies) {
     // Our own request line (onResponse below) carries the route pattern and the token's id; not Fastify's.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    // Ids in paths are validated by each route; keep Fastify from rewriting them.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Ids in paths are validated by each route; keep Fastify from rewriting them. Each route names an id too long
+    // (a variantId takes 200 characters): Fastify's own limit (100) is set past any request line Node reads (16 KiB).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
+    // Requests refused before any route (a target that does not decode) or by the HTTP parser: in our error shape.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -90,6 +147,7 @@ export function buildApp(deps: ProducerDependencies) {
 
   app.decorateRequest('tokenId', null);
   app.addHook('onSend', async (request, reply) => securityHeaders(request, reply));
+  app.addHook('preParsing', setAsideUnreadableContentType);
   acceptJsonOrNothing(app);
   // Every store route checks its storeId before anything else.
   app.addHook('preValidation', async (request) => {

@@ -57,11 +57,37 @@ export function validationError(issues: readonly z.core.$ZodIssue[], prefix: rea
   return new ApiError('validation_failed', `invalid request: ${fields.join(', ')}`, details);
 }
 
-/** Validates a request part; a failure is a 400 naming every wrong field. */
+/** Validates a request part; a failure is a 400 naming every wrong field (texts that cannot be stored included). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, prefix: readonly PropertyKey[] = []): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) throw validationError(result.error.issues, prefix);
+  const unstorable = unstorableTexts(result.data, prefix);
+  if (unstorable.length > 0)
+    throw new ApiError('validation_failed', `invalid request: ${unstorable.map(({ path }) => path).join(', ')}`, unstorable);
   return result.data;
+}
+
+/** In unicode mode a well-formed pair is one astral character: only an unpaired surrogate matches. */
+const UNPAIRED_SURROGATE = /\p{Surrogate}/u;
+
+/** Why a text cannot be stored as sent: PostgreSQL refuses NUL in text, and would keep an unpaired surrogate as U+FFFD. */
+export function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
+  if (UNPAIRED_SURROGATE.test(text)) return 'must be well-formed Unicode (it holds an unpaired surrogate)';
+  return undefined;
+}
+
+/** Every text of a parsed request part (schema-shaped, so bounded) that cannot be stored as sent, named by its path. */
+export function unstorableTexts(value: unknown, path: readonly PropertyKey[] = []): ErrorDetail[] {
+  if (typeof value === 'string') {
+    const message = unstorableText(value);
+    return message ? [{ path: formatPath(path) || 'body', message }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((element, index) => unstorableTexts(element, [...path, index]));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, field]) => unstorableTexts(field, [...path, key]));
+  }
+  return [];
 }
 
 const postgresDown = (error: unknown): boolean => {
@@ -76,6 +102,12 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
     return reply.status(error.status).send({ error: { code: error.code, message: error.message, details: error.details } });
   }
   const fastifyError = error as FastifyError;
+  if (fastifyError.statusCode === 403 || fastifyError.statusCode === 404) {
+    // A file the reference's static plugin does not have, or will not serve (outside its folder): nothing here.
+    return reply
+      .status(404)
+      .send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}`, details: [] } });
+  }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     // Fastify's own refusals: unparsable JSON, wrong content type, body too large.
     return reply.status(fastifyError.statusCode === 415 || fastifyError.statusCode === 413 ? fastifyError.statusCode : 400).send({

@@ -10,6 +10,9 @@ export function tokenId(token: string): string {
   return digest(token).toString('hex').slice(0, 8);
 }
 
+/** The scheme of `Authorization: Bearer <token>`: in any case, then one or more spaces (RFC 9110; a tab is no separator). */
+const BEARER_SCHEME = /^bearer +/i;
+
 /**
  * Checks `Authorization: Bearer <token>` against the accepted tokens. The comparison is of SHA-256 digests in
  * constant time, against every accepted token whatever matched, so neither a guess's content nor its length
@@ -18,7 +21,8 @@ export function tokenId(token: string): string {
 export function createBearerCheck(tokens: readonly string[]): (authorization: string | undefined) => string | null {
   const accepted = tokens.map((token) => ({ digest: digest(token), id: tokenId(token) }));
   return (authorization) => {
-    const given = authorization?.startsWith('Bearer ') ? authorization.slice(7) : '';
+    const scheme = BEARER_SCHEME.exec(authorization ?? '');
+    const given = scheme && authorization ? authorization.slice(scheme[0].length) : '';
     const givenDigest = digest(given);
     let matched: string | null = null;
     for (const token of accepted) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  type NotWholeLine,
   type OrderLine,
   type PushState,
   type StoreOrderSettings,
@@ -83,9 +84,13 @@ function insufficientInventory(
   );
 }
 
-/** Lines naming a weight tier their product does not list: a 400 naming each line's weightTier. */
-function unknownWeightTiers(lines: readonly UnknownTierLine[]): ApiError {
-  const details: ErrorDetail[] = lines.map(({ line, variantId, weightTier, tiers }) => ({
+/**
+ * Lines that do not fit their product, in line order: a 400 naming each line's weightTier when the product does not
+ * list that tier, and each line's quantity when it is a fraction of a product not sold by weight.
+ */
+function linesNotFitting(unknownTiers: readonly UnknownTierLine[], notWhole: readonly NotWholeLine[]): ApiError {
+  const tierDetails = unknownTiers.map(({ line, variantId, weightTier, tiers }) => ({
+    line,
     path: `items[${line}].weightTier`,
     message:
       tiers.length > 0
@@ -93,6 +98,15 @@ function unknownWeightTiers(lines: readonly UnknownTierLine[]): ApiError {
         : `${JSON.stringify(weightTier)} is not a weight tier of ${variantId}: it has no weight tiers (it is not sold by weight)`,
     variantId,
   }));
+  const quantityDetails = notWhole.map(({ line, variantId }) => ({
+    line,
+    path: `items[${line}].quantity`,
+    message: `must be a whole number: ${variantId} is not sold by weight`,
+    variantId,
+  }));
+  const details: ErrorDetail[] = [...tierDetails, ...quantityDetails]
+    .sort((a, b) => a.line - b.line)
+    .map(({ line: _line, ...detail }) => detail);
   return new ApiError('validation_failed', `invalid order: ${details.map((detail) => detail.path).join(', ')}`, details);
 }
 
@@ -126,7 +140,8 @@ async function loadStoreForOrders(deps: Deps, storeId: string): Promise<StoreOrd
  * (packages/db placeOrder: all or nothing, products locked in variantId order); if any variant cannot spare
  * its quantity nothing is written and the answer lists every short item. An item naming a weight tier holds
  * quantity × the tier's grams, read from the locked product in the same statement; a tier the product does not
- * list is a 400 naming the item's weightTier, nothing written. Only PostgreSQL is involved.
+ * list is a 400 naming the item's weightTier, and a fraction of a product not sold by weight a 400 naming the item's
+ * quantity (Flowhub counts such items in whole units), nothing written. Only PostgreSQL is involved.
  */
 export async function createOrder(deps: Deps, storeId: string, raw: unknown, now = new Date()): Promise<CreateOrderResult> {
   const store = await loadStoreForOrders(deps, storeId);
@@ -176,7 +191,7 @@ export async function createOrder(deps: Deps, storeId: string, raw: unknown, now
     store.quantityThreshold,
   );
   if (placed.outcome === 'exists') return repeatOf(deps, placed, body.externalId, contentHash);
-  if (placed.outcome === 'unknown_tier') throw unknownWeightTiers(placed.lines);
+  if (placed.outcome === 'invalid_lines') throw linesNotFitting(placed.unknownTiers, placed.notWhole);
   if (placed.outcome === 'short') throw insufficientInventory(lines, placed.short);
 
   const created = placed.order;

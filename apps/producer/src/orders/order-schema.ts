@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { externalIdSchema, idSchema } from '@flowhub-sync/config';
 import { decodeOrderCursor } from '@flowhub-sync/db';
 import type { ErrorDetail } from '../errors';
-import { formatPath } from '../errors';
+import { formatPath, unstorableTexts } from '../errors';
 
 /** The order routes' path parameters (apps/producer/src/params.ts), for the routes that import them from here. */
 export { orderParams } from '../params';
@@ -38,8 +38,12 @@ const item = z
       .number()
       .positive('must be greater than 0')
       .max(100_000, 'must be at most 100000')
-      // Holds are summed to 6 decimals (see holds.ts): finer quantities would be held as 0.
-      .refine((quantity) => Math.abs(quantity * 1e6 - Math.round(quantity * 1e6)) < 1e-6, 'must have at most 6 decimal places')
+      // Holds are summed to 6 decimals (see holds.ts): finer quantities would be held rounded, and one below a millionth
+      // (5e-13 is within the tolerance of 0 millionths) as 0. A quantity not above 0 is positive()'s to name.
+      .refine((quantity) => {
+        const millionths = quantity * 1e6;
+        return Math.abs(millionths - Math.round(millionths)) < 1e-6 && (quantity <= 0 || Math.round(millionths) >= 1);
+      }, 'must have at most 6 decimal places')
       .describe("in Flowhub's unit for the item (whole numbers unless it is sold by weight: then grams), or units of the weightTier named"),
     weightTier: text(100)
       .min(1, 'must not be empty')
@@ -153,7 +157,7 @@ export function crossFieldProblems(raw: unknown, store: { syncOrders: boolean })
 export function parseCreateOrder(raw: unknown, store: { syncOrders: boolean }): { body?: CreateOrderBody; problems: ErrorDetail[] } {
   const parsed = createOrderBody.safeParse(raw, { error: requiredFieldMessages });
   const malformed = parsed.success
-    ? []
+    ? unstorableTexts(parsed.data)
     : parsed.error.issues.map((issue) => ({ path: formatPath(issue.path) || 'body', message: issue.message }));
   const seen = new Set(malformed.map((problem) => problem.path));
   const joined = crossFieldProblems(raw, store).filter((problem) => !seen.has(problem.path) && (seen.add(problem.path), true));

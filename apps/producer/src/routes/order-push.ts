@@ -19,7 +19,8 @@ export const pushBody = z
       .trim()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
-      .regex(/^\S*$/, 'must not contain spaces')
+      // An id: no spaces, and no control characters, which nothing but a mistake or a probe puts in one.
+      .regex(/^[^\s\p{Cc}]*$/u, 'must not contain spaces or control characters')
       .optional(),
     recreate: z.literal(true, { error: 'must be true when given' }).optional(),
   })

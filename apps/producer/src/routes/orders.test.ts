@@ -23,6 +23,10 @@ async function freshStore(settings: Parameters<typeof seedStore>[2] = {}, stock:
   return storeId;
 }
 
+/** Marks a product as sold by weight (grams), as a sync of a bulk item does: its quantities may be fractional. */
+const sellByWeight = (storeId: string, variantId: string) =>
+  h.db.prisma.product.update({ where: { storeId_variantId: { storeId, variantId } }, data: { soldByWeight: true, quantityUnit: 'grams' } });
+
 const create = (storeId: string, body: unknown) =>
   app.inject({ method: 'POST', url: `/v1/stores/${storeId}/orders`, headers: auth, payload: body as object });
 const act = (storeId: string, externalId: string, action: 'confirm' | 'cancel' | 'complete') =>
@@ -38,6 +42,7 @@ const detailsByPath = (response: { json(): any }) =>
 describe('POST /v1/stores/{storeId}/orders', () => {
   it('creates the order and holds its quantities at once', async () => {
     const storeId = await freshStore();
+    await sellByWeight(storeId, 'v-b');
     const response = await create(
       storeId,
       orderBody('A-1001', [
@@ -136,6 +141,7 @@ describe('POST /v1/stores/{storeId}/orders', () => {
 
   it('holds fractional quantities exactly (items sold by weight)', async () => {
     const storeId = await freshStore({}, { 'v-g': 0.6 });
+    await sellByWeight(storeId, 'v-g');
     for (const [index, quantity] of [0.1, 0.2, 0.3].entries()) {
       expect((await create(storeId, orderBody(`W-${index}`, [{ variantId: 'v-g', quantity }]))).statusCode).toBe(201);
     }
@@ -250,6 +256,38 @@ describe('POST /v1/stores/{storeId}/orders', () => {
         'items[0].quantity': 'must be a whole number of units of the weight tier',
         'items[1].weightTier': 'must not be empty',
       });
+    });
+
+    it('needs whole numbers for an item not sold by weight: a 400 naming each such quantity beside each unknown tier, nothing held', async () => {
+      const storeId = await weighedStore(30);
+      const response = await create(
+        storeId,
+        orderBody('T-fraction', [
+          { variantId: 'v-a', quantity: 0.5 },
+          { variantId: 'v-bulk', quantity: 0.75 },
+          { variantId: 'v-a', quantity: 2.25 },
+          { variantId: 'v-bulk', quantity: 1, weightTier: 'half ounce' },
+        ]),
+      );
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.message).toBe('invalid order: items[0].quantity, items[2].quantity, items[3].weightTier');
+      expect(detailsByPath(response)).toEqual({
+        'items[0].quantity': 'must be a whole number: v-a is not sold by weight',
+        'items[2].quantity': 'must be a whole number: v-a is not sold by weight',
+        'items[3].weightTier': expect.stringContaining('is not a weight tier of v-bulk'),
+      });
+      expect([await held(storeId, 'v-a'), await held(storeId, 'v-bulk')]).toEqual([0, 0]);
+      expect(await h.db.prisma.order.count({ where: { storeId } })).toBe(0);
+
+      const whole = await create(
+        storeId,
+        orderBody('T-fraction', [
+          { variantId: 'v-a', quantity: 2 },
+          { variantId: 'v-bulk', quantity: 0.75 },
+        ]),
+      );
+      expect(whole.statusCode).toBe(201);
+      expect([await held(storeId, 'v-a'), await held(storeId, 'v-bulk')]).toEqual([2, 0.75]);
     });
 
     it('treats a repeat naming the same tier as the same order, and another tier as other content', async () => {
@@ -381,6 +419,22 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
     expect(paths).not.toContain('items[0].quantity');
     expect(detailsByPath(response)['customer.phone']).toMatch(/E\.164/);
     expect(response.json().error.message).toContain('customer.phone');
+  });
+
+  it('refuses a quantity below a millionth, which would be held as 0, naming it', async () => {
+    const storeId = await freshStore();
+    await sellByWeight(storeId, 'v-a');
+    for (const quantity of [5e-13, 1e-300, 4e-7]) {
+      const response = await create(storeId, orderBody('Q-tiny', [{ variantId: 'v-a', quantity }]));
+      expect({ quantity, status: response.statusCode, details: detailsByPath(response) }).toEqual({
+        quantity,
+        status: 400,
+        details: { 'items[0].quantity': 'must have at most 6 decimal places' },
+      });
+    }
+    expect(await held(storeId, 'v-a')).toBe(0);
+    expect((await create(storeId, orderBody('Q-tiny', [{ variantId: 'v-a', quantity: 0.000001 }]))).statusCode).toBe(201);
+    expect(await held(storeId, 'v-a')).toBe(0.000001);
   });
 
   it('needs an address for a delivery', async () => {

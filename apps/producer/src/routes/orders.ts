@@ -10,6 +10,17 @@ import { cancelOrder, completeOrder, confirmOrder, getOrder, setHoldInventory, t
 
 type OrderRouteParams = { storeId: string; externalId: string };
 
+const isObject = (body: unknown) => body !== null && typeof body === 'object' && !Array.isArray(body);
+
+/** The body of an action that takes no fields (api-document.ts `noFields`): none, an empty one, or a JSON object. */
+function noFields(body: unknown) {
+  if (body !== undefined && !isObject(body)) {
+    throw new ApiError('validation_failed', 'the body must be a JSON object, or none', [
+      { path: 'body', message: 'must be a JSON object' },
+    ]);
+  }
+}
+
 /**
  * The order routes of api-contract.md ("Orders"), and the store's order list. They touch only PostgreSQL, so
  * orders are taken and confirmed while Redis is down.
@@ -21,7 +32,7 @@ export const orderRoutes =
 
     app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/orders', async (request, reply) => {
       const { storeId } = parseWith(storeParams, request.params);
-      if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) {
+      if (!isObject(request.body)) {
         throw new ApiError('validation_failed', 'the body must be a JSON object', [{ path: 'body', message: 'must be a JSON object' }]);
       }
       const { statusCode, order } = await createOrder(deps, storeId, request.body);
@@ -42,17 +53,23 @@ export const orderRoutes =
     );
 
     app.post<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId/confirm', async (request, reply) => {
-      const result = await confirmOrder(deps, parseWith(orderParams, request.params));
+      const ref = parseWith(orderParams, request.params);
+      noFields(request.body);
+      const result = await confirmOrder(deps, ref);
       return reply.status(result.statusCode).send(answer(result));
     });
 
-    app.post<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId/cancel', async (request) =>
-      answer(await cancelOrder(deps, parseWith(orderParams, request.params))),
-    );
+    app.post<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId/cancel', async (request) => {
+      const ref = parseWith(orderParams, request.params);
+      noFields(request.body);
+      return answer(await cancelOrder(deps, ref));
+    });
 
-    app.post<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId/complete', async (request) =>
-      answer(await completeOrder(deps, parseWith(orderParams, request.params))),
-    );
+    app.post<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId/complete', async (request) => {
+      const ref = parseWith(orderParams, request.params);
+      noFields(request.body);
+      return answer(await completeOrder(deps, ref));
+    });
 
     app.patch<{ Params: OrderRouteParams }>('/v1/stores/:storeId/orders/:externalId', async (request) => {
       const ref = parseWith(orderParams, request.params);

@@ -205,6 +205,20 @@ describe('postbacks in any shape', () => {
       expect(everything).not.toContain(value);
   });
 
+  it('answers 202 to a deeply nested body, and logs the key paths it reaches', async () => {
+    const { token } = await orderWithToken('P-4');
+    const nested = 5_000;
+    for (const payload of ['['.repeat(nested) + ']'.repeat(nested), `{"a":${'['.repeat(nested)}{"b":1}${']'.repeat(nested)}}`]) {
+      expect((await postback(token, payload, 'application/json')).statusCode).toBe(202);
+    }
+    expect(await queued()).toHaveLength(2);
+    const received = logLines.filter((line) => line.msg === 'Flowhub postback received');
+    expect(received.map((line) => [line.bodyShape, line.bodyKeys])).toEqual([
+      ['json', []],
+      ['json', ['a']],
+    ]);
+  });
+
   it('an unknown token stays a 404, whatever the body', async () => {
     for (const [payload, contentType] of [
       ['orderId=fh-1', 'application/x-www-form-urlencoded'],
@@ -233,6 +247,10 @@ describe('reading a postback body', () => {
     expect(namedFlowhubOrderId({ 'data.orderId': 'fh-3' })).toEqual({ orderId: 'fh-3', field: 'data.orderId' });
     expect(namedFlowhubOrderId({ order: { id: 'fh-4' }, orderId: { nested: true }, _id: 'x'.repeat(201) })).toBeUndefined();
     expect(namedFlowhubOrderId(['fh-5'])).toBeUndefined();
+    // An id no order can have is no id: the next field is looked at.
+    expect(namedFlowhubOrderId({ orderId: 'fh\u00006', id: 'fh-6' })).toEqual({ orderId: 'fh-6', field: 'id' });
+    expect(namedFlowhubOrderId({ orderId: 'fh 7' })).toBeUndefined();
+    expect(namedFlowhubOrderId({ orderId: 'fh\u00017', _id: '\ud800' })).toBeUndefined();
     expect(namedFlowhubOrderId(undefined)).toBeUndefined();
   });
 
@@ -242,5 +260,15 @@ describe('reading a postback body', () => {
     expect(paths).toHaveLength(MAX_KEY_PATHS);
     expect(truncated).toBe(true);
     expect(bodyKeyPaths([{ a: 1 }, { b: [{ c: 1 }] }])).toEqual({ paths: ['[].a', '[].b', '[].b[].c'], truncated: false });
+  });
+
+  it('walks arrays within bounds too: nesting and elements read are limited as keys are', () => {
+    let deep: unknown = { id: 1 };
+    for (let level = 0; level < 100_000; level++) deep = [deep];
+    expect(bodyKeyPaths(deep)).toEqual({ paths: [], truncated: false });
+    expect(bodyKeyPaths({ a: [[{ b: 1 }]] })).toEqual({ paths: ['a', 'a[][].b'], truncated: false });
+    // Wide arrays inside wide arrays: a bounded number of elements is read, and the answer says it stopped.
+    const wide = Array.from({ length: 20 }, () => Array.from({ length: 20 }, () => Array.from({ length: 20 }, () => ({ k: 1 }))));
+    expect(bodyKeyPaths(wide)).toEqual({ paths: ['[][][].k'], truncated: true });
   });
 });

@@ -54,7 +54,13 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
 /** Where a postback body may name Flowhub's order id, in this order (form bodies may spell the nested one flat). */
 export const ORDER_ID_FIELDS = ['orderId', 'id', '_id', 'data.orderId'] as const;
 
-/** The Flowhub order id a postback body names (a string or a number, at most 200 characters), with where it was. */
+/** What an order id can be (as `flowhubOrderId` of a push): no spaces, control characters or unpaired surrogates. */
+const FLOWHUB_ORDER_ID = /^[^\s\p{Cc}\p{Surrogate}]+$/u;
+
+/**
+ * The Flowhub order id a postback body names (a string or a number, at most 200 characters, that could be an id), with
+ * where it was.
+ */
 export function namedFlowhubOrderId(body: unknown): { orderId: string; field: string } | undefined {
   const record = asRecord(body);
   if (!record) return undefined;
@@ -63,7 +69,7 @@ export function namedFlowhubOrderId(body: unknown): { orderId: string; field: st
       field === 'data.orderId' ? [asRecord(record.data)?.orderId, record['data.orderId'], record['data[orderId]']] : [record[field]];
     for (const value of candidates) {
       const orderId = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
-      if (orderId !== '' && orderId.length <= 200) return { orderId, field };
+      if (orderId !== '' && orderId.length <= 200 && FLOWHUB_ORDER_ID.test(orderId)) return { orderId, field };
     }
   }
   return undefined;
@@ -72,19 +78,31 @@ export function namedFlowhubOrderId(body: unknown): { orderId: string; field: st
 /** How deep the key paths of a postback body are logged (`data.order.id` is 3 deep), and how many at most. */
 export const KEY_PATH_DEPTH = 3;
 export const MAX_KEY_PATHS = 40;
+/**
+ * Arrays add no key to a path, so they are bounded apart: at most this many levels in all, arrays and objects (an
+ * array at each of the KEY_PATH_DEPTH levels, `[].a[].b[].c`), and at most MAX_NODES_READ values read.
+ */
+const MAX_NESTING = 2 * KEY_PATH_DEPTH;
+const MAX_NODES_READ = 1_000;
 
 /**
  * The key paths of a body, never its values: `status`, `data`, `data.orderId`, `items[]`, `items[].id`… to
  * KEY_PATH_DEPTH levels and at most MAX_KEY_PATHS paths (each name cut to 64 characters, control characters
- * dropped), so that the first real postbacks show their shape in the log.
+ * dropped), so that the first real postbacks show their shape in the log. Bounded whatever the body (deeply nested
+ * arrays included): it must never throw, the postback is answered 2xx whatever its body.
  */
 export function bodyKeyPaths(value: unknown): { paths: string[]; truncated: boolean } {
   const paths = new Set<string>();
   let truncated = false;
-  const visit = (node: unknown, prefix: string, depth: number) => {
-    if (truncated || depth > KEY_PATH_DEPTH) return;
+  let read = 0;
+  const visit = (node: unknown, prefix: string, depth: number, nesting: number) => {
+    if (truncated || depth > KEY_PATH_DEPTH || nesting > MAX_NESTING) return;
+    if (++read > MAX_NODES_READ) {
+      truncated = true;
+      return;
+    }
     if (Array.isArray(node)) {
-      for (const element of node.slice(0, 20)) visit(element, `${prefix}[]`, depth);
+      for (const element of node.slice(0, 20)) visit(element, `${prefix}[]`, depth, nesting + 1);
       return;
     }
     const record = asRecord(node);
@@ -100,10 +118,10 @@ export function bodyKeyPaths(value: unknown): { paths: string[]; truncated: bool
         }
         paths.add(path);
       }
-      visit(record[key], path, depth + 1);
+      visit(record[key], path, depth + 1, nesting + 1);
     }
   };
-  visit(value, '', 1);
+  visit(value, '', 1, 1);
   return { paths: [...paths], truncated };
 }
 

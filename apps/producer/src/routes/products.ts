@@ -14,7 +14,7 @@ import {
 } from '@flowhub-sync/db';
 import { AIQ_CATEGORIES, EDITABLE_PRODUCT_FIELDS, ownedFieldsEdited, STRAIN_TYPES } from '@flowhub-sync/mapping';
 import type { ProducerDependencies } from '../dependencies';
-import { ApiError, notFound, parseWith, type ErrorDetail } from '../errors';
+import { ApiError, notFound, parseWith, unstorableText, type ErrorDetail } from '../errors';
 import { storeParams } from '../params';
 import { productChangeView, productView } from '../views/product';
 
@@ -30,10 +30,12 @@ const booleanText = z.enum(['true', 'false'], { message: 'must be true or false'
 
 /** The cursor is the last variantId of the page, base64url-encoded: opaque to callers, stable across pages. */
 const encodeCursor = (variantId: string) => Buffer.from(variantId, 'utf8').toString('base64url');
+const NOT_A_CURSOR = 'is not a cursor this API gave out (use nextCursor as it was returned)';
 const cursorText = z.string().transform((cursor, context) => {
   const variantId = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (variantId === '' || encodeCursor(variantId) !== cursor) {
-    context.addIssue({ code: 'custom', message: 'is not a cursor this API gave out (use nextCursor as it was returned)' });
+  // A decoded NUL ("AA") names no variant and would reach PostgreSQL, which refuses it in text.
+  if (variantId === '' || unstorableText(variantId) || encodeCursor(variantId) !== cursor) {
+    context.addIssue({ code: 'custom', message: NOT_A_CURSOR });
     return z.NEVER;
   }
   return variantId;
@@ -60,8 +62,8 @@ export const listQuery = z.object({
 /** The change feed's cursor (packages/db/src/products/changes.ts): opaque to callers. */
 const changeCursorText = z.string().transform((text, context): ProductChangeCursor => {
   const cursor = decodeProductChangeCursor(text);
-  if (!cursor) {
-    context.addIssue({ code: 'custom', message: 'is not a cursor this API gave out (use nextCursor as it was returned)' });
+  if (!cursor || unstorableText(cursor.variantId)) {
+    context.addIssue({ code: 'custom', message: NOT_A_CURSOR });
     return z.NEVER;
   }
   return cursor;

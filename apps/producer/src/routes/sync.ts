@@ -15,7 +15,8 @@ export const syncRoutes =
   async (app) => {
     app.post<{ Params: { storeId: string } }>('/v1/stores/:storeId/sync', async (request, reply) => {
       const { storeId } = request.params;
-      const { acceptShrink } = parseWith(syncBody, request.body ?? undefined);
+      // No body is the default; any body, `null` included, must be the object.
+      const { acceptShrink } = parseWith(syncBody, request.body);
       const enabled = await isStoreEnabled(deps.prisma, storeId);
       if (enabled === null) throw notFound('store');
       if (!enabled) {

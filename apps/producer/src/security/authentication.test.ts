@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type net from 'node:net';
 import { operations } from '../openapi/api-document';
 import { auth, createProducerHarness, TEST_API_TOKEN, type ProducerHarness } from '../testing/harness';
+import { rawRequest, requestText } from '../testing/raw-http';
 
 /*
  * Every /v1 route from the OpenAPI route table (so a new route cannot be forgotten here) refuses a request
@@ -9,8 +11,11 @@ import { auth, createProducerHarness, TEST_API_TOKEN, type ProducerHarness } fro
 
 const board = { user: 'ops', password: 'board-password-123' };
 let h: ProducerHarness;
+let port: number;
 beforeAll(async () => {
   h = await createProducerHarness({ bullBoard: board });
+  await h.app.listen({ port: 0, host: '127.0.0.1' });
+  port = (h.app.server.address() as net.AddressInfo).port;
   await h.db.prisma.store.create({ data: { id: 's1', enabled: true, syncOrders: true, clientId: 'c', locationId: 'l' } });
   await h.db.prisma.order.create({
     data: {
@@ -104,3 +109,47 @@ it.each(['/admin/queues', '/admin/queues/api/queues', '/admin/queues/api/queues?
     expect((await h.app.inject({ method: 'GET', url, headers: auth })).statusCode).toBe(401);
   },
 );
+
+describe('the Authorization header as clients write it (RFC 9110: the scheme in any case, then one or more spaces)', () => {
+  const getOrder = (authorization?: string) =>
+    rawRequest(
+      port,
+      requestText(port, 'GET /v1/stores/s1/orders/A-1 HTTP/1.1', authorization === undefined ? [] : [`Authorization: ${authorization}`]),
+    );
+
+  it.each([
+    `bearer ${TEST_API_TOKEN}`,
+    `BEARER ${TEST_API_TOKEN}`,
+    `bEaReR ${TEST_API_TOKEN}`,
+    `Bearer  ${TEST_API_TOKEN}`,
+    `Bearer    ${TEST_API_TOKEN}`,
+  ])('%j is the token', async (authorization) => {
+    const answer = await getOrder(authorization);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body).externalId).toBe('A-1');
+  });
+
+  it.each([
+    ['no header', undefined],
+    ['a tab for the space', `Bearer\t${TEST_API_TOKEN}`],
+    ['no separator', `Bearer${TEST_API_TOKEN}`],
+    ['another scheme', `Token ${TEST_API_TOKEN}`],
+    ['a wrong token in lower case', 'bearer not-the-token'],
+    ['the token with a space inside', `Bearer ${TEST_API_TOKEN.slice(0, 4)} ${TEST_API_TOKEN.slice(4)}`],
+  ])('%s: 401 in the error shape with WWW-Authenticate: Bearer', async (_what, authorization) => {
+    const answer = await getOrder(authorization);
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toBe('Bearer');
+    expect(JSON.parse(answer.body).error.code).toBe('unauthorized');
+  });
+
+  it('Bull Board still asks for Basic credentials, and takes no bearer token', async () => {
+    for (const authorization of [[], [`Authorization: bearer ${TEST_API_TOKEN}`]]) {
+      const answer = await rawRequest(port, requestText(port, 'GET /admin/queues HTTP/1.1', authorization));
+      expect(answer.status).toBe(401);
+      expect(answer.headers['www-authenticate']).toMatch(/^Basic realm=/);
+    }
+    const basic = Buffer.from(`${board.user}:${board.password}`).toString('base64');
+    expect((await rawRequest(port, requestText(port, 'GET /admin/queues HTTP/1.1', [`Authorization: Basic ${basic}`]))).status).toBe(200);
+  });
+});

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { operations } from '../openapi/api-document';
-import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
+import { auth, createProducerHarness, TEST_API_TOKEN, type ProducerHarness } from '../testing/harness';
+import { rawRequest, requestText } from '../testing/raw-http';
 
 /*
  * The bearer token is demanded by the route that matched, not by the text of the request target. HTTP test
@@ -165,3 +166,69 @@ describe.each(guarded.map((operation) => [`${operation.method.toUpperCase()} ${o
     });
   },
 );
+
+/** `GET target`, with the token or without, written as is. */
+const get = (target: string, token: boolean) =>
+  rawRequest(port, requestText(port, `GET ${target} HTTP/1.1`, token ? [`Authorization: Bearer ${TEST_API_TOKEN}`] : []));
+
+describe('path parameters of any length reach the route, which names the one too long', () => {
+  it.each([
+    ['storeId', `/v1/stores/${'s'.repeat(101)}/flowhub`],
+    ['storeId', `/v1/stores/${'s'.repeat(5000)}/orders`],
+    ['externalId', `/v1/stores/s1/orders/${'A'.repeat(101)}`],
+    ['variantId', `/v1/stores/s1/products/${'v'.repeat(201)}`],
+  ])('an over-long %s is a 400 naming it (401 without the token)', async (param, target) => {
+    const answer = await get(target, true);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.body).error).toMatchObject({ code: 'validation_failed', details: [expect.objectContaining({ path: param })] });
+    expect(answer.headers['cache-control']).toBe('no-store');
+    expect((await get(target, false)).status).toBe(401);
+  });
+
+  it('a variantId of up to 200 characters is looked up (404 for an unknown one, not a refusal of its length)', async () => {
+    for (const length of [101, 128, 200]) {
+      const answer = await get(`/v1/stores/s1/products/${'v'.repeat(length)}`, true);
+      expect([length, answer.status, JSON.parse(answer.body).error.code]).toEqual([length, 404, 'not_found']);
+    }
+  });
+
+  it('an over-long postback token is an unknown postback', async () => {
+    const answer = await rawRequest(
+      port,
+      requestText(port, `POST /v1/flowhub/postback/${'x'.repeat(300)} HTTP/1.1`, ['Content-Length: 0']),
+    );
+    expect([answer.status, JSON.parse(answer.body).error.code]).toEqual([404, 'not_found']);
+  });
+});
+
+describe('a request target that does not decode', () => {
+  const targets = [
+    '/v1/stores/%ZZ/orders',
+    '/v1/stores/s1/products/%C0%AF',
+    '/v1/stores/s1/products/%E0%A4%A',
+    '/v1/stores/s1/orders/A-1%',
+    'ftp://x/v1/stores/s1/orders',
+  ];
+
+  it.each(targets)(
+    '%s: 400 naming url in the error shape, with the headers of every answer, token or not, nothing changed',
+    async (target) => {
+      const before = await snapshot();
+      for (const token of [true, false]) {
+        const answer = await get(target, token);
+        expect({ target, token, status: answer.status }).toEqual({ target, token, status: 400 });
+        expect(JSON.parse(answer.body).error).toMatchObject({
+          code: 'validation_failed',
+          details: [expect.objectContaining({ path: 'url' })],
+        });
+        expect(answer.headers).toMatchObject({
+          'x-content-type-options': 'nosniff',
+          'x-frame-options': 'DENY',
+          'cache-control': 'no-store',
+        });
+        expect(answer.body).not.toContain('"storeId":"s1"');
+      }
+      expect(await snapshot()).toEqual(before);
+    },
+  );
+});

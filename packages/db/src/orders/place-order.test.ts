@@ -25,11 +25,26 @@ afterAll(() => db.drop());
 
 const id = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-async function storeWith(stock: Record<string, number>, settings: { enabled?: boolean; syncOrders?: boolean } = {}): Promise<string> {
+/** A store with these products and stock; those named in `weighed` are sold by weight (fractional quantities). */
+async function storeWith(
+  stock: Record<string, number>,
+  settings: { enabled?: boolean; syncOrders?: boolean; weighed?: string[] } = {},
+): Promise<string> {
   const storeId = id('store');
   await prisma.store.create({ data: { id: storeId, enabled: settings.enabled ?? true, syncOrders: settings.syncOrders ?? true } });
   for (const [variantId, posQuantity] of Object.entries(stock)) {
-    await prisma.product.create({ data: { storeId, variantId, name: variantId, contentHash: 'h', posQuantity } });
+    const soldByWeight = settings.weighed?.includes(variantId) ?? false;
+    await prisma.product.create({
+      data: {
+        storeId,
+        variantId,
+        name: variantId,
+        contentHash: 'h',
+        posQuantity,
+        soldByWeight,
+        quantityUnit: soldByWeight ? 'grams' : 'each',
+      },
+    });
   }
   return storeId;
 }
@@ -69,7 +84,7 @@ const held = async (storeId: string, variantId: string) =>
 
 describe('placeOrder', () => {
   it("writes the order, its lines, one hold per line and its history, and raises the products' held quantity", async () => {
-    const storeId = await storeWith({ a: 10, b: 3 });
+    const storeId = await storeWith({ a: 10, b: 3 }, { weighed: ['b'] });
     const order = newOrder(storeId, [
       ['b', 1],
       ['a', 2],
@@ -146,7 +161,7 @@ describe('placeOrder', () => {
 
   it('holds up to what the product view calls sellable, rounding included (productQuantities)', async () => {
     // Available is rounded before the threshold is taken off: 1.0000005 → 1.000001, − 0.0000004 → 1.000001 sellable.
-    const storeId = await storeWith({ a: 1.0000005 });
+    const storeId = await storeWith({ a: 1.0000005 }, { weighed: ['a'] });
     const sellable = productQuantities({ posQuantity: 1.0000005, heldQuantity: 0, active: true }, 0.0000004).sellableQuantity;
     expect(sellable).toBe(1.000001);
     expect(await placeOrder(db.sql, newOrder(storeId, [['a', 1.000002]]), 0.0000004)).toEqual({
@@ -205,14 +220,44 @@ describe('placeOrder', () => {
         { variantId: 'each', quantity: 1, weightTier: '1g' },
       ]);
       expect(await placeOrder(db.sql, order, 0)).toEqual({
-        outcome: 'unknown_tier',
-        lines: [
+        outcome: 'invalid_lines',
+        unknownTiers: [
           { line: 1, variantId: 'bulk', weightTier: '1/4 oz', tiers: ['1g', '1/8 oz', '1 oz'] },
           { line: 2, variantId: 'each', weightTier: '1g', tiers: [] },
         ],
+        notWhole: [],
       });
       expect(await prisma.order.count({ where: { storeId } })).toBe(0);
       expect(await held(storeId, 'bulk')).toBe(0);
+    });
+
+    it('writes nothing when an item not sold by weight asks for a fraction, and names each such line', async () => {
+      const storeId = await bulkStore(100);
+      const order = tierOrder(storeId, [
+        { variantId: 'each', quantity: 0.5 },
+        { variantId: 'bulk', quantity: 0.5 },
+        { variantId: 'each', quantity: 2 },
+        { variantId: 'bulk', quantity: 1, weightTier: '1/4 oz' },
+        { variantId: 'each', quantity: 1.000001 },
+        { variantId: 'gone', quantity: 0.5 },
+      ]);
+      expect(await placeOrder(db.sql, order, 0)).toEqual({
+        outcome: 'invalid_lines',
+        unknownTiers: [{ line: 3, variantId: 'bulk', weightTier: '1/4 oz', tiers: ['1g', '1/8 oz', '1 oz'] }],
+        // An unknown variant cannot be judged: it is short (nothing can be sold), as a whole quantity of it would be.
+        notWhole: [
+          { line: 0, variantId: 'each' },
+          { line: 4, variantId: 'each' },
+        ],
+      });
+      expect(await prisma.order.count({ where: { storeId } })).toBe(0);
+      expect([await held(storeId, 'bulk'), await held(storeId, 'each')]).toEqual([0, 0]);
+      const whole = tierOrder(storeId, [
+        { variantId: 'each', quantity: 2 },
+        { variantId: 'bulk', quantity: 0.5 },
+      ]);
+      expect((await placeOrder(db.sql, whole, 0)).outcome).toBe('placed');
+      expect([await held(storeId, 'bulk'), await held(storeId, 'each')]).toEqual([0.5, 2]);
     });
 
     it('compares what a tier line holds in grams with the grams that can be sold', async () => {

@@ -33,10 +33,11 @@ export type PlaceOrderResult =
   /** The externalId is taken (by this order sent again, or by another): nothing was written. */
   | { outcome: 'exists'; orderId: string; contentHash: string }
   /**
-   * Some lines name a weight tier their (known) product does not list: nothing was written. `tiers` are the names
-   * the product does list.
+   * Some lines do not fit their (known) product: nothing was written. `unknownTiers`: lines naming a weight tier the
+   * product does not list (`tiers` are the names it does list); `notWhole`: lines asking for a fraction of a product
+   * not sold by weight.
    */
-  | { outcome: 'unknown_tier'; lines: UnknownTierLine[] }
+  | { outcome: 'invalid_lines'; unknownTiers: UnknownTierLine[]; notWhole: NotWholeLine[] }
   /**
    * Some variants cannot spare what the order asks: nothing was written. `requested` is what the order asks of each
    * (its lines summed, tiers in grams) and `sellable` what each could sell, both in Flowhub's unit for the item.
@@ -50,6 +51,11 @@ export interface UnknownTierLine {
   tiers: string[];
 }
 
+export interface NotWholeLine {
+  line: number;
+  variantId: string;
+}
+
 /*
  * One statement, so one round trip and its own transaction:
  * 1. `locked`: the order's products, locked in variantId order (the order every statement that touches
@@ -57,16 +63,17 @@ export interface UnknownTierLine {
  *    after any concurrent order holding them has committed;
  * 2. `priced`: each line with the grams of one unit of the weight tier it names, read from its locked product
  *    (null without a tier: the line is in Flowhub's unit for the item); `unknown_tier`: lines naming a tier their
- *    product does not list;
+ *    product does not list; `not_whole`: lines without a tier asking for a fraction of a product not sold by weight
+ *    (Flowhub counts it in whole units; a tier line is a whole number of tier units, checked by the caller);
  * 3. `demand`: what the order asks of each variant, in Flowhub's unit (a tier line: quantity × grams);
  *    `short`: the variants that cannot spare it (unknown, inactive, or their sellable quantity too low: the
  *    product views' arithmetic, packages/db/src/products/quantities.ts);
- * 4. `new_order`: the order row, only when nothing is short and every tier is known; a concurrent create of the
- *    same externalId makes it wait and then insert nothing;
+ * 4. `new_order`: the order row, only when nothing is short and every line fits its product; a concurrent create of
+ *    the same externalId makes it wait and then insert nothing;
  * 5. then only if the order row was written: heldQuantity raised, the lines (with their tier and its grams), one
  *    hold per line (in Flowhub's unit) and the history events.
- * The answer: the new order's row, or the unknown tiers and the short variants (placeOrder then looks for the order
- * under that externalId).
+ * The answer: the new order's row, or the lines that do not fit and the short variants (placeOrder then looks for
+ * the order under that externalId).
  */
 const SELLABLE = sellableQuantitySql(Prisma.raw('$19::float8')).text;
 
@@ -74,12 +81,12 @@ const PLACE_ORDER_SQL = `
   WITH lines AS (
     SELECT line, variant_id, quantity, tier FROM unnest($15::int[], $16::text[], $17::float8[], $18::text[]) AS l(line, variant_id, quantity, tier)
   ), locked AS MATERIALIZED (
-    SELECT p.variant_id, p.active, p.pos_quantity, p.held_quantity, p.weight_tiers FROM products p
+    SELECT p.variant_id, p.active, p.pos_quantity, p.held_quantity, p.weight_tiers, p.sold_by_weight FROM products p
     WHERE p.store_id = $1 AND p.variant_id = ANY($16::text[])
     ORDER BY p.variant_id
     FOR UPDATE
   ), priced AS MATERIALIZED (
-    SELECT l.line, l.variant_id, l.quantity, l.tier, k.variant_id IS NOT NULL AS known, k.weight_tiers,
+    SELECT l.line, l.variant_id, l.quantity, l.tier, k.variant_id IS NOT NULL AS known, k.weight_tiers, k.sold_by_weight,
       CASE WHEN l.tier IS NULL THEN NULL ELSE (
         SELECT (t->>'grams')::float8 FROM jsonb_array_elements(k.weight_tiers) AS t
         WHERE t->>'name' = l.tier AND jsonb_typeof(t->'grams') = 'number' AND (t->>'grams')::float8 > 0 LIMIT 1
@@ -87,6 +94,8 @@ const PLACE_ORDER_SQL = `
     FROM lines l LEFT JOIN locked k USING (variant_id)
   ), unknown_tier AS (
     SELECT line, variant_id, tier, weight_tiers FROM priced WHERE tier IS NOT NULL AND known AND tier_grams IS NULL
+  ), not_whole AS (
+    SELECT line, variant_id FROM priced WHERE tier IS NULL AND known AND NOT sold_by_weight AND quantity <> trunc(quantity)
   ), demand AS (
     SELECT variant_id, round(sum(quantity * coalesce(tier_grams, 1))::numeric, 6)::float8 AS quantity FROM priced GROUP BY variant_id
   ), short AS (
@@ -98,7 +107,7 @@ const PLACE_ORDER_SQL = `
     INSERT INTO orders (store_id, external_id, status, type, placed_at, customer, delivery_notes, delivery_fee_cents, address,
                         requested_window, content_hash, confirmed_at, push_state, created_at, updated_at)
     SELECT $1, $2, $3::order_status, $4::order_type, $5, $6::jsonb, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13::push_state, $14, $14
-    WHERE NOT EXISTS (SELECT 1 FROM short) AND NOT EXISTS (SELECT 1 FROM unknown_tier)
+    WHERE NOT EXISTS (SELECT 1 FROM short) AND NOT EXISTS (SELECT 1 FROM unknown_tier) AND NOT EXISTS (SELECT 1 FROM not_whole)
     ON CONFLICT (store_id, external_id) DO NOTHING
     RETURNING ${orderColumns('orders')}
   ), held AS (
@@ -122,6 +131,7 @@ const PLACE_ORDER_SQL = `
     (SELECT json_agg(json_build_object('line', line, 'variantId', variant_id, 'weightTier', tier,
                                        'tiers', coalesce((SELECT json_agg(t->>'name') FROM jsonb_array_elements(weight_tiers) AS t), '[]'::json))
                      ORDER BY line) FROM unknown_tier) AS unknown_tiers,
+    (SELECT json_agg(json_build_object('line', line, 'variantId', variant_id) ORDER BY line) FROM not_whole) AS not_whole,
     (SELECT json_agg(json_build_object('line', line, 'tierGrams', tier_grams) ORDER BY line) FROM priced WHERE tier IS NOT NULL) AS tier_grams
   FROM (SELECT) AS answer LEFT JOIN new_order ON true`;
 
@@ -130,6 +140,7 @@ const EXISTING_SQL = `SELECT id AS "orderId", content_hash AS "contentHash" FROM
 type PlaceOrderRow = (Order | { [Field in keyof Order]: null }) & {
   short: { variantId: string; requested: number; sellable: number }[] | null;
   unknown_tiers: UnknownTierLine[] | null;
+  not_whole: NotWholeLine[] | null;
   tier_grams: { line: number; tierGrams: number | null }[] | null;
 };
 
@@ -171,7 +182,7 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     ),
   ];
   const {
-    rows: [{ short, unknown_tiers: unknownTiers, tier_grams: tierGrams, ...row }],
+    rows: [{ short, unknown_tiers: unknownTiers, not_whole: notWhole, tier_grams: tierGrams, ...row }],
   } = await retryingDeadlocks(() => sql.query<PlaceOrderRow>({ name: 'place-order', text: PLACE_ORDER_SQL, values }));
   if (row.id !== null) {
     const gramsOf = new Map((tierGrams ?? []).map((entry) => [entry.line, entry.tierGrams]));
@@ -208,12 +219,12 @@ export async function placeOrder(sql: Sql, order: NewOrder, quantityThreshold: n
     };
     return { outcome: 'placed', order: written };
   }
-  // Not written: the externalId is taken, a tier is unknown, or a variant is short. Looked up afresh, not in the
+  // Not written: the externalId is taken, a line does not fit its product, or a variant is short. Looked up afresh, not in the
   // statement's snapshot: a create of the same externalId that committed while this one waited (for the order row,
   // or for the products whose last units it took) is the answer rather than "short".
   const { rows } = await sql.query<{ orderId: string; contentHash: string }>(EXISTING_SQL, [order.storeId, order.externalId]);
   if (rows.length > 0) return { outcome: 'exists', ...rows[0] };
-  if (unknownTiers) return { outcome: 'unknown_tier', lines: unknownTiers };
+  if (unknownTiers || notWhole) return { outcome: 'invalid_lines', unknownTiers: unknownTiers ?? [], notWhole: notWhole ?? [] };
   if (short) return { outcome: 'short', short };
   throw new Error(`order ${order.externalId} was neither written nor found`);
 }

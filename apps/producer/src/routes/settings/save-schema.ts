@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkOutboundUrl, type HostResolver } from '@flowhub-sync/config';
 import type { OrderItemId } from '@flowhub-sync/db';
 import { isValidRoomId, OWNED_FIELDS } from '@flowhub-sync/mapping';
-import { ApiError, validationError, type ErrorDetail } from '../../errors';
+import { ApiError, unstorableTexts, validationError, type ErrorDetail } from '../../errors';
 
 /*
  * PUT /v1/stores/{storeId}/flowhub: its query, its body, and the checks that join the body's fields with what is
@@ -148,7 +148,7 @@ export async function parseSettings(
   webhookUrlCheck: WebhookUrlCheck,
 ): Promise<SettingsBody> {
   const parsed = settingsBody.safeParse(raw);
-  const malformed = parsed.success ? [] : validationError(parsed.error.issues).details;
+  const malformed = parsed.success ? unstorableTexts(parsed.data) : validationError(parsed.error.issues).details;
   const missing = requiredFields(raw, has).filter((detail) => !malformed.some((other) => other.path === detail.path));
   const webhookUrl =
     typeof raw.statusWebhookUrl === 'string' && !malformed.some((detail) => detail.path === 'statusWebhookUrl')
