@@ -385,6 +385,16 @@ describe('checkInventoryRow', () => {
     expect(() => (bare.terpenes as unknown[]).push(thc)).toThrow(TypeError);
   });
 
+  it('reads a NUL (which PostgreSQL cannot store) as U+FFFD, in texts, ids and the ids of a row that fails', () => {
+    const text = JSON.stringify(rawInventoryRow(3, { variantId: 'v\u00003', productName: 'Blue\u0000Dream', brand: 'N\u0000' }));
+    expect(text).toContain('\\u0000');
+    const row = valid(JSON.parse(text));
+    expect([row.variantId, row.productName, row.brand]).toEqual(['v\ufffd3', 'Blue\ufffdDream', 'N\ufffd']);
+    const broken = text.replace('"quantity":', '"quantity":tru,"x":');
+    expect(rowIdentityFromText(broken).variantId).toBe('v\ufffd3');
+    expect(problem({ variantId: 'v\u00004', quantity: -1 })).toMatchObject({ variantId: 'v\ufffd4' });
+  });
+
   it('never throws, whatever a row holds', () => {
     fc.assert(
       fc.property(

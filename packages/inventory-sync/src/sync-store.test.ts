@@ -194,6 +194,16 @@ describe('bad rows', () => {
     );
   });
 
+  it("a NUL character in Flowhub's texts (which PostgreSQL's text cannot hold) does not stop the menu: it is shown as U+FFFD", async () => {
+    await enableStore(bed, 'nul-text');
+    const [target] = inFeed();
+    location.updateFields(target.variantId, { productName: 'Blue\u0000Dream', brand: 'Nul\u0000' });
+    const outcome = await sync('nul-text');
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.counts).toMatchObject({ created: inFeed().length });
+    expect(await productOf('nul-text', target.variantId)).toMatchObject({ name: 'Blue\ufffdDream', brand: 'Nul\ufffd' });
+  });
+
   it('lists at most 100 problems, counting them all', async () => {
     await enableStore(bed, 'many-bad');
     bed.sim.state.faults.add({ kind: 'malformedRows', share: 0.7, locationId: 'demo-location' });
