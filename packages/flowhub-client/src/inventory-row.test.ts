@@ -94,6 +94,45 @@ describe('checkInventoryRow', () => {
     });
   });
 
+  it('reads ids as the menu keys them: trimmed, a number only when read exactly, at most 200 characters', () => {
+    expect(valid(rawInventoryRow(1, { productId: ' p-1 ', variantId: '\tv-1 ' }))).toMatchObject({ productId: 'p-1', variantId: 'v-1' });
+    expect(valid(rawInventoryRow(1, { variantId: 2 ** 53 - 1, productId: 'v'.repeat(200) }))).toMatchObject({
+      variantId: '9007199254740991',
+      productId: 'v'.repeat(200),
+    });
+    // JSON.parse reads 9007199254740993 as 9007199254740992: two products would become one.
+    expect(problem(JSON.parse('{"variantId":9007199254740993,"productId":"p-2","productName":"A","quantity":1}'))).toMatchObject({
+      variantId: null,
+      productId: 'p-2',
+      reason: expect.stringContaining('variantId: a number too large to be read exactly'),
+    });
+    expect(problem(rawInventoryRow(3, { variantId: 'v'.repeat(201) }))).toMatchObject({
+      variantId: null,
+      reason: expect.stringContaining('variantId: longer than 200 characters'),
+    });
+    expect(problem({ variantId: ' v-4 ', quantity: -1 })).toMatchObject({ variantId: 'v-4' });
+    expect(rowIdentityFromText('{"variantId":" v-5 ","productId":90071992547409930,"quantity":tru}')).toMatchObject({
+      variantId: 'v-5',
+      productId: null,
+    });
+  });
+
+  it('refuses a price beyond what the menu stores, and numbers not written in decimal', () => {
+    expect(valid(rawInventoryRow(1, { preTaxPriceInPennies: 2_147_483_647 })).preTaxPriceInPennies).toBe(2_147_483_647);
+    expect(problem(rawInventoryRow(1, { preTaxPriceInPennies: 9_999_999_999 })).reason).toBe(
+      'preTaxPriceInPennies: expected a price of at most 2147483647 pennies, got 9999999999',
+    );
+    expect(problem(rawInventoryRow(1, { postTaxPriceInPennies: '2147483648' })).reason).toMatch(/^postTaxPriceInPennies: expected a price/);
+    expect(problem(rawInventoryRow(1, { quantity: '0x10' })).reason).toBe('quantity: expected a number, got "0x10"');
+    expect(problem(rawInventoryRow(1, { preTaxPriceInPennies: '0b11' })).reason).toBe(
+      'preTaxPriceInPennies: expected a number, got "0b11"',
+    );
+    expect(valid(rawInventoryRow(1, { quantity: '+1.5e1', preTaxPriceInPennies: '.5' }))).toMatchObject({
+      quantity: 15,
+      preTaxPriceInPennies: 0.5,
+    });
+  });
+
   it('reads a multiplier sent as a string, a number or null', () => {
     const row = valid(
       rawInventoryRow(1, {

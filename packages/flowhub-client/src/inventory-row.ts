@@ -159,10 +159,54 @@ function toNumber(value: unknown): number | null | undefined {
   if (typeof value === 'string') {
     const trimmed = value.trim();
     if (trimmed === '') return null;
+    // Decimal only: Number() also reads "0x10" as 16 and "0b11" as 3, which no one means by a quantity or a price.
+    if (!DECIMAL.test(trimmed)) return undefined;
     const parsed = Number(trimmed);
     return Number.isFinite(parsed) ? parsed : undefined;
   }
   return undefined;
+}
+
+/** A number written in decimal, as JSON writes one (a leading `+` or `.` and a trailing `.` tolerated). */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The largest price the product stores (its menu's prices are 32-bit integers of cents). */
+export const MAX_PRICE_PENNIES = 2_147_483_647;
+
+/** A price in pennies: a number as number() reads it, at most MAX_PRICE_PENNIES once rounded. */
+function price(raw: Raw, field: string, issues: string[]): number | null {
+  const value = number(raw, field, issues);
+  if (value === null || Math.round(value) <= MAX_PRICE_PENNIES) return value;
+  issues.push(`${field}: expected a price of at most ${MAX_PRICE_PENNIES} pennies, got ${describe(raw[field])}`);
+  return null;
+}
+
+/** Longest id the product takes (a variantId in the API's paths takes as many). */
+export const MAX_ID_LENGTH = 200;
+
+/**
+ * Why a value cannot be the id of a product (productId, variantId), or undefined when it can: text of at most
+ * MAX_ID_LENGTH characters once trimmed, or a number JSON.parse read exactly. A larger integer lost digits on the
+ * way in (two ids may have become one), and an id longer than that cannot be a key of the menu.
+ */
+function idProblem(value: string | number): string | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) || !Number.isInteger(value)
+      ? undefined
+      : 'a number too large to be read exactly (2^53 or more: its digits are lost); Flowhub must send it as text';
+  }
+  return value.trim().length > MAX_ID_LENGTH ? `longer than ${MAX_ID_LENGTH} characters` : undefined;
+}
+
+/** A product's id: required text, or a number, trimmed (as the menu keys it), within idProblem's limits. */
+function requiredId(raw: Raw, field: string, issues: string[]): string {
+  const value = raw[field];
+  const problem = typeof value === 'string' || typeof value === 'number' ? idProblem(value) : undefined;
+  if (problem !== undefined) {
+    issues.push(`${field}: ${problem}`);
+    return '';
+  }
+  return requiredText(raw, field, issues).trim();
 }
 
 function number(raw: Raw, field: string, issues: string[]): number | null {
@@ -340,8 +384,8 @@ function checkRow(raw: unknown): InventoryRowCheck {
   const issues: string[] = [];
   // One object literal in declaration order: every row gets the same hidden class.
   const row: FlowhubInventoryRow = {
-    productId: requiredText(fields, 'productId', issues),
-    variantId: requiredText(fields, 'variantId', issues),
+    productId: requiredId(fields, 'productId', issues),
+    variantId: requiredId(fields, 'variantId', issues),
     parentProductId: repeatedText(fields, 'parentProductId', issues),
     productName: requiredText(fields, 'productName', issues),
     parentProductName: repeatedText(fields, 'parentProductName', issues),
@@ -355,8 +399,8 @@ function checkRow(raw: unknown): InventoryRowCheck {
     speciesName: repeatedText(fields, 'speciesName', issues),
     purchaseCategory: repeatedText(fields, 'purchaseCategory', issues),
     quantity: quantity(fields, issues),
-    preTaxPriceInPennies: number(fields, 'preTaxPriceInPennies', issues),
-    postTaxPriceInPennies: number(fields, 'postTaxPriceInPennies', issues),
+    preTaxPriceInPennies: price(fields, 'preTaxPriceInPennies', issues),
+    postTaxPriceInPennies: price(fields, 'postTaxPriceInPennies', issues),
     productWeight: number(fields, 'productWeight', issues),
     productUnitOfMeasure: repeatedText(fields, 'productUnitOfMeasure', issues),
     isSoldByWeight: boolean(fields, 'isSoldByWeight', issues),
@@ -388,10 +432,16 @@ function idOf(value: unknown): string | null {
   return null;
 }
 
+/** A product's id as a valid row would read it (requiredId): trimmed; null when it could not be one. */
+function productIdOf(value: unknown): string | null {
+  if ((typeof value === 'string' || typeof value === 'number') && idProblem(value) !== undefined) return null;
+  return idOf(value)?.trim() ?? null;
+}
+
 function identityOf(raw: Raw): RowIdentity {
   return {
-    variantId: idOf(raw.variantId),
-    productId: idOf(raw.productId),
+    variantId: productIdOf(raw.variantId),
+    productId: productIdOf(raw.productId),
     roomId: idOf(raw.roomId),
     purchaseCategory: idOf(raw.purchaseCategory),
   };

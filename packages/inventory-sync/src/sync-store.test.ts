@@ -204,6 +204,44 @@ describe('bad rows', () => {
     expect(await productOf('nul-text', target.variantId)).toMatchObject({ name: 'Blue\ufffdDream', brand: 'Nul\ufffd' });
   });
 
+  it('a price beyond what the menu stores fails its row alone: the product keeps its last good values, reported', async () => {
+    await enableStore(bed, 'big-price');
+    const first = await sync('big-price');
+    const [target, other] = inFeed();
+    const before = await productOf('big-price', target.variantId);
+    location.updateFields(target.variantId, { preTaxPriceInPennies: 9_999_999_999, postTaxPriceInPennies: 9_999_999_999 });
+    location.setQuantity(other.variantId, 99);
+    const outcome = await sync('big-price');
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.counts).toMatchObject({ unreadable: first.counts.unreadable + 1, deactivated: 0 });
+    expect(await productOf('big-price', target.variantId)).toMatchObject({ active: true, priceCents: before.priceCents });
+    expect(await productOf('big-price', other.variantId)).toMatchObject({ posQuantity: 99 });
+    expect((await runOf(outcome.runId)).problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          variantId: target.variantId,
+          reason: expect.stringMatching(/PriceInPennies: expected a price of at most/),
+        }),
+      ]),
+    );
+  });
+
+  it('ids that differ only by surrounding spaces name one product: its packages add up, and an unreadable row keeps it', async () => {
+    await enableStore(bed, 'spaced-ids');
+    location.addProduct({ productId: 'ws-p1', variantId: 'ws-v1', regulatoryId: 'PKG-1' }, 2);
+    location.addProduct({ productId: 'ws-p2', variantId: ' ws-v1 ', regulatoryId: 'PKG-2' }, 5);
+    location.addProduct({ productId: 'ws-p3', variantId: ' ws-v3' }, 4);
+    const first = await sync('spaced-ids');
+    expect(first.status).toBe('succeeded');
+    expect(await productOf('spaced-ids', 'ws-v1')).toMatchObject({ posQuantity: 7, active: true });
+
+    location.updateFields(' ws-v3', { preTaxPriceInPennies: 'ten dollars' });
+    const second = await sync('spaced-ids');
+    expect(second.counts).toMatchObject({ unreadable: first.counts.unreadable + 1, deactivated: 0 });
+    expect(await productOf('spaced-ids', 'ws-v3')).toMatchObject({ posQuantity: 4, active: true });
+    expect(await productOf('spaced-ids', 'ws-v1')).toMatchObject({ posQuantity: 7, active: true });
+  });
+
   it('lists at most 100 problems, counting them all', async () => {
     await enableStore(bed, 'many-bad');
     bed.sim.state.faults.add({ kind: 'malformedRows', share: 0.7, locationId: 'demo-location' });
