@@ -1,4 +1,4 @@
-import { findStore, listStoreSwitches, storesWithFollowedOrders, storesWithSyncRuns } from '@flowhub-sync/db';
+import { findStore, listStoreSwitches, storesWithStatusPoll, storesWithSyncRuns } from '@flowhub-sync/db';
 import {
   reconcileMaintenanceSchedules,
   reconcileStoreSchedules,
@@ -57,7 +57,7 @@ export async function applyStoreSchedules(deps: ProducerDependencies, storeId: s
     await withRedis(deps, async () => {
       const store = await findStore(deps.prisma, storeId);
       if (!store) return;
-      const schedules = await storeSchedules(store, async () => (await storesWithFollowedOrders(deps.prisma, storeId)).has(storeId));
+      const schedules = await storeSchedules(store, async () => (await storesWithStatusPoll(deps.prisma, storeId)).has(storeId));
       await setStoreSchedules(deps.queues, storeId, schedules, deps.settings);
       if (initialSync && store.enabled) {
         const { jobId, joined } = await requestInventorySync(deps.queues['inventory-sync'], storeId, 'initial');
@@ -80,7 +80,7 @@ export interface ReconciliationReport extends StoreScheduleReport {
 /** Makes the schedulers in Redis match the database: adds the missing ones, removes the stray ones. */
 export async function reconcileSchedules(deps: ProducerDependencies): Promise<ReconciliationReport> {
   const stores = await listStoreSwitches(deps.prisma);
-  const followed = await storesWithFollowedOrders(deps.prisma);
+  const followed = await storesWithStatusPoll(deps.prisma);
   const wanted = new Map(
     await Promise.all(stores.map(async (store) => [store.id, await storeSchedules(store, () => followed.has(store.id))] as const)),
   );

@@ -8,7 +8,8 @@ import { requestInventorySync } from './scheduling';
  * What runs when: every repeating job of the product, in one place (architecture.md, "Queues").
  * - Each store's schedules: an enabled store syncs its inventory every INVENTORY_SYNC_EVERY_MS; a store polls
  *   Flowhub's order statuses every STATUS_POLL_EVERY_MS while it syncs orders, or while it still has followed
- *   orders (pushed, not finished in Flowhub), enabled or not (storeSchedules). Each store at its own point of the
+ *   orders (pushed, not finished in Flowhub) or orders whose push may still land (pushing, needs_reconciliation),
+ *   enabled or not (storeSchedules; packages/db storesWithStatusPoll). Each store at its own point of the
  *   interval (staggerOffset).
  * - The app-wide maintenance tasks (MAINTENANCE_SCHEDULES), on the `maintenance` queue.
  * Only the producer creates or removes schedulers, always from what the database says: at once for a store whose
@@ -30,7 +31,9 @@ export interface StoreSchedules {
 
 /**
  * THE rule of the store schedules: an enabled store syncs its inventory; a store polls order statuses while it is
- * enabled and syncs orders, or while it has followed orders (asked only when the rest does not decide it).
+ * enabled and syncs orders, or while it has followed orders or orders whose push may still land (pushing,
+ * needs_reconciliation: a store disabled while one is in flight must still follow it once it lands). The callback is
+ * asked only when the rest does not decide it.
  */
 export async function storeSchedules(
   store: { enabled: boolean; syncOrders: boolean },

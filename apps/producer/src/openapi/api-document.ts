@@ -302,8 +302,10 @@ export const operations: Operation[] = [
       "existing order, nothing changed. `customer.id` (the platform's customer id, part of the content) is sent to Flowhub as " +
       "customer.externalId; the customer's names are sent when given, none is required. An item may name one of its product's weightTiers (`weightTier`): its quantity is then a " +
       "whole number of units of the tier and it holds quantity × the tier's grams. 400 also when the customer has neither a phone " +
-      'nor a medical id and the store syncs orders, when a med customer lacks medicalId or medicalIdExpiration, for a delivery ' +
-      'without an address, and for a weightTier the product does not list (details name items[i].weightTier).',
+      'nor a medical id and the store syncs orders, when a med customer lacks medicalId or medicalIdExpiration, when a ' +
+      'medicalId comes without its medicalIdExpiration and without a phone and the store syncs orders (Flowhub takes a medical id ' +
+      'only with its expiry; beside a phone such an id is not sent), for a phone that is not E.164 with 8 to 15 digits, for a ' +
+      'delivery without an address, and for a weightTier the product does not list (details name items[i].weightTier).',
     body: { schema: createOrderBody, required: true },
     responses: {
       201: json('the order, created', orderViewSchema),

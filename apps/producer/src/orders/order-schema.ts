@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { externalIdSchema, idSchema } from '@flowhub-sync/config';
 import { decodeOrderCursor } from '@flowhub-sync/db';
+import { E164_PHONE_PATTERN } from '@flowhub-sync/orders';
 import type { ErrorDetail } from '../errors';
 import { formatPath, unstorableTexts } from '../errors';
 
 /** The order routes' path parameters (apps/producer/src/params.ts), for the routes that import them from here. */
 export { orderParams } from '../params';
 
-/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
-export const E164_PATTERN = /^\+[1-9]\d{1,14}$/;
+/**
+ * E.164: a plus and 8 to 15 digits, the first not 0. The push's own rule (packages/orders, E164_PHONE_PATTERN): a phone
+ * taken here is one the push sends.
+ */
+export const E164_PATTERN = E164_PHONE_PATTERN;
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) => text(max).nullish();
@@ -33,7 +37,8 @@ const customer = z.object({
 
 const item = z
   .object({
-    variantId: text(128).min(1, 'must not be empty'),
+    // As long as the menu's ids (at most 200 characters, packages/flowhub-client inventory-row.ts MAX_ID_LENGTH).
+    variantId: text(200).min(1, 'must not be empty'),
     quantity: z
       .number()
       .positive('must be greater than 0')
@@ -121,8 +126,9 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
 /**
  * The rules that join fields, checked on the raw body so that one 400 names them beside the malformed fields:
  * a delivery needs an address, a med customer a medical id and its expiry (Flowhub requires both), a store
- * that pushes orders a phone or a medical id (Flowhub refuses orders without one, kiosk orders included),
- * and a requested window ends after it starts.
+ * that pushes orders a phone or a medical id (Flowhub refuses orders without one, kiosk orders included) and,
+ * without a phone, a medical id's expiry (Flowhub takes a medical id only with it: with a phone the push leaves
+ * such an id out, packages/orders buildOrderAheadPayload), and a requested window ends after it starts.
  */
 export function crossFieldProblems(raw: unknown, store: { syncOrders: boolean }): ErrorDetail[] {
   const body = asRecord(raw);
@@ -145,6 +151,20 @@ export function crossFieldProblems(raw: unknown, store: { syncOrders: boolean })
   if (store.syncOrders && customer && !filled(customer.phone) && !filled(customer.medicalId)) {
     const message = 'a phone or a medical id is required: this store pushes orders to Flowhub, which refuses an order with neither';
     problems.push({ path: 'customer.phone', message }, { path: 'customer.medicalId', message });
+  }
+  if (
+    store.syncOrders &&
+    customer &&
+    customer.purchaseCategory !== 'med' &&
+    !filled(customer.phone) &&
+    filled(customer.medicalId) &&
+    !filled(customer.medicalIdExpiration)
+  ) {
+    problems.push({
+      path: 'customer.medicalIdExpiration',
+      message:
+        'is required with a medical id when there is no phone: this store pushes orders to Flowhub, which takes a medical id only with its expiry',
+    });
   }
   const window = asRecord(body.requestedWindow);
   if (window && typeof window.start === 'string' && typeof window.end === 'string' && Date.parse(window.end) < Date.parse(window.start)) {

@@ -1,6 +1,10 @@
+import type { Job } from 'bullmq';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createLogger } from '@flowhub-sync/config';
 import { followedOrdersWhere } from '@flowhub-sync/db';
 import { databaseNow, releaseReflectedHolds } from '@flowhub-sync/db';
+import type { FlowhubClient, FlowhubOrderAnswer } from '@flowhub-sync/flowhub-client';
+import { handlePostback, orderPushProcessor } from '@flowhub-sync/orders';
 import { jobIds } from '@flowhub-sync/queues';
 import { errorHandler } from '../errors';
 import { enqueueOrderPush } from '../orders/push-queue';
@@ -355,5 +359,111 @@ describe('cancelling an order already pushed', () => {
     const queued = await cancelRoute(storeId, 'QUEUED-2');
     expect(queued.json().notice).toBeUndefined();
     expect(await deliveriesOf(storeId, 'QUEUED-2')).toEqual([]);
+  });
+});
+
+describe('a push on its way when its store stops syncing orders', () => {
+  const silent = createLogger({ name: 'order-push-in-flight-test', level: 'silent' });
+  const settings = (syncOrders: boolean) => ({
+    enabled: true,
+    clientId: 'c',
+    apiKey: 'api-key-1234',
+    locationId: 'l',
+    syncOrders,
+    orderAheadClientId: 'oa-client',
+    orderAheadToken: 'oa-secret-1234',
+  });
+  const putSettings = (storeId: string, body: object) =>
+    h.app.inject({ method: 'PUT', url: `/v1/stores/${storeId}/flowhub?verify=false`, headers: auth, payload: body });
+  const pollScheduler = (storeId: string) => h.deps.queues['order-status-poll'].getJobScheduler(jobIds.statusPollSchedule(storeId));
+
+  /** A store set up through the API, as an operator does: enabled, syncing orders, its status poll scheduled. */
+  async function syncingStore(storeId: string) {
+    expect((await putSettings(storeId, settings(true))).statusCode).toBe(200);
+    await h.db.prisma.product.create({
+      data: { storeId, variantId: 'v-a', productId: 'p-a', name: 'A', posQuantity: 10, contentHash: 'a' },
+    });
+    expect(await pollScheduler(storeId)).toBeDefined();
+  }
+
+  /** Flowhub taking a create: `sent` once it is on its way, answered when the test says. */
+  function createOnItsWay() {
+    let answer!: (order: FlowhubOrderAnswer) => void;
+    let reached!: () => void;
+    const sent = new Promise<void>((resolve) => (reached = resolve));
+    const flowhub: Pick<FlowhubClient, 'createOrder'> = {
+      createOrder: () => {
+        reached();
+        return new Promise((resolve) => (answer = resolve));
+      },
+    };
+    return { flowhub, sent, answer: (orderId: string) => answer({ orderId, status: 'new', customerExternalId: null, customerNote: null }) };
+  }
+
+  const pushJob = (storeId: string, externalId: string) =>
+    ({
+      id: jobIds.orderPush(storeId, externalId),
+      data: { storeId, externalId },
+      attemptsMade: 0,
+      opts: { attempts: 8 },
+    }) as unknown as Job;
+
+  it.each([
+    [
+      'disabled (DELETE …/flowhub)',
+      'flight-del',
+      (storeId: string) => h.app.inject({ method: 'DELETE', url: `/v1/stores/${storeId}/flowhub`, headers: auth }),
+      204,
+    ],
+    ['switched to syncOrders: false', 'flight-put', (storeId: string) => putSettings(storeId, settings(false)), 200],
+  ])('%s: once Flowhub answers, the order is pushed and its status is polled', async (_case, storeId, stop, answered) => {
+    await syncingStore(storeId);
+    expect((await createConfirmed(storeId, 'FLIGHT-1')).json()).toMatchObject({ push: { state: 'queued' } });
+    const create = createOnItsWay();
+    const push = orderPushProcessor({
+      prisma: h.deps.prisma,
+      sql: h.deps.sql,
+      flowhub: create.flowhub,
+      secrets: h.deps.secrets,
+      logger: silent,
+    });
+
+    const running = push.run(pushJob(storeId, 'FLIGHT-1'), undefined, silent);
+    await create.sent;
+    expect((await stop(storeId)).statusCode).toBe(answered);
+    create.answer('fh-flight-1');
+
+    expect(await running).toMatchObject({ status: 'pushed', flowhubOrderId: 'fh-flight-1' });
+    expect(await h.db.prisma.order.count({ where: { storeId, externalId: 'FLIGHT-1', ...followedOrdersWhere() } })).toBe(1);
+    // The order's Flowhub status goes on being read: the store keeps its scheduled status poll.
+    expect(await pollScheduler(storeId)).toMatchObject({ every: h.deps.settings.statusPollEveryMs });
+  });
+
+  it('disabled while the push needs reconciliation: a postback that resolves it leaves the order followed', async () => {
+    const storeId = 'flight-rec';
+    await syncingStore(storeId);
+    await createConfirmed(storeId, 'REC-FLIGHT-1');
+    await setPushState(storeId, 'REC-FLIGHT-1', { pushState: 'needs_reconciliation', pushError: 'the answer was lost' });
+    expect((await h.app.inject({ method: 'DELETE', url: `/v1/stores/${storeId}/flowhub`, headers: auth })).statusCode).toBe(204);
+
+    const order = await orderRow(storeId, 'REC-FLIGHT-1');
+    const flowhub: Pick<FlowhubClient, 'getOrderStatus'> = {
+      getOrderStatus: async (_credentials, orderId) => ({
+        orderId,
+        status: 'new',
+        customerExternalId: null,
+        customerNote: 'Order REC-FLIGHT-1',
+      }),
+    };
+    const resolved = await handlePostback(
+      { prisma: h.deps.prisma, flowhub, secrets: h.deps.secrets, logger: silent },
+      storeId,
+      order.id,
+      'fh-rec-1',
+    );
+
+    expect(resolved.reconciled).toBe(true);
+    expect(await orderRow(storeId, 'REC-FLIGHT-1')).toMatchObject({ pushState: 'pushed', flowhubOrderId: 'fh-rec-1' });
+    expect(await pollScheduler(storeId)).toMatchObject({ every: h.deps.settings.statusPollEveryMs });
   });
 });

@@ -1,5 +1,9 @@
-import { databaseNow, releaseReflectedHolds } from '@flowhub-sync/db';
+import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { createLogger } from '@flowhub-sync/config';
+import { databaseNow, releaseReflectedHolds } from '@flowhub-sync/db';
+import type { FlowhubClient, OrderAheadCreate } from '@flowhub-sync/flowhub-client';
+import { orderPushProcessor } from '@flowhub-sync/orders';
 import { auth, createProducerHarness, type ProducerHarness } from '../testing/harness';
 import { appServingOrders, heldQuantity, orderBody, seedProduct, seedStore } from '../testing/orders';
 
@@ -482,7 +486,10 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
     }
     const withMedicalId = await create(
       syncing,
-      orderBody('K-2', [{ variantId: 'v-a', quantity: 1 }], { type: 'kiosk', customer: { ...anonymous, medicalId: 'MED-9' } }),
+      orderBody('K-2', [{ variantId: 'v-a', quantity: 1 }], {
+        type: 'kiosk',
+        customer: { ...anonymous, medicalId: 'MED-9', medicalIdExpiration: '2027-01-31' },
+      }),
     );
     expect(withMedicalId.statusCode).toBe(201);
     expect(await held(syncing, 'v-a')).toBe(1);
@@ -492,6 +499,68 @@ describe('order validation (400 naming each wrong field, nothing created)', () =
     expect(
       (await create(local, orderBody('K-3', [{ variantId: 'v-a', quantity: 1 }], { type: 'kiosk', customer: anonymous }))).statusCode,
     ).toBe(201);
+  });
+
+  it('takes a medical id without its expiry beside a phone: the push sends the phone and leaves the id out', async () => {
+    const storeId = await freshStore({ syncOrders: true });
+    await h.db.prisma.store.update({
+      where: { id: storeId },
+      data: { orderAheadClientId: 'oa-client', orderAheadTokenEncrypted: h.deps.secrets.encrypt('oa-secret') },
+    });
+    await h.db.prisma.product.update({ where: { storeId_variantId: { storeId, variantId: 'v-a' } }, data: { productId: 'p-a' } });
+    const customer = { firstName: 'Kim', phone: '+15555550123', medicalId: 'MED-9', purchaseCategory: 'rec' };
+
+    const response = await create(storeId, orderBody('MID-1', [{ variantId: 'v-a', quantity: 1 }], { status: 'confirmed', customer }));
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toMatchObject({ status: 'confirmed', push: { state: 'queued' } });
+
+    const sent: OrderAheadCreate[] = [];
+    const flowhub: Pick<FlowhubClient, 'createOrder'> = {
+      createOrder: async (_credentials, payload) => {
+        sent.push(payload);
+        return { orderId: 'fh-mid-1', status: 'new', customerExternalId: null, customerNote: null };
+      },
+    };
+    const logger = createLogger({ name: 'orders-test', level: 'silent' });
+    const push = orderPushProcessor({ prisma: h.deps.prisma, sql: h.deps.sql, flowhub, secrets: h.deps.secrets, logger });
+    const job = { id: 'push-MID-1', data: { storeId, externalId: 'MID-1' }, attemptsMade: 0, opts: { attempts: 8 } } as unknown as Job;
+    expect(await push.run(job, undefined, logger)).toMatchObject({ status: 'pushed', flowhubOrderId: 'fh-mid-1' });
+    expect(sent.map((payload) => payload.customer)).toEqual([{ firstName: 'Kim', phone: '+15555550123', medRecOrBoth: 'rec' }]);
+  });
+
+  it('refuses a medical id without its expiry and without a phone when the store syncs orders, naming the expiry', async () => {
+    const syncing = await freshStore({ syncOrders: true });
+    const customer = { firstName: 'Kim', medicalId: 'MED-9', purchaseCategory: 'rec' };
+    const response = await create(syncing, orderBody('MID-2', [{ variantId: 'v-a', quantity: 1 }], { status: 'confirmed', customer }));
+    expect(response.statusCode).toBe(400);
+    expect(detailsByPath(response)).toEqual({ 'customer.medicalIdExpiration': expect.stringMatching(/medical id only with its expiry/) });
+    expect(await held(syncing, 'v-a')).toBe(0);
+
+    // A store that does not push orders to Flowhub takes it.
+    const local = await freshStore();
+    expect((await create(local, orderBody('MID-2', [{ variantId: 'v-a', quantity: 1 }], { customer }))).statusCode).toBe(201);
+  });
+
+  it('refuses a phone too short for Flowhub (+1555), naming it, before holding anything', async () => {
+    const syncing = await freshStore({ syncOrders: true });
+    for (const [index, phone] of ['+1555', '+1234567'].entries()) {
+      const response = await create(
+        syncing,
+        orderBody(`PH-${index}`, [{ variantId: 'v-a', quantity: 1 }], {
+          status: 'confirmed',
+          customer: { phone, purchaseCategory: 'rec' },
+        }),
+      );
+      expect({ phone, status: response.statusCode, paths: Object.keys(detailsByPath(response)) }).toEqual({
+        phone,
+        status: 400,
+        paths: ['customer.phone'],
+      });
+    }
+    expect(await held(syncing, 'v-a')).toBe(0);
+    // The shortest it takes: 8 digits after the plus.
+    const shortest = { phone: '+12345678', purchaseCategory: 'rec' };
+    expect((await create(syncing, orderBody('PH-8', [{ variantId: 'v-a', quantity: 1 }], { customer: shortest }))).statusCode).toBe(201);
   });
 
   it('refuses a body that is not a JSON object, and a malformed store id', async () => {

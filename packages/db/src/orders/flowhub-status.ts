@@ -81,10 +81,34 @@ export function followedOrdersWhere(now = new Date(), options: { includeStopped?
   };
 }
 
-/** The stores that have followed orders (followedOrdersWhere): their Flowhub statuses are polled. `storeId`: that store only. */
+/** The stores that have followed orders (followedOrdersWhere). `storeId`: that store only. */
 export async function storesWithFollowedOrders(prisma: PrismaClient, storeId?: string): Promise<Set<string>> {
   const rows = await prisma.order.groupBy({ by: ['storeId'], where: { ...followedOrdersWhere(), ...(storeId ? { storeId } : {}) } });
   return new Set(rows.map((row) => row.storeId));
+}
+
+/**
+ * Push states from which an order may still become pushed without the producer seeing it: `pushing` (its create may
+ * be on its way; the worker records Flowhub's answer) and `needs_reconciliation` (a Flowhub postback may resolve it).
+ */
+export const PUSH_STATES_THAT_MAY_LAND = ['pushing', 'needs_reconciliation'] as const;
+
+/**
+ * The stores whose Flowhub statuses are polled, enabled or not (packages/queues/src/schedules.ts, storeSchedules):
+ * those with followed orders (storesWithFollowedOrders), and those with an order whose push may still land
+ * (PUSH_STATES_THAT_MAY_LAND). The latter keep the poll because the store's schedules are decided when its
+ * settings change: a store disabled while a create is on its way would otherwise lose its poll before the order is
+ * pushed, and nothing would schedule it again until the next reconciliation. `storeId`: that store only.
+ */
+export async function storesWithStatusPoll(prisma: PrismaClient, storeId?: string): Promise<Set<string>> {
+  // In this order: an order that becomes pushed between the two reads is counted by the second.
+  const landing = await prisma.order.groupBy({
+    by: ['storeId'],
+    where: { pushState: { in: [...PUSH_STATES_THAT_MAY_LAND] }, ...(storeId ? { storeId } : {}) },
+  });
+  const stores = await storesWithFollowedOrders(prisma, storeId);
+  for (const row of landing) stores.add(row.storeId);
+  return stores;
 }
 
 export interface FollowedOrder {

@@ -134,6 +134,17 @@ describe('the customer, as the platform has it', () => {
     });
   });
 
+  it('sends a medical id only with its expiry: beside a phone the id is left out, without one the push is refused', () => {
+    const rec = { firstName: 'Kim', medicalId: 'MED-9', purchaseCategory: 'rec' };
+    const withPhone = buildOrderAheadPayload({ ...baseOrder, customer: { ...rec, phone: '+15555550123' } }, lines);
+    expect(withPhone.ok && withPhone.payload.customer).toEqual({ firstName: 'Kim', phone: '+15555550123', medRecOrBoth: 'rec' });
+    const noPhone = buildOrderAheadPayload({ ...baseOrder, customer: rec }, lines);
+    expect(noPhone).toEqual({ ok: false, problems: [expect.stringMatching(/^customer\.medicalIdExpiration: .*nor a phone number/)] });
+    // A med customer needs both, phone or not.
+    const med = buildOrderAheadPayload({ ...baseOrder, customer: { ...rec, phone: '+15555550123', purchaseCategory: 'med' } }, lines);
+    expect(med).toEqual({ ok: false, problems: [expect.stringMatching(/^customer\.medicalIdExpiration: /)] });
+  });
+
   it("sends the platform's customer id as customer.externalId, and none without one; the note names the order", () => {
     const { id: _id, ...anonymous } = baseOrder.customer as Record<string, unknown>;
     const result = buildOrderAheadPayload({ ...baseOrder, customer: anonymous }, lines);
@@ -226,6 +237,9 @@ describe('toE164', () => {
     ['1 (555) 555 0123', '+15555550123'],
     ['+44 20 7946 0958', '+442079460958'],
     ['5550123', undefined],
+    ['+12345678', '+12345678'],
+    ['+1234567', undefined],
+    ['+1555', undefined],
     ['call me', undefined],
   ])('%s → %s', (raw, expected) => {
     expect(toE164(raw)).toBe(expected);

@@ -104,12 +104,20 @@ export function quantityPurchasedOf(line: Pick<PushableLine, 'quantity' | 'tierG
 }
 
 /**
+ * THE phone number a push sends, and so the one the API takes (apps/producer/src/orders/order-schema.ts): E.164, a plus
+ * and 8 to 15 digits, the first not 0. Flowhub's published schema says only "E.164" (its client-side check,
+ * OrderAheadCreateSchema, takes 7 to 15 digits); no number of the North American plan, Flowhub's market, is shorter
+ * than 11 digits, and a shorter "+1555" is a typing slip to refuse at create rather than a push bound to fail.
+ */
+export const E164_PHONE_PATTERN = /^\+[1-9]\d{7,14}$/;
+
+/**
  * A phone number in E.164, as Flowhub requires. Flowhub serves US dispensaries, so a 10-digit
  * number (or 11 digits starting with 1) is taken as North American. Anything else: undefined.
  */
 export function toE164(raw: string): string | undefined {
   const compact = raw.trim().replace(/[\s().-]/g, '');
-  if (/^\+[1-9]\d{7,14}$/.test(compact)) return compact;
+  if (E164_PHONE_PATTERN.test(compact)) return compact;
   if (/^\d{10}$/.test(compact)) return `+1${compact}`;
   if (/^1\d{10}$/.test(compact)) return `+${compact}`;
   return undefined;
@@ -148,9 +156,20 @@ export function buildOrderAheadPayload(
       customer.purchaseCategory === 'med' || customer.purchaseCategory === 'rec' ? (customer.purchaseCategory as 'med' | 'rec') : undefined,
   };
   const phone = person.phone === undefined ? undefined : toE164(person.phone);
-  if (person.phone !== undefined && phone === undefined && person.medicalId === undefined) {
+  // Flowhub takes a medical id only with its expiry (medExp). Without one the id is left out when the phone identifies
+  // the customer (a rec order); a med customer, or one with no phone to send, cannot be pushed. The API refuses such a
+  // create for a store that syncs orders (crossFieldProblems, apps/producer/src/orders/order-schema.ts).
+  const medical =
+    person.medicalId !== undefined && person.medicalIdExpiration !== undefined
+      ? { medId: person.medicalId, medExp: person.medicalIdExpiration }
+      : undefined;
+  if (person.medicalId !== undefined && !medical && (phone === undefined || person.purchaseCategory === 'med')) {
+    problems.push(
+      `customer.medicalIdExpiration: Flowhub takes a medical id only with its expiry, and the order has none${phone === undefined ? ' (nor a phone number Flowhub accepts)' : ''}`,
+    );
+  } else if (person.phone !== undefined && phone === undefined && !medical) {
     problems.push('customer.phone: not a phone number Flowhub accepts (E.164, e.g. +15555550123), and there is no medical id');
-  } else if (phone === undefined && person.medicalId === undefined) {
+  } else if (phone === undefined && !medical) {
     problems.push('customer: Flowhub needs a phone number or a medical id, and the order has neither');
   }
   if (!person.purchaseCategory) problems.push('customer.purchaseCategory: must be med or rec');
@@ -198,8 +217,7 @@ export function buildOrderAheadPayload(
       ...(person.birthDate ? { birthDate: person.birthDate } : {}),
       ...(person.email ? { email: person.email } : {}),
       ...(phone ? { phone } : {}),
-      ...(person.medicalId ? { medId: person.medicalId } : {}),
-      ...(person.medicalIdExpiration ? { medExp: person.medicalIdExpiration } : {}),
+      ...medical,
     },
     orderItems,
     orderType: order.type,
