@@ -8,12 +8,6 @@ import { formatPath, unstorableTexts } from '../errors';
 /** The order routes' path parameters (apps/producer/src/params.ts), for the routes that import them from here. */
 export { orderParams } from '../params';
 
-/**
- * E.164: a plus and 8 to 15 digits, the first not 0. The push's own rule (packages/orders, E164_PHONE_PATTERN): a phone
- * taken here is one the push sends.
- */
-export const E164_PATTERN = E164_PHONE_PATTERN;
-
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`);
 const optionalText = (max: number) => text(max).nullish();
 const isoDate = z.iso.date({ error: 'must be a date as YYYY-MM-DD' });
@@ -29,7 +23,8 @@ const customer = z.object({
   lastName: optionalText(200),
   birthDate: isoDate.nullish(),
   email: z.email({ error: 'must be an email address' }).max(320).nullish(),
-  phone: z.string().regex(E164_PATTERN, 'must be in E.164 form, e.g. +15555550123').nullish(),
+  // The push's own rule (E164_PHONE_PATTERN): a phone taken here is one the push sends.
+  phone: z.string().regex(E164_PHONE_PATTERN, 'must be in E.164 form, e.g. +15555550123').nullish(),
   medicalId: optionalText(100),
   medicalIdExpiration: isoDate.nullish(),
   purchaseCategory: z.enum(['rec', 'med']),

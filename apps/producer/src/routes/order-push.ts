@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { ProducerDependencies } from '../dependencies';
 import { parseWith } from '../errors';
+import { FLOWHUB_ORDER_ID } from '../params';
 import { orderParams } from '../orders/order-schema';
 import { requestPush, type PushRequest } from '../orders/push-queue';
 
@@ -19,8 +20,7 @@ export const pushBody = z
       .trim()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
-      // An id: no spaces, and no control characters, which nothing but a mistake or a probe puts in one.
-      .regex(/^[^\s\p{Cc}]*$/u, 'must not contain spaces or control characters')
+      .regex(FLOWHUB_ORDER_ID, 'must not contain spaces or control characters')
       .optional(),
     recreate: z.literal(true, { error: 'must be true when given' }).optional(),
   })

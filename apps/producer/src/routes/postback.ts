@@ -3,6 +3,7 @@ import { findOrderByPostbackToken } from '@flowhub-sync/db';
 import { parsePayload, queues } from '@flowhub-sync/queues';
 import type { ProducerDependencies } from '../dependencies';
 import { notFound } from '../errors';
+import { FLOWHUB_ORDER_ID } from '../params';
 import { withRedis } from '../schedules';
 
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{20,128}$/;
@@ -53,9 +54,6 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
 
 /** Where a postback body may name Flowhub's order id, in this order (form bodies may spell the nested one flat). */
 export const ORDER_ID_FIELDS = ['orderId', 'id', '_id', 'data.orderId'] as const;
-
-/** What an order id can be (as `flowhubOrderId` of a push): no spaces, control characters or unpaired surrogates. */
-const FLOWHUB_ORDER_ID = /^[^\s\p{Cc}\p{Surrogate}]+$/u;
 
 /**
  * The Flowhub order id a postback body names (a string or a number, at most 200 characters, that could be an id), with

@@ -1,4 +1,4 @@
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { operations } from '../openapi/api-document';
 import { auth, createProducerHarness, TEST_API_TOKEN, type ProducerHarness } from '../testing/harness';
@@ -16,7 +16,7 @@ let port: number;
 beforeAll(async () => {
   h = await createProducerHarness();
   await h.app.listen({ port: 0, host: '127.0.0.1' });
-  port = (h.app.server.address() as net.AddressInfo).port;
+  port = (h.app.server.address() as AddressInfo).port;
   await h.db.prisma.store.create({ data: { id: 's1', enabled: true, syncOrders: false, clientId: 'c', locationId: 'l' } });
   await h.db.prisma.order.create({
     data: {
@@ -32,33 +32,11 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-interface RawAnswer {
-  status: number;
-  headers: string;
-  body: string;
-}
-
-/** One request exactly as written, on its own connection. */
-function raw(
-  method: string,
-  target: string,
-  { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {},
-): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const lines = [`${method} ${target} HTTP/1.1`, `Host: 127.0.0.1:${port}`, 'Connection: close'];
-    for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-    if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
-    socket.write(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const [head, ...rest] = text.split('\r\n\r\n');
-      resolve({ status: Number(head.split(' ')[1]), headers: head, body: rest.join('\r\n\r\n') });
-    });
-  });
+/** One request exactly as written, on its own connection (testing/raw-http.ts). */
+function raw(method: string, target: string, { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {}) {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+  if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
+  return rawRequest(port, requestText(port, `${method} ${target} HTTP/1.1`, lines, body));
 }
 
 const encodeAll = (path: string) =>

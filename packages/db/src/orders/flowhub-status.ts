@@ -101,14 +101,12 @@ export const PUSH_STATES_THAT_MAY_LAND = ['pushing', 'needs_reconciliation'] as 
  * pushed, and nothing would schedule it again until the next reconciliation. `storeId`: that store only.
  */
 export async function storesWithStatusPoll(prisma: PrismaClient, storeId?: string): Promise<Set<string>> {
-  // In this order: an order that becomes pushed between the two reads is counted by the second.
-  const landing = await prisma.order.groupBy({
+  // One statement, one snapshot: an order is either still on its way or already pushed in it, and counted either way.
+  const rows = await prisma.order.groupBy({
     by: ['storeId'],
-    where: { pushState: { in: [...PUSH_STATES_THAT_MAY_LAND] }, ...(storeId ? { storeId } : {}) },
+    where: { OR: [followedOrdersWhere(), { pushState: { in: [...PUSH_STATES_THAT_MAY_LAND] } }], ...(storeId ? { storeId } : {}) },
   });
-  const stores = await storesWithFollowedOrders(prisma, storeId);
-  for (const row of landing) stores.add(row.storeId);
-  return stores;
+  return new Set(rows.map((row) => row.storeId));
 }
 
 export interface FollowedOrder {
